@@ -1,0 +1,88 @@
+"""``python -m app.sandbox``: serve both emulators until SIGINT/SIGTERM.
+
+Prints exactly one JSON line on stdout when ready, with the URLs and credentials a client needs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+import threading
+import time
+
+from app.sandbox.sandbox import Sandbox, SandboxOptions
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m app.sandbox",
+        description="Local RetailCRM and MoySklad emulators seeded with a demo shop.",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    parser.add_argument("--retailcrm-port", type=int, default=0, help="0 picks a free port")
+    parser.add_argument("--moysklad-port", type=int, default=0, help="0 picks a free port")
+    parser.add_argument("--products", type=_non_negative, default=300, help="products in the catalog")
+    parser.add_argument("--orders", type=_non_negative, default=120, help="orders in RetailCRM")
+    parser.add_argument("--stores", type=_positive, default=3, help="warehouses (1-10)")
+    parser.add_argument("--seed", type=int, default=1, help="the same seed gives the same shop")
+    parser.add_argument("--no-rate-limit", action="store_true", help="serve without the services' rate limits")
+    parser.add_argument("--latency-ms", type=float, default=0.0, help="added to every response")
+    return parser
+
+
+def _non_negative(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be 0 or more")
+    return value
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        print("The sandbox only listens on this computer (127.0.0.1).", file=sys.stderr)
+        return 2
+    options = SandboxOptions(
+        products=args.products,
+        orders=args.orders,
+        stores=args.stores,
+        seed=args.seed,
+        rate_limit=not args.no_rate_limit,
+        latency_ms=args.latency_ms,
+        host=args.host,
+        retailcrm_port=args.retailcrm_port,
+        moysklad_port=args.moysklad_port,
+    )
+    try:
+        sandbox = Sandbox(options).start()
+    except OSError as exc:
+        print(f"Could not start the sandbox: {exc.strerror or exc}. Is the port already in use?", file=sys.stderr)
+        return 2
+
+    stop = threading.Event()
+
+    def _on_signal(signum: int, frame: object) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGINT, _on_signal)
+    signal.signal(signal.SIGTERM, _on_signal)
+    print(json.dumps(sandbox.credentials(), ensure_ascii=False), flush=True)
+    try:
+        while not stop.is_set():
+            time.sleep(0.2)
+    finally:
+        sandbox.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,95 @@
+"""Both emulators together, seeded with one shop: what tests, benchmarks and the demo mode start."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from app.sandbox.core import EmulatorServer, FaultConfig, RequestLog
+from app.sandbox.moysklad import MoySkladEmulator
+from app.sandbox.retailcrm import RetailCrmEmulator
+from app.sandbox.seed import Shop, generate_shop
+
+MOYSKLAD_API_PATH = "/api/remap/1.2"
+
+
+@dataclass(frozen=True)
+class SandboxOptions:
+    products: int = 300
+    orders: int = 120
+    stores: int = 3
+    seed: int = 1
+    rate_limit: bool = True
+    latency_ms: float = 0.0
+    host: str = "127.0.0.1"
+    retailcrm_port: int = 0
+    moysklad_port: int = 0
+
+
+class Sandbox:
+    """Starts a RetailCRM and a MoySklad emulator on 127.0.0.1 that share one seeded shop.
+
+    Use as a context manager, or call :meth:`start` / :meth:`stop`. ``log`` holds every request both
+    servers answered; ``retailcrm.state`` and ``moysklad.state`` read and change the emulated data.
+    """
+
+    def __init__(self, options: SandboxOptions | None = None, shop: Shop | None = None) -> None:
+        self.options = options or SandboxOptions()
+        o = self.options
+        self.shop = shop or generate_shop(products=o.products, orders=o.orders, stores=o.stores, seed=o.seed)
+        self.log = RequestLog()
+        self.retailcrm = RetailCrmEmulator(self.shop, rate_limit=o.rate_limit)
+        self.moysklad = MoySkladEmulator(self.shop, rate_limit=o.rate_limit)
+        self.retailcrm_server = EmulatorServer(
+            self.retailcrm, host=o.host, port=o.retailcrm_port, log=self.log, latency_ms=o.latency_ms
+        )
+        self.moysklad_server = EmulatorServer(
+            self.moysklad, host=o.host, port=o.moysklad_port, log=self.log, latency_ms=o.latency_ms
+        )
+
+    @property
+    def retailcrm_url(self) -> str:
+        """The account URL as a user would paste it (the client appends /api/v5)."""
+        return self.retailcrm_server.base_url
+
+    @property
+    def moysklad_url(self) -> str:
+        return self.moysklad_server.base_url + MOYSKLAD_API_PATH
+
+    def set_faults(self, faults: FaultConfig | None, service: str | None = None) -> None:
+        """Turn fault injection on (or off with None) for one service or both."""
+        if service in (None, "retailcrm"):
+            self.retailcrm_server.set_faults(faults)
+        if service in (None, "moysklad"):
+            self.moysklad_server.set_faults(faults)
+
+    def set_latency(self, latency_ms: float) -> None:
+        self.retailcrm_server.latency_ms = latency_ms
+        self.moysklad_server.latency_ms = latency_ms
+
+    def credentials(self) -> dict[str, Any]:
+        """What ``python -m app.sandbox`` prints: everything a client needs to connect."""
+        return {
+            "retailcrm": {"url": self.retailcrm_url, "api_key": self.retailcrm.api_key},
+            "moysklad": {
+                "url": self.moysklad_url,
+                "token": self.moysklad.token,
+                "login": self.moysklad.login,
+                "password": self.moysklad.password,
+            },
+        }
+
+    def start(self) -> Sandbox:
+        self.retailcrm_server.start()
+        self.moysklad_server.start()
+        return self
+
+    def stop(self) -> None:
+        self.retailcrm_server.stop()
+        self.moysklad_server.stop()
+
+    def __enter__(self) -> Sandbox:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
