@@ -1,0 +1,191 @@
+"""The vocabulary of a sync run: what a flow plans, what it reports, how it is cancelled.
+
+Plain dataclasses with no Qt, HTTP or SQL, so the GUI, the CLI and the tests all read the same things.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class Flow(StrEnum):
+    """The four flows, in the order a full run applies them (links first, orders last)."""
+
+    CATALOG = "catalog"
+    STOCK = "stock"
+    PRICES = "prices"
+    ORDERS = "orders"
+
+    @property
+    def title(self) -> str:
+        return _FLOW_TITLES[self]
+
+
+_FLOW_TITLES = {
+    Flow.CATALOG: "Каталог",
+    Flow.STOCK: "Остатки",
+    Flow.PRICES: "Цены",
+    Flow.ORDERS: "Заказы",
+}
+
+ALL_FLOWS: tuple[Flow, ...] = (Flow.CATALOG, Flow.STOCK, Flow.PRICES, Flow.ORDERS)
+
+
+class Action(StrEnum):
+    CREATE = "create"
+    UPDATE = "update"
+    LINK = "link"
+    SKIP = "skip"
+
+
+class Level(StrEnum):
+    DEBUG = "debug"
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
+
+
+@dataclass(frozen=True)
+class Change:
+    """One thing a run would do (plan) or did (apply), described for a person.
+
+    ``target`` is the service that is written ("retailcrm" or "moysklad"); ``entity`` what is written
+    ("offer", "stock", "price", "customerorder", "counterparty", "demand", ...); ``ref`` a reference a shop
+    owner recognises (SKU, order number); ``summary`` the sentence shown in the plan and the log.
+    ``payload`` is what apply needs (opaque to everyone else).
+    """
+
+    flow: Flow
+    action: Action
+    target: str
+    entity: str
+    ref: str
+    summary: str
+    payload: Any = None
+
+
+@dataclass
+class Counts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    failed: int = 0
+
+    def add(self, other: Counts) -> None:
+        self.created += other.created
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        self.skipped += other.skipped
+        self.failed += other.failed
+
+    def as_dict(self) -> dict[str, int]:
+        return {
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "skipped": self.skipped,
+            "failed": self.failed,
+        }
+
+    @property
+    def changed(self) -> int:
+        return self.created + self.updated
+
+
+@dataclass
+class FlowPlan:
+    """What one flow would change. ``notes`` are sentences worth showing before applying."""
+
+    flow: Flow
+    changes: list[Change] = field(default_factory=list)
+    counts: Counts = field(default_factory=Counts)
+    notes: list[str] = field(default_factory=list)
+    conflicts: int = 0
+    state: dict[str, Any] = field(default_factory=dict)  # what apply needs beyond the changes (cursors...)
+
+
+@dataclass(frozen=True)
+class LogEvent:
+    """A line for the run log, written for a shop owner."""
+
+    level: Level
+    flow: Flow | None
+    message: str
+    entity_type: str | None = None
+    entity_ref: str | None = None
+    entity_url: str | None = None
+    details: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class Progress:
+    flow: Flow
+    done: int
+    total: int  # 0 while unknown
+    stage: str  # "plan" | "apply"
+
+
+class Cancelled(Exception):
+    """Raised between pages/batches when the user pressed Stop; what was written so far is consistent."""
+
+
+class CancelToken:
+    """Thread-safe Stop flag that the engine checks between pages and batches."""
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+
+    def cancel(self) -> None:
+        self._event.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._event.is_set()
+
+    def check(self) -> None:
+        if self._event.is_set():
+            raise Cancelled()
+
+
+@dataclass
+class Callbacks:
+    """How the engine reports while it runs. Called on the engine's thread: keep them quick."""
+
+    on_log: Callable[[LogEvent], None] = lambda event: None
+    on_progress: Callable[[Progress], None] = lambda progress: None
+
+
+@dataclass
+class RunReport:
+    """The outcome of a run (dry or real), as the CLI's ``--json`` prints it."""
+
+    ok: bool
+    dry_run: bool
+    counts: dict[Flow, Counts]
+    conflicts: int
+    errors: int
+    requests: dict[str, int]
+    seconds: float
+    cancelled: bool = False
+    run_id: int | None = None
+    message: str = ""
+    plans: dict[Flow, FlowPlan] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "dry_run": self.dry_run,
+            "cancelled": self.cancelled,
+            "run_id": self.run_id,
+            "flows": {flow.value: counts.as_dict() for flow, counts in self.counts.items()},
+            "conflicts": self.conflicts,
+            "errors": self.errors,
+            "requests": dict(self.requests),
+            "seconds": round(self.seconds, 3),
+            "message": self.message,
+        }
