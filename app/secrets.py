@@ -1,0 +1,276 @@
+"""API keys and tokens: only in the OS keyring, or in this process's memory — never in a file.
+
+Two stable keyring services hold everything Svyazka keeps secret:
+
+* ``"Svyazka RetailCRM"``, username = the normalized account URL (``https://shop.retailcrm.ru``);
+* ``"Svyazka MoySklad"``, username = the login, or ``"token"`` when the user pasted a token.
+
+Which accounts exist is non-secret and lives in SQLite (``profiles``), so the UI can list them without
+touching the keyring. The environment variables ``SVYAZKA_RETAILCRM_API_KEY`` and
+``SVYAZKA_MOYSKLAD_TOKEN`` win over the keyring, for cron jobs and servers without a desktop session.
+
+When the system has no usable keyring (headless Linux, a locked or missing Secret Service) every keyring
+call raises :class:`KeyringUnavailable` with a plain explanation. The caller may then offer
+``SecretStore(memory_only=True)``: keys for this run only. There is deliberately no plaintext fallback.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable
+from typing import TypeVar
+from urllib.parse import urlsplit
+
+import keyring
+import keyring.backends.fail
+import keyring.backends.null
+from keyring.backend import KeyringBackend
+from keyring.errors import KeyringError, KeyringLocked, PasswordDeleteError
+
+from app.redact import redact, register_secret
+
+SERVICE_RETAILCRM = "Svyazka RetailCRM"
+SERVICE_MOYSKLAD = "Svyazka MoySklad"
+MOYSKLAD_TOKEN_ACCOUNT = "token"
+ENV_RETAILCRM_KEY = "SVYAZKA_RETAILCRM_API_KEY"
+ENV_MOYSKLAD_TOKEN = "SVYAZKA_MOYSKLAD_TOKEN"
+
+_T = TypeVar("_T")
+
+_UNAVAILABLE_ADVICE = (
+    "Install or unlock a keychain (on Linux: GNOME Keyring or KWallet), "
+    f"or set the environment variables {ENV_RETAILCRM_KEY} and {ENV_MOYSKLAD_TOKEN}, "
+    "or keep the keys in memory for this session only (you will enter them again next time)."
+)
+
+
+class KeyringUnavailable(RuntimeError):
+    """The OS keychain cannot be used. ``str()`` is a sentence for the shop owner (never a secret).
+
+    ``detail`` names the underlying problem for the technical log.
+    """
+
+    def __init__(self, message: str, detail: str = "") -> None:
+        super().__init__(message)
+        self.detail = detail
+
+
+def _unavailable(reason: str, detail: str = "") -> KeyringUnavailable:
+    return KeyringUnavailable(f"{reason} {_UNAVAILABLE_ADVICE}", detail)
+
+
+def normalize_account_url(url: str) -> str:
+    """``Shop.RetailCRM.ru/api/v5/`` → ``https://shop.retailcrm.ru``: scheme + host (+ port), nothing else.
+
+    The same account typed slightly differently must find the same keyring entry.
+    """
+    text = (url or "").strip()
+    if not text:
+        raise ValueError("The RetailCRM address is empty. Enter it like https://yourshop.retailcrm.ru")
+    if "://" not in text:
+        text = "https://" + text
+    parts = urlsplit(text)
+    host = (parts.hostname or "").lower()
+    if not host:
+        raise ValueError(f"“{url}” is not a web address. Enter it like https://yourshop.retailcrm.ru")
+    scheme = (parts.scheme or "https").lower()
+    port = f":{parts.port}" if parts.port else ""
+    if ":" in host:  # an IPv6 literal keeps its brackets in a URL
+        host = f"[{host}]"
+    return f"{scheme}://{host}{port}"
+
+
+def _normalize_moysklad_account(account: str) -> str:
+    text = (account or "").strip()
+    if not text:
+        raise ValueError(
+            f"The MoySklad account is empty. Enter your MoySklad login, or “{MOYSKLAD_TOKEN_ACCOUNT}” for a token."
+        )
+    return text
+
+
+def _clean_secret(value: str, what: str) -> str:
+    # Pasted keys often carry a trailing newline or spaces; real keys and tokens never contain whitespace.
+    text = (value or "").strip()
+    if not text:
+        raise ValueError(f"The {what} is empty. Paste it again.")
+    return text
+
+
+class InMemoryKeyring(KeyringBackend):
+    """A keyring backend that keeps passwords in a dict: for tests and the demo mode only."""
+
+    priority = 1  # type: ignore[assignment]  # KeyringBackend declares a classproperty
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._lock = threading.Lock()
+        self._passwords: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        with self._lock:
+            return self._passwords.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        with self._lock:
+            self._passwords[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        with self._lock:
+            if self._passwords.pop((service, username), None) is None:
+                raise PasswordDeleteError("No such password")
+
+    def entries(self) -> dict[tuple[str, str], str]:
+        """A copy of everything stored (tests use it to prove what went in)."""
+        with self._lock:
+            return dict(self._passwords)
+
+
+def use_in_memory_keyring() -> InMemoryKeyring:
+    """Install a fresh :class:`InMemoryKeyring` as the process's keyring backend and return it."""
+    backend = InMemoryKeyring()
+    keyring.set_keyring(backend)
+    return backend
+
+
+# Session-only keys are shared by every memory-only SecretStore of this process (the wizard and the sync
+# worker may hold different instances) and vanish when it exits.
+_session_lock = threading.Lock()
+_session_secrets: dict[tuple[str, str], str] = {}
+
+
+def forget_session_secrets() -> None:
+    """Drop every key kept in memory for this session."""
+    with _session_lock:
+        _session_secrets.clear()
+
+
+class SecretStore:
+    """Read and write Svyazka's API keys and tokens. Thread-safe; messages never contain a secret."""
+
+    # Keyring backends (Secret Service over D-Bus, macOS Keychain) are not all safe to call concurrently.
+    _keyring_lock = threading.Lock()
+
+    def __init__(self, memory_only: bool = False) -> None:
+        self.memory_only = memory_only
+
+    # -- RetailCRM -------------------------------------------------------------------------------------------
+
+    def get_retailcrm_key(self, account_url: str) -> str | None:
+        from_env = self._from_env(ENV_RETAILCRM_KEY)
+        if from_env is not None:
+            return from_env
+        return self._get(SERVICE_RETAILCRM, normalize_account_url(account_url))
+
+    def set_retailcrm_key(self, account_url: str, key: str) -> None:
+        secret = _clean_secret(key, "RetailCRM API key")
+        self._set(SERVICE_RETAILCRM, normalize_account_url(account_url), secret)
+
+    def delete_retailcrm_key(self, account_url: str) -> None:
+        self._delete(SERVICE_RETAILCRM, normalize_account_url(account_url))
+
+    # -- MoySklad --------------------------------------------------------------------------------------------
+
+    def get_moysklad_token(self, account: str) -> str | None:
+        from_env = self._from_env(ENV_MOYSKLAD_TOKEN)
+        if from_env is not None:
+            return from_env
+        return self._get(SERVICE_MOYSKLAD, _normalize_moysklad_account(account))
+
+    def set_moysklad_token(self, account: str, token: str) -> None:
+        secret = _clean_secret(token, "MoySklad token")
+        self._set(SERVICE_MOYSKLAD, _normalize_moysklad_account(account), secret)
+
+    def delete_moysklad_token(self, account: str) -> None:
+        self._delete(SERVICE_MOYSKLAD, _normalize_moysklad_account(account))
+
+    # -- backend ---------------------------------------------------------------------------------------------
+
+    def backend_name(self) -> str:
+        """A short description of where keys go, for the settings page and ``--self-check``."""
+        if self.memory_only:
+            return "memory (this session only)"
+        backend = keyring.get_keyring()
+        name = getattr(backend, "name", "") or type(backend).__name__
+        if self._unusable(backend):
+            return f"{name} (not usable)"
+        return str(name)
+
+    def is_available(self) -> bool:
+        """True when keys can be stored (memory-only stores always can)."""
+        return self.memory_only or not self._unusable(keyring.get_keyring())
+
+    @staticmethod
+    def _unusable(backend: KeyringBackend) -> bool:
+        # The null backend "succeeds" while storing nothing: a key typed into the wizard would be lost.
+        return isinstance(backend, keyring.backends.fail.Keyring | keyring.backends.null.Keyring)
+
+    @staticmethod
+    def _from_env(variable: str) -> str | None:
+        value = os.environ.get(variable, "").strip()
+        if not value:
+            return None
+        register_secret(value)
+        return value
+
+    def _get(self, service: str, username: str) -> str | None:
+        if self.memory_only:
+            with _session_lock:
+                value = _session_secrets.get((service, username))
+        else:
+            value = self._call(lambda backend: backend.get_password(service, username))
+        if value:
+            register_secret(value)
+        return value or None
+
+    def _set(self, service: str, username: str, secret: str) -> None:
+        register_secret(secret)
+        if self.memory_only:
+            with _session_lock:
+                _session_secrets[(service, username)] = secret
+            return
+        self._call(lambda backend: backend.set_password(service, username, secret))
+
+    def _delete(self, service: str, username: str) -> None:
+        if self.memory_only:
+            with _session_lock:
+                _session_secrets.pop((service, username), None)
+            return
+
+        def delete(backend: KeyringBackend) -> None:
+            if backend.get_password(service, username) is None:
+                return  # deleting a key that is not there is not an error for the user
+            try:
+                backend.delete_password(service, username)
+            except PasswordDeleteError:
+                if backend.get_password(service, username) is not None:
+                    raise
+
+        self._call(delete)
+
+    def _call(self, operation: Callable[[KeyringBackend], _T]) -> _T:
+        backend = keyring.get_keyring()
+        if self._unusable(backend):
+            raise _unavailable(
+                "The system keychain is not available, so Svyazka cannot save or read your API keys.",
+                f"keyring backend: {type(backend).__module__}.{type(backend).__name__}",
+            )
+        try:
+            with self._keyring_lock:
+                return operation(backend)
+        except KeyringLocked as exc:
+            raise _unavailable(
+                "The system keychain is locked, so Svyazka cannot read or save your API keys.",
+                redact(f"{type(exc).__name__}: {exc}"),
+            ) from None
+        except KeyringError as exc:
+            raise _unavailable(
+                "The system keychain is not available, so Svyazka cannot save or read your API keys.",
+                redact(f"{type(exc).__name__}: {exc}"),
+            ) from None
+        except Exception as exc:  # backends leak their own errors (D-Bus, Windows API); never a traceback
+            raise _unavailable(
+                "The system keychain reported an error, so Svyazka cannot save or read your API keys.",
+                redact(f"{type(exc).__module__}.{type(exc).__name__}: {exc}"),
+            ) from None

@@ -1,0 +1,231 @@
+"""Per-profile settings: a small key → JSON table, and the typed :class:`SyncSettings` document in it.
+
+SyncSettings is saved as one JSON object under the key ``"sync"``. Keys this version does not know (written
+by a newer Svyazka) are kept in ``extra`` and written back untouched; a bad value raises
+:class:`SettingsError` with a sentence that names the setting.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
+
+from sqlalchemy import delete, select
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from app.store.errors import SettingsError
+from app.store.models import SettingRow
+
+if TYPE_CHECKING:
+    from app.store.database import Database
+
+SYNC_SETTINGS_KEY = "sync"
+
+MATCH_KEYS = ("article", "code", "external-code", "barcode")
+MASTERS = ("moysklad", "retailcrm")
+STOCK_TYPES = ("stock", "freeStock")
+CATALOG_MODES = ("crm", "icml")
+
+
+class StorePair(NamedTuple):
+    """A MoySklad warehouse whose stock goes to a RetailCRM store."""
+
+    ms_store_id: str
+    ms_store_name: str
+    rc_store_code: str
+
+
+class PricePair(NamedTuple):
+    """A MoySklad price type whose values go to a RetailCRM price type."""
+
+    ms_price_type_id: str
+    ms_price_type_name: str
+    rc_price_code: str
+
+
+P = TypeVar("P", StorePair, PricePair)
+
+
+def _bad(setting: str, problem: str) -> SettingsError:
+    return SettingsError(f"The setting “{setting.replace('_', ' ')}” {problem}. Open the settings and choose it again.")
+
+
+def _opt_str(name: str, value: Any) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise _bad(name, f"should be text, but is {value!r}")
+    return value.strip() or None
+
+
+def _choice(name: str, value: Any, choices: tuple[str, ...]) -> str:
+    value = getattr(value, "value", value)  # accept enums such as app.sync's MatchKey
+    if value not in choices:
+        raise _bad(name, f"should be one of {', '.join(choices)}, but is {value!r}")
+    return str(value)
+
+
+def _minutes(name: str, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise _bad(name, f"should be a whole number of minutes (0 = off), but is {value!r}")
+    return value
+
+
+def _str_map(name: str, value: Any, *, values_optional: bool = False) -> dict[str, Any]:
+    if not isinstance(value, Mapping):
+        raise _bad(name, f"should be a table of pairs, but is {value!r}")
+    result: dict[str, Any] = {}
+    for key, item in value.items():
+        if not isinstance(key, str) or not key:
+            raise _bad(name, f"has an empty or non-text entry {key!r}")
+        if item is None and values_optional:
+            result[key] = None
+        elif isinstance(item, str) and item:
+            result[key] = item
+        else:
+            raise _bad(name, f"has no value for “{key}”")
+    return result
+
+
+def _str_tuple(name: str, value: Any) -> tuple[str, ...]:
+    if isinstance(value, str) or not isinstance(value, list | tuple):
+        raise _bad(name, f"should be a list, but is {value!r}")
+    if not all(isinstance(v, str) and v for v in value):
+        raise _bad(name, "has an empty or non-text entry")
+    return tuple(value)
+
+
+def _pairs(name: str, value: Any, pair_type: type[P]) -> tuple[P, ...]:
+    if isinstance(value, str) or not isinstance(value, list | tuple):
+        raise _bad(name, f"should be a list, but is {value!r}")
+    fields = pair_type._fields
+    result: list[P] = []
+    for item in value:
+        if isinstance(item, Mapping):
+            parts = [item.get(f) for f in fields]
+        elif isinstance(item, list | tuple) and len(item) == len(fields):
+            parts = list(item)
+        else:
+            raise _bad(name, f"has an entry Svyazka cannot read: {item!r}")
+        if not all(isinstance(p, str) for p in parts) or not parts[0] or not parts[-1]:
+            raise _bad(name, f"has an incomplete entry: {item!r}")
+        result.append(pair_type(*[str(p) for p in parts]))
+    return tuple(result)
+
+
+@dataclass(frozen=True)
+class SyncSettings:
+    organization_id: str | None = None
+    organization_name: str | None = None
+    store_pairs: tuple[StorePair, ...] = ()
+    price_pairs: tuple[PricePair, ...] = ()
+    status_map: Mapping[str, str | None] = field(default_factory=dict)  # rc status code → ms state id
+    state_names: Mapping[str, str] = field(default_factory=dict)  # ms state id → name
+    reverse_status_map: Mapping[str, str] = field(default_factory=dict)  # ms state id → rc status code
+    export_statuses: tuple[str, ...] = ()  # empty = export nothing, never "everything"
+    shipment_status: str | None = None
+    match_key: str = "article"
+    master: str = "moysklad"
+    stock_type: str = "stock"
+    catalog_mode: str = "crm"
+    retailcrm_site: str | None = None
+    schedule_minutes: int = 15  # 0 = no automatic runs
+    stock_schedule_minutes: int = 5
+    reverse_status_flow: bool = False
+    delivery_service_name: str | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict, compare=False)  # keys from a newer Svyazka
+
+    def __post_init__(self) -> None:
+        # Validate and normalize once, so every SyncSettings in the app is a good one.
+        def put(name: str, value: Any) -> None:
+            object.__setattr__(self, name, value)
+
+        put("organization_id", _opt_str("organization_id", self.organization_id))
+        put("organization_name", _opt_str("organization_name", self.organization_name))
+        put("store_pairs", _pairs("store_pairs", self.store_pairs, StorePair))
+        put("price_pairs", _pairs("price_pairs", self.price_pairs, PricePair))
+        put("status_map", _str_map("status_map", self.status_map, values_optional=True))
+        put("state_names", _str_map("state_names", self.state_names))
+        put("reverse_status_map", _str_map("reverse_status_map", self.reverse_status_map))
+        put("export_statuses", _str_tuple("export_statuses", self.export_statuses))
+        put("shipment_status", _opt_str("shipment_status", self.shipment_status))
+        put("match_key", _choice("match_key", self.match_key, MATCH_KEYS))
+        put("master", _choice("master", self.master, MASTERS))
+        put("stock_type", _choice("stock_type", self.stock_type, STOCK_TYPES))
+        put("catalog_mode", _choice("catalog_mode", self.catalog_mode, CATALOG_MODES))
+        put("retailcrm_site", _opt_str("retailcrm_site", self.retailcrm_site))
+        put("schedule_minutes", _minutes("schedule_minutes", self.schedule_minutes))
+        put("stock_schedule_minutes", _minutes("stock_schedule_minutes", self.stock_schedule_minutes))
+        if not isinstance(self.reverse_status_flow, bool):
+            raise _bad("reverse_status_flow", f"should be yes or no, but is {self.reverse_status_flow!r}")
+        put("delivery_service_name", _opt_str("delivery_service_name", self.delivery_service_name))
+        if not isinstance(self.extra, Mapping):
+            raise _bad("extra", "is not a table")
+        put("extra", dict(self.extra))
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready dict; pairs become objects with named fields, unknown keys are carried along."""
+        data: dict[str, Any] = dict(self.extra)
+        for f in dataclasses.fields(self):
+            if f.name == "extra":
+                continue
+            value = getattr(self, f.name)
+            if f.name in ("store_pairs", "price_pairs"):
+                value = [pair._asdict() for pair in value]
+            elif isinstance(value, tuple):
+                value = list(value)
+            elif isinstance(value, Mapping):
+                value = dict(value)
+            data[f.name] = value
+        return data
+
+    @classmethod
+    def from_json(cls, data: Any) -> SyncSettings:
+        if not isinstance(data, Mapping):
+            raise SettingsError("The saved sync settings are unreadable. Open the settings and save them again.")
+        known = {f.name for f in dataclasses.fields(cls)} - {"extra"}
+        values = {k: v for k, v in data.items() if k in known}
+        extra = {k: v for k, v in data.items() if k not in known}
+        return cls(**values, extra=extra)
+
+
+class SettingsRepository:
+    def __init__(self, db: Database, profile_id: int) -> None:
+        self._db = db
+        self.profile_id = profile_id
+
+    def get(self, key: str, default: Any = None) -> Any:
+        with self._db.read_session() as session:
+            value = session.scalar(
+                select(SettingRow.value).where(SettingRow.profile_id == self.profile_id, SettingRow.key == key)
+            )
+        return default if value is None else value
+
+    def set(self, key: str, value: Any) -> None:
+        statement = sqlite_insert(SettingRow).values(profile_id=self.profile_id, key=key, value=value)
+        statement = statement.on_conflict_do_update(
+            index_elements=[SettingRow.profile_id, SettingRow.key], set_={"value": statement.excluded.value}
+        )
+        with self._db.session() as session:
+            session.execute(statement)
+
+    def delete(self, key: str) -> None:
+        with self._db.session() as session:
+            session.execute(delete(SettingRow).where(SettingRow.profile_id == self.profile_id, SettingRow.key == key))
+
+    def all(self) -> dict[str, Any]:
+        with self._db.read_session() as session:
+            rows = session.execute(
+                select(SettingRow.key, SettingRow.value).where(SettingRow.profile_id == self.profile_id)
+            )
+            return {key: value for key, value in rows}
+
+    def load_sync(self) -> SyncSettings:
+        """The saved sync settings, or the defaults if none were saved yet."""
+        data = self.get(SYNC_SETTINGS_KEY)
+        return SyncSettings() if data is None else SyncSettings.from_json(data)
+
+    def save_sync(self, settings: SyncSettings) -> None:
+        self.set(SYNC_SETTINGS_KEY, settings.to_json())

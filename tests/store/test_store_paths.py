@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from app import paths
+
+
+def test_override_beats_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(paths.DATA_DIR_ENV, str(tmp_path / "from-env"))
+    chosen = paths.data_dir(tmp_path / "from-cli")
+    assert chosen == (tmp_path / "from-cli").resolve()
+    assert chosen.is_dir()
+    assert not (tmp_path / "from-env").exists()
+
+
+def test_env_beats_platform_default(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(paths.DATA_DIR_ENV, str(tmp_path / "from-env"))
+    assert paths.data_dir() == (tmp_path / "from-env").resolve()
+    assert (tmp_path / "from-env").is_dir()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="XDG variables steer platformdirs on Linux only")
+def test_platform_default_is_used_without_override_or_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(paths.DATA_DIR_ENV, raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    chosen = paths.data_dir()
+    assert chosen == (tmp_path / "xdg" / "Svyazka").resolve()
+    assert chosen.is_dir()
+
+
+def test_database_and_log_paths_live_in_the_data_dir(tmp_path: Path) -> None:
+    root = paths.data_dir(tmp_path)
+    assert paths.database_path(root) == root / "svyazka.sqlite3"
+    logs = paths.log_dir(root)
+    assert logs.parent == root and logs.is_dir()
+
+
+def test_a_file_in_the_way_gives_a_human_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "data"
+    blocker.write_text("not a folder")
+    with pytest.raises(paths.DataDirError) as caught:
+        paths.data_dir(blocker)
+    message = str(caught.value)
+    assert str(blocker) in message and "--data-dir" in message
+    assert isinstance(caught.value, ValueError)
+    with pytest.raises(paths.DataDirError):
+        paths.data_dir(blocker / "inside")  # cannot create a folder inside a file

@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+import enum
+
+import pytest
+
+from app.store import Database, PricePair, Profile, SettingsError, StorePair, SyncSettings
+
+
+def _full_settings() -> SyncSettings:
+    return SyncSettings(
+        organization_id="org-1",
+        organization_name="ООО Ромашка",
+        store_pairs=(StorePair("st-1", "Основной склад", "main"),),
+        price_pairs=(PricePair("pt-1", "Цена продажи", "base"),),
+        status_map={"new": "state-new", "assembling": "state-asm", "draft": None},
+        state_names={"state-new": "Новый", "state-asm": "Сборка"},
+        reverse_status_map={"state-asm": "assembling"},
+        export_statuses=("new", "assembling"),
+        shipment_status="send-to-delivery",
+        match_key="external-code",
+        master="retailcrm",
+        stock_type="freeStock",
+        catalog_mode="icml",
+        retailcrm_site="shop",
+        schedule_minutes=30,
+        stock_schedule_minutes=0,
+        reverse_status_flow=True,
+        delivery_service_name="Курьер",
+    )
+
+
+def test_defaults_when_nothing_was_saved(db: Database, profile: Profile) -> None:
+    loaded = db.settings(profile.id).load_sync()
+    assert loaded == SyncSettings()
+    assert loaded.match_key == "article" and loaded.master == "moysklad"
+    assert loaded.export_statuses == ()  # nothing is exported until statuses are chosen
+
+
+def test_round_trip_through_the_database(db: Database, profile: Profile) -> None:
+    original = _full_settings()
+    db.settings(profile.id).save_sync(original)
+    loaded = db.settings(profile.id).load_sync()
+    assert loaded == original
+    assert loaded.store_pairs[0].rc_store_code == "main"
+    assert loaded.price_pairs[0].ms_price_type_name == "Цена продажи"
+    assert loaded.status_map["draft"] is None
+
+
+def test_unknown_keys_survive_a_save_by_this_version(db: Database, profile: Profile) -> None:
+    repo = db.settings(profile.id)
+    repo.set("sync", {**_full_settings().to_json(), "future_option": {"x": 1}})
+    loaded = repo.load_sync()
+    assert loaded == _full_settings()
+    assert loaded.extra == {"future_option": {"x": 1}}
+    repo.save_sync(loaded)
+    assert repo.get("sync")["future_option"] == {"x": 1}
+
+
+def test_pairs_may_be_stored_as_plain_lists() -> None:
+    loaded = SyncSettings.from_json(
+        {"store_pairs": [["st-1", "Склад", "main"]], "price_pairs": [["pt", "Цена", "base"]]}
+    )
+    assert loaded.store_pairs == (StorePair("st-1", "Склад", "main"),)
+    assert loaded.price_pairs == (PricePair("pt", "Цена", "base"),)
+
+
+def test_an_enum_match_key_is_accepted() -> None:
+    class MatchKey(enum.Enum):
+        CODE = "code"
+
+    assert SyncSettings(match_key=MatchKey.CODE).match_key == "code"  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("data", "words"),
+    [
+        ({"match_key": "sku"}, "match key"),
+        ({"master": "excel"}, "master"),
+        ({"stock_type": "reserve"}, "stock type"),
+        ({"schedule_minutes": -5}, "schedule minutes"),
+        ({"schedule_minutes": "15"}, "schedule minutes"),
+        ({"store_pairs": [{"ms_store_id": "st-1"}]}, "store pairs"),
+        ({"status_map": ["new"]}, "status map"),
+        ({"export_statuses": "new"}, "export statuses"),
+        ({"reverse_status_flow": "yes"}, "reverse status flow"),
+    ],
+)
+def test_bad_values_raise_a_clear_settings_error(db: Database, profile: Profile, data: dict, words: str) -> None:
+    db.settings(profile.id).set("sync", data)
+    with pytest.raises(SettingsError) as caught:
+        db.settings(profile.id).load_sync()
+    message = str(caught.value)
+    assert words in message and "Open the settings" in message
+
+
+def test_generic_settings_are_per_profile(db: Database, profile: Profile) -> None:
+    other = db.profiles.create("Other", "https://o.retailcrm.ru", "https://api.moysklad.ru/api/remap/1.2", "token")
+    db.settings(profile.id).set("ui.last_tab", "log")
+    db.settings(profile.id).set("ui.columns", [1, 2, 3])
+    assert db.settings(profile.id).all() == {"ui.last_tab": "log", "ui.columns": [1, 2, 3]}
+    assert db.settings(other.id).get("ui.last_tab", "default") == "default"
+    db.settings(profile.id).delete("ui.last_tab")
+    assert db.settings(profile.id).get("ui.last_tab") is None
