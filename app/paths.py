@@ -6,6 +6,7 @@ Precedence for the data directory: an explicit override (the CLI's ``--data-dir`
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from pathlib import Path
@@ -20,14 +21,17 @@ LOG_DIRNAME = "logs"
 
 
 class DataDirError(ValueError):
-    """The data directory cannot be created or written to. ``str()`` is a sentence for the shop owner."""
+    """The data directory cannot be created or written to. ``str()`` is a Russian sentence for the shop owner.
 
-    def __init__(self, path: Path, reason: str) -> None:
-        self.path = path
+    ``reason`` is a short Russian clause; ``detail`` is the system's own (technical) wording, for the log.
+    """
+
+    def __init__(self, path: Path, reason: str, detail: str = "") -> None:
+        self.path, self.reason, self.detail = path, reason, detail
         super().__init__(
-            f"Svyazka cannot use the folder {path} for its data ({reason}). "
-            "Check that the folder exists and that you may write to it, or choose another folder "
-            f"with --data-dir or the {DATA_DIR_ENV} environment variable."
+            f"Связка не может хранить данные в папке «{path}»: {reason}. Проверьте, что папка существует и у вас "
+            "есть право записи в неё, или выберите другую папку с помощью параметра --data-dir "
+            f"или переменной окружения {DATA_DIR_ENV}."
         )
 
 
@@ -63,22 +67,40 @@ def log_dir(data_dir: Path) -> Path:
 
 def _ensure_writable_dir(path: Path) -> None:
     if path.exists() and not path.is_dir():
-        raise DataDirError(path, "a file with that name is in the way")
+        raise DataDirError(path, "на этом месте уже есть файл с таким именем")
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise DataDirError(path, _describe(exc)) from exc
+        raise DataDirError(path, _describe(exc), _detail(exc)) from exc
     # mkdir succeeding does not prove we may write (read-only mounts, ACLs): try a real file.
     try:
         with tempfile.NamedTemporaryFile(dir=path, prefix=".svyazka-write-test-"):
             pass
     except OSError as exc:
-        raise DataDirError(path, _describe(exc)) from exc
+        raise DataDirError(path, _describe(exc), _detail(exc)) from exc
+
+
+# The system's own wording depends on the OS and its language; the common cases get a fixed Russian clause.
+_ERRNO_REASONS = {
+    errno.EACCES: "нет прав на запись",
+    errno.EPERM: "нет прав на запись",
+    errno.EROFS: "диск защищён от записи",
+    errno.ENOSPC: "на диске закончилось место",
+    errno.ENOTDIR: "часть пути — это файл, а не папка",
+    errno.ENOENT: "путь не найден",
+    errno.ENAMETOOLONG: "слишком длинный путь",
+}
 
 
 def _describe(exc: OSError) -> str:
     if isinstance(exc, PermissionError):
-        return "permission denied"
+        return "нет прав на запись"
+    if exc.errno in _ERRNO_REASONS:
+        return _ERRNO_REASONS[exc.errno]
     if exc.strerror:
-        return exc.strerror.lower()
-    return "the system refused"
+        return f"система сообщила: {exc.strerror}"
+    return "система не разрешила"
+
+
+def _detail(exc: OSError) -> str:
+    return f"{type(exc).__name__}: errno {exc.errno} {exc.strerror or ''}".strip()

@@ -38,17 +38,19 @@ ENV_MOYSKLAD_TOKEN = "SVYAZKA_MOYSKLAD_TOKEN"
 
 _T = TypeVar("_T")
 
+# Messages are Russian: the UI shows them as they are. "Keychain" is deliberately not translated as
+# "Связка ключей" (macOS's Russian name for it), which would clash with the app's own name.
 _UNAVAILABLE_ADVICE = (
-    "Install or unlock a keychain (on Linux: GNOME Keyring or KWallet), "
-    f"or set the environment variables {ENV_RETAILCRM_KEY} and {ENV_MOYSKLAD_TOKEN}, "
-    "or keep the keys in memory for this session only (you will enter them again next time)."
+    "Установите или разблокируйте хранилище паролей (в Linux — GNOME Keyring или KWallet), "
+    f"или задайте переменные окружения {ENV_RETAILCRM_KEY} и {ENV_MOYSKLAD_TOKEN}, "
+    "или храните ключи только в памяти на время этого сеанса (при следующем запуске их придётся ввести снова)."
 )
 
 
 class KeyringUnavailable(RuntimeError):
-    """The OS keychain cannot be used. ``str()`` is a sentence for the shop owner (never a secret).
+    """The OS keychain cannot be used. ``str()`` is a Russian sentence for the shop owner (never a secret).
 
-    ``detail`` names the underlying problem for the technical log.
+    ``detail`` names the underlying problem for the technical log (in English).
     """
 
     def __init__(self, message: str, detail: str = "") -> None:
@@ -67,13 +69,15 @@ def normalize_account_url(url: str) -> str:
     """
     text = (url or "").strip()
     if not text:
-        raise ValueError("The RetailCRM address is empty. Enter it like https://yourshop.retailcrm.ru")
+        raise ValueError("Не указан адрес RetailCRM. Введите его, например: https://myshop.retailcrm.ru")
     if "://" not in text:
         text = "https://" + text
     parts = urlsplit(text)
     host = (parts.hostname or "").lower()
     if not host:
-        raise ValueError(f"“{url}” is not a web address. Enter it like https://yourshop.retailcrm.ru")
+        raise ValueError(
+            f"«{url}» не похоже на адрес сайта. Введите адрес RetailCRM, например: https://myshop.retailcrm.ru"
+        )
     scheme = (parts.scheme or "https").lower()
     port = f":{parts.port}" if parts.port else ""
     if ":" in host:  # an IPv6 literal keeps its brackets in a URL
@@ -85,7 +89,8 @@ def _normalize_moysklad_account(account: str) -> str:
     text = (account or "").strip()
     if not text:
         raise ValueError(
-            f"The MoySklad account is empty. Enter your MoySklad login, or “{MOYSKLAD_TOKEN_ACCOUNT}” for a token."
+            "Не указана учётная запись МойСклад. Введите логин МойСклад или "
+            f"«{MOYSKLAD_TOKEN_ACCOUNT}», если вы подключаетесь по токену."
         )
     return text
 
@@ -94,7 +99,7 @@ def _clean_secret(value: str, what: str) -> str:
     # Pasted keys often carry a trailing newline or spaces; real keys and tokens never contain whitespace.
     text = (value or "").strip()
     if not text:
-        raise ValueError(f"The {what} is empty. Paste it again.")
+        raise ValueError(f"{what} не указан. Вставьте его ещё раз.")
     return text
 
 
@@ -164,7 +169,7 @@ class SecretStore:
         return self._get(SERVICE_RETAILCRM, normalize_account_url(account_url))
 
     def set_retailcrm_key(self, account_url: str, key: str) -> None:
-        secret = _clean_secret(key, "RetailCRM API key")
+        secret = _clean_secret(key, "Ключ API RetailCRM")
         self._set(SERVICE_RETAILCRM, normalize_account_url(account_url), secret)
 
     def delete_retailcrm_key(self, account_url: str) -> None:
@@ -179,7 +184,7 @@ class SecretStore:
         return self._get(SERVICE_MOYSKLAD, _normalize_moysklad_account(account))
 
     def set_moysklad_token(self, account: str, token: str) -> None:
-        secret = _clean_secret(token, "MoySklad token")
+        secret = _clean_secret(token, "Токен МойСклад")
         self._set(SERVICE_MOYSKLAD, _normalize_moysklad_account(account), secret)
 
     def delete_moysklad_token(self, account: str) -> None:
@@ -190,11 +195,11 @@ class SecretStore:
     def backend_name(self) -> str:
         """A short description of where keys go, for the settings page and ``--self-check``."""
         if self.memory_only:
-            return "memory (this session only)"
+            return "память (только на этот сеанс)"
         backend = keyring.get_keyring()
         name = getattr(backend, "name", "") or type(backend).__name__
         if self._unusable(backend):
-            return f"{name} (not usable)"
+            return f"{name} (не работает)"
         return str(name)
 
     def is_available(self) -> bool:
@@ -253,7 +258,8 @@ class SecretStore:
         backend = keyring.get_keyring()
         if self._unusable(backend):
             raise _unavailable(
-                "The system keychain is not available, so Svyazka cannot save or read your API keys.",
+                "Системное хранилище паролей недоступно, поэтому Связка не может сохранить или прочитать "
+                "ваши ключи API.",
                 f"keyring backend: {type(backend).__module__}.{type(backend).__name__}",
             )
         try:
@@ -261,16 +267,19 @@ class SecretStore:
                 return operation(backend)
         except KeyringLocked as exc:
             raise _unavailable(
-                "The system keychain is locked, so Svyazka cannot read or save your API keys.",
+                "Системное хранилище паролей заблокировано, поэтому Связка не может прочитать или сохранить "
+                "ваши ключи API.",
                 redact(f"{type(exc).__name__}: {exc}"),
             ) from None
         except KeyringError as exc:
             raise _unavailable(
-                "The system keychain is not available, so Svyazka cannot save or read your API keys.",
+                "Системное хранилище паролей недоступно, поэтому Связка не может сохранить или прочитать "
+                "ваши ключи API.",
                 redact(f"{type(exc).__name__}: {exc}"),
             ) from None
         except Exception as exc:  # backends leak their own errors (D-Bus, Windows API); never a traceback
             raise _unavailable(
-                "The system keychain reported an error, so Svyazka cannot save or read your API keys.",
+                "Системное хранилище паролей сообщило об ошибке, поэтому Связка не может сохранить или "
+                "прочитать ваши ключи API.",
                 redact(f"{type(exc).__module__}.{type(exc).__name__}: {exc}"),
             ) from None

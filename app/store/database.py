@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.store import migrations as schema
 from app.store.conflicts import ConflictRepository
 from app.store.cursors import CursorRepository
-from app.store.errors import DatabaseBusyError, NotSvyazkaDatabaseError, StoreError
+from app.store.errors import DAMAGED_OR_FOREIGN, DatabaseBusyError, NotSvyazkaDatabaseError, StoreError
 from app.store.links import LinkRepository
 from app.store.log import LogRepository
 from app.store.profiles import ProfileRepository
@@ -73,18 +73,22 @@ def _human_error(exc: SqlDatabaseError, path: Path) -> StoreError | None:
     text = str(exc.orig).lower()
     if "locked" in text or "busy" in text:
         return DatabaseBusyError(
-            f"The data file {path} is busy: another Svyazka window or a scheduled run is writing to it. "
-            "Wait a moment and try again."
+            "Файл данных Связки занят: в него пишет другое окно Связки или запуск по расписанию. "
+            "Подождите немного и попробуйте снова."
         )
     if "readonly" in text or "read-only" in text or "unable to open" in text:
         return StoreError(
-            f"Svyazka cannot write to its data file {path}. Check that the disk is not read-only and that "
-            "you may change files in that folder."
+            f"Связка не может записать изменения в свой файл данных «{path}». Проверьте, что диск не защищён "
+            "от записи и что у вас есть право изменять файлы в этой папке."
         )
     if "disk is full" in text or "database or disk is full" in text:
-        return StoreError(f"The disk with Svyazka's data file {path} is full. Free some space and try again.")
+        return StoreError(
+            f"На диске с файлом данных Связки «{path}» закончилось место. Освободите место и попробуйте снова."
+        )
     if "disk i/o" in text:
-        return StoreError(f"The disk reported an error while Svyazka used {path}. Check the disk and try again.")
+        return StoreError(
+            f"Диск сообщил об ошибке, когда Связка работала с файлом «{path}». Проверьте диск и попробуйте снова."
+        )
     return None
 
 
@@ -115,7 +119,10 @@ class Database:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise StoreError(f"Svyazka cannot create the folder {path.parent} for its data file.") from exc
+            raise StoreError(
+                f"Связка не может создать папку «{path.parent}» для своего файла данных. Проверьте, что у вас "
+                "есть право создавать папки в этом месте, или выберите другую папку для данных."
+            ) from exc
         schema.check_supported(path, steps)  # before the engine switches the file to WAL
         engine = create_engine(
             URL.create("sqlite+pysqlite", database=str(path)),
@@ -131,7 +138,7 @@ class Database:
         except SqlDatabaseError as exc:
             engine.dispose()
             if "not a database" in str(exc.orig) or "malformed" in str(exc.orig):
-                raise NotSvyazkaDatabaseError(path, "it is damaged or belongs to another program") from exc
+                raise NotSvyazkaDatabaseError(path, DAMAGED_OR_FOREIGN) from exc
             _raise_human(exc, path)
             raise
         except BaseException:

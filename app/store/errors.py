@@ -1,8 +1,14 @@
-"""Store errors. ``str()`` of each is a sentence a shop owner can act on (never a path to a secret)."""
+"""Store errors. ``str()`` of each is a Russian sentence a shop owner can act on (never a secret).
+
+Svyazka's UI is Russian and these texts are shown as they are, so they are written in Russian here.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+
+# The usual reason a file is refused; shared by the header check and SQLite's own "not a database".
+DAMAGED_OR_FOREIGN = "он повреждён или принадлежит другой программе"
 
 
 class StoreError(Exception):
@@ -15,9 +21,9 @@ class NewerDatabaseError(StoreError):
     def __init__(self, path: Path, found: int, supported: int) -> None:
         self.path, self.found, self.supported = path, found, supported
         super().__init__(
-            f"The data file {path} was created by a newer version of Svyazka (format {found}; this version "
-            f"understands up to {supported}). Install the latest Svyazka, or choose another data folder. "
-            "The file was not changed."
+            f"Файл данных «{path}» создан более новой версией Связки (формат {found}, а эта версия понимает "
+            f"формат не выше {supported}). Установите последнюю версию Связки или выберите другую папку для "
+            "данных. Файл не изменён."
         )
 
 
@@ -25,10 +31,11 @@ class NotSvyazkaDatabaseError(StoreError):
     """The file is not a Svyazka database (another program's file, or damaged)."""
 
     def __init__(self, path: Path, reason: str) -> None:
-        self.path = path
+        """``reason`` is a Russian clause for the shop owner, e.g. "он повреждён или принадлежит другой программе"."""
+        self.path, self.reason = path, reason
         super().__init__(
-            f"The file {path} is not a Svyazka data file ({reason}). "
-            "Move it away or choose another data folder; Svyazka will then start with a fresh one."
+            f"Файл «{path}» не похож на файл данных Связки ({reason}). Переместите его в другое место или "
+            "выберите другую папку для данных: тогда Связка начнёт с нового, пустого файла."
         )
 
 

@@ -31,6 +31,17 @@ if TYPE_CHECKING:
     from app.store.database import Database
 
 LINK_KINDS = ("offer", "product", "variant", "product_group", "order", "counterparty", "demand", "customer")
+# What a link ties together, in the words a shop owner uses (for messages only).
+_KIND_LABELS = {
+    "offer": "торговое предложение",
+    "product": "товар",
+    "variant": "модификация",
+    "product_group": "группа товаров",
+    "order": "заказ",
+    "counterparty": "контрагент",
+    "demand": "отгрузка",
+    "customer": "клиент",
+}
 
 
 @dataclass(frozen=True)
@@ -156,8 +167,9 @@ class LinkRepository:
             taken = self._select_one(session, LinkRow.kind == kind, LinkRow.ms_id == ms_id)
             if taken is not None and taken.rc_id != rc:
                 raise LinkConflictError(
-                    f"MoySklad {kind} {ms_id} is already linked to RetailCRM {kind} {taken.rc_id}, "
-                    f"so it cannot also be linked to {rc}."
+                    f"Запись МойСклад {ms_id} ({_KIND_LABELS[kind]}) уже связана с записью RetailCRM "
+                    f"{taken.rc_id}, поэтому её нельзя связать ещё и с записью {rc}. Проверьте, нет ли "
+                    "дубликатов в RetailCRM, и запустите синхронизацию снова."
                 )
             now = utcnow()
             if row is None:
@@ -165,8 +177,9 @@ class LinkRepository:
                 session.add(row)
             elif row.ms_id is not None and row.ms_id != ms_id:
                 raise LinkConflictError(
-                    f"RetailCRM {kind} {rc} is already linked to MoySklad {kind} {row.ms_id}, "
-                    f"so it cannot also be linked to {ms_id}."
+                    f"Запись RetailCRM {rc} ({_KIND_LABELS[kind]}) уже связана с записью МойСклад "
+                    f"{row.ms_id}, поэтому её нельзя связать ещё и с записью {ms_id}. Проверьте, нет ли "
+                    "дубликатов в МойСклад, и запустите синхронизацию снова."
                 )
             row.ms_id = ms_id
             row.ms_type = ms_type or row.ms_type

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection, Engine
 
-from app.store.errors import NewerDatabaseError, NotSvyazkaDatabaseError
+from app.store.errors import DAMAGED_OR_FOREIGN, NewerDatabaseError, NotSvyazkaDatabaseError
 from app.store.models import Base
 
 Migration = Callable[[Connection], None]
@@ -48,11 +48,11 @@ def read_user_version(path: Path) -> int:
     except FileNotFoundError:
         return 0
     except OSError as exc:
-        raise NotSvyazkaDatabaseError(path, "it cannot be read") from exc
+        raise NotSvyazkaDatabaseError(path, "его не удаётся прочитать") from exc
     if not header:
         return 0
     if len(header) < 100 or not header.startswith(_SQLITE_MAGIC):
-        raise NotSvyazkaDatabaseError(path, "it is damaged or belongs to another program")
+        raise NotSvyazkaDatabaseError(path, DAMAGED_OR_FOREIGN)
     return int.from_bytes(header[_USER_VERSION_OFFSET : _USER_VERSION_OFFSET + 4], "big", signed=True)
 
 
@@ -104,7 +104,7 @@ def migrate(engine: Engine, write_engine: Engine, path: Path, migrations: Sequen
                 "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
             ).scalar_one()
             if tables:
-                raise NotSvyazkaDatabaseError(path, "it already holds tables of another program")
+                raise NotSvyazkaDatabaseError(path, "в нём уже есть таблицы другой программы")
             migrations[0](conn)
         else:
             for step in migrations[current:]:

@@ -34,7 +34,7 @@ def _to_profile(row: ProfileRow) -> Profile:
 def _clean_name(name: str) -> str:
     text = (name or "").strip()
     if not text:
-        raise StoreError("A profile needs a name. Type a name, for example the shop's name.")
+        raise StoreError("У профиля должно быть название. Введите его, например название магазина.")
     return text
 
 
@@ -56,7 +56,7 @@ class ProfileRepository:
                 session.flush()
                 return _to_profile(row)
         except IntegrityError as exc:
-            raise StoreError(f"A profile named “{row.name}” already exists. Choose another name.") from exc
+            raise StoreError(f"Профиль «{row.name}» уже есть. Выберите другое название.") from exc
 
     def get(self, profile_id: int) -> Profile | None:
         with self._db.read_session() as session:
@@ -85,7 +85,7 @@ class ProfileRepository:
             with self._db.session() as session:
                 row = session.get(ProfileRow, profile_id)
                 if row is None:
-                    raise StoreError("This profile no longer exists. Reopen the profile list.")
+                    raise StoreError("Этого профиля больше нет. Откройте список профилей заново.")
                 if name is not None:
                     row.name = _clean_name(name)
                 if retailcrm_url is not None:
@@ -97,7 +97,7 @@ class ProfileRepository:
                 session.flush()
                 return _to_profile(row)
         except IntegrityError as exc:
-            raise StoreError(f"A profile named “{name}” already exists. Choose another name.") from exc
+            raise StoreError(f"Профиль «{(name or '').strip()}» уже есть. Выберите другое название.") from exc
 
     def delete(self, profile_id: int) -> bool:
         """Delete a profile and, through the foreign keys, everything it owns. True if it existed."""

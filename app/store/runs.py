@@ -31,8 +31,8 @@ TRIGGERS = ("manual", "schedule", "cli", "wizard")
 # Process ids get reused; no real run lasts this long, so an older "running" one is dead whatever its pid.
 STALE_RUN_AGE = timedelta(hours=12)
 INTERRUPTED_MESSAGE = (
-    "Interrupted: Svyazka stopped before this run finished (it was closed, crashed, or the computer "
-    "shut down). The next run checks what was already done, so nothing is sent twice."
+    "Прервано: Связка остановилась, не закончив этот запуск (её закрыли, она аварийно завершилась или "
+    "компьютер выключился). Следующий запуск проверит, что уже сделано, поэтому ничего не отправится дважды."
 )
 
 

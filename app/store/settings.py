@@ -2,7 +2,7 @@
 
 SyncSettings is saved as one JSON object under the key ``"sync"``. Keys this version does not know (written
 by a newer Svyazka) are kept in ``extra`` and written back untouched; a bad value raises
-:class:`SettingsError` with a sentence that names the setting.
+:class:`SettingsError` with a Russian sentence that names the setting as the settings page does.
 """
 
 from __future__ import annotations
@@ -48,58 +48,113 @@ class PricePair(NamedTuple):
 P = TypeVar("P", StorePair, PricePair)
 
 
+# Setting names as the settings page calls them: messages name the setting the way the shop owner knows it.
+SETTING_LABELS: dict[str, str] = {
+    "organization_id": "организация",
+    "organization_name": "название организации",
+    "store_pairs": "пары складов",
+    "price_pairs": "пары типов цен",
+    "status_map": "соответствие статусов",
+    "state_names": "названия статусов МойСклад",
+    "reverse_status_map": "обратное соответствие статусов",
+    "export_statuses": "статусы для выгрузки",
+    "shipment_status": "статус отгрузки",
+    "match_key": "ключ сопоставления",
+    "master": "главная система для товаров",
+    "stock_type": "вид остатка",
+    "catalog_mode": "способ выгрузки каталога",
+    "retailcrm_site": "магазин RetailCRM",
+    "schedule_minutes": "интервал синхронизации",
+    "stock_schedule_minutes": "интервал обновления остатков",
+    "reverse_status_flow": "обратная передача статусов",
+    "delivery_service_name": "служба доставки",
+    "extra": "дополнительные настройки",
+}
+
+# The allowed values of the choice settings, in words.
+CHOICE_LABELS: dict[str, str] = {
+    "article": "артикул",
+    "code": "код",
+    "external-code": "внешний код",
+    "barcode": "штрихкод",
+    "moysklad": "МойСклад",
+    "retailcrm": "RetailCRM",
+    "stock": "остаток",
+    "freeStock": "доступный остаток",
+    "crm": "через API RetailCRM",
+    "icml": "файл ICML",
+}
+
+_SHOWN_MAX = 80  # a broken value may be huge; the message only needs a glimpse of it
+
+
+def _shown(value: Any) -> str:
+    """A stored value as a shop owner can read it (no Python quotes around text)."""
+    if value is None:
+        text = "пусто"
+    elif isinstance(value, bool):
+        text = "«да»" if value else "«нет»"
+    elif isinstance(value, str):
+        text = f"«{value}»"
+    else:
+        text = str(value)
+    return text if len(text) <= _SHOWN_MAX else text[: _SHOWN_MAX - 1] + "…"
+
+
 def _bad(setting: str, problem: str) -> SettingsError:
-    return SettingsError(f"The setting “{setting.replace('_', ' ')}” {problem}. Open the settings and choose it again.")
+    label = SETTING_LABELS.get(setting, setting.replace("_", " "))
+    return SettingsError(f"Настройка «{label}» {problem}. Откройте настройки и выберите значение заново.")
 
 
 def _opt_str(name: str, value: Any) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str):
-        raise _bad(name, f"should be text, but is {value!r}")
+        raise _bad(name, f"должна быть текстом, а сохранено {_shown(value)}")
     return value.strip() or None
 
 
 def _choice(name: str, value: Any, choices: tuple[str, ...]) -> str:
     value = getattr(value, "value", value)  # accept enums such as app.sync's MatchKey
     if value not in choices:
-        raise _bad(name, f"should be one of {', '.join(choices)}, but is {value!r}")
+        allowed = ", ".join(CHOICE_LABELS.get(c, c) for c in choices)
+        raise _bad(name, f"имеет неизвестное значение {_shown(value)} (возможны: {allowed})")
     return str(value)
 
 
 def _minutes(name: str, value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise _bad(name, f"should be a whole number of minutes (0 = off), but is {value!r}")
+        raise _bad(name, f"должна быть целым числом минут (0 — выключено), а сохранено {_shown(value)}")
     return value
 
 
 def _str_map(name: str, value: Any, *, values_optional: bool = False) -> dict[str, Any]:
     if not isinstance(value, Mapping):
-        raise _bad(name, f"should be a table of pairs, but is {value!r}")
+        raise _bad(name, f"должна быть таблицей соответствий, а сохранено {_shown(value)}")
     result: dict[str, Any] = {}
     for key, item in value.items():
         if not isinstance(key, str) or not key:
-            raise _bad(name, f"has an empty or non-text entry {key!r}")
+            raise _bad(name, f"содержит пустую или нетекстовую строку {_shown(key)}")
         if item is None and values_optional:
             result[key] = None
         elif isinstance(item, str) and item:
             result[key] = item
         else:
-            raise _bad(name, f"has no value for “{key}”")
+            raise _bad(name, f"не содержит значения для «{key}»")
     return result
 
 
 def _str_tuple(name: str, value: Any) -> tuple[str, ...]:
     if isinstance(value, str) or not isinstance(value, list | tuple):
-        raise _bad(name, f"should be a list, but is {value!r}")
+        raise _bad(name, f"должна быть списком, а сохранено {_shown(value)}")
     if not all(isinstance(v, str) and v for v in value):
-        raise _bad(name, "has an empty or non-text entry")
+        raise _bad(name, "содержит пустую или нетекстовую строку")
     return tuple(value)
 
 
 def _pairs(name: str, value: Any, pair_type: type[P]) -> tuple[P, ...]:
     if isinstance(value, str) or not isinstance(value, list | tuple):
-        raise _bad(name, f"should be a list, but is {value!r}")
+        raise _bad(name, f"должна быть списком, а сохранено {_shown(value)}")
     fields = pair_type._fields
     result: list[P] = []
     for item in value:
@@ -108,9 +163,9 @@ def _pairs(name: str, value: Any, pair_type: type[P]) -> tuple[P, ...]:
         elif isinstance(item, list | tuple) and len(item) == len(fields):
             parts = list(item)
         else:
-            raise _bad(name, f"has an entry Svyazka cannot read: {item!r}")
+            raise _bad(name, f"содержит запись, которую Связка не может прочитать: {_shown(item)}")
         if not all(isinstance(p, str) for p in parts) or not parts[0] or not parts[-1]:
-            raise _bad(name, f"has an incomplete entry: {item!r}")
+            raise _bad(name, f"содержит неполную запись: {_shown(item)}")
         result.append(pair_type(*[str(p) for p in parts]))
     return tuple(result)
 
@@ -159,10 +214,11 @@ class SyncSettings:
         put("schedule_minutes", _minutes("schedule_minutes", self.schedule_minutes))
         put("stock_schedule_minutes", _minutes("stock_schedule_minutes", self.stock_schedule_minutes))
         if not isinstance(self.reverse_status_flow, bool):
-            raise _bad("reverse_status_flow", f"should be yes or no, but is {self.reverse_status_flow!r}")
+            flow = _shown(self.reverse_status_flow)
+            raise _bad("reverse_status_flow", f"должна быть «да» или «нет», а сохранено {flow}")
         put("delivery_service_name", _opt_str("delivery_service_name", self.delivery_service_name))
         if not isinstance(self.extra, Mapping):
-            raise _bad("extra", "is not a table")
+            raise _bad("extra", "сохранена в непонятном виде")
         put("extra", dict(self.extra))
 
     def to_json(self) -> dict[str, Any]:
@@ -184,7 +240,9 @@ class SyncSettings:
     @classmethod
     def from_json(cls, data: Any) -> SyncSettings:
         if not isinstance(data, Mapping):
-            raise SettingsError("The saved sync settings are unreadable. Open the settings and save them again.")
+            raise SettingsError(
+                "Сохранённые настройки синхронизации не удаётся прочитать. Откройте настройки и сохраните их заново."
+            )
         known = {f.name for f in dataclasses.fields(cls)} - {"extra"}
         values = {k: v for k, v in data.items() if k in known}
         extra = {k: v for k, v in data.items() if k not in known}

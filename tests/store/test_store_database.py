@@ -104,7 +104,9 @@ def test_migration_backs_up_first_and_a_newer_file_is_refused_untouched(db_path:
     siblings = sorted(p.name for p in db_path.parent.iterdir())
     with pytest.raises(NewerDatabaseError) as caught:
         Database.open(db_path)
-    assert "newer version of Svyazka" in str(caught.value) and "not changed" in str(caught.value)
+    message = str(caught.value)
+    assert str(db_path) in message and "более новой версией Связки" in message
+    assert "Установите последнюю версию Связки" in message and "Файл не изменён" in message
     assert _sha256(db_path) == before
     assert sorted(p.name for p in db_path.parent.iterdir()) == siblings
 
@@ -117,14 +119,15 @@ def test_fresh_file_is_not_backed_up(db_path: Path) -> None:
 def test_garbage_or_foreign_files_are_refused(tmp_path: Path) -> None:
     garbage = tmp_path / "garbage.sqlite3"
     garbage.write_bytes(b"this is not sqlite at all, just some text" * 100)
-    with pytest.raises(NotSvyazkaDatabaseError, match="not a Svyazka data file"):
+    with pytest.raises(NotSvyazkaDatabaseError, match="не похож на файл данных Связки") as caught:
         Database.open(garbage)
+    assert str(garbage) in str(caught.value) and "выберите другую папку" in str(caught.value)
 
     foreign = tmp_path / "foreign.sqlite3"
     with closing(sqlite3.connect(foreign)) as conn:
         conn.execute("CREATE TABLE customers (id INTEGER)")
         conn.commit()
-    with pytest.raises(NotSvyazkaDatabaseError, match="another program"):
+    with pytest.raises(NotSvyazkaDatabaseError, match="таблицы другой программы"):
         Database.open(foreign)
 
 
@@ -159,7 +162,7 @@ def test_a_run_left_running_by_a_crash_is_failed_at_next_open(db: Database, db_p
         failed = runs.get(crashed_id)
         assert failed is not None
         assert failed.status == "failed" and failed.finished_at is not None
-        assert failed.message == INTERRUPTED_MESSAGE and "Interrupted" in failed.message
+        assert failed.message == INTERRUPTED_MESSAGE and failed.message.startswith("Прервано")
         assert runs.get(live.id).status == "running"  # type: ignore[union-attr]
     finally:
         reopened.close()
@@ -270,7 +273,8 @@ def test_a_write_lock_held_too_long_gives_a_human_busy_error(db: Database, db_pa
         hog.execute("BEGIN IMMEDIATE")
         with pytest.raises(DatabaseBusyError) as caught:
             db.cursors(profile.id).set("orders", "since_id", 1)
-        assert "busy" in str(caught.value) and "try again" in str(caught.value)
+        message = str(caught.value)
+        assert "Файл данных Связки занят" in message and "попробуйте снова" in message
         assert db.cursors(profile.id).get("orders", "since_id") is None  # readers are never blocked
     finally:
         hog.execute("ROLLBACK")

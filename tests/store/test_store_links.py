@@ -37,10 +37,14 @@ def test_reserve_then_complete(db: Database, profile: Profile) -> None:
 def test_complete_refuses_to_tie_one_side_to_two_partners(db: Database, profile: Profile) -> None:
     links = db.links(profile.id)
     links.complete("counterparty", "c1", "ms-a")
-    with pytest.raises(LinkConflictError, match="already linked"):
+    with pytest.raises(LinkConflictError, match="уже связана") as caught:
         links.complete("counterparty", "c2", "ms-a")
-    with pytest.raises(LinkConflictError, match="already linked"):
+    message = str(caught.value)
+    assert "ms-a" in message and "c1" in message and "c2" in message and "контрагент" in message
+    assert "запустите синхронизацию снова" in message
+    with pytest.raises(LinkConflictError, match="уже связана") as caught:
         links.complete("counterparty", "c1", "ms-b")
+    assert "ms-a" in str(caught.value) and "ms-b" in str(caught.value)
     assert links.get_by_rc("counterparty", "c2") is None
 
 

@@ -44,7 +44,9 @@ def test_a_file_in_the_way_gives_a_human_error(tmp_path: Path) -> None:
     with pytest.raises(paths.DataDirError) as caught:
         paths.data_dir(blocker)
     message = str(caught.value)
-    assert str(blocker) in message and "--data-dir" in message
+    assert str(blocker) in message and "уже есть файл с таким именем" in message
+    assert "выберите другую папку" in message and "--data-dir" in message and paths.DATA_DIR_ENV in message
     assert isinstance(caught.value, ValueError)
-    with pytest.raises(paths.DataDirError):
+    with pytest.raises(paths.DataDirError) as caught:
         paths.data_dir(blocker / "inside")  # cannot create a folder inside a file
+    assert "файл, а не папка" in str(caught.value) and "NotADirectoryError" in caught.value.detail

@@ -72,8 +72,9 @@ def test_pushed_values_round_trip_100k(db: Database, profile: Profile) -> None:
 
 
 def test_profiles_are_unique_by_name_and_delete_everything_they_own(db: Database, profile: Profile) -> None:
-    with pytest.raises(StoreError, match="already exists"):
+    with pytest.raises(StoreError, match="Профиль «Demo shop» уже есть") as caught:
         db.profiles.create(" Demo shop ", "https://x.retailcrm.ru", "https://api.moysklad.ru/api/remap/1.2", "t")
+    assert "Выберите другое название" in str(caught.value)
     renamed = db.profiles.update(profile.id, name="Витрина")
     assert db.profiles.get_by_name("Витрина") == renamed
     assert [p.name for p in db.profiles.list()] == ["Витрина"]

@@ -89,13 +89,13 @@ def test_no_usable_backend_gives_a_human_error(backend: KeyringBackend) -> None:
     keyring.set_keyring(backend)
     store = SecretStore()
     assert not store.is_available()
-    assert "not usable" in store.backend_name()
+    assert "не работает" in store.backend_name()
     with pytest.raises(KeyringUnavailable) as caught:
         store.set_retailcrm_key("https://demo.retailcrm.ru", RC_KEY)
     message = str(caught.value)
     assert RC_KEY not in message
-    assert "keychain is not available" in message
-    assert ENV_RETAILCRM_KEY in message and "this session only" in message
+    assert "хранилище паролей недоступно" in message and "ключи API" in message
+    assert ENV_RETAILCRM_KEY in message and "только в памяти на время этого сеанса" in message
     assert "Traceback" not in message and "keyrings.alt" not in message
     with pytest.raises(KeyringUnavailable):
         store.get_moysklad_token("admin@demo")
@@ -112,7 +112,7 @@ def test_memory_only_store_works_without_a_keyring() -> None:
     assert worker_store.get_retailcrm_key("demo.retailcrm.ru") == RC_KEY
     assert worker_store.get_moysklad_token("admin@demo") == MS_TOKEN
     assert worker_store.is_available()
-    assert "session" in worker_store.backend_name()
+    assert "сеанс" in worker_store.backend_name()
     worker_store.delete_moysklad_token("admin@demo")
     assert wizard_store.get_moysklad_token("admin@demo") is None
     with pytest.raises(KeyringUnavailable):  # and nothing leaked into a keyring store
@@ -141,7 +141,7 @@ def test_locked_keyring_says_so() -> None:
     keyring.set_keyring(_LockedKeyring())
     with pytest.raises(KeyringUnavailable) as caught:
         SecretStore().get_retailcrm_key("https://demo.retailcrm.ru")
-    assert "locked" in str(caught.value) and "unlock" in str(caught.value)
+    assert "заблокировано" in str(caught.value) and "разблокируйте" in str(caught.value)
     assert "KeyringLocked" in caught.value.detail
 
 
@@ -168,10 +168,17 @@ def test_account_url_normalization(typed: str, normalized: str) -> None:
 
 def test_empty_inputs_are_refused_with_a_sentence(memory_keyring: InMemoryKeyring) -> None:
     store = SecretStore()
-    with pytest.raises(ValueError, match="empty"):
+    with pytest.raises(ValueError, match="Ключ API RetailCRM не указан") as caught:
         store.set_retailcrm_key("https://demo.retailcrm.ru", "   ")
-    with pytest.raises(ValueError, match="address is empty"):
+    assert "Вставьте его ещё раз" in str(caught.value)
+    with pytest.raises(ValueError, match="Токен МойСклад не указан"):
+        store.set_moysklad_token("admin@demo", "\n")
+    with pytest.raises(ValueError, match="Не указан адрес RetailCRM") as caught:
         store.get_retailcrm_key("")
-    with pytest.raises(ValueError, match="account is empty"):
+    assert "Введите его, например: https://myshop.retailcrm.ru" in str(caught.value)
+    with pytest.raises(ValueError, match="«https://» не похоже на адрес сайта"):
+        normalize_account_url("https://")
+    with pytest.raises(ValueError, match="Не указана учётная запись МойСклад") as caught:
         store.set_moysklad_token(" ", MS_TOKEN)
+    assert MS_TOKEN not in str(caught.value) and "«token»" in str(caught.value)
     assert memory_keyring.entries() == {}

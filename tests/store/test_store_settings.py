@@ -75,15 +75,15 @@ def test_an_enum_match_key_is_accepted() -> None:
 @pytest.mark.parametrize(
     ("data", "words"),
     [
-        ({"match_key": "sku"}, "match key"),
-        ({"master": "excel"}, "master"),
-        ({"stock_type": "reserve"}, "stock type"),
-        ({"schedule_minutes": -5}, "schedule minutes"),
-        ({"schedule_minutes": "15"}, "schedule minutes"),
-        ({"store_pairs": [{"ms_store_id": "st-1"}]}, "store pairs"),
-        ({"status_map": ["new"]}, "status map"),
-        ({"export_statuses": "new"}, "export statuses"),
-        ({"reverse_status_flow": "yes"}, "reverse status flow"),
+        ({"match_key": "sku"}, "«ключ сопоставления» имеет неизвестное значение «sku»"),
+        ({"master": "excel"}, "«главная система для товаров»"),
+        ({"stock_type": "reserve"}, "«вид остатка»"),
+        ({"schedule_minutes": -5}, "«интервал синхронизации» должна быть целым числом минут"),
+        ({"schedule_minutes": "15"}, "«интервал синхронизации»"),
+        ({"store_pairs": [{"ms_store_id": "st-1"}]}, "«пары складов» содержит неполную запись"),
+        ({"status_map": ["new"]}, "«соответствие статусов»"),
+        ({"export_statuses": "new"}, "«статусы для выгрузки»"),
+        ({"reverse_status_flow": "yes"}, "«обратная передача статусов»"),
     ],
 )
 def test_bad_values_raise_a_clear_settings_error(db: Database, profile: Profile, data: dict, words: str) -> None:
@@ -91,7 +91,10 @@ def test_bad_values_raise_a_clear_settings_error(db: Database, profile: Profile,
     with pytest.raises(SettingsError) as caught:
         db.settings(profile.id).load_sync()
     message = str(caught.value)
-    assert words in message and "Open the settings" in message
+    assert message.startswith("Настройка ") and words in message
+    assert "Откройте настройки" in message
+    (setting,) = data
+    assert setting not in message  # named by its label on the settings page, not by its code name
 
 
 def test_generic_settings_are_per_profile(db: Database, profile: Profile) -> None:
