@@ -273,15 +273,17 @@ STATUS_GROUPS: tuple[tuple[str, str], ...] = (
     ("delivery", "Доставка"),
     ("complete", "Выполнен"),
     ("cancel", "Отменен"),
+    ("supply", "Ожидание поставки"),  # a shop's own group: no MoySklad state means anything like it
 )
 
-# RetailCRM's stock statuses, named as in a typical account. "offer-analog" and "no-call" have no
-# counterpart among the MoySklad states below on purpose: the wizard must show them as unmapped.
+# RetailCRM's stock statuses, named as in a typical account, plus one of the shop's own ("Ждём поставку" in
+# a custom group) that has no counterpart among the MoySklad states: the wizard must show it as unmapped.
 _STATUSES = (
     SeedStatus("new", "Новый", "new", 10),
     SeedStatus("no-call", "Недозвон", "new", 20),
     SeedStatus("client-confirmed", "Согласован", "approval", 30),
     SeedStatus("offer-analog", "Предложена замена", "approval", 40),
+    SeedStatus("waiting-supply", "Ждём поставку", "supply", 45),
     SeedStatus("assembling", "Комплектуется", "assembling", 50),
     SeedStatus("assembling-complete", "Укомплектован", "assembling", 60),
     SeedStatus("send-to-delivery", "Отправлен", "delivery", 70),
@@ -305,7 +307,7 @@ _STATES = (
 
 # Order statuses weighted roughly like a live shop: most orders are done, a few in every stage.
 _ORDER_STATUS_WEIGHTS = (
-    ("new", 10), ("no-call", 2), ("client-confirmed", 8), ("offer-analog", 1), ("assembling", 8),
+    ("new", 10), ("no-call", 2), ("client-confirmed", 8), ("offer-analog", 1), ("waiting-supply", 2), ("assembling", 8),
     ("assembling-complete", 5), ("send-to-delivery", 8), ("delivering", 6), ("complete", 40),
     ("cancel-other", 8), ("no-product", 4),
 )

@@ -317,4 +317,26 @@ def suggest_pairs_by_name(left: Sequence[tuple[L, str]], right: Sequence[tuple[R
         if match is not None:
             result[left_id] = match
             taken.add(match)
+    # Last: shared significant words ("Склад Москва-Юг" ↔ "Москва-Юг", "Оптовая цена" ↔ "Оптовая"), only
+    # when exactly one free partner shares the most words, so an unclear case stays for the person.
+    for left_id, name in left:
+        if result[left_id] is not None:
+            continue
+        stems = _word_stems(name)
+        scored = [(len(stems & _word_stems(rname)), right_id) for right_id, rname in right if right_id not in taken]
+        best = max((score for score, _ in scored), default=0)
+        winners = [right_id for score, right_id in scored if score == best]
+        if best > 0 and len(winners) == 1:
+            result[left_id] = winners[0]
+            taken.add(winners[0])
     return result
+
+
+# Words that name the kind of thing, not which one it is.
+_FILLER_WORDS = frozenset({"склад", "склада", "магазин", "цена", "цены", "для", "тип", "price", "store"})
+
+
+def _word_stems(name: str) -> set[str]:
+    words = re.findall(r"\w+", name.casefold().replace("ё", "е"))
+    # a crude stem (first five letters) lets "маркетплейсов" meet "маркетплейсы"
+    return {w[:5] for w in words if len(w) > 2 and w not in _FILLER_WORDS}

@@ -1,0 +1,232 @@
+"""Connect to both accounts, list what they hold, and suggest settings from it.
+
+The setup wizard and ``svyazka setup`` both use these: check a key, show what the account has (sites,
+stores, price types, statuses; organizations, warehouses, states), and prefill every choice with what a
+person would most likely pick. Nothing here is saved; the caller decides.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from app.clients.moysklad import MoySkladClient
+from app.clients.moysklad_models import AccountInfo, Organization
+from app.clients.moysklad_models import PriceType as MsPriceType
+from app.clients.moysklad_models import State as MsStateModel
+from app.clients.moysklad_models import Store as MsStore
+from app.clients.retailcrm import RetailCrmClient
+from app.clients.retailcrm_models import CredentialsInfo, Site, Status, StatusGroup
+from app.clients.retailcrm_models import PriceType as RcPriceType
+from app.clients.retailcrm_models import Store as RcStore
+from app.store.settings import PricePair, StorePair, SyncSettings
+from app.sync.statusmap import (
+    MsState,
+    Problem,
+    RcStatus,
+    suggest_export_statuses,
+    suggest_pairs_by_name,
+    suggest_status_map,
+    validate_status_map,
+)
+
+# What Svyazka needs from a RetailCRM key: orders and history, customers, references, stock and prices.
+REQUIRED_RETAILCRM_SCOPES = (
+    "order_read",
+    "order_write",
+    "customer_read",
+    "reference_read",
+    "store_read",
+    "store_write",
+)
+
+
+@dataclass(frozen=True)
+class RetailCrmAccount:
+    url: str
+    credentials: CredentialsInfo
+    sites: tuple[Site, ...]
+    stores: tuple[RcStore, ...]
+    price_types: tuple[RcPriceType, ...]
+    statuses: tuple[Status, ...]
+    status_groups: tuple[StatusGroup, ...]
+
+    @property
+    def site_codes(self) -> tuple[str, ...]:
+        return tuple(s.code for s in self.sites)
+
+
+@dataclass(frozen=True)
+class MoySkladAccount:
+    url: str
+    info: AccountInfo
+    organizations: tuple[Organization, ...]
+    stores: tuple[MsStore, ...]
+    price_types: tuple[MsPriceType, ...]
+    states: tuple[MsStateModel, ...]
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """Prefilled settings plus what a person should look at before saving them."""
+
+    settings: SyncSettings
+    problems: tuple[Problem, ...] = ()
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+
+def check_retailcrm(client: RetailCrmClient) -> RetailCrmAccount:
+    """Check the key (naming any missing permission) and read the references the settings need.
+
+    Raises the client's ``SettingsError`` / ``ServiceUnavailable`` with a message for the shop owner.
+    """
+    credentials = client.check_credentials(REQUIRED_RETAILCRM_SCOPES)
+    return RetailCrmAccount(
+        url=client.account_url,
+        credentials=credentials,
+        sites=tuple(client.sites()),
+        stores=tuple(s for s in client.stores() if s.active),
+        price_types=tuple(p for p in client.price_types() if p.active),
+        statuses=tuple(client.statuses()),
+        status_groups=tuple(client.status_groups()),
+    )
+
+
+def check_moysklad(client: MoySkladClient) -> MoySkladAccount:
+    """Check the token and read organizations, warehouses, price types and order states."""
+    info = client.check_access()
+    return MoySkladAccount(
+        url=client.base_url,
+        info=info,
+        organizations=tuple(info.organizations),
+        stores=tuple(s for s in info.stores if not s.archived),
+        price_types=tuple(client.price_types()),
+        states=tuple(client.order_states()),
+    )
+
+
+def rc_statuses(account: RetailCrmAccount) -> list[RcStatus]:
+    return [
+        RcStatus(code=s.code, name=s.name, group=s.group, active=s.active, ordering=s.ordering or 0)
+        for s in account.statuses
+    ]
+
+
+def ms_states(account: MoySkladAccount) -> list[MsState]:
+    valid = ("Regular", "Successful", "Unsuccessful")
+    return [
+        MsState(id=s.id, name=s.name, state_type=s.state_type if s.state_type in valid else "Regular")  # type: ignore[arg-type]
+        for s in account.states
+    ]
+
+
+def suggest_settings(
+    rc: RetailCrmAccount,
+    ms: MoySkladAccount,
+    *,
+    base: SyncSettings | None = None,
+) -> Suggestion:
+    """What the wizard prefills (and ``setup --auto`` saves): every choice a person would most likely make.
+
+    Values already in ``base`` (chosen by the person) are kept; only empty ones are suggested: the first
+    organization, warehouses and price types paired by name, statuses by name similarity, and orders
+    exported in every active status outside the cancel group.
+    """
+    base = base or SyncSettings()
+    notes: list[str] = []
+
+    organization = _pick_organization(ms.organizations, base.organization_id)
+    if len(ms.organizations) > 1 and not base.organization_id:
+        notes.append(f"В МойСклад несколько юрлиц; выбрано «{organization.name}». Его можно сменить в настройках.")
+
+    store_pairs = base.store_pairs or _store_pairs(ms.stores, rc.stores)
+    if not store_pairs:
+        notes.append("Склады МойСклад и RetailCRM не сопоставились по названию: выберите пары вручную.")
+    price_pairs = base.price_pairs or _price_pairs(ms.price_types, rc.price_types)
+
+    statuses, states = rc_statuses(rc), ms_states(ms)
+    status_map = dict(base.status_map) or suggest_status_map(statuses, states)
+    export = base.export_statuses or tuple(suggest_export_statuses(statuses))
+    shipment = base.shipment_status or _suggest_shipment_status(statuses)
+    state_names = {s.id: s.name for s in states}
+    reverse = dict(base.reverse_status_map) or _reverse_map(status_map, statuses)
+
+    site = base.retailcrm_site or (rc.sites[0].code if len(rc.sites) == 1 else None)
+    if site is None and rc.sites:
+        site = rc.sites[0].code
+        notes.append(f"Ключ RetailCRM видит несколько магазинов; выбран «{rc.sites[0].name}».")
+    catalog_mode = base.catalog_mode
+    chosen_site = next((s for s in rc.sites if s.code == site), None)
+    if chosen_site is not None and chosen_site.load_from_yml:
+        catalog_mode = "icml"
+        notes.append(
+            "Каталог RetailCRM загружается из ICML-файла: Связка будет только связывать товары и "
+            "передавать остатки и цены, а не создавать товары."
+        )
+
+    settings = SyncSettings(
+        organization_id=organization.id if organization else None,
+        organization_name=organization.name if organization else None,
+        store_pairs=store_pairs,
+        price_pairs=price_pairs,
+        status_map=status_map,
+        state_names=state_names,
+        reverse_status_map=reverse,
+        export_statuses=export,
+        shipment_status=shipment,
+        match_key=base.match_key,
+        master=base.master,
+        stock_type=base.stock_type,
+        catalog_mode=catalog_mode,
+        retailcrm_site=site,
+        schedule_minutes=base.schedule_minutes,
+        stock_schedule_minutes=base.stock_schedule_minutes,
+        reverse_status_flow=base.reverse_status_flow,
+        delivery_service_name=base.delivery_service_name,
+        extra=base.extra,
+    )
+    problems = validate_status_map(status_map, statuses, states, list(export), shipment)
+    return Suggestion(settings=settings, problems=tuple(problems), notes=tuple(notes))
+
+
+def _pick_organization(organizations: Sequence[Organization], chosen: str | None) -> Organization | None:
+    for org in organizations:
+        if org.id == chosen:
+            return org
+    return organizations[0] if organizations else None
+
+
+def _store_pairs(ms: Sequence[MsStore], rc: Sequence[RcStore]) -> tuple[StorePair, ...]:
+    mapping = suggest_pairs_by_name([(s.id, s.name) for s in ms], [(s.code, s.name) for s in rc])
+    names = {s.id: s.name for s in ms}
+    return tuple(StorePair(ms_id, names[ms_id], code) for ms_id, code in mapping.items() if code)
+
+
+def _price_pairs(ms: Sequence[MsPriceType], rc: Sequence[RcPriceType]) -> tuple[PricePair, ...]:
+    mapping = suggest_pairs_by_name([(p.id, p.name) for p in ms], [(p.code, p.name) for p in rc])
+    names = {p.id: p.name for p in ms}
+    pairs = [PricePair(ms_id, names[ms_id], code) for ms_id, code in mapping.items() if code]
+    if not pairs and ms and rc:
+        # the default price types carry the shop's main price even when their names differ
+        default_rc = next((p for p in rc if p.default), rc[0])
+        pairs.append(PricePair(ms[0].id, ms[0].name, default_rc.code))
+    return tuple(pairs)
+
+
+def _suggest_shipment_status(statuses: Sequence[RcStatus]) -> str | None:
+    """The first active status of the delivery group: the goods leave the warehouse there."""
+    for status in sorted(statuses, key=lambda s: s.ordering):
+        if status.active and status.group == "delivery":
+            return status.code
+    return None
+
+
+def _reverse_map(status_map: dict[str, str | None], statuses: Sequence[RcStatus]) -> dict[str, str]:
+    """MoySklad state → the first RetailCRM status (by ordering) that maps to it."""
+    order = {s.code: s.ordering for s in statuses}
+    reverse: dict[str, str] = {}
+    for code in sorted(status_map, key=lambda c: order.get(c, 0)):
+        state = status_map[code]
+        if state and state not in reverse:
+            reverse[state] = code
+    return reverse

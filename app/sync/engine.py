@@ -1,0 +1,284 @@
+"""The sync engine: runs the flows in order, records the run, and reports while it works.
+
+Every flow is planned, then (unless it is a dry run) applied, before the next flow starts: the stock and
+price flows need the links the catalog flow has just made, and orders need those links too. A dry run
+plans every flow against the links the catalog plan *would* make (``RunContext.planned_links``).
+
+Failures are sorted the way a shop owner can act on them:
+
+* a settings problem (bad key, missing permission, unknown warehouse) stops the whole run: nothing else
+  can work until it is fixed;
+* a service that is busy or down fails that flow; the next flows still run (RetailCRM may be fine while
+  MoySklad is down);
+* Stop (the cancel token) ends the run between pages or batches; everything written so far is consistent,
+  because every write is recorded (links, cursors, pushed values) as soon as it succeeds.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from app.clients.errors import SettingsError as ServiceSettingsError
+from app.clients.errors import SvyazkaApiError
+from app.store import Database, LogEntry, SyncSettings
+from app.store.errors import StoreError
+from app.sync.model import (
+    ALL_FLOWS,
+    Callbacks,
+    Cancelled,
+    CancelToken,
+    Counts,
+    Flow,
+    FlowPlan,
+    Level,
+    LogEvent,
+    Progress,
+    RunReport,
+)
+
+# Log lines are written to the store in batches: one transaction per line would dominate a 50k-offer run.
+_LOG_BATCH = 500
+_LOG_FLUSH_SECONDS = 0.5
+
+
+class FlowRunner(Protocol):
+    """One flow: plan reads both services and decides; apply writes and records what it wrote."""
+
+    flow: Flow
+
+    def plan(self, ctx: RunContext) -> FlowPlan: ...
+
+    def apply(self, ctx: RunContext, plan: FlowPlan) -> Counts: ...
+
+
+@dataclass
+class RunContext:
+    """Everything a flow needs during one run. Flows keep no state between runs except through the store."""
+
+    db: Database
+    profile_id: int
+    settings: SyncSettings
+    retailcrm: Any  # app.clients.retailcrm.RetailCrmClient
+    moysklad: Any  # app.clients.moysklad.MoySkladClient
+    callbacks: Callbacks
+    cancel: CancelToken
+    run_id: int | None
+    dry_run: bool
+    full: bool
+    # what one flow learned that a later flow of the same run can reuse (e.g. the catalog snapshot)
+    shared: dict[str, Any] = field(default_factory=dict)
+    _pending_log: list[LogEntry] = field(default_factory=list)
+    _last_flush: float = field(default_factory=time.monotonic)
+    errors: int = 0
+
+    # -- reporting -------------------------------------------------------------------------------------
+    def log(
+        self,
+        level: Level,
+        flow: Flow | None,
+        message: str,
+        *,
+        entity_type: str | None = None,
+        entity_ref: str | None = None,
+        entity_url: str | None = None,
+        details: Mapping[str, Any] | None = None,
+    ) -> None:
+        event = LogEvent(level, flow, message, entity_type, entity_ref, entity_url, dict(details or {}) or None)
+        if level is Level.ERROR:
+            self.errors += 1
+        self._pending_log.append(
+            LogEntry(
+                level=level.value,
+                flow=flow.value if flow else "system",
+                message=message,
+                entity_type=entity_type,
+                entity_ref=entity_ref,
+                entity_url=entity_url,
+                details=event.details,
+                run_id=self.run_id,
+            )
+        )
+        self.callbacks.on_log(event)
+        if len(self._pending_log) >= _LOG_BATCH or time.monotonic() - self._last_flush > _LOG_FLUSH_SECONDS:
+            self.flush_log()
+
+    def progress(self, flow: Flow, done: int, total: int, stage: str) -> None:
+        self.callbacks.on_progress(Progress(flow, done, total, stage))
+
+    def flush_log(self) -> None:
+        if self._pending_log:
+            entries, self._pending_log = self._pending_log, []
+            self.db.log(self.profile_id).add_many(entries)
+        self._last_flush = time.monotonic()
+
+    def check_cancel(self) -> None:
+        """Call between pages and batches: raises :class:`Cancelled` after Stop."""
+        self.cancel.check()
+
+
+class SyncEngine:
+    """Runs flows for one profile. Construct per run (cheap); thread-confined to the caller's thread."""
+
+    def __init__(
+        self,
+        db: Database,
+        profile_id: int,
+        settings: SyncSettings,
+        retailcrm: Any,
+        moysklad: Any,
+        flows: Mapping[Flow, FlowRunner],
+        *,
+        callbacks: Callbacks | None = None,
+        cancel: CancelToken | None = None,
+    ) -> None:
+        self.db = db
+        self.profile_id = profile_id
+        self.settings = settings
+        self.retailcrm = retailcrm
+        self.moysklad = moysklad
+        self.flows = dict(flows)
+        self.callbacks = callbacks or Callbacks()
+        self.cancel = cancel or CancelToken()
+
+    def run(
+        self,
+        flows: Iterable[Flow] = ALL_FLOWS,
+        *,
+        dry_run: bool = False,
+        full: bool = False,
+        trigger: str = "manual",
+    ) -> RunReport:
+        selected = [f for f in ALL_FLOWS if f in set(flows)]
+        started = time.monotonic()
+        requests_before = _requests(self.retailcrm, self.moysklad)  # clients may outlive one run
+        runs = self.db.runs(self.profile_id)
+        run = runs.start(trigger, dry_run=dry_run, message="пробный запуск" if dry_run else "")
+        ctx = RunContext(
+            db=self.db,
+            profile_id=self.profile_id,
+            settings=self.settings,
+            retailcrm=self.retailcrm,
+            moysklad=self.moysklad,
+            callbacks=self.callbacks,
+            cancel=self.cancel,
+            run_id=run.id,
+            dry_run=dry_run,
+            full=full,
+        )
+        counts: dict[Flow, Counts] = {f: Counts() for f in selected}
+        plans: dict[Flow, FlowPlan] = {}
+        conflicts = 0
+        cancelled = False
+        fatal: str | None = None
+        what = "Пробный запуск" if dry_run else "Синхронизация"
+        ctx.log(Level.INFO, None, f"{what} начата: {', '.join(f.title for f in selected) or 'ничего не выбрано'}.")
+        try:
+            for flow in selected:
+                runner = self.flows.get(flow)
+                if runner is None:
+                    ctx.log(Level.WARNING, flow, f"{flow.title}: этот поток пока не поддерживается, пропущен.")
+                    continue
+                ctx.check_cancel()
+                try:
+                    plan = runner.plan(ctx)
+                    plans[flow] = plan
+                    conflicts += plan.conflicts
+                    for note in plan.notes:
+                        ctx.log(Level.INFO, flow, note)
+                    if dry_run:
+                        counts[flow] = plan.counts
+                    else:
+                        ctx.check_cancel()
+                        counts[flow] = runner.apply(ctx, plan)
+                except ServiceSettingsError as exc:
+                    fatal = exc.message
+                    ctx.log(Level.ERROR, flow, f"{flow.title}: {exc.message}")
+                    break
+                except SvyazkaApiError as exc:
+                    counts[flow].failed += 1
+                    ctx.log(Level.ERROR, flow, f"{flow.title}: поток прерван. {exc.message}")
+                finally:
+                    ctx.flush_log()
+                    runs.checkpoint(run.id, counts=_counts_json(counts), errors=ctx.errors, conflicts=conflicts)
+        except Cancelled:
+            cancelled = True
+            ctx.log(Level.WARNING, None, "Остановлено пользователем. Всё, что успело записаться, сохранено.")
+        except StoreError as exc:
+            fatal = str(exc)
+            ctx.log(Level.ERROR, None, str(exc))
+
+        seconds = time.monotonic() - started
+        requests = {
+            service: sent - requests_before.get(service, 0)
+            for service, sent in _requests(self.retailcrm, self.moysklad).items()
+        }
+        ok = fatal is None and not cancelled and ctx.errors == 0
+        status = (
+            "cancelled" if cancelled else "failed" if fatal else "partial" if (ctx.errors or conflicts) else "ok"
+        )
+        total = Counts()
+        for c in counts.values():
+            total.add(c)
+        message = fatal or _summary(total, conflicts, ctx.errors, dry_run, cancelled)
+        ctx.log(Level.ERROR if fatal else Level.INFO, None, message)
+        ctx.flush_log()
+        # the run itself is over; a full disk must not hide its result from the caller
+        with contextlib.suppress(StoreError):
+            runs.finish(
+                run.id,
+                status,
+                counts=_counts_json(counts),
+                errors=ctx.errors,
+                conflicts=conflicts,
+                requests=requests,
+                message=message,
+            )
+        return RunReport(
+            ok=ok,
+            dry_run=dry_run,
+            counts=counts,
+            conflicts=conflicts,
+            errors=ctx.errors,
+            requests=requests,
+            seconds=seconds,
+            cancelled=cancelled,
+            run_id=run.id,
+            message=message,
+            plans=plans,
+        )
+
+
+def _counts_json(counts: Mapping[Flow, Counts]) -> dict[str, dict[str, int]]:
+    return {flow.value: c.as_dict() for flow, c in counts.items()}
+
+
+def _requests(*clients: Any) -> dict[str, int]:
+    """Requests each client sent so far (every attempt counts: that is what the services' limits count)."""
+    result: dict[str, int] = {}
+    for client in clients:
+        service = getattr(client, "service", None)
+        stats = getattr(client, "stats", None)
+        if service and stats is not None:
+            result[service] = int(stats.snapshot().requests)
+    return result
+
+
+def _summary(total: Counts, conflicts: int, errors: int, dry_run: bool, cancelled: bool) -> str:
+    head = "Пробный запуск: было бы" if dry_run else "Готово:"
+    if cancelled:
+        head = "Остановлено:"
+    parts = [
+        f"{head} создано {total.created}, обновлено {total.updated}, без изменений {total.unchanged}",
+        f"пропущено {total.skipped}",
+    ]
+    if total.failed:
+        parts.append(f"не удалось {total.failed}")
+    if conflicts:
+        parts.append(f"конфликтов {conflicts}")
+    if errors:
+        parts.append(f"ошибок {errors}")
+    return ", ".join(parts) + "."
