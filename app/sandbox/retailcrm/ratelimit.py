@@ -1,0 +1,36 @@
+"""A sliding one-second window per API key, as RetailCRM applies it (10 requests per second per key)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+
+
+class SlidingWindowLimiter:
+    """``try_acquire(key)`` is True when the key made fewer than ``rps`` admitted requests in the last
+    ``window`` seconds. Rejected requests are not counted, so a client that backs off recovers at once."""
+
+    def __init__(self, rps: int, window: float = 1.0, clock: Callable[[], float] = time.monotonic) -> None:
+        self.rps = rps
+        self.window = window
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._hits: dict[str, deque[float]] = {}
+
+    def try_acquire(self, key: str) -> bool:
+        now = self._clock()
+        with self._lock:
+            hits = self._hits.setdefault(key, deque())
+            edge = now - self.window
+            while hits and hits[0] <= edge:
+                hits.popleft()
+            if len(hits) >= self.rps:
+                return False
+            hits.append(now)
+            return True
+
+    def reset(self) -> None:
+        with self._lock:
+            self._hits.clear()

@@ -1,0 +1,110 @@
+"""``/api/v5/reference/*``. Most references are objects keyed by code; ``stores`` and ``priceTypes`` are
+arrays (api-client-php ``ReferencesTest``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..router import Call, Reply, Router
+from ..units import fmt_dt, kop_json
+
+
+def register(router: Router) -> None:
+    @router.add("GET", "/api/v5/reference/statuses", "reference_read")
+    def statuses(call: Call) -> Reply:
+        return {"success": True, "statuses": {
+            s.code: {"name": s.name, "code": s.code, "active": s.active, "ordering": s.ordering, "group": s.group}
+            for s in call.db.statuses.values()
+        }}
+
+    @router.add("GET", "/api/v5/reference/status-groups", "reference_read")
+    def status_groups(call: Call) -> Reply:
+        groups: dict[str, Any] = {}
+        for code, name, ordering in call.db.status_groups:
+            members = sorted((s for s in call.db.statuses.values() if s.group == code), key=lambda s: s.ordering)
+            groups[code] = {"name": name, "code": code, "active": True, "ordering": ordering,
+                            "process": code not in ("complete", "cancel"), "statuses": [s.code for s in members]}
+        return {"success": True, "statusGroups": groups}
+
+    @router.add("GET", "/api/v5/reference/stores", "reference_read")
+    def stores(call: Call) -> Reply:
+        rows = []
+        for store in call.db.stores.values():
+            row: dict[str, Any] = {"code": store.code, "name": store.name, "type": store.type,
+                                   "inventoryType": store.inventory_type, "active": store.active,
+                                   "address": {"text": store.address}, "phone": {}}
+            if store.external_id:
+                row["externalId"] = store.external_id
+            rows.append(row)
+        return {"success": True, "stores": rows}
+
+    @router.add("GET", "/api/v5/reference/sites", "reference_read")
+    def sites(call: Call) -> Reply:
+        result: dict[str, Any] = {}
+        for site in call.db.sites.values():
+            if not call.can_see(site.code):
+                continue
+            row: dict[str, Any] = {"id": site.id, "code": site.code, "name": site.name, "url": site.url}
+            if site.yml_url:
+                row["ymlUrl"] = site.yml_url
+            row["loadFromYml"] = site.load_from_yml
+            if site.catalog_updated_at is not None:
+                row["catalogUpdatedAt"] = fmt_dt(site.catalog_updated_at)
+            row.update({"catalogId": site.catalog_id, "isCatalogMainSite": True, "currency": "RUB",
+                        "countryIso": "RU", "defaultForCrm": True})
+            result[site.code] = row
+        return {"success": True, "sites": result}
+
+    @router.add("GET", "/api/v5/reference/delivery-types", "reference_read")
+    def delivery_types(call: Call) -> Reply:
+        db = call.db
+        return {"success": True, "deliveryTypes": {
+            code: {"code": code, "name": name, "active": True, "defaultCost": kop_json(cost), "defaultNetCost": 0,
+                   "paymentTypes": list(db.payment_types), "deliveryServices": [], "currency": "RUB",
+                   "sites": list(db.sites), "defaultForCrm": False}
+            for code, (name, cost) in db.delivery_types.items()
+        }}
+
+    @router.add("GET", "/api/v5/reference/payment-types", "reference_read")
+    def payment_types(call: Call) -> Reply:
+        db = call.db
+        return {"success": True, "paymentTypes": {
+            code: {"name": name, "code": code, "active": True, "defaultForCrm": False, "defaultForApi": False,
+                   "deliveryTypes": list(db.delivery_types), "paymentStatuses": list(db.payment_statuses),
+                   "sites": list(db.sites)}
+            for code, name in db.payment_types.items()
+        }}
+
+    @router.add("GET", "/api/v5/reference/payment-statuses", "reference_read")
+    def payment_statuses(call: Call) -> Reply:
+        db = call.db
+        return {"success": True, "paymentStatuses": {
+            code: {"name": name, "code": code, "active": True, "defaultForCrm": code == "not-paid",
+                   "defaultForApi": code == "not-paid", "paymentComplete": complete, "ordering": (i + 1) * 10,
+                   "paymentTypes": list(db.payment_types)}
+            for i, (code, (name, complete)) in enumerate(db.payment_statuses.items())
+        }}
+
+    @router.add("GET", "/api/v5/reference/price-types", "reference_read")
+    def price_types(call: Call) -> Reply:
+        return {"success": True, "priceTypes": [
+            {"id": p.id, "code": p.code, "name": p.name, "active": p.active, "default": p.default, "geo": [],
+             "groups": [], "ordering": p.ordering}
+            for p in call.db.price_types.values()
+        ]}
+
+    @router.add("GET", "/api/v5/reference/order-methods", "reference_read")
+    def order_methods(call: Call) -> Reply:
+        return {"success": True, "orderMethods": {
+            code: {"name": name, "code": code, "active": True, "defaultForCrm": code == "phone",
+                   "defaultForApi": code == "shopping-cart", "isFromPos": False}
+            for code, name in call.db.order_methods.items()
+        }}
+
+    @router.add("GET", "/api/v5/reference/order-types", "reference_read")
+    def order_types(call: Call) -> Reply:
+        return {"success": True, "orderTypes": {
+            code: {"name": name, "code": code, "active": True, "defaultForCrm": code == "eshop-individual",
+                   "defaultForApi": code == "eshop-individual", "ordering": (i + 1) * 10}
+            for i, (code, name) in enumerate(call.db.order_types.items())
+        }}

@@ -1,0 +1,61 @@
+"""reference/*: objects keyed by code, except stores and priceTypes (arrays), as the PHP fixtures show."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.mark.parametrize(
+    ("path", "key"),
+    [
+        ("statuses", "statuses"),
+        ("status-groups", "statusGroups"),
+        ("sites", "sites"),
+        ("delivery-types", "deliveryTypes"),
+        ("payment-types", "paymentTypes"),
+        ("payment-statuses", "paymentStatuses"),
+        ("order-methods", "orderMethods"),
+        ("order-types", "orderTypes"),
+    ],
+)
+def test_keyed_by_code(api, path: str, key: str) -> None:
+    body = api.get(f"/api/v5/reference/{path}").json()
+    assert body["success"] is True
+    entries = body[key]
+    assert isinstance(entries, dict) and entries
+    for code, entry in entries.items():
+        assert entry["code"] == code and entry["name"]
+
+
+def test_stores_and_price_types_are_arrays(api, shop) -> None:
+    stores = api.get("/api/v5/reference/stores").json()["stores"]
+    assert [s["code"] for s in stores] == [s.rc_code for s in shop.stores]
+    assert {s["type"] for s in stores} <= {"store-type-warehouse", "store-type-retail"}
+    assert all(s["inventoryType"] == "integer" and s["active"] for s in stores)
+    price_types = api.get("/api/v5/reference/price-types").json()["priceTypes"]
+    assert [p["code"] for p in price_types] == [p.rc_code for p in shop.price_types]
+    assert [p["code"] for p in price_types if p["default"]] == ["base"]
+
+
+def test_statuses_match_the_shop(api, shop) -> None:
+    statuses = api.get("/api/v5/reference/statuses").json()["statuses"]
+    assert set(statuses) == {s.code for s in shop.statuses}
+    assert statuses["archived-legacy"]["active"] is False
+    groups = api.get("/api/v5/reference/status-groups").json()["statusGroups"]
+    assert list(groups) == [code for code, _ in shop.status_groups]
+    assert "complete" in groups["complete"]["statuses"]
+    assert all(statuses[s]["group"] == code for code, g in groups.items() for s in g["statuses"])
+
+
+def test_site_and_catalog_mode(api, emulator, shop) -> None:
+    site = api.get("/api/v5/reference/sites").json()["sites"][shop.site_code]
+    assert site["loadFromYml"] is False and isinstance(site["catalogId"], int) and "ymlUrl" not in site
+    emulator.state.set_catalog_mode("icml")
+    site = api.get("/api/v5/reference/sites").json()["sites"][shop.site_code]
+    assert site["loadFromYml"] is True and site["ymlUrl"].endswith(".xml")
+
+
+def test_delivery_types_carry_default_cost_in_roubles(api, shop) -> None:
+    types = api.get("/api/v5/reference/delivery-types").json()["deliveryTypes"]
+    for code, _name, kopecks in shop.delivery_types:
+        assert types[code]["defaultCost"] * 100 == kopecks
