@@ -1,41 +1,702 @@
-"""The ``svyazka`` command (also ``python -m app``).
+"""The ``svyazka`` command (also ``python -m app``): the desktop app, and the same sync headless.
 
-Today it offers ``--version`` and ``--demo``; the sync commands (setup, sync, status, conflicts, log)
-are added with the sync engine and keep these names stable.
+Without a command it opens the desktop app. The commands are the automation interface for cron and Task
+Scheduler; their names, options and exit codes are stable (see docs/CLI.md):
+
+* ``setup``     save a connection profile non-interactively (keys from the environment or a hidden prompt)
+* ``sync``      run the sync: exit 0 ok, 1 finished with conflicts or errors, 2 could not run
+* ``status``    profile, last run, open conflicts
+* ``conflicts`` list or resolve conflicts
+* ``log``       read the run log
+
+``--demo`` runs any of them against the built-in demo shop (both services emulated on this computer).
 """
 
 from __future__ import annotations
 
 import argparse
+import getpass
+import json
+import os
+import signal
 import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import replace
+from datetime import datetime
+from typing import Any, TextIO
 
 from app import APP_NAME, __version__
+
+EXIT_OK = 0
+EXIT_PROBLEMS = 1  # finished, with conflicts or errors to look at
+EXIT_FAILED = 2  # could not run (settings, connection, bad arguments)
+
+DEFAULT_PROFILE = "default"
+ENV_RETAILCRM_KEY = "SVYAZKA_RETAILCRM_API_KEY"
+ENV_MOYSKLAD_TOKEN = "SVYAZKA_MOYSKLAD_TOKEN"
+ENV_MOYSKLAD_PASSWORD = "SVYAZKA_MOYSKLAD_PASSWORD"
+FLOW_NAMES = ("catalog", "stock", "prices", "orders")
+MATCH_KEYS = ("article", "code", "external-code", "barcode")
+
+
+class CliError(Exception):
+    """A problem the person running the command can fix; printed as one line, exit code 2."""
+
+
+# --- argument parsing --------------------------------------------------------------------------------------
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="svyazka",
-        description=f"{APP_NAME}: keeps RetailCRM and MoySklad in sync.",
+        description=f"{APP_NAME}: keeps RetailCRM and MoySklad in sync. Without a command, opens the app.",
     )
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    parser.add_argument("--data-dir", help="where Svyazka keeps its database (default: the user data folder)")
+    parser.add_argument("--profile", default=None, help=f"connection profile name (default: {DEFAULT_PROFILE!r})")
     parser.add_argument(
         "--demo",
         action="store_true",
-        help="start a local demo shop (both services emulated on this computer, no accounts needed)",
+        help="use the built-in demo shop (both services emulated on this computer, no accounts needed)",
     )
-    parser.add_argument("--data-dir", help="where Svyazka keeps its database (default: the user data folder)")
+    parser.add_argument(
+        "--self-check",
+        action="store_true",
+        help="check that this installation works (Qt, SQLite, keyring, demo services) and exit",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    setup = commands.add_parser("setup", help="save a connection profile (non-interactive)")
+    setup.add_argument(
+        "--retailcrm-url", required=False, help="RetailCRM account address, e.g. https://shop.retailcrm.ru"
+    )
+    setup.add_argument("--moysklad-url", default=None, help="MoySklad API address (default: the real service)")
+    setup.add_argument(
+        "--moysklad-login",
+        default=None,
+        help="log in with a login (password from a prompt or "
+        f"{ENV_MOYSKLAD_PASSWORD}) instead of a token; this revokes the user's other tokens",
+    )
+    setup.add_argument("--organization", help="MoySklad organization (name or id)")
+    setup.add_argument(
+        "--store",
+        action="append",
+        default=[],
+        metavar='"MS STORE=RC STORE CODE"',
+        help="pair a MoySklad warehouse with a RetailCRM store (repeatable)",
+    )
+    setup.add_argument(
+        "--price",
+        action="append",
+        default=[],
+        metavar='"MS PRICE TYPE=RC PRICE CODE"',
+        help="pair a MoySklad price type with a RetailCRM price type (repeatable)",
+    )
+    setup.add_argument(
+        "--status",
+        action="append",
+        default=[],
+        metavar='"RC STATUS CODE=MS STATE NAME"',
+        help="map a RetailCRM order status to a MoySklad state (repeatable)",
+    )
+    setup.add_argument("--export-statuses", help="RetailCRM status codes whose orders go to MoySklad, comma-separated")
+    setup.add_argument("--shipment-status", help="RetailCRM status code at which a shipment is created")
+    setup.add_argument("--match-key", choices=MATCH_KEYS, help="how products are matched (default: article)")
+    setup.add_argument("--master", choices=("moysklad", "retailcrm"), help="which system owns the catalog")
+    setup.add_argument(
+        "--stock-type", choices=("stock", "free-stock"), help="send stock or free stock (stock − reserve)"
+    )
+    setup.add_argument("--site", help="RetailCRM shop (site) code, when the key sees several")
+    setup.add_argument(
+        "--auto", action="store_true", help="fill everything not given with the suggestions the setup wizard would show"
+    )
+
+    sync = commands.add_parser("sync", help="run the sync")
+    sync.add_argument("--dry-run", action="store_true", help="show what would change; write nothing")
+    sync.add_argument("--only", help=f"comma-separated flows: {','.join(FLOW_NAMES)} (default: all)")
+    sync.add_argument("--full", action="store_true", help="full pass instead of changes since the last run")
+    sync.add_argument("--json", action="store_true", help="print one JSON object with the result")
+
+    status = commands.add_parser("status", help="profile, last run, open conflicts")
+    status.add_argument("--json", action="store_true")
+
+    conflicts = commands.add_parser("conflicts", help="list or resolve conflicts")
+    conflict_cmds = conflicts.add_subparsers(dest="conflicts_command", metavar="ACTION", required=True)
+    listing = conflict_cmds.add_parser("list", help="list conflicts (open by default)")
+    listing.add_argument("--kind", help="only this kind (e.g. duplicate_key)")
+    listing.add_argument("--all", action="store_true", help="also resolved and ignored ones")
+    listing.add_argument("--json", action="store_true")
+    resolve = conflict_cmds.add_parser("resolve", help="remember a decision; it applies from the next sync")
+    resolve.add_argument("id", type=int, help="conflict number (see 'conflicts list')")
+    resolve.add_argument("--action", required=True, choices=("pick", "link", "create", "ignore", "reopen"))
+    resolve.add_argument("--ms-id", help="MoySklad id (for pick and link)")
+    resolve.add_argument("--rc-id", help="RetailCRM id (for pick and link)")
+
+    log = commands.add_parser("log", help="read the run log")
+    log.add_argument("--run", type=int, help="only this run (default: the last one)")
+    log.add_argument("--all-runs", action="store_true", help="every run, newest first")
+    log.add_argument("--level", choices=("debug", "info", "warning", "error"), help="this level and above")
+    log.add_argument("--flow", choices=(*FLOW_NAMES, "statuses", "system"))
+    log.add_argument("--limit", type=int, default=200)
+    log.add_argument("--json", action="store_true")
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
+# --- entry point -------------------------------------------------------------------------------------------
+
+
+def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    if args.demo:
+    if args.self_check:
+        from app.selfcheck import run_self_check
+
+        return run_self_check()
+    if args.command is None:
+        return _open_app(args)
+    try:
+        with _environment(args) as env:
+            return int(_COMMANDS[args.command](args, env))
+    except CliError as exc:
+        print(f"svyazka: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        print("svyazka: прервано.", file=sys.stderr)
+        return EXIT_FAILED
+
+
+def _open_app(args: argparse.Namespace) -> int:
+    try:
+        from app.ui.main import main as gui_main
+    except ImportError:
+        gui_main = None
+    if gui_main is not None:
+        forwarded = [*(["--demo"] if args.demo else []), *(["--data-dir", args.data_dir] if args.data_dir else [])]
+        return int(gui_main(forwarded))
+    if args.demo:  # no desktop app in this build: serve the demo services for other tools
         from app.sandbox.__main__ import main as sandbox_main
 
         print("Демо-режим: RetailCRM и МойСклад эмулируются на этом компьютере. Остановить: Ctrl+C.", file=sys.stderr)
         return sandbox_main([])
     build_parser().print_help()
-    return 0
+    return EXIT_OK
+
+
+class _Env:
+    """What every command needs: the database, the secrets and the profile name."""
+
+    def __init__(self, db: Any, secrets: Any, profile_name: str, demo: Any = None) -> None:
+        self.db = db
+        self.secrets = secrets
+        self.profile_name = profile_name
+        self.demo = demo
+
+    def profile(self) -> Any:
+        profile = self.db.profiles.get_by_name(self.profile_name)
+        if profile is None:
+            names = [p.name for p in self.db.profiles.list()]
+            hint = f" Есть профили: {', '.join(names)}." if names else ""
+            raise CliError(
+                f"профиль «{self.profile_name}» не настроен. Выполните 'svyazka setup …' или откройте приложение.{hint}"
+            )
+        return profile
+
+
+@contextmanager
+def _environment(args: argparse.Namespace) -> Iterator[_Env]:
+    from app.paths import DataDirError, data_dir, database_path
+    from app.secrets import SecretStore
+    from app.store import Database, StoreError
+
+    demo = None
+    if args.demo:
+        from app.demo import start_demo
+
+        demo = start_demo()
+        folder = demo.data_dir
+    else:
+        try:
+            folder = data_dir(args.data_dir)
+        except DataDirError as exc:
+            raise CliError(str(exc)) from exc
+    try:
+        try:
+            db = Database.open(database_path(folder))
+        except StoreError as exc:
+            raise CliError(str(exc)) from exc
+        try:
+            env = _Env(db, demo.secrets if demo else SecretStore(), _profile_name(args, db), demo)
+            if demo is not None and args.command != "setup":
+                _setup_demo_profile(env)
+            yield env
+        finally:
+            db.close()
+    finally:
+        if demo is not None:
+            demo.stop()
+
+
+def _profile_name(args: argparse.Namespace, db: Any) -> str:
+    if args.profile:
+        return str(args.profile)
+    if args.demo:
+        from app.demo import DEMO_PROFILE_NAME
+
+        return DEMO_PROFILE_NAME
+    profiles = db.profiles.list()
+    if len(profiles) == 1:  # the usual case: one shop, whatever its profile is called
+        return str(profiles[0].name)
+    return DEFAULT_PROFILE
+
+
+# --- setup -------------------------------------------------------------------------------------------------
+
+
+def cmd_setup(args: argparse.Namespace, env: _Env) -> int:
+    from app.clients.errors import SvyazkaApiError
+
+    if env.demo is not None:
+        _setup_demo_profile(env)
+        print(f"Демо-профиль «{env.profile_name}» настроен.")
+        return EXIT_OK
+    if not args.retailcrm_url:
+        raise CliError("укажите адрес RetailCRM: --retailcrm-url https://ваш-магазин.retailcrm.ru")
+    rc_key = _secret(ENV_RETAILCRM_KEY, "API-ключ RetailCRM: ")
+    moysklad_url = args.moysklad_url or _default_moysklad_url()
+    try:
+        if args.moysklad_login:
+            from app.clients.moysklad import MoySkladClient
+
+            password = _secret(ENV_MOYSKLAD_PASSWORD, f"Пароль МойСклад для {args.moysklad_login}: ")
+            print(
+                "Внимание: вход по паролю выпускает новый токен МойСклад, а прежние токены этого "
+                "пользователя перестают работать.",
+                file=sys.stderr,
+            )
+            ms_token = MoySkladClient.obtain_token(args.moysklad_login, password, base_url=moysklad_url)
+            account = args.moysklad_login
+        else:
+            ms_token = _secret(ENV_MOYSKLAD_TOKEN, "Токен МойСклад: ")
+            account = "token"
+        saved = _save_profile(env, args, rc_key, ms_token, moysklad_url, account)
+    except SvyazkaApiError as exc:
+        raise CliError(exc.message) from exc
+    _print_settings(saved, sys.stdout)
+    return EXIT_OK
+
+
+def _default_moysklad_url() -> str:
+    from app.clients.moysklad import DEFAULT_BASE_URL
+
+    return str(DEFAULT_BASE_URL)
+
+
+def _secret(variable: str, prompt: str) -> str:
+    value = os.environ.get(variable, "").strip()
+    if value:
+        return value
+    if not sys.stdin or not sys.stdin.isatty():
+        raise CliError(f"нет секрета: задайте переменную окружения {variable} или запустите команду в терминале.")
+    value = getpass.getpass(prompt).strip()
+    if not value:
+        raise CliError("пустое значение; команда отменена.")
+    return value
+
+
+def _save_profile(
+    env: _Env, args: argparse.Namespace, rc_key: str, ms_token: str, moysklad_url: str, account: str
+) -> Any:
+    from app.clients.moysklad import MoySkladClient
+    from app.clients.retailcrm import RetailCrmClient
+    from app.secrets import KeyringUnavailable
+    from app.sync.accounts import check_moysklad, check_retailcrm, ms_states, rc_statuses, suggest_settings
+    from app.sync.statusmap import validate_status_map
+
+    with (
+        RetailCrmClient(args.retailcrm_url, rc_key, site=args.site) as rc_client,
+        MoySkladClient(ms_token, base_url=moysklad_url) as ms_client,
+    ):
+        rc = check_retailcrm(rc_client)
+        ms = check_moysklad(ms_client)
+    print(f"RetailCRM: {rc.url} — магазины: {', '.join(s.name for s in rc.sites) or 'нет'}")
+    who = ms.info.employee_name or ms.info.login or "пользователь"
+    print(f"МойСклад: {who} — юрлица: {', '.join(o.name for o in ms.organizations)}")
+
+    base = _settings_from_args(args, rc, ms)
+    if args.auto:
+        suggestion = suggest_settings(rc, ms, base=base)
+        settings = suggestion.settings
+        for note in suggestion.notes:
+            print(f"Примечание: {note}")
+    else:
+        settings = replace(base, state_names={s.id: s.name for s in ms.states})
+
+    problems = validate_status_map(
+        settings.status_map, rc_statuses(rc), ms_states(ms), list(settings.export_statuses), settings.shipment_status
+    )
+    for problem in problems:
+        print(f"{'Ошибка' if problem.severity == 'error' else 'Внимание'}: {problem.message}")
+
+    profiles = env.db.profiles
+    existing = profiles.get_by_name(env.profile_name)
+    if existing is None:
+        profile = profiles.create(env.profile_name, rc.url, moysklad_url, account)
+    else:
+        profile = profiles.update(
+            existing.id, retailcrm_url=rc.url, moysklad_url=moysklad_url, moysklad_account=account
+        )
+    try:
+        env.secrets.set_retailcrm_key(rc.url, rc_key)
+        env.secrets.set_moysklad_token(account, ms_token)
+    except KeyringUnavailable as exc:
+        if not (os.environ.get(ENV_RETAILCRM_KEY) and os.environ.get(ENV_MOYSKLAD_TOKEN)):
+            raise CliError(str(exc)) from exc
+        print("Хранилище паролей недоступно: ключи будут браться из переменных окружения.", file=sys.stderr)
+    env.db.settings(profile.id).save_sync(settings)
+    return settings
+
+
+def _split_pair(text: str, option: str) -> tuple[str, str]:
+    left, sep, right = text.partition("=")
+    if not sep or not left.strip() or not right.strip():
+        raise CliError(f'{option} ждёт пару вида "слева=справа", а получено «{text}»')
+    return left.strip(), right.strip()
+
+
+def _by_name_or_id(items: Sequence[Any], wanted: str, what: str) -> Any:
+    folded = wanted.casefold()
+    for item in items:
+        if item.id == wanted or item.name.casefold() == folded:
+            return item
+    names = ", ".join(f"«{i.name}»" for i in items) or "нет ни одного"
+    raise CliError(f"{what} «{wanted}» не найден(а) в МойСклад. Есть: {names}.")
+
+
+def _settings_from_args(args: argparse.Namespace, rc: Any, ms: Any) -> Any:
+    from app.store.settings import PricePair, StorePair, SyncSettings
+
+    rc_store_codes = {s.code for s in rc.stores}
+    rc_price_codes = {p.code for p in rc.price_types}
+    rc_status_codes = {s.code for s in rc.statuses}
+    values: dict[str, Any] = {}
+    if args.organization:
+        org = _by_name_or_id(ms.organizations, args.organization, "Юрлицо")
+        values.update(organization_id=org.id, organization_name=org.name)
+    stores = []
+    for text in args.store:
+        ms_name, rc_code = _split_pair(text, "--store")
+        store = _by_name_or_id(ms.stores, ms_name, "Склад")
+        if rc_code not in rc_store_codes:
+            raise CliError(f"склада с кодом «{rc_code}» нет в RetailCRM. Есть: {', '.join(sorted(rc_store_codes))}.")
+        stores.append(StorePair(store.id, store.name, rc_code))
+    if stores:
+        values["store_pairs"] = tuple(stores)
+    prices = []
+    for text in args.price:
+        ms_name, rc_code = _split_pair(text, "--price")
+        price_type = _by_name_or_id(ms.price_types, ms_name, "Тип цены")
+        if rc_code not in rc_price_codes:
+            raise CliError(f"типа цены «{rc_code}» нет в RetailCRM. Есть: {', '.join(sorted(rc_price_codes))}.")
+        prices.append(PricePair(price_type.id, price_type.name, rc_code))
+    if prices:
+        values["price_pairs"] = tuple(prices)
+    status_map = {}
+    for text in args.status:
+        rc_code, ms_name = _split_pair(text, "--status")
+        if rc_code not in rc_status_codes:
+            raise CliError(f"статуса «{rc_code}» нет в RetailCRM. Коды статусов: {', '.join(sorted(rc_status_codes))}.")
+        status_map[rc_code] = _by_name_or_id(ms.states, ms_name, "Статус").id
+    if status_map:
+        values["status_map"] = status_map
+    if args.export_statuses is not None:
+        codes = tuple(c.strip() for c in args.export_statuses.split(",") if c.strip())
+        unknown = [c for c in codes if c not in rc_status_codes]
+        if unknown:
+            raise CliError(f"неизвестные статусы RetailCRM: {', '.join(unknown)}.")
+        values["export_statuses"] = codes
+    if args.shipment_status:
+        if args.shipment_status not in rc_status_codes:
+            raise CliError(f"статуса «{args.shipment_status}» нет в RetailCRM.")
+        values["shipment_status"] = args.shipment_status
+    if args.match_key:
+        values["match_key"] = args.match_key
+    if args.master:
+        values["master"] = args.master
+    if args.stock_type:
+        values["stock_type"] = "freeStock" if args.stock_type == "free-stock" else "stock"
+    if args.site:
+        values["retailcrm_site"] = args.site
+    return SyncSettings(**values)
+
+
+def _setup_demo_profile(env: _Env) -> None:
+    """The demo shop's profile: keys in the in-memory keyring, every choice as the wizard suggests."""
+    from app.clients.moysklad import MoySkladClient
+    from app.clients.retailcrm import RetailCrmClient
+    from app.sync.accounts import check_moysklad, check_retailcrm, suggest_settings
+
+    demo = env.demo
+    if env.db.profiles.get_by_name(env.profile_name) is not None:
+        return
+    with (
+        RetailCrmClient(demo.retailcrm_url, demo.retailcrm_key) as rc_client,
+        MoySkladClient(demo.moysklad_token, base_url=demo.moysklad_url) as ms_client,
+    ):
+        rc, ms = check_retailcrm(rc_client), check_moysklad(ms_client)
+    profile = env.db.profiles.create(env.profile_name, rc.url, demo.moysklad_url, demo.moysklad_login)
+    env.secrets.set_retailcrm_key(rc.url, demo.retailcrm_key)
+    env.secrets.set_moysklad_token(demo.moysklad_login, demo.moysklad_token)
+    env.db.settings(profile.id).save_sync(suggest_settings(rc, ms).settings)
+
+
+def _print_settings(settings: Any, out: TextIO) -> None:
+    out.write("Сохранено:\n")
+    out.write(f"  юрлицо: {settings.organization_name or '—'}\n")
+    pairs = "; ".join(f"{p.ms_store_name} → {p.rc_store_code}" for p in settings.store_pairs) or "—"
+    out.write(f"  склады: {pairs}\n")
+    prices = "; ".join(f"{p.ms_price_type_name} → {p.rc_price_code}" for p in settings.price_pairs) or "—"
+    out.write(f"  цены: {prices}\n")
+    names = settings.state_names
+    statuses = (
+        "; ".join(
+            f"{code} → {names.get(state, state) if state else 'не сопоставлен'}"
+            for code, state in settings.status_map.items()
+        )
+        or "—"
+    )
+    out.write(f"  статусы: {statuses}\n")
+    out.write(f"  выгружать заказы в статусах: {', '.join(settings.export_statuses) or 'никаких (не выбрано)'}\n")
+    out.write(f"  отгрузка при статусе: {settings.shipment_status or '—'}\n")
+    out.write(
+        f"  ключ сопоставления: {settings.match_key}; главная система: {settings.master}; "
+        f"остатки: {settings.stock_type}\n"
+    )
+
+
+# --- sync --------------------------------------------------------------------------------------------------
+
+
+def cmd_sync(args: argparse.Namespace, env: _Env) -> int:
+    from app.clients.errors import SvyazkaApiError
+    from app.secrets import KeyringUnavailable
+    from app.sync.model import ALL_FLOWS, Callbacks, CancelToken, Flow
+    from app.sync.session import build_engine, close_engine
+
+    flows: tuple[Flow, ...] = ALL_FLOWS
+    if args.only:
+        names = [n.strip() for n in args.only.split(",") if n.strip()]
+        unknown = [n for n in names if n not in FLOW_NAMES]
+        if unknown or not names:
+            raise CliError(
+                f"--only: неизвестные потоки {', '.join(unknown) or '(пусто)'}; есть {', '.join(FLOW_NAMES)}."
+            )
+        flows = tuple(Flow(n) for n in names)
+    profile = env.profile()
+    cancel = CancelToken()
+    out = sys.stderr if args.json else sys.stdout
+    callbacks = Callbacks(on_log=_log_printer(out))
+    try:
+        engine = build_engine(env.db, profile.id, env.secrets, callbacks=callbacks, cancel=cancel)
+    except (SvyazkaApiError, KeyringUnavailable) as exc:
+        message = exc.message if isinstance(exc, SvyazkaApiError) else str(exc)
+        if args.json:
+            print(json.dumps({"ok": False, "error": message}, ensure_ascii=False))
+        raise CliError(message) from exc
+    previous = _on_interrupt(cancel)
+    try:
+        report = engine.run(flows, dry_run=args.dry_run, full=args.full, trigger="cli")
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        close_engine(engine)
+    if args.json:
+        print(json.dumps(report.as_json(), ensure_ascii=False))
+    return {"ok": EXIT_OK, "failed": EXIT_FAILED}.get(report.status, EXIT_PROBLEMS)
+
+
+def _on_interrupt(cancel: Any) -> Any:
+    """First Ctrl+C stops the sync cleanly between batches; a second one interrupts at once."""
+
+    def handler(signum: int, frame: object) -> None:
+        if cancel.cancelled:
+            raise KeyboardInterrupt
+        print("\nОстанавливаю после текущего пакета… (Ctrl+C ещё раз — прервать сразу)", file=sys.stderr)
+        cancel.cancel()
+
+    return signal.signal(signal.SIGINT, handler)
+
+
+def _log_printer(out: TextIO) -> Callable[[Any], None]:
+    from app.sync.model import Level
+
+    marks = {Level.DEBUG: " ", Level.INFO: " ", Level.WARNING: "!", Level.ERROR: "✗"}
+
+    def emit(event: Any) -> None:
+        if event.level is Level.DEBUG:
+            return
+        flow = f"{event.flow.title}: " if event.flow else ""
+        out.write(f"{datetime.now():%H:%M:%S} {marks[event.level]} {flow}{event.message}\n")
+        out.flush()
+
+    return emit
+
+
+# --- status, conflicts, log --------------------------------------------------------------------------------
+
+
+def cmd_status(args: argparse.Namespace, env: _Env) -> int:
+    profile = env.profile()
+    settings = env.db.settings(profile.id).load_sync()
+    last = env.db.runs(profile.id).last_finished()
+    conflicts = env.db.conflicts(profile.id).counts_by_kind()
+    data = {
+        "profile": profile.name,
+        "retailcrm_url": profile.retailcrm_url,
+        "moysklad_url": profile.moysklad_url,
+        "last_run": None
+        if last is None
+        else {
+            "id": last.id,
+            "started_at": last.started_at.isoformat(),
+            "finished_at": last.finished_at.isoformat() if last.finished_at else None,
+            "status": last.status,
+            "dry_run": last.dry_run,
+            "message": last.message,
+            "counts": last.counts,
+            "requests": last.requests,
+        },
+        "open_conflicts": conflicts,
+        "schedule_minutes": settings.schedule_minutes,
+    }
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False))
+        return EXIT_OK
+    print(f"Профиль: {profile.name}")
+    print(f"  RetailCRM: {profile.retailcrm_url}")
+    print(f"  МойСклад:  {profile.moysklad_url}")
+    if last is None:
+        print("Синхронизаций ещё не было.")
+    else:
+        when = last.finished_at or last.started_at
+        print(
+            f"Последний запуск №{last.id} ({_local(when)}): {_RUN_STATUS.get(last.status, last.status)}. {last.message}"
+        )
+    total = sum(conflicts.values())
+    print(f"Открытых конфликтов: {total}" + (f" ({_kinds(conflicts)})" if total else ""))
+    return EXIT_OK
+
+
+_RUN_STATUS = {
+    "ok": "успешно",
+    "partial": "с замечаниями",
+    "failed": "ошибка",
+    "cancelled": "остановлен",
+    "running": "идёт",
+}
+_KIND_TITLES = {
+    "duplicate_key": "дубли ключа",
+    "only_in_moysklad": "только в МойСклад",
+    "only_in_retailcrm": "только в RetailCRM",
+    "unlinked_order_line": "строки заказов без товара",
+    "unmapped_status": "несопоставленные статусы",
+    "unmapped_store": "несопоставленные склады",
+    "ambiguous_counterparty": "неоднозначные контрагенты",
+    "bad_data": "ошибки в данных",
+}
+
+
+def _kinds(counts: dict[str, int]) -> str:
+    return ", ".join(f"{_KIND_TITLES.get(k, k)}: {n}" for k, n in sorted(counts.items()))
+
+
+def _local(moment: datetime) -> str:
+    return moment.astimezone().strftime("%d.%m.%Y %H:%M")
+
+
+def cmd_conflicts(args: argparse.Namespace, env: _Env) -> int:
+    profile = env.profile()
+    repo = env.db.conflicts(profile.id)
+    if args.conflicts_command == "list":
+        items = repo.list(status=None if args.all else "open", kind=args.kind)
+        if args.json:
+            print(json.dumps([_conflict_json(c) for c in items], ensure_ascii=False))
+            return EXIT_OK
+        if not items:
+            print("Конфликтов нет.")
+        for c in items:
+            state = "" if c.status == "open" else f" [{c.status}]"
+            print(f"#{c.id} {_KIND_TITLES.get(c.kind, c.kind)}{state}: {c.title}")
+        return EXIT_OK
+    conflict = repo.get(args.id)
+    if conflict is None:
+        raise CliError(f"конфликта №{args.id} нет. Список: 'svyazka conflicts list'.")
+    if args.action == "reopen":
+        repo.reopen(conflict.id)
+    elif args.action == "ignore":
+        repo.ignore(conflict.id)
+    else:
+        resolution: dict[str, Any] = {"action": args.action}
+        if args.action in ("pick", "link"):
+            if not (args.ms_id or args.rc_id):
+                raise CliError(f"для --action {args.action} укажите --ms-id и/или --rc-id.")
+            if args.ms_id:
+                resolution["ms_id"] = args.ms_id
+            if args.rc_id:
+                resolution["rc_id"] = int(args.rc_id) if args.rc_id.isdigit() else args.rc_id
+        repo.resolve(conflict.id, resolution)
+    print(f"Конфликт №{conflict.id}: решение сохранено, применится при следующей синхронизации.")
+    return EXIT_OK
+
+
+def _conflict_json(c: Any) -> dict[str, Any]:
+    return {
+        "id": c.id,
+        "kind": c.kind,
+        "key": c.key,
+        "title": c.title,
+        "status": c.status,
+        "resolution": c.resolution,
+        "moysklad": c.ms_data,
+        "retailcrm": c.rc_data,
+    }
+
+
+def cmd_log(args: argparse.Namespace, env: _Env) -> int:
+    profile = env.profile()
+    run_id = args.run
+    if run_id is None and not args.all_runs:
+        last = env.db.runs(profile.id).recent(limit=1)
+        run_id = last[0].id if last else None
+    records = env.db.log(profile.id).query(level=args.level, flow=args.flow, run_id=run_id, limit=max(1, args.limit))
+    if args.json:
+        print(json.dumps([_log_json(r) for r in records], ensure_ascii=False))
+        return EXIT_OK
+    for r in reversed(records):  # oldest first reads like a story
+        ref = f" [{r.entity_ref}]" if r.entity_ref else ""
+        print(f"{_local(r.ts)} {r.level:<7} {r.flow:<8}{ref} {r.message}")
+    return EXIT_OK
+
+
+def _log_json(r: Any) -> dict[str, Any]:
+    return {
+        "id": r.id,
+        "ts": r.ts.isoformat(),
+        "level": r.level,
+        "flow": r.flow,
+        "message": r.message,
+        "entity_type": r.entity_type,
+        "entity_ref": r.entity_ref,
+        "entity_url": r.entity_url,
+        "run_id": r.run_id,
+    }
+
+
+_COMMANDS: dict[str, Callable[[argparse.Namespace, _Env], int]] = {
+    "setup": cmd_setup,
+    "sync": cmd_sync,
+    "status": cmd_status,
+    "conflicts": cmd_conflicts,
+    "log": cmd_log,
+}
 
 
 if __name__ == "__main__":
