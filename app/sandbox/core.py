@@ -348,15 +348,8 @@ def _make_handler(server: EmulatorServer) -> type[BaseHTTPRequestHandler]:
             except Exception as exc:  # an emulator bug must look like a 500, not hang the client
                 payload = {"errors": [{"error": f"sandbox internal error: {exc!r}", "code": 1000}]}
                 response, fault = Response.json(payload, status=500), None
-            status = 0
-            weight = response.weight if response is not None else 0
-            if response is None:
-                self.close_connection = True
-                with contextlib.suppress(OSError):
-                    self.connection.shutdown(socket.SHUT_RDWR)
-            else:
-                status = response.status
-                self._send(request, response)
+            status = 0 if response is None else response.status
+            # Recorded before the answer goes out: a client that has its answer can count on the log entry.
             server.record(
                 LoggedRequest(
                     service=server.emulator.service,
@@ -364,12 +357,18 @@ def _make_handler(server: EmulatorServer) -> type[BaseHTTPRequestHandler]:
                     path=request.path,
                     query=request.query,
                     status=status,
-                    weight=weight,
+                    weight=response.weight if response is not None else 0,
                     started=started,
                     duration_ms=(time.monotonic() - started) * 1000,
                     fault=fault,
                 )
             )
+            if response is None:
+                self.close_connection = True
+                with contextlib.suppress(OSError):
+                    self.connection.shutdown(socket.SHUT_RDWR)
+            else:
+                self._send(request, response)
 
         def _send(self, request: Request, response: Response) -> None:
             body = response.body

@@ -240,6 +240,7 @@ class SyncEngine:
         return RunReport(
             ok=ok,
             dry_run=dry_run,
+            status=status,
             counts=counts,
             conflicts=conflicts,
             errors=ctx.errors,

@@ -166,6 +166,7 @@ class RunReport:
 
     ok: bool
     dry_run: bool
+    status: str  # "ok" | "partial" | "failed" | "cancelled", as stored for the run
     counts: dict[Flow, Counts]
     conflicts: int
     errors: int
@@ -179,6 +180,7 @@ class RunReport:
     def as_json(self) -> dict[str, Any]:
         return {
             "ok": self.ok,
+            "status": self.status,
             "dry_run": self.dry_run,
             "cancelled": self.cancelled,
             "run_id": self.run_id,

@@ -20,8 +20,8 @@ class SlidingWindowLimiter:
         self._hits: dict[str, deque[float]] = {}
 
     def try_acquire(self, key: str) -> bool:
-        now = self._clock()
         with self._lock:
+            now = self._clock()  # read under the lock, so the window's timestamps stay in order
             hits = self._hits.setdefault(key, deque())
             edge = now - self.window
             while hits and hits[0] <= edge:

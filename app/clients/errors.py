@@ -1,0 +1,192 @@
+"""The errors both API clients raise: one hierarchy, each class telling the shop owner what to do.
+
+``message`` is a plain Russian sentence for the user (what happened + what to do). ``detail`` is a short
+English note for the technical log. Both pass through :func:`app.redact.redact` on the way in, so no key,
+token, password or Authorization header can reach ``str()``, ``repr()`` or a log line, even if a caller
+builds a message out of a server's echo of the request.
+
+* :class:`SettingsError` — fix your settings (key, scopes, account address, permissions, API lock).
+* :class:`ServiceUnavailable` — the service is busy or down; try later. :class:`MaybeApplied` is the
+  special case of a create that may have reached the server: look it up before trying again.
+* :class:`RemoteValidationError` — the service refused the data; carries its field errors.
+* :class:`ProtocolError` — the answer had a shape we did not expect: our bug, please report it.
+* :class:`NotFound` — the entity asked for does not exist (most read methods return ``None`` instead).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+try:  # app.redact is written by another helper; the clients must work (and stay safe) either way
+    from app.redact import redact as _redact
+    from app.redact import register_secret as _register_secret
+except ImportError:  # pragma: no cover - only while app.redact does not exist yet
+    _known: set[str] = set()
+
+    def _register_secret(value: str | None) -> None:
+        if value and len(value) >= 4:
+            _known.add(value)
+
+    def _redact(text: str) -> str:
+        for secret in sorted(_known, key=len, reverse=True):
+            text = text.replace(secret, "***")
+        return text
+
+
+SERVICE_NAMES = {"retailcrm": "RetailCRM", "moysklad": "МойСклад"}
+
+
+def register_secret(value: str | None) -> None:
+    """Remember a key/token/password so every message and log line masks it."""
+    _register_secret(value)
+
+
+def redact(text: str) -> str:
+    """``text`` with every registered secret and credential-looking value masked."""
+    return _redact(text)
+
+
+def service_title(service: str) -> str:
+    return SERVICE_NAMES.get(service, service)
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """One complaint of the service about the data we sent."""
+
+    field: str | None  # the service's field name ("name", "order[items][0]"), None when it named none
+    message: str
+    code: int | None = None  # MoySklad error code (3000, 2016, …); None for RetailCRM
+
+
+@dataclass(frozen=True)
+class ItemError:
+    """A failed element of a batch: ``index`` is its position in the list the caller passed."""
+
+    index: int
+    errors: tuple[FieldError, ...]
+
+    @property
+    def message(self) -> str:
+        return "; ".join(_field_text(e) for e in self.errors) or "ошибка без описания"
+
+
+def _field_text(error: FieldError) -> str:
+    return f"{error.field}: {error.message}" if error.field else error.message
+
+
+class SvyazkaApiError(Exception):
+    """Base of every error the API clients raise.
+
+    ``service`` is ``"retailcrm"`` or ``"moysklad"``; ``status`` the HTTP status when there was one.
+    """
+
+    def __init__(self, service: str, message: str, *, status: int | None = None, detail: str = "") -> None:
+        self.service = service
+        self.status = status
+        self.message = redact(message)
+        self.detail = redact(detail)
+        super().__init__(self.message)
+
+    def __str__(self) -> str:
+        return f"{self.message} [{self.detail}]" if self.detail else self.message
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(service={self.service!r}, status={self.status!r}, message={str(self)!r})"
+
+    @property
+    def service_name(self) -> str:
+        return service_title(self.service)
+
+
+class SettingsError(SvyazkaApiError):
+    """Something in the connection settings is wrong; the user must fix it (retrying will not help).
+
+    ``reason`` is a stable machine-readable word: ``bad_url``, ``bad_credentials``, ``missing_scopes``,
+    ``no_access``, ``not_found``, ``not_service``, ``locked``.
+    """
+
+    def __init__(
+        self,
+        service: str,
+        message: str,
+        *,
+        reason: str,
+        status: int | None = None,
+        detail: str = "",
+        missing_scopes: Sequence[str] = (),
+    ) -> None:
+        super().__init__(service, message, status=status, detail=detail)
+        self.reason = reason
+        self.missing_scopes = tuple(missing_scopes)
+
+
+class ServiceUnavailable(SvyazkaApiError):
+    """The service is busy, rate-limiting us beyond our budget, or down. Try again later."""
+
+
+class MaybeApplied(ServiceUnavailable):
+    """A create that must not be re-sent blindly may or may not have been applied.
+
+    The caller must look the entity up (RetailCRM: by ``externalId``) before trying again.
+    """
+
+    def __init__(self, service: str, message: str, *, entity: str, status: int | None = None, detail: str = "") -> None:
+        super().__init__(service, message, status=status, detail=detail)
+        self.entity = entity
+
+
+class RemoteValidationError(SvyazkaApiError):
+    """The service refused the data. ``errors`` are its complaints; ``item_errors`` per batch element."""
+
+    def __init__(
+        self,
+        service: str,
+        message: str,
+        *,
+        status: int | None = None,
+        detail: str = "",
+        errors: Sequence[FieldError] = (),
+        item_errors: Sequence[ItemError] = (),
+    ) -> None:
+        super().__init__(service, message, status=status, detail=detail)
+        self.errors = tuple(errors)
+        self.item_errors = tuple(item_errors)
+
+
+class NotFound(SvyazkaApiError):
+    """The entity does not exist (or is not visible to this key)."""
+
+
+class ProtocolError(SvyazkaApiError):
+    """An answer we cannot understand (bad JSON, unexpected shape): a bug on our side to report."""
+
+
+# --- ready-made messages ---------------------------------------------------------------------------------
+
+
+def unavailable_message(service: str) -> str:
+    return (
+        f"{service_title(service)} сейчас перегружен или недоступен. "
+        "Связка повторила запрос несколько раз, но ответа так и не получила. "
+        "Попробуйте ещё раз через несколько минут."
+    )
+
+
+def protocol_message(service: str) -> str:
+    return (
+        f"{service_title(service)} прислал ответ, который Связка не смогла разобрать. "
+        "Скорее всего, это ошибка в Связке: пожалуйста, сообщите нам о ней и приложите журнал."
+    )
+
+
+def validation_message(service: str, errors: Sequence[FieldError], summary: str = "") -> str:
+    head = f"{service_title(service)} отклонил данные"
+    parts = [summary] if summary else []
+    parts += [_field_text(e) for e in errors[:5]]
+    parts = [p.strip().rstrip(".") for p in parts]
+    more = f" (и ещё {len(errors) - 5})" if len(errors) > 5 else ""
+    body = "; ".join(p for p in parts if p)
+    tail = ". Исправьте эти данные и запустите синхронизацию ещё раз."
+    return f"{head}: {body}{more}{tail}" if body else head + tail

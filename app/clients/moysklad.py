@@ -1,0 +1,780 @@
+"""MoySklad JSON API 1.2 over HTTP: typed reads, offset paging, batched idempotent writes. HTTP only.
+
+* Auth: ``Authorization: Bearer <token>``; :meth:`MoySkladClient.obtain_token` trades a login and password
+  for a token (which **revokes the user's other tokens**: see :data:`TOKEN_REVOKES_OTHERS_WARNING`).
+* Headers: ``Accept: application/json;charset=utf-8`` and ``Accept-Encoding: gzip`` always (the service
+  refuses anything else), ``Content-Type`` only with a body.
+* Pacing: a mirror of the service's weighted 3-second bucket (45 units, 4 per request for a user token,
+  5 for ``report/stock/all|bystore``), corrected and re-learned from every answer's rate-limit headers,
+  plus at most 4 requests in flight. A 429 anyway is waited out as the service says.
+* Paging: ``limit``/``offset`` computed here (``nextHref`` is never followed), 1000 rows a page, 100 when
+  ``expand`` is asked (the service silently ignores expand on bigger pages).
+* Creates always carry a ``syncId`` (the caller's or a fresh uuid4), so re-sending one after a dropped
+  connection returns the entity created the first time instead of a duplicate: creates are retried.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from app.clients.errors import (
+    FieldError,
+    ItemError,
+    NotFound,
+    ProtocolError,
+    RemoteValidationError,
+    SettingsError,
+    protocol_message,
+    register_secret,
+    validation_message,
+)
+from app.clients.http import ApiResponse, Call, HttpCore, Rejection
+from app.clients.moysklad_filter import Filter, split_values
+from app.clients.moysklad_models import (
+    AccountInfo,
+    Counterparty,
+    CustomerOrder,
+    Demand,
+    Organization,
+    PriceType,
+    Product,
+    ProductFolder,
+    State,
+    StockRow,
+    Store,
+    Variant,
+)
+from app.clients.pacing import ConcurrencyLimiter, RateHeaders, Ticket, WeightedBucketPacer
+from app.clients.parsing import as_list, as_map, decimal, integer, text
+from app.clients.retry import RejectionBudget, RetryPolicy
+from app.clients.urls import LOCAL_HOSTS
+
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "TOKEN_REVOKES_OTHERS_WARNING",
+    "MoySkladClient",
+    "MoySkladLimits",
+]
+
+SERVICE = "moysklad"
+DEFAULT_BASE_URL = "https://api.moysklad.ru/api/remap/1.2"
+ACCEPT = "application/json;charset=utf-8"
+MAX_URL_LENGTH = 6000  # the service takes 8 KB of headers in all; keep every URL well below that
+MAX_PAGE = 1000
+MAX_EXPAND_PAGE = 100
+STOCK_REPORT_PATHS = ("report/stock/all", "report/stock/bystore")
+
+TOKEN_REVOKES_OTHERS_WARNING = (
+    "Внимание: когда Связка получает токен МойСклад по логину и паролю, МойСклад отзывает все прежние "
+    "токены этого пользователя. Другие программы и интеграции, которые подключены от его имени, перестанут "
+    "работать, пока вы не выдадите им новый токен. Чтобы этого избежать, создайте для Связки отдельного "
+    "пользователя МойСклад или вставьте уже готовый токен."
+)
+
+_log = logging.getLogger("app.clients.moysklad")
+
+
+@dataclass(frozen=True)
+class MoySkladLimits:
+    """Client-side pacing. Defaults are the real service's for a user token (from 2026-12-01)."""
+
+    capacity: int = 45  # units per interval
+    interval_ms: int = 3000
+    user_weight: int = 4  # units per ordinary request
+    stock_report_weight: int = 5  # report/stock/all and report/stock/bystore
+    max_parallel: int = 4  # the service allows 5 per user; one spare for the user's other apps
+    learn_weights: bool = True  # adapt weights to what the headers show
+    rejections_per_minute: int = 50  # the service locks a user out at 200 rejected requests a minute
+    parallel_backoff: float = 0.5  # seconds to wait after "too many parallel requests"
+
+
+def weight_class(path: str) -> str:
+    """``stock_report`` for the two heavy stock reports (not their ``/current`` variants), else default."""
+    clean = path.split("?", 1)[0].strip("/")
+    return "stock_report" if clean in STOCK_REPORT_PATHS else "default"
+
+
+class MoySkladGate:
+    """Slots (≤ max_parallel in flight) and the weighted bucket, shared by all threads of a client."""
+
+    def __init__(self, limits: MoySkladLimits) -> None:
+        self.limits = limits
+        self.bucket = WeightedBucketPacer(
+            capacity=limits.capacity,
+            interval=limits.interval_ms / 1000,
+            weights={"default": limits.user_weight, "stock_report": limits.stock_report_weight},
+            learn=limits.learn_weights,
+        )
+        self.slots = ConcurrencyLimiter(limits.max_parallel)
+
+    def enter(self, call: Call) -> Ticket:
+        self.slots.acquire()
+        try:
+            return self.bucket.acquire(call.weight_class)
+        except BaseException:
+            self.slots.release(success=False)
+            raise
+
+    def leave(self, permit: Ticket, response: httpx.Response | None) -> None:
+        headers = RateHeaders.parse(response.headers) if response is not None else None
+        self.bucket.observe(permit, headers)
+        self.slots.release(success=response is not None and response.status_code != 429)
+
+    def rejection(self, response: httpx.Response) -> Rejection | None:
+        if response.status_code not in (429, 503):
+            return None
+        retry_after = RateHeaders.parse(response.headers).retry_after_ms
+        if retry_after is not None and retry_after > 0:
+            wait = retry_after / 1000  # milliseconds, not seconds
+            self.bucket.block_for(wait)
+            return Rejection(wait=wait)
+        if response.status_code == 429:
+            # No Retry-After: the parallel limit (1073). Fewer requests at once, then try again.
+            self.slots.reduce()
+            return Rejection(wait=self.limits.parallel_backoff, parallel=True)
+        return Rejection(wait=None)
+
+
+def _normalize_base_url(base_url: str) -> str:
+    url = (base_url or "").strip().rstrip("/")
+    if not url:
+        return DEFAULT_BASE_URL
+    if "://" not in url:
+        host = url.split("/", 1)[0].split(":", 1)[0].lower()
+        url = ("http://" if host in LOCAL_HOSTS else "https://") + url
+    if not url.startswith(("http://", "https://")):
+        raise SettingsError(
+            SERVICE,
+            "Адрес API МойСклад записан неправильно. Оставьте адрес по умолчанию: " + DEFAULT_BASE_URL,
+            reason="bad_url",
+            detail="unsupported scheme",
+        )
+    return url
+
+
+def _field_errors(raw: Any) -> list[FieldError]:
+    result = []
+    for entry in as_list(as_map(raw).get("errors")):
+        item = as_map(entry)
+        result.append(
+            FieldError(
+                field=text(item.get("parameter")),
+                message=str(item.get("error") or item.get("error_message") or "ошибка без описания"),
+                code=integer(item.get("code")),
+            )
+        )
+    return result
+
+
+class MoySkladClient:
+    """One MoySklad user (token). Thread-safe; close it (or use ``with``) when done."""
+
+    service = SERVICE
+
+    def __init__(
+        self,
+        token: str,
+        *,
+        base_url: str = DEFAULT_BASE_URL,
+        limits: MoySkladLimits | None = None,
+        retry: RetryPolicy | None = None,
+        timeout: httpx.Timeout | None = None,
+        transport: httpx.BaseTransport | None = None,
+        batch_size: int = 1000,
+    ) -> None:
+        clean = (token or "").strip()
+        if not clean:
+            raise SettingsError(
+                SERVICE,
+                "Токен МойСклад не заполнен. Вставьте токен или войдите по логину и паролю.",
+                reason="bad_credentials",
+                detail="empty token",
+            )
+        register_secret(clean)
+        self.base_url = _normalize_base_url(base_url)
+        self.limits = limits or MoySkladLimits()
+        self.batch_size = max(1, min(batch_size, MAX_PAGE))
+        self.gate = MoySkladGate(self.limits)
+        self._http = HttpCore(
+            service=SERVICE,
+            base_url=self.base_url,
+            gate=self.gate,
+            headers={"Accept": ACCEPT, "Accept-Encoding": "gzip", "Authorization": f"Bearer {clean}"},
+            retry=retry,
+            budget=RejectionBudget(self.limits.rejections_per_minute),
+            timeout=timeout,
+            transport=transport,
+            max_connections=self.limits.max_parallel + 2,
+            logger=_log,
+        )
+        self.stats = self._http.stats
+
+    def __repr__(self) -> str:
+        return f"MoySkladClient({self.base_url!r})"
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> MoySkladClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- token ------------------------------------------------------------------------------------------
+    @classmethod
+    def obtain_token(
+        cls,
+        login: str,
+        password: str,
+        *,
+        base_url: str = DEFAULT_BASE_URL,
+        retry: RetryPolicy | None = None,
+        timeout: httpx.Timeout | None = None,
+        transport: httpx.BaseTransport | None = None,
+    ) -> str:
+        """Trade a login (``user@account``) and password for a Bearer token (``POST /security/token``).
+
+        **Issuing a token revokes every earlier token of this user**: other apps connected as the same
+        user stop working. Show :data:`TOKEN_REVOKES_OTHERS_WARNING` and get the user's consent first.
+        The password is used for this one request and kept nowhere.
+        """
+        user = (login or "").strip()
+        register_secret(password)
+        if not user or not password:
+            raise SettingsError(
+                SERVICE,
+                "Введите логин и пароль МойСклад (логин выглядит как имя@аккаунт, например admin@romashka).",
+                reason="bad_credentials",
+                detail="empty login or password",
+            )
+        limits = MoySkladLimits(learn_weights=False)
+        http = HttpCore(
+            service=SERVICE,
+            base_url=_normalize_base_url(base_url),
+            gate=MoySkladGate(limits),
+            headers={"Accept": ACCEPT, "Accept-Encoding": "gzip"},
+            auth=httpx.BasicAuth(user, password),
+            retry=retry,
+            timeout=timeout,
+            transport=transport,
+            logger=_log,
+        )
+        try:
+            # Re-sending is harmless: the newest token wins and it is the one we keep.
+            call = Call(method="POST", path="security/token", endpoint="POST security/token")
+            data = _Mapper(http.base_url).result(call, http.send(call))
+        finally:
+            http.close()
+        token = text(as_map(data).get("access_token"))
+        if not token:
+            raise ProtocolError(SERVICE, protocol_message(SERVICE), detail="security/token: no access_token")
+        register_secret(token)
+        return token
+
+    # --- transport --------------------------------------------------------------------------------------
+    def _send(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Sequence[tuple[str, str]] = (),
+        body: Any = None,
+        has_body: bool = False,
+        endpoint: str | None = None,
+    ) -> ApiResponse:
+        call = Call(
+            method=method,
+            path=path,
+            endpoint=endpoint or f"{method} {path}",
+            params=list(params) or None,
+            json_body=body,
+            has_json_body=has_body,
+            weight_class=weight_class(path),
+            # e.g. 308 from a UI id to the API id; httpx keeps the token only on the same origin
+            follow_redirects=method == "GET",
+        )
+        return self._http.send(call)
+
+    def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Sequence[tuple[str, str]] = (),
+        body: Any = None,
+        has_body: bool = False,
+        endpoint: str | None = None,
+        missing_ok: bool = False,
+    ) -> Any:
+        call_endpoint = endpoint or f"{method} {path}"
+        response = self._send(method, path, params=params, body=body, has_body=has_body, endpoint=call_endpoint)
+        return _Mapper(self.base_url).result(
+            Call(method=method, path=path, endpoint=call_endpoint), response, missing_ok=missing_ok
+        )
+
+    def _get(self, path: str, params: Sequence[tuple[str, str]] = (), **kwargs: Any) -> Any:
+        return self._request("GET", path, params=params, **kwargs)
+
+    # --- references -------------------------------------------------------------------------------------
+    def meta(self, entity: str, entity_id: str) -> dict[str, Any]:
+        """A reference ``{"meta": {...}}`` to an entity, for request bodies."""
+        return {
+            "meta": {
+                "href": f"{self.base_url}/entity/{entity}/{entity_id}",
+                "type": entity,
+                "mediaType": "application/json",
+            }
+        }
+
+    def state_meta(self, state_id: str, entity: str = "customerorder") -> dict[str, Any]:
+        return {
+            "meta": {
+                "href": f"{self.base_url}/entity/{entity}/metadata/states/{state_id}",
+                "type": "state",
+                "mediaType": "application/json",
+            }
+        }
+
+    def price_type_meta(self, price_type_id: str) -> dict[str, Any]:
+        return {
+            "meta": {
+                "href": f"{self.base_url}/context/companysettings/pricetype/{price_type_id}",
+                "type": "pricetype",
+                "mediaType": "application/json",
+            }
+        }
+
+    # --- account ----------------------------------------------------------------------------------------
+    def check_access(self) -> AccountInfo:
+        """Who the token belongs to, with the organizations and stores it can see.
+
+        :class:`SettingsError` when the token is refused, the API is locked, or the user sees no
+        organization or no store (the sync needs both).
+        """
+        employee = as_map(self._get("context/employee"))
+        organizations = tuple(self.organizations())
+        stores = tuple(self.stores())
+        if not organizations:
+            raise SettingsError(
+                SERVICE,
+                "Пользователь МойСклад не видит ни одного юрлица. Попросите администратора МойСклад выдать "
+                "ему права на справочник «Юрлица».",
+                reason="no_access",
+                detail="no organizations visible",
+            )
+        if not stores:
+            raise SettingsError(
+                SERVICE,
+                "Пользователь МойСклад не видит ни одного склада. Попросите администратора МойСклад выдать "
+                "ему доступ к складам, с которыми работает Связка.",
+                reason="no_access",
+                detail="no stores visible",
+            )
+        return AccountInfo(
+            employee_id=text(employee.get("id")),
+            employee_name=text(employee.get("name")) or text(employee.get("fullName")),
+            login=text(employee.get("uid")),
+            account_id=text(employee.get("accountId")),
+            organizations=organizations,
+            stores=stores,
+        )
+
+    def organizations(self) -> list[Organization]:
+        return [Organization.from_api(r) for r in self.iter_entities("organization")]
+
+    def stores(self) -> list[Store]:
+        return [Store.from_api(r) for r in self.iter_entities("store")]
+
+    def product_folders(self) -> list[ProductFolder]:
+        return [ProductFolder.from_api(r) for r in self.iter_entities("productfolder")]
+
+    def price_types(self) -> list[PriceType]:
+        data = self._get("context/companysettings/pricetype")
+        if not isinstance(data, list):
+            raise ProtocolError(SERVICE, protocol_message(SERVICE), detail="pricetype: not an array")
+        return [PriceType.from_api(as_map(r)) for r in data]
+
+    def order_states(self, entity: str = "customerorder") -> list[State]:
+        data = as_map(self._get(f"entity/{entity}/metadata"))
+        return [State.from_api(as_map(s)) for s in as_list(data.get("states"))]
+
+    # --- lists ------------------------------------------------------------------------------------------
+    def iter_rows(
+        self,
+        path: str,
+        *,
+        filters: Filter | str | None = None,
+        expand: str | Sequence[str] | None = None,
+        limit: int = MAX_PAGE,
+        order: str | None = None,
+        search: str | None = None,
+        params: Sequence[tuple[str, str]] = (),
+    ) -> Iterator[dict[str, Any]]:
+        """Every row of a list endpoint, page by page (offset/limit computed here).
+
+        The page size is ``limit`` capped at 1000, or at 100 when ``expand`` is asked.
+        """
+        expand_text = expand if expand is None or isinstance(expand, str) else ",".join(expand)
+        page = max(1, min(limit, MAX_EXPAND_PAGE if expand_text else MAX_PAGE))
+        extra = list(params)
+        filter_text = filters.render() if isinstance(filters, Filter) else filters
+        if filter_text:
+            extra.append(("filter", filter_text))
+        if expand_text:
+            extra.append(("expand", expand_text))
+        if order:
+            extra.append(("order", order))
+        if search:
+            extra.append(("search", search))
+        offset = 0
+        endpoint = f"GET {path}"
+        while True:
+            data = as_map(self._get(path, [("limit", str(page)), ("offset", str(offset)), *extra], endpoint=endpoint))
+            if "rows" not in data:
+                raise ProtocolError(SERVICE, protocol_message(SERVICE), detail=f"{path}: no rows in a list answer")
+            rows = as_list(data.get("rows"))
+            for row in rows:
+                yield as_map(row)
+            offset += page
+            size = integer(as_map(data.get("meta")).get("size"))
+            if len(rows) < page or (size is not None and offset >= size):
+                return
+
+    def iter_entities(
+        self,
+        entity: str,
+        *,
+        filters: Filter | str | None = None,
+        expand: str | Sequence[str] | None = None,
+        limit: int = MAX_PAGE,
+        order: str | None = None,
+        search: str | None = None,
+    ) -> Iterator[dict[str, Any]]:
+        """Every ``/entity/<entity>`` row matching ``filters`` (raw JSON dicts)."""
+        return self.iter_rows(
+            f"entity/{entity}", filters=filters, expand=expand, limit=limit, order=order, search=search
+        )
+
+    def find_by_values(
+        self,
+        entity: str,
+        field: str,
+        values: Iterable[object],
+        *,
+        filters: Filter | None = None,
+        expand: str | Sequence[str] | None = None,
+    ) -> list[dict[str, Any]]:
+        """Rows whose ``field`` equals any of ``values``, in as few OR requests as keep URLs short."""
+        wanted = [v for v in dict.fromkeys(values) if v is not None and str(v) != ""]
+        if not wanted:
+            return []
+        budget = MAX_URL_LENGTH - len(self.base_url) - len(entity) - 200
+        found: dict[str, dict[str, Any]] = {}
+        for chunk in split_values(field, wanted, budget, base=filters):
+            for row in self.iter_entities(entity, filters=chunk, expand=expand):
+                found.setdefault(str(row.get("id") or len(found)), row)
+        return list(found.values())
+
+    def get(self, entity: str, entity_id: str, *, expand: str | None = None) -> dict[str, Any] | None:
+        """One entity by id; None when it does not exist."""
+        params = [("expand", expand)] if expand else []
+        data = self._get(
+            f"entity/{entity}/{quote(entity_id, safe='')}",
+            params,
+            endpoint=f"GET entity/{entity}/{{id}}",
+            missing_ok=True,
+        )
+        return as_map(data) if data is not None else None
+
+    # typed iterators
+    def iter_products(self, filters: Filter | str | None = None) -> Iterator[Product]:
+        return (Product.from_api(r) for r in self.iter_entities("product", filters=filters))
+
+    def iter_variants(self, filters: Filter | str | None = None) -> Iterator[Variant]:
+        return (Variant.from_api(r) for r in self.iter_entities("variant", filters=filters))
+
+    def iter_counterparties(self, filters: Filter | str | None = None) -> Iterator[Counterparty]:
+        return (Counterparty.from_api(r) for r in self.iter_entities("counterparty", filters=filters))
+
+    def iter_customer_orders(
+        self, filters: Filter | str | None = None, *, with_positions: bool = False
+    ) -> Iterator[CustomerOrder]:
+        expand = "positions" if with_positions else None
+        return (CustomerOrder.from_api(r) for r in self.iter_entities("customerorder", filters=filters, expand=expand))
+
+    def iter_demands(self, filters: Filter | str | None = None) -> Iterator[Demand]:
+        return (Demand.from_api(r) for r in self.iter_entities("demand", filters=filters))
+
+    # --- writes -----------------------------------------------------------------------------------------
+    def create(self, entity: str, body: Mapping[str, Any], *, expand: str | None = None) -> dict[str, Any]:
+        """Create one entity (with a ``syncId``: safe to retry). Refusal -> :class:`RemoteValidationError`."""
+        payload = _with_sync_id(body)
+        params = [("expand", expand)] if expand else []
+        data = self._request("POST", f"entity/{entity}", params=params, body=payload, has_body=True)
+        return as_map(data)
+
+    def create_many(
+        self,
+        entity: str,
+        items: Sequence[Mapping[str, Any]],
+        *,
+        batch_size: int | None = None,
+        expand: str | None = None,
+    ) -> list[dict[str, Any] | ItemError]:
+        """Create (or, for items with ``meta``, update) many entities, ``batch_size`` per request (≤ 1000).
+
+        Every new item gets a ``syncId`` unless it has one, so a batch re-sent after a lost answer creates
+        nothing twice. The result is aligned with ``items``: the saved entity, or an :class:`ItemError`
+        with the service's complaints about that one item (the others are saved anyway).
+        """
+        size = max(1, min(batch_size or self.batch_size, MAX_PAGE))
+        prepared = [item if "meta" in item else _with_sync_id(item) for item in items]
+        results: list[dict[str, Any] | ItemError] = []
+        params = [("expand", expand)] if expand else []
+        for start in range(0, len(prepared), size):
+            batch = prepared[start : start + size]
+            response = self._send("POST", f"entity/{entity}", params=params, body=batch, has_body=True)
+            results.extend(self._batch_results(response, start, len(batch), f"entity/{entity}"))
+        return results
+
+    def _batch_results(
+        self, response: ApiResponse, start: int, count: int, path: str
+    ) -> list[dict[str, Any] | ItemError]:
+        data = response.data
+        if not isinstance(data, list):
+            # the whole batch was refused (or an error object came back): map it like any answer
+            mapped = _Mapper(self.base_url).result(Call(method="POST", path=path, endpoint=f"POST {path}"), response)
+            raise ProtocolError(
+                SERVICE, protocol_message(SERVICE), detail=f"{path}: batch answer is {type(mapped).__name__}"
+            )
+        if len(data) != count:
+            raise ProtocolError(
+                SERVICE, protocol_message(SERVICE), detail=f"{path}: {len(data)} results for {count} items"
+            )
+        results: list[dict[str, Any] | ItemError] = []
+        for offset, entry in enumerate(data):
+            item = as_map(entry)
+            if "errors" in item and "id" not in item:
+                results.append(ItemError(index=start + offset, errors=tuple(_field_errors(item))))
+            else:
+                results.append(item)
+        return results
+
+    def update(
+        self, entity: str, entity_id: str, body: Mapping[str, Any], *, expand: str | None = None
+    ) -> dict[str, Any]:
+        """Change the given fields (PUT; idempotent, so retried)."""
+        params = [("expand", expand)] if expand else []
+        data = self._request(
+            "PUT",
+            f"entity/{entity}/{quote(entity_id, safe='')}",
+            params=params,
+            body=dict(body),
+            has_body=True,
+            endpoint=f"PUT entity/{entity}/{{id}}",
+        )
+        return as_map(data)
+
+    def delete_many(self, entity: str, ids: Sequence[str]) -> list[ItemError | None]:
+        """Delete entities by id (batch ``POST …/delete``); aligned results, None where it went well."""
+        results: list[ItemError | None] = []
+        for start in range(0, len(ids), self.batch_size):
+            batch = [self.meta(entity, i) for i in ids[start : start + self.batch_size]]
+            response = self._send(
+                "POST", f"entity/{entity}/delete", body=batch, has_body=True, endpoint=f"POST entity/{entity}/delete"
+            )
+            data = response.data
+            if not isinstance(data, list):
+                _Mapper(self.base_url).result(
+                    Call(method="POST", path=f"entity/{entity}/delete", endpoint=f"POST entity/{entity}/delete"),
+                    response,
+                )
+                data = [{}] * len(batch)
+            for offset, entry in enumerate(data):
+                item = as_map(entry)
+                results.append(ItemError(start + offset, tuple(_field_errors(item))) if item.get("errors") else None)
+        return results
+
+    def demand_template(self, order_id: str) -> dict[str, Any]:
+        """An unsaved demand prefilled from a customer order (``PUT /entity/demand/new``)."""
+        data = self._request(
+            "PUT",
+            "entity/demand/new",
+            body={"customerOrder": self.meta("customerorder", order_id)},
+            has_body=True,
+        )
+        return as_map(data)
+
+    def create_demand_from_order(
+        self, order_id: str, overrides: Mapping[str, Any] | None = None, *, sync_id: str | None = None
+    ) -> Demand:
+        """Ship a customer order: its template plus ``overrides`` (e.g. ``store``), created with a syncId."""
+        body = {**self.demand_template(order_id), **(overrides or {})}
+        body.pop("meta", None)
+        if sync_id:
+            body["syncId"] = sync_id
+        return Demand.from_api(self.create("demand", body))
+
+    # --- stock ------------------------------------------------------------------------------------------
+    def stock_current(
+        self,
+        stock_type: str = "stock",
+        *,
+        by_store: bool = True,
+        changed_since: datetime | None = None,
+        include_zero: bool = False,
+        assortment_ids: Sequence[str] | None = None,
+        store_ids: Sequence[str] | None = None,
+    ) -> list[StockRow]:
+        """The short current-stock report: absolute figures of ``stock_type`` (stock | freeStock |
+        quantity | reserve | inTransit) per item and store (``by_store``) or over all stores.
+
+        ``changed_since`` (≤ 24 h ago) gives only items changed since then, zeros included.
+        Long id lists are split over several requests to keep URLs short.
+        """
+        path = "report/stock/bystore/current" if by_store else "report/stock/all/current"
+        params = [("stockType", stock_type)]
+        if include_zero:
+            params.append(("include", "zeroLines"))
+        if changed_since is not None:
+            params.append(("changedSince", changed_since.strftime("%Y-%m-%d %H:%M:%S")))
+        store_part = f"storeId={','.join(store_ids)}" if store_ids else ""
+        filters: list[str] = []
+        if assortment_ids:
+            budget = MAX_URL_LENGTH - len(self.base_url) - len(store_part) - 200
+            filters = [
+                ";".join(p for p in (f"assortmentId={','.join(chunk)}", store_part) if p)
+                for chunk in _comma_chunks(list(dict.fromkeys(assortment_ids)), budget)
+            ]
+        elif store_part:
+            filters = [store_part]
+        rows: list[StockRow] = []
+        for filter_text in filters or [""]:
+            query = [*params, ("filter", filter_text)] if filter_text else params
+            data = self._get(path, query)
+            if not isinstance(data, list):
+                raise ProtocolError(SERVICE, protocol_message(SERVICE), detail=f"{path}: not an array")
+            for entry in data:
+                row = as_map(entry)
+                assortment = text(row.get("assortmentId"))
+                if assortment is None:
+                    continue
+                rows.append(
+                    StockRow(
+                        assortment_id=assortment,
+                        store_id=text(row.get("storeId")),
+                        value=decimal(row.get(stock_type)) or Decimal(0),
+                    )
+                )
+        return rows
+
+
+def _with_sync_id(body: Mapping[str, Any]) -> dict[str, Any]:
+    payload = dict(body)
+    if not payload.get("syncId"):
+        payload["syncId"] = str(uuid.uuid4())
+    return payload
+
+
+def _comma_chunks(ids: list[str], budget: int) -> Iterator[list[str]]:
+    """Ids in groups whose comma-joined, percent-encoded text fits ``budget`` characters."""
+    current: list[str] = []
+    length = 0
+    for item in ids:
+        piece = len(quote(item, safe="")) + 3  # "%2C"
+        if current and length + piece > budget:
+            yield current
+            current, length = [], 0
+        current.append(item)
+        length += piece
+    if current:
+        yield current
+
+
+class _Mapper:
+    """Turns a final answer into data, or into the error a shop owner can act on."""
+
+    def __init__(self, base_url: str) -> None:
+        self.base_url = base_url
+
+    def result(self, call: Call, response: ApiResponse, *, missing_ok: bool = False) -> Any:
+        status = response.status
+        data = response.data
+        detail = f"{call.endpoint}: HTTP {status}"
+        if 200 <= status < 300:
+            if data is None and response.snippet and not response.is_json:
+                raise self._not_moysklad(status, detail + f" ({response.content_type or 'no content type'})")
+            return data
+        errors = _field_errors(data) if isinstance(data, Mapping) else []
+        codes = {e.code for e in errors}
+        if errors:
+            detail += " codes " + ",".join(str(c) for c in sorted(c for c in codes if c is not None))
+        if status == 401:
+            raise SettingsError(
+                SERVICE,
+                "МойСклад не принял токен (или логин и пароль). Проверьте их в настройках Связки; если токен "
+                "выдавали заново, вставьте новый.",
+                reason="bad_credentials",
+                status=status,
+                detail=detail,
+            )
+        if status == 403:
+            if 1061 in codes or any("заблок" in e.message.lower() for e in errors):
+                raise SettingsError(
+                    SERVICE,
+                    "МойСклад закрыл этому пользователю доступ к API (например, заблокировал его из-за "
+                    "превышения лимитов запросов). Попросите администратора аккаунта МойСклад проверить "
+                    "доступ к API; если доступ заблокирован автоматически, напишите в поддержку МойСклад.",
+                    reason="locked",
+                    status=status,
+                    detail=detail,
+                )
+            what = f" ({errors[0].message})" if errors else ""
+            raise SettingsError(
+                SERVICE,
+                f"У пользователя МойСклад нет прав на это действие{what}. Попросите администратора МойСклад "
+                "выдать пользователю Связки нужные права.",
+                reason="no_access",
+                status=status,
+                detail=detail,
+            )
+        if status == 404:
+            if not response.is_json or codes & {1002, 1005}:
+                raise self._not_moysklad(status, detail)
+            if missing_ok:
+                return None
+            raise NotFound(
+                SERVICE, "МойСклад не нашёл запрошенный объект: возможно, его удалили.", status=status, detail=detail
+            )
+        if not response.is_json and not errors:
+            raise self._not_moysklad(status, detail)
+        if status in (405, 410, 413, 414, 415) or codes & {1062, 1037, 2007, 2022, 1044}:
+            # our requests are built to avoid all of these: reaching one is a bug in Svyazka
+            raise ProtocolError(SERVICE, protocol_message(SERVICE), status=status, detail=detail)
+        raise RemoteValidationError(
+            SERVICE,
+            validation_message(SERVICE, errors),
+            status=status,
+            detail=detail,
+            errors=errors,
+        )
+
+    def _not_moysklad(self, status: int, detail: str) -> SettingsError:
+        return SettingsError(
+            SERVICE,
+            f"По адресу {self.base_url} не отвечает API МойСклад. Проверьте адрес в настройках "
+            f"(обычно это {DEFAULT_BASE_URL}).",
+            reason="not_service",
+            status=status,
+            detail=detail,
+        )

@@ -1,0 +1,701 @@
+"""Typed, frozen views of RetailCRM answers: only what the sync needs, plus ``raw`` for everything else.
+
+Money is ``Decimal`` roubles (:func:`app.money.rub`), quantities ``Decimal``, timestamps naive
+``datetime`` in the account's time zone (RetailCRM sends no offset). Absent fields are ``None``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from app.clients.parsing import (
+    as_list,
+    as_map,
+    boolean,
+    day,
+    decimal,
+    integer,
+    roubles,
+    text,
+    timestamp,
+)
+
+Raw = Mapping[str, Any]
+
+
+# --- references -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Site:
+    code: str
+    name: str
+    id: int | None = None
+    url: str | None = None
+    catalog_id: str | None = None
+    load_from_yml: bool = False  # True: the catalog comes from an ICML file and cannot be edited via API
+    currency: str | None = None
+
+    @classmethod
+    def from_api(cls, raw: Raw) -> Site:
+        return cls(
+            code=str(raw.get("code", "")),
+            name=str(raw.get("name") or raw.get("code") or ""),
+            id=integer(raw.get("id")),
+            url=text(raw.get("url")),
+            catalog_id=text(raw.get("catalogId")),
+            load_from_yml=boolean(raw.get("loadFromYml")),
+            currency=text(raw.get("currency")),
+        )
+
+
+@dataclass(frozen=True)
+class Store:
+    code: str
+    name: str
+    type: str | None = None
+    inventory_type: str | None = None  # "integer" | "available" (0/1 flag)
+    active: bool = True
+    external_id: str | None = None
+    xml_id: str | None = None
+
+    @classmethod
+    def from_api(cls, raw: Raw) -> Store:
+        return cls(
+            code=str(raw.get("code", "")),
+            name=str(raw.get("name") or raw.get("code") or ""),
+            type=text(raw.get("type")),
+            inventory_type=text(raw.get("inventoryType")),
+            active=boolean(raw.get("active"), True),
+            external_id=text(raw.get("externalId")),
+            xml_id=text(raw.get("xmlId")),
+        )
+
+
+@dataclass(frozen=True)
+class PriceType:
+    code: str
+    name: str
+    id: int | None = None
+    active: bool = True
+    default: bool = False
+
+    @classmethod
+    def from_api(cls, raw: Raw) -> PriceType:
+        return cls(
+            code=str(raw.get("code", "")),
+            name=str(raw.get("name") or raw.get("code") or ""),
+            id=integer(raw.get("id")),
+            active=boolean(raw.get("active"), True),
+            default=boolean(raw.get("default")),
+        )
+
+
+@dataclass(frozen=True)
+class Status:
+    code: str
+    name: str
+    group: str | None = None
+    active: bool = True
+    ordering: int | None = None
+
+    @classmethod
+    def from_api(cls, raw: Raw) -> Status:
+        return cls(
+            code=str(raw.get("code", "")),
+            name=str(raw.get("name") or raw.get("code") or ""),
+            group=text(raw.get("group")),
+            active=boolean(raw.get("active"), True),
+            ordering=integer(raw.get("ordering")),
+        )
+
+
+@dataclass(frozen=True)
+class StatusGroup:
+    code: str
+    name: str
+    statuses: tuple[str, ...] = ()
+    active: bool = True
+    ordering: int | None = None
+    process: bool = False
+
+    @classmethod
+    def from_api(cls, raw: Raw) -> StatusGroup:
+        return cls(
+            code=str(raw.get("code", "")),
+            name=str(raw.get("name") or raw.get("code") or ""),
+            statuses=tuple(str(s) for s in as_list(raw.get("statuses"))),
+            active=boolean(raw.get("active"), True),
+            ordering=integer(raw.get("ordering")),
+            process=boolean(raw.get("process")),
+        )
+
+
+@dataclass(frozen=True)
+class DeliveryType:
+    code: str
+    name: str
+    active: bool = True
+    default_cost: Decimal | None = None
+
+    @classmethod
+    def from_api(cls, raw: Raw) -> DeliveryType:
+        return cls(
+            code=str(raw.get("code", "")),
+            name=str(raw.get("name") or raw.get("code") or ""),
+            active=boolean(raw.get("active"), True),
+            default_cost=roubles(raw.get("defaultCost")),
+        )
+
+
+@dataclass(frozen=True)
+class PaymentType:
+    code: str
+    name: str
+    active: bool = True
+
+    @classmethod
+    def from_api(cls, raw: Raw) -> PaymentType:
+        return cls(
+            code=str(raw.get("code", "")),
+            name=str(raw.get("name") or raw.get("code") or ""),
+            active=boolean(raw.get("active"), True),
+        )
+
+
+@dataclass(frozen=True)
+class OrderMethod:
+    code: str
+    name: str
+    active: bool = True
+
+    @classmethod
+    def from_api(cls, raw: Raw) -> OrderMethod:
+        return cls(
+            code=str(raw.get("code", "")),
+            name=str(raw.get("name") or raw.get("code") or ""),
+            active=boolean(raw.get("active"), True),
+        )
+
+
+@dataclass(frozen=True)
+class CredentialsInfo:
+    """What ``/api/credentials`` says about the key, and which of the needed scopes it lacks."""
+
+    scopes: frozenset[str]
+    site_access: str  # "access_full" | "access_selective"
+    sites: tuple[str, ...]  # the sites a selective key may see
+    missing_scopes: tuple[str, ...] = ()
+
+
+# --- orders -----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OfferInfo:
+    """How an order line or history record points at a catalog offer."""
+
+    id: int | None = None
+    external_id: str | None = None
+    xml_id: str | None = None
+    article: str | None = None
+    name: str | None = None
+
+    @classmethod
+    def from_api(cls, raw: Any) -> OfferInfo:
+        data = as_map(raw)
+        return cls(
+            id=integer(data.get("id")),
+            external_id=text(data.get("externalId")),
+            xml_id=text(data.get("xmlId")),
+            article=text(data.get("article")),
+            name=text(data.get("displayName")) or text(data.get("name")),
+        )
+
+
+@dataclass(frozen=True)
+class OrderItem:
+    id: int | None
+    offer: OfferInfo
+    quantity: Decimal
+    initial_price: Decimal  # unit price before discounts, roubles
+    discount_total: Decimal  # discount per unit, roubles
+    product_name: str | None = None
+    status: str | None = None
+    price_type: str | None = None
+    raw: Raw = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def unit_price(self) -> Decimal:
+        """What one unit costs after discounts."""
+        return self.initial_price - self.discount_total
+
+    @classmethod
+    def from_api(cls, raw: Raw) -> OrderItem:
+        return cls(
+            id=integer(raw.get("id")),
+            offer=OfferInfo.from_api(raw.get("offer")),
+            quantity=decimal(raw.get("quantity")) or Decimal(0),
+            initial_price=roubles(raw.get("initialPrice")) or Decimal("0.00"),
+            discount_total=roubles(raw.get("discountTotal")) or Decimal("0.00"),
+            product_name=text(raw.get("productName")) or OfferInfo.from_api(raw.get("offer")).name,
+            status=text(raw.get("status")),
+            price_type=text(as_map(raw.get("priceType")).get("code")),
+            raw=raw,
+        )
+
+
+@dataclass(frozen=True)
+class Address:
+    text: str | None = None
+    index: str | None = None
+    country_iso: str | None = None
+    region: str | None = None
+    city: str | None = None
+    street: str | None = None
+    building: str | None = None
+    flat: str | None = None
+    parts: Raw = field(default_factory=dict, compare=False)
+
+    @classmethod
+    def from_api(cls, raw: Any) -> Address:
+        data = as_map(raw)
+        return cls(
+            text=text(data.get("text")),
+            index=text(data.get("index")),
+            country_iso=text(data.get("countryIso")),
+            region=text(data.get("region")),
+            city=text(data.get("city")),
+            street=text(data.get("street")),
+            building=text(data.get("building")),
+            flat=text(data.get("flat")),
+            parts=data,
+        )
+
+
+@dataclass(frozen=True)
+class Delivery:
+    code: str | None = None  # delivery type code
+    cost: Decimal | None = None
+    address: Address = field(default_factory=Address)
+    date: date | None = None
+
+    @classmethod
+    def from_api(cls, raw: Any) -> Delivery:
+        data = as_map(raw)
+        return cls(
+            code=text(data.get("code")),
+            cost=roubles(data.get("cost")),
+            address=Address.from_api(data.get("address")),
+            date=day(data.get("date")),
+        )
+
+
+@dataclass(frozen=True)
+class OrderCustomer:
+    """Who ordered: the order's own contact fields, completed from the embedded customer."""
+
+    id: int | None = None
+    external_id: str | None = None
+    type: str | None = None  # "customer" | "customer_corporate"
+    first_name: str | None = None
+    last_name: str | None = None
+    patronymic: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    company: str | None = None
+    inn: str | None = None
+    contragent_type: str | None = None  # individual | legal-entity | enterpreneur
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(p for p in (self.last_name, self.first_name, self.patronymic) if p)
+
+
+def _customer_of(order: Raw) -> OrderCustomer:
+    customer = as_map(order.get("customer"))
+    contragent = as_map(order.get("contragent"))
+    company = as_map(order.get("company"))
+    company_contragent = as_map(company.get("contragent"))
+    phones = as_list(customer.get("phones"))
+    first_phone = text(as_map(phones[0]).get("number")) if phones else None
+    return OrderCustomer(
+        id=integer(customer.get("id")),
+        external_id=text(customer.get("externalId")),
+        type=text(customer.get("type")),
+        first_name=text(order.get("firstName")) or text(customer.get("firstName")),
+        last_name=text(order.get("lastName")) or text(customer.get("lastName")),
+        patronymic=text(order.get("patronymic")) or text(customer.get("patronymic")),
+        phone=text(order.get("phone")) or first_phone,
+        email=text(order.get("email")) or text(customer.get("email")),
+        company=text(company.get("name")) or text(contragent.get("legalName")),
+        inn=text(contragent.get("INN")) or text(company_contragent.get("INN")),
+        contragent_type=text(contragent.get("contragentType")),
+    )
+
+
+@dataclass(frozen=True)
+class Order:
+    id: int
+    number: str | None
+    external_id: str | None
+    site: str | None
+    status: str | None
+    created_at: datetime | None
+    customer: OrderCustomer
+    items: tuple[OrderItem, ...]
+    delivery: Delivery
+    shipment_store: str | None = None
+    customer_comment: str | None = None
+    manager_comment: str | None = None
+    order_method: str | None = None
+    total_summ: Decimal | None = None
+    summ: Decimal | None = None
+    raw: Raw = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def from_api(cls, raw: Raw) -> Order:
+        return cls(
+            id=integer(raw.get("id")) or 0,
+            number=text(raw.get("number")),
+            external_id=text(raw.get("externalId")),
+            site=text(raw.get("site")),
+            status=text(raw.get("status")),
+            created_at=timestamp(raw.get("createdAt")),
+            customer=_customer_of(raw),
+            items=tuple(OrderItem.from_api(as_map(i)) for i in as_list(raw.get("items"))),
+            delivery=Delivery.from_api(raw.get("delivery")),
+            shipment_store=text(raw.get("shipmentStore")),
+            customer_comment=text(raw.get("customerComment")),
+            manager_comment=text(raw.get("managerComment")),
+            order_method=text(raw.get("orderMethod")),
+            total_summ=roubles(raw.get("totalSumm")),
+            summ=roubles(raw.get("summ")),
+            raw=raw,
+        )
+
+
+@dataclass(frozen=True)
+class OrderStatusInfo:
+    """One row of ``orders/statuses``."""
+
+    id: int
+    external_id: str | None
+    status: str | None
+    group: str | None
+
+    @classmethod
+    def from_api(cls, raw: Raw) -> OrderStatusInfo:
+        return cls(
+            id=integer(raw.get("id")) or 0,
+            external_id=text(raw.get("externalId")),
+            status=text(raw.get("status")),
+            group=text(raw.get("group")),
+        )
+
+
+@dataclass(frozen=True)
+class HistoryRecord:
+    """One change from ``orders/history``. ``old``/``new`` are as sent (``{"code": …}``, scalars, None)."""
+
+    id: int
+    created_at: datetime | None
+    source: str | None  # "api" | "user" | "code" | …
+    api_key_current: bool | None  # True: made with the key reading the history (our own change)
+    field: str | None  # snake_case: status, order_product.quantity, delivery_address.city, …
+    old: Any
+    new: Any
+    order_id: int | None
+    order_external_id: str | None
+    item: Raw | None
+    created: bool
+    deleted: bool
+    # (``field`` is a record attribute here, hence the qualified dataclasses.field)
+    raw: Raw = dataclasses.field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def order(self) -> Raw:
+        """The order as attached to the record (the full order when ``created``)."""
+        return as_map(self.raw.get("order"))
+
+    @property
+    def item_offer(self) -> OfferInfo | None:
+        return OfferInfo.from_api(self.item.get("offer")) if self.item else None
+
+    @classmethod
+    def from_api(cls, raw: Raw) -> HistoryRecord:
+        order = as_map(raw.get("order"))
+        api_key = raw.get("apiKey")
+        item = raw.get("item")
+        return cls(
+            id=integer(raw.get("id")) or 0,
+            created_at=timestamp(raw.get("createdAt")),
+            source=text(raw.get("source")),
+            api_key_current=boolean(as_map(api_key).get("current")) if isinstance(api_key, Mapping) else None,
+            field=text(raw.get("field")),
+            old=raw.get("oldValue"),
+            new=raw.get("newValue"),
+            order_id=integer(order.get("id")),
+            order_external_id=text(order.get("externalId")),
+            item=as_map(item) if isinstance(item, Mapping) else None,
+            created=boolean(raw.get("created")),
+            deleted=boolean(raw.get("deleted")),
+            raw=raw,
+        )
+
+
+# --- customers --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Customer:
+    id: int
+    external_id: str | None
+    first_name: str | None
+    last_name: str | None
+    patronymic: str | None
+    email: str | None
+    phones: tuple[str, ...]
+    site: str | None = None
+    created_at: datetime | None = None
+    raw: Raw = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def from_api(cls, raw: Raw) -> Customer:
+        return cls(
+            id=integer(raw.get("id")) or 0,
+            external_id=text(raw.get("externalId")),
+            first_name=text(raw.get("firstName")),
+            last_name=text(raw.get("lastName")),
+            patronymic=text(raw.get("patronymic")),
+            email=text(raw.get("email")),
+            phones=tuple(number for p in as_list(raw.get("phones")) if (number := text(as_map(p).get("number")))),
+            site=text(raw.get("site")),
+            created_at=timestamp(raw.get("createdAt")),
+            raw=raw,
+        )
+
+
+# --- catalog and stock ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Offer:
+    id: int
+    external_id: str | None
+    xml_id: str | None
+    article: str | None
+    name: str | None
+    product_id: int | None = None
+    barcode: str | None = None
+    prices: Mapping[str, Decimal] = field(default_factory=dict)  # price type code -> roubles
+    purchase_price: Decimal | None = None
+    quantity: Decimal | None = None
+    active: bool = True
+    site: str | None = None
+    raw: Raw = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def from_api(cls, raw: Raw, product_id: int | None = None) -> Offer:
+        prices: dict[str, Decimal] = {}
+        for entry in as_list(raw.get("prices")):
+            entry_map = as_map(entry)
+            code = text(entry_map.get("priceType")) or text(entry_map.get("code"))
+            amount = roubles(entry_map.get("price"))
+            if code and amount is not None:
+                prices[code] = amount
+        if not prices and raw.get("price") is not None:
+            amount = roubles(raw.get("price"))
+            if amount is not None:
+                prices["base"] = amount
+        product = as_map(raw.get("product"))
+        return cls(
+            id=integer(raw.get("id")) or 0,
+            external_id=text(raw.get("externalId")),
+            xml_id=text(raw.get("xmlId")),
+            article=text(raw.get("article")),
+            name=text(raw.get("name")),
+            product_id=product_id if product_id is not None else integer(product.get("id")),
+            barcode=text(raw.get("barcode")),
+            prices=prices,
+            purchase_price=roubles(raw.get("purchasePrice")),
+            quantity=decimal(raw.get("quantity")),
+            active=boolean(raw.get("active"), True),
+            site=text(raw.get("site")),
+            raw=raw,
+        )
+
+
+@dataclass(frozen=True)
+class Product:
+    id: int
+    external_id: str | None
+    article: str | None
+    name: str | None
+    offers: tuple[Offer, ...]
+    group_ids: tuple[int, ...] = ()
+    active: bool = True
+    catalog_id: str | None = None
+    updated_at: datetime | None = None
+    raw: Raw = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def from_api(cls, raw: Raw) -> Product:
+        product_id = integer(raw.get("id")) or 0
+        return cls(
+            id=product_id,
+            external_id=text(raw.get("externalId")),
+            article=text(raw.get("article")),
+            name=text(raw.get("name")),
+            offers=tuple(Offer.from_api(as_map(o), product_id) for o in as_list(raw.get("offers"))),
+            group_ids=tuple(
+                gid for g in as_list(raw.get("groups")) if (gid := integer(as_map(g).get("id"))) is not None
+            ),
+            active=boolean(raw.get("active"), True),
+            catalog_id=text(raw.get("catalogId")),
+            updated_at=timestamp(raw.get("updatedAt")),
+            raw=raw,
+        )
+
+
+@dataclass(frozen=True)
+class ProductGroup:
+    id: int
+    name: str | None
+    external_id: str | None = None
+    parent_id: int | None = None
+    site: str | None = None
+    active: bool = True
+    raw: Raw = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def from_api(cls, raw: Raw) -> ProductGroup:
+        return cls(
+            id=integer(raw.get("id")) or 0,
+            name=text(raw.get("name")),
+            external_id=text(raw.get("externalId")),
+            parent_id=integer(raw.get("parentId")),
+            site=text(raw.get("site")),
+            active=boolean(raw.get("active"), True),
+            raw=raw,
+        )
+
+
+@dataclass(frozen=True)
+class StoreStock:
+    """Stock of one offer at one RetailCRM store (read side: ``stores[{store, quantity, purchasePrice}]``)."""
+
+    store: str
+    quantity: Decimal
+    purchase_price: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class InventoryOffer:
+    id: int
+    external_id: str | None
+    xml_id: str | None
+    site: str | None
+    quantity: Decimal | None  # total over all stores
+    purchase_price: Decimal | None
+    stores: tuple[StoreStock, ...] = ()
+    raw: Raw = field(default_factory=dict, compare=False, repr=False)
+
+    def stock_by_store(self) -> dict[str, Decimal]:
+        return {s.store: s.quantity for s in self.stores}
+
+    @classmethod
+    def from_api(cls, raw: Raw) -> InventoryOffer:
+        return cls(
+            id=integer(raw.get("id")) or 0,
+            external_id=text(raw.get("externalId")),
+            xml_id=text(raw.get("xmlId")),
+            site=text(raw.get("site")),
+            quantity=decimal(raw.get("quantity")),
+            purchase_price=roubles(raw.get("purchasePrice")),
+            stores=tuple(
+                StoreStock(
+                    store=str(as_map(s).get("store") or as_map(s).get("code") or ""),
+                    quantity=decimal(as_map(s).get("quantity")) or Decimal(0),
+                    purchase_price=roubles(as_map(s).get("purchasePrice")),
+                )
+                for s in as_list(raw.get("stores"))
+            ),
+            raw=raw,
+        )
+
+
+# --- write-side inputs and results ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OfferRef:
+    """Which offer an upload means: by ``id``, by ``xml_id``, or by ``external_id`` (+ the site)."""
+
+    id: int | None = None
+    xml_id: str | None = None
+    external_id: str | None = None
+
+    def to_api(self) -> dict[str, Any]:
+        if self.id is not None:
+            return {"id": self.id}
+        if self.xml_id is not None:
+            return {"xmlId": self.xml_id}
+        if self.external_id is not None:
+            return {"externalId": self.external_id}
+        raise ValueError("an OfferRef needs an id, an xml_id or an external_id")
+
+    @classmethod
+    def from_api(cls, raw: Any) -> OfferRef:
+        data = as_map(raw)
+        return cls(
+            id=integer(data.get("id")),
+            xml_id=text(data.get("xmlId")),
+            external_id=text(data.get("externalId")),
+        )
+
+
+@dataclass(frozen=True)
+class StoreLevel:
+    """Write side of stock: ``available`` units of an offer at store ``code`` (+ purchase price)."""
+
+    code: str
+    available: Decimal | int
+    purchase_price: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class InventoryUpdate:
+    offer: OfferRef
+    stores: tuple[StoreLevel, ...]
+
+
+@dataclass(frozen=True)
+class PriceUpdate:
+    """New prices of one offer by price type code; a ``None`` price removes that price."""
+
+    offer: OfferRef
+    prices: Mapping[str, Decimal | None]
+    site: str | None = None
+
+
+@dataclass(frozen=True)
+class UploadResult:
+    """The sum over all batches of one upload."""
+
+    processed: int
+    not_found: tuple[OfferRef, ...]
+    batches: int
+
+
+@dataclass(frozen=True)
+class ProductBatchResult:
+    processed: int
+    added_ids: tuple[int, ...]
+    not_found: tuple[Raw, ...]
+    batches: int
