@@ -1,0 +1,465 @@
+"""Stock flow, MoySklad → RetailCRM: per mapped warehouse, only what changed, in batches of 250 offers.
+
+**Which figures.** ``settings.stock_type``: ``stock`` (on hand) or ``freeStock`` (on hand minus reserves),
+from MoySklad's short report ``report/stock/bystore/current``. Several MoySklad warehouses paired with the
+same RetailCRM store add up. Negative stock (MoySklad allows selling into minus) goes to RetailCRM as 0,
+with a warning.
+
+**Full pass or changes only.** A full pass reads the whole report in one request (``include=zeroLines``);
+a linked offer without a row at a paired warehouse has 0 there. It runs on the first run, when the user
+asks for a full run, when the last full pass is more than 24 hours old (the daily heal: anything an
+incremental pass could have missed is put right), and when the last poll is too old for ``changedSince``
+(MoySklad answers at most 24 hours back). Otherwise the report is asked with
+``changedSince = last poll − 5 minutes`` (the overlap covers clock skew and writes that were in flight):
+one request for any number of changes. Offers linked since the last run, and items whose RetailCRM store
+is fed by several warehouses, cost at most a few more requests (their current figures by id).
+
+**Only what changed.** Each figure is compared with the value last sent (``db.pushed`` target ``stock``,
+entity ``"<offer id>:<store code>"``); values are recorded right after each accepted batch, so Stop or a
+crash never resends or loses anything. The purchase price (MoySklad ``buyPrice``) rides along in the same
+rows when this run read the catalog and it differs from what RetailCRM has (target ``purchase_price``);
+a stock-only run never reads the catalog for it.
+
+**Time.** Cursors (``last_poll``, ``last_full``) are naive Moscow wall time as ISO text
+(``2026-11-23T14:05:00``), because that is what ``changedSince`` means to MoySklad. "Now" is this
+computer's clock converted to UTC+3 (MoySklad's time zone, no daylight saving), taken *before* the report
+is requested, so a change made while the report was being built is seen again next time, never lost.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta, timezone
+from decimal import Decimal
+
+from app.clients.errors import RemoteValidationError
+from app.clients.retailcrm_models import InventoryUpdate, OfferRef, StoreLevel
+from app.money import rub
+from app.store.settings import StorePair
+from app.sync.catalog_source import CatalogSnapshot, offer_links, rc_product_url, shared_snapshot
+from app.sync.engine import RunContext
+from app.sync.flows.catalog import plural
+from app.sync.model import Action, Change, Counts, Flow, FlowPlan, Level
+
+MSK = timezone(timedelta(hours=3))
+OVERLAP = timedelta(minutes=5)
+CHANGED_SINCE_LIMIT = timedelta(hours=24) - timedelta(minutes=1)  # a minute spare for the request's trip
+HEAL_EVERY = timedelta(hours=24)
+UPLOAD_BATCH = 250
+FRESH_LIMIT = 140  # never-sent items read by id fit one request (~145 ids a URL); more: one full report
+CURSOR_FLOW = "stock"
+
+
+def moscow_now() -> datetime:
+    """MoySklad's wall clock: now in UTC+3, naive, whole seconds."""
+    return datetime.now(UTC).astimezone(MSK).replace(tzinfo=None, microsecond=0)
+
+
+def quantity_text(value: Decimal) -> str:
+    """A quantity as stored and compared: ``13``, ``1.5``, ``0`` (never ``13.0`` or ``1E+2``)."""
+    text = format(value.normalize(), "f")
+    return "0" if text in ("-0", "0") else text
+
+
+def _parse_moment(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    try:
+        return datetime.fromisoformat(text).replace(tzinfo=None)
+    except ValueError:
+        return None
+
+
+@dataclass
+class OfferRow:
+    """What goes to RetailCRM for one offer: stock per store code, and the purchase price if it changed."""
+
+    offer_id: int
+    levels: dict[str, Decimal] = field(default_factory=dict)  # store code -> quantity (never negative)
+    purchase: Decimal | None = None
+    label: str = ""
+    url: str | None = None
+    changed: list[str] = field(default_factory=list)  # "«Основной склад»: 5 → 7", one per figure that changes
+
+
+@dataclass
+class StockWork:
+    full: bool
+    poll: str  # this run's poll moment (Moscow ISO): becomes last_poll (and last_full) when all went well
+    rows: list[OfferRow] = field(default_factory=list)
+    known: dict[str, str] = field(default_factory=dict)  # entity -> quantity text, for purchase-only rows
+    stats: dict[str, int] = field(default_factory=dict)
+
+
+class StockFlow:
+    flow = Flow.STOCK
+
+    def __init__(self, clock: Callable[[], datetime] = moscow_now) -> None:
+        self.clock = clock
+
+    # -- plan -------------------------------------------------------------------------------------------------
+    def plan(self, ctx: RunContext) -> FlowPlan:
+        plan = FlowPlan(flow=self.flow)
+        settings = ctx.settings
+        pairs = settings.store_pairs
+        if not pairs:
+            plan.notes.append("Остатки не передаются: склады МойСклад не сопоставлены со складами RetailCRM.")
+            return plan
+        cursors = ctx.db.cursors(ctx.profile_id).all(CURSOR_FLOW)
+        last_poll = _parse_moment(cursors.get("last_poll"))
+        last_full = _parse_moment(cursors.get("last_full"))
+        now = self.clock().replace(microsecond=0)
+        full, why = self._decide(ctx.full, now, last_poll, last_full)
+
+        store_codes = {pair.ms_store_id: pair.rc_store_code for pair in pairs}
+        ms_stores_of_code: dict[str, list[StorePair]] = defaultdict(list)
+        for pair in pairs:
+            ms_stores_of_code[pair.rc_store_code].append(pair)
+        shared_codes = {code for code, feeding in ms_stores_of_code.items() if len(feeding) > 1}
+        codes = list(ms_stores_of_code)
+        links = offer_links(ctx.shared, ctx.db, ctx.profile_id)
+        pushed = ctx.db.pushed(ctx.profile_id).get_many("stock")
+
+        # Offers nothing was sent for yet (linked since the last run, or a warehouse paired since) need their
+        # whole figures; by id that costs a request per ~150 items, so many of them make a full pass cheaper.
+        fresh: set[str] = set()
+        if not full:
+            fresh = {ms_id for ms_id, offer_id in links.items() if any(f"{offer_id}:{c}" not in pushed for c in codes)}
+            if len(fresh) > FRESH_LIMIT:
+                full, why = True, "много товаров, остатки которых ещё не передавались"
+        since = None if full or last_poll is None else last_poll - OVERLAP
+        work = StockWork(full=full, poll=now.isoformat(timespec="seconds"))
+
+        ctx.progress(self.flow, 0, 0, "plan")
+        rows = ctx.moysklad.stock_current(settings.stock_type, by_store=True, changed_since=since, include_zero=full)
+        ctx.check_cancel()
+
+        targets: dict[tuple[int, str], Decimal] = {}
+        values_by_item: dict[str, dict[str, Decimal]] = defaultdict(dict)  # ms item -> ms store -> value
+        unmapped: dict[str, int] = defaultdict(int)
+        not_linked: set[str] = set()
+        for row in rows:
+            if row.store_id is None:
+                continue  # reserves without a warehouse: not stock anywhere
+            if row.store_id not in store_codes:
+                if row.value != 0:
+                    unmapped[row.store_id] += 1
+                continue
+            if row.assortment_id not in links:
+                not_linked.add(row.assortment_id)
+                continue
+            values_by_item[row.assortment_id][row.store_id] = row.value
+
+        # Items whose figures are read whole: on a changes-only pass, the fresh ones and items feeding a RetailCRM
+        # store that several warehouses share (a sum needs all its parts).
+        whole: set[str] = set(links) if full else fresh
+        if not full:
+            if shared_codes:
+                whole |= set(values_by_item)
+            if whole:
+                for row in ctx.moysklad.stock_current(
+                    settings.stock_type, by_store=True, include_zero=True, assortment_ids=sorted(whole)
+                ):
+                    if row.store_id in store_codes and row.assortment_id in links:
+                        values_by_item[row.assortment_id][row.store_id] = row.value
+                ctx.check_cancel()
+
+        for ms_id in sorted(whole | set(values_by_item)):
+            offer_id = links[ms_id]
+            by_store = values_by_item.get(ms_id, {})
+            for code, feeding in ms_stores_of_code.items():
+                present = [by_store[p.ms_store_id] for p in feeding if p.ms_store_id in by_store]
+                if present or ms_id in whole:  # a warehouse without a row holds nothing of the item
+                    targets[(offer_id, code)] = sum(present, Decimal(0))
+
+        snapshot = shared_snapshot(ctx.shared)
+        labels = _Labels(ctx, snapshot, links)
+        purchases = self._purchases(ctx, snapshot, links)
+        self._build_rows(ctx, plan, work, targets, pushed, purchases, labels, ms_stores_of_code)
+        self._unmapped(ctx, plan, unmapped, full)
+
+        unchanged = plan.counts.unchanged
+        work.stats.update(
+            full=int(full),
+            report_rows=len(rows),
+            values_to_send=plan.counts.updated,
+            values_unchanged=unchanged,
+            offers_to_send=len(work.rows),
+            not_linked=len(not_linked),
+            unmapped_stores=len(unmapped),
+            purchase_prices=sum(1 for r in work.rows if r.purchase is not None),
+        )
+        plan.counts.skipped = len(not_linked)
+        what = "доступный остаток" if settings.stock_type == "freeStock" else "остаток"
+        head = (
+            f"Остатки ({what}): полный проход ({why})"
+            if full
+            else f"Остатки ({what}): изменения с {since:%d.%m.%Y %H:%M:%S} (МСК)" if since else "Остатки"
+        )
+        plan.notes.insert(
+            0,
+            f"{head}; к передаче {plan.counts.updated} "
+            f"{plural(plan.counts.updated, 'значение', 'значения', 'значений')} по {len(work.rows)} "
+            f"{plural(len(work.rows), 'предложению', 'предложениям', 'предложениям')}, без изменений {unchanged}.",
+        )
+        if not_linked:
+            plan.notes.append(
+                f"В отчёте МойСклад {len(not_linked)} {plural(len(not_linked), 'товар', 'товара', 'товаров')} "
+                "без связи с RetailCRM: их остатки не передаются (см. конфликты каталога)."
+            )
+        plan.state["work"] = work
+        plan.state["stats"] = work.stats
+        ctx.progress(self.flow, 1, 1, "plan")
+        return plan
+
+    @staticmethod
+    def _decide(
+        asked: bool, now: datetime, last_poll: datetime | None, last_full: datetime | None
+    ) -> tuple[bool, str]:
+        if asked:
+            return True, "запрошена полная синхронизация"
+        if last_poll is None or last_full is None:
+            return True, "первый запуск"
+        if last_poll > now + OVERLAP:
+            return True, "часы компьютера ушли назад"
+        if now - last_full > HEAL_EVERY:
+            return True, "ежедневная сверка"
+        if now - (last_poll - OVERLAP) > CHANGED_SINCE_LIMIT:
+            return True, "с прошлой проверки прошло больше суток"
+        return False, ""
+
+    def _purchases(
+        self, ctx: RunContext, snapshot: CatalogSnapshot | None, links: dict[str, int]
+    ) -> dict[int, Decimal]:
+        """Purchase prices to send: only when this run read the catalog, and only where RetailCRM differs."""
+        if snapshot is None:
+            return {}
+        pushed = ctx.db.pushed(ctx.profile_id).get_many("purchase_price")
+        result: dict[int, Decimal] = {}
+        for ms_id, offer_id in links.items():
+            item = snapshot.ms.items.get(ms_id)
+            if item is None or item.buy_price is None or item.buy_price <= 0:
+                continue  # no cost in MoySklad: leave RetailCRM's as it is
+            cost = rub(item.buy_price)
+            if offer_id in snapshot.rc.offers:
+                current = snapshot.rc.purchase_prices.get(offer_id)
+                same = current is not None and rub(current) == cost
+            else:
+                same = pushed.get(str(offer_id)) == str(cost)
+            if not same:
+                result[offer_id] = cost
+        return result
+
+    def _build_rows(
+        self,
+        ctx: RunContext,
+        plan: FlowPlan,
+        work: StockWork,
+        targets: dict[tuple[int, str], Decimal],
+        pushed: dict[str, str],
+        purchases: dict[int, Decimal],
+        labels: _Labels,
+        ms_stores_of_code: dict[str, list[StorePair]],
+    ) -> None:
+        rows: dict[int, OfferRow] = {}
+        warned: set[int] = set()
+        for (offer_id, code), value in sorted(targets.items()):
+            sent = max(value, Decimal(0))
+            text = quantity_text(sent)
+            entity = f"{offer_id}:{code}"
+            before = pushed.get(entity)
+            if before == text and offer_id not in purchases:
+                plan.counts.unchanged += 1
+                continue
+            row = rows.get(offer_id) or rows.setdefault(
+                offer_id, OfferRow(offer_id, label=labels.label(offer_id), url=labels.url(offer_id))
+            )
+            if before == text:  # only the purchase price changed; the figure rides along unchanged
+                row.levels[code] = sent
+                plan.counts.unchanged += 1
+                continue
+            row.levels[code] = sent
+            if value < 0 and offer_id not in warned:
+                warned.add(offer_id)
+                ctx.log(
+                    Level.WARNING,
+                    Flow.STOCK,
+                    f"Остаток {row.label} в МойСклад отрицательный ({quantity_text(value)}): RetailCRM не хранит "
+                    "отрицательные остатки, передаём 0. Проверьте документы этого товара в МойСклад.",
+                    entity_type="offer",
+                    entity_ref=str(offer_id),
+                    entity_url=row.url,
+                )
+            where = " + ".join(f"«{p.ms_store_name}»" for p in ms_stores_of_code[code])
+            change = f"{before} → {text}" if before is not None else f"{text} (первая передача)"
+            row.changed.append(f"{where}: {change}")
+            plan.changes.append(
+                Change(
+                    flow=Flow.STOCK,
+                    action=Action.UPDATE,
+                    target="retailcrm",
+                    entity="stock",
+                    ref=labels.ref(offer_id),
+                    summary=f"Остаток {row.label} на складе {where}: {change}",
+                    payload={"offer_id": offer_id, "store": code, "quantity": text},
+                )
+            )
+            plan.counts.updated += 1
+        for offer_id, cost in sorted(purchases.items()):
+            if offer_id not in rows:
+                # a purchase price alone: send it with a figure RetailCRM already has (the last one sent)
+                sent_codes = [code for code in ms_stores_of_code if f"{offer_id}:{code}" in pushed]
+                if not sent_codes:
+                    continue  # nothing known to carry it yet; it goes with the first stock upload
+                rows[offer_id] = OfferRow(offer_id, label=labels.label(offer_id), url=labels.url(offer_id))
+                rows[offer_id].levels[sent_codes[0]] = Decimal(pushed[f"{offer_id}:{sent_codes[0]}"])
+            row = rows[offer_id]
+            row.purchase = cost
+            plan.changes.append(
+                Change(
+                    flow=Flow.STOCK,
+                    action=Action.UPDATE,
+                    target="retailcrm",
+                    entity="purchase_price",
+                    ref=labels.ref(offer_id),
+                    summary=f"Закупочная цена {row.label}: {cost} ₽",
+                    payload={"offer_id": offer_id, "purchase_price": str(cost)},
+                )
+            )
+        work.rows = [rows[offer_id] for offer_id in sorted(rows)]
+
+    def _unmapped(self, ctx: RunContext, plan: FlowPlan, unmapped: dict[str, int], full: bool) -> None:
+        """One ``unmapped_store`` conflict per MoySklad warehouse that has stock but no RetailCRM pair."""
+        repo = ctx.db.conflicts(ctx.profile_id)
+        names: dict[str, str] | None = None
+        keys = []
+        for store_id in sorted(unmapped):
+            key = f"moysklad_store:{store_id}"
+            keys.append(key)
+            existing = repo.get_by_key("unmapped_store", key)
+            if existing is not None:
+                title, ms_data = existing.title, existing.ms_data
+            else:  # the warehouse's name is read only the first time it turns up
+                if names is None:
+                    names = {s.id: s.name for s in ctx.moysklad.stores()}
+                name = names.get(store_id, store_id)
+                title = (
+                    f"На складе МойСклад «{name}» есть остатки, но он не сопоставлен ни с одним складом RetailCRM, "
+                    "поэтому они не передаются. Сопоставьте склад в настройках Связки или пропустите этот конфликт."
+                )
+                ms_data = {"id": store_id, "name": name}
+            repo.record("unmapped_store", key, title, ms_data, None, ctx.run_id)
+            if existing is None or existing.status == "open":
+                plan.notes.append(title)
+                plan.conflicts += 1
+        if full and ctx.run_id is not None:
+            repo.close_missing(ctx.run_id, kinds=("unmapped_store",))
+
+    # -- apply ------------------------------------------------------------------------------------------------
+    def apply(self, ctx: RunContext, plan: FlowPlan) -> Counts:
+        counts = Counts(unchanged=plan.counts.unchanged, skipped=plan.counts.skipped)
+        work: StockWork | None = plan.state.get("work")
+        if work is None:
+            return counts
+        pushed_repo = ctx.db.pushed(ctx.profile_id)
+        total = len(work.rows)
+        all_ok = True
+        for start in range(0, total, UPLOAD_BATCH):
+            ctx.check_cancel()
+            batch = work.rows[start : start + UPLOAD_BATCH]
+            updates = [
+                InventoryUpdate(
+                    OfferRef(id=row.offer_id),
+                    tuple(StoreLevel(code, qty, row.purchase) for code, qty in sorted(row.levels.items())),
+                )
+                for row in batch
+            ]
+            try:
+                result = ctx.retailcrm.upload_inventories(updates)
+            except RemoteValidationError as exc:
+                all_ok = False
+                counts.failed += sum(len(row.changed) for row in batch)
+                ctx.log(Level.ERROR, Flow.STOCK, f"RetailCRM не принял остатки {len(batch)} предложений. {exc.message}")
+                continue
+            missing = {ref.id for ref in result.not_found if ref.id is not None}
+            stock_values: dict[str, str] = {}
+            costs: dict[str, str] = {}
+            for row in batch:
+                if row.offer_id in missing:
+                    all_ok = False
+                    counts.failed += len(row.changed)
+                    ctx.log(Level.WARNING, Flow.STOCK, f"Предложение {row.label} не найдено в RetailCRM: возможно, "
+                            "его удалили. Связь проверит следующая синхронизация каталога.",
+                            entity_type="offer", entity_ref=str(row.offer_id))
+                    continue
+                for code, qty in row.levels.items():
+                    stock_values[f"{row.offer_id}:{code}"] = quantity_text(qty)
+                parts = list(row.changed)
+                if row.purchase is not None:
+                    costs[str(row.offer_id)] = str(row.purchase)
+                    parts.append(f"закупочная цена {row.purchase} ₽")
+                counts.updated += len(row.changed)
+                # one line per offer (not per warehouse): a 50,000-offer first run stays readable and quick
+                ctx.log(Level.INFO, Flow.STOCK, f"Остатки {row.label}: {'; '.join(parts)}.",
+                        entity_type="offer", entity_ref=str(row.offer_id), entity_url=row.url)
+            pushed_repo.put_many("stock", stock_values)
+            if costs:
+                pushed_repo.put_many("purchase_price", costs)
+            ctx.progress(self.flow, min(start + UPLOAD_BATCH, total), total, "apply")
+        if all_ok:
+            cursors = ctx.db.cursors(ctx.profile_id)
+            cursors.set(CURSOR_FLOW, "last_poll", work.poll)
+            if work.full:
+                cursors.set(CURSOR_FLOW, "last_full", work.poll)
+        else:
+            ctx.log(Level.WARNING, Flow.STOCK, "Не все остатки переданы: следующая синхронизация повторит их.")
+        return counts
+
+
+class _Labels:
+    """How an offer is named in messages: its MoySklad name when this run read the catalog, else its key."""
+
+    def __init__(self, ctx: RunContext, snapshot: CatalogSnapshot | None, links: dict[str, int]) -> None:
+        self.ctx = ctx
+        self.snapshot = snapshot
+        self.ms_of = {offer_id: ms_id for ms_id, offer_id in links.items()}
+        self._stored: dict[str, tuple[str | None, str | None]] | None = None
+
+    def _stored_links(self) -> dict[str, tuple[str | None, str | None]]:
+        if self._stored is None:
+            self._stored = {
+                ms_id: (link.match_key, link.rc_ext)
+                for ms_id, link in self.ctx.db.links(self.ctx.profile_id).all("offer").items()
+            }
+        return self._stored
+
+    def label(self, offer_id: int) -> str:
+        ms_id = self.ms_of.get(offer_id, "")
+        if self.snapshot is not None:
+            item = self.snapshot.ms.items.get(ms_id)
+            if item is not None:
+                return f"«{item.name}»"
+            offer = self.snapshot.rc.offers.get(offer_id)
+            if offer is not None:
+                return f"«{offer.name}»"
+        match_key, rc_ext = self._stored_links().get(ms_id, (None, None))
+        if match_key:
+            return f"«{match_key}»"
+        return f"предложения {rc_ext or offer_id}"
+
+    def ref(self, offer_id: int) -> str:
+        ms_id = self.ms_of.get(offer_id, "")
+        if self.snapshot is not None:
+            item = self.snapshot.ms.items.get(ms_id)
+            if item is not None:
+                return item.article or item.code or item.external_code or str(offer_id)
+        return str(offer_id)
+
+    def url(self, offer_id: int) -> str | None:
+        """The RetailCRM product page, when this run read the catalog (else the product id is unknown)."""
+        if self.snapshot is None or offer_id not in self.snapshot.rc.offers:
+            return None
+        account = getattr(self.ctx.retailcrm, "account_url", "")
+        return rc_product_url(account, self.snapshot.rc.offers[offer_id].product_id)
