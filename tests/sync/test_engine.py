@@ -51,7 +51,9 @@ def db(tmp_path):
 
 @pytest.fixture
 def profile_id(db):
-    return db.profiles.create("Магазин", "https://shop.retailcrm.ru", "https://api.moysklad.ru/api/remap/1.2", "token").id
+    return db.profiles.create(
+        "Магазин", "https://shop.retailcrm.ru", "https://api.moysklad.ru/api/remap/1.2", "token"
+    ).id
 
 
 def engine_with(db, profile_id, flows, cancel=None):

@@ -497,7 +497,7 @@ class _PlanBuilder:
         pairs = len({p.ms.id for p in result.pairs} | {link.ms_id for link in work.new_links})
         self.plan.notes.insert(
             0,
-            f"Каталог: найдено {pairs} {plural(pairs, 'пара', 'пары', 'пар')} "
+            f"Найдено {pairs} {plural(pairs, 'пара', 'пары', 'пар')} "
             f"(новых {len(work.new_links)}), {only_ms} только в МойСклад, {only_rc} только в RetailCRM, "
             f"{duplicates} {plural(duplicates, 'дубль', 'дубля', 'дублей')} {_KEY_GENITIVE[self.key]}.",
         )
@@ -657,13 +657,17 @@ class _Applier:
             for link in chunk:
                 self._log(
                     Level.INFO,
-                    f"Связаны товар МойСклад и предложение RetailCRM {link.rc_id}"
+                    f"Связаны: «{self._ms_name(link.ms_id)}» в МойСклад и предложение RetailCRM {link.rc_id}"
                     + (f" ({work.key.label.lower()} «{link.match_key}»)." if link.match_key else "."),
                     entity_type="offer",
                     entity_ref=link.match_key or link.rc_id,
                     entity_url=self._ms_url(link.ms_id),
                 )
             self._progress(len(chunk))
+
+    def _ms_name(self, ms_id: str) -> str:
+        item = self.snapshot.ms.items.get(ms_id) if self.snapshot else None
+        return item.name if item is not None else ms_id
 
     def _ms_url(self, ms_id: str) -> str:
         item = self.snapshot.ms.items.get(ms_id) if self.snapshot else None

@@ -119,7 +119,7 @@ class PricesFlow:
         )
         plan.notes.insert(
             0,
-            f"Цены: к передаче {plan.counts.updated} {plural(plan.counts.updated, 'цена', 'цены', 'цен')} по "
+            f"К передаче {plan.counts.updated} {plural(plan.counts.updated, 'цена', 'цены', 'цен')} по "
             f"{len(work.rows)} {plural(len(work.rows), 'предложению', 'предложениям', 'предложениям')}, "
             f"без изменений {plan.counts.unchanged}.",
         )

@@ -73,7 +73,7 @@ def test_first_run_links_unique_matches_and_reports_the_seeded_anomalies(cat_env
     assert stats["only_in_moysklad"] == len(anomalies["only_in_moysklad"]) == stats["to_create"]
     assert stats["pairs"] == len(links)
     found = len(links) - stats["to_create"]  # the plan found these; the created ones were linked on apply
-    assert plan.notes[0].startswith(f"Каталог: найдено {found} пар (новых {found}), 3 только в МойСклад")
+    assert plan.notes[0].startswith(f"Найдено {found} пар (новых {found}), 3 только в МойСклад")
 
 
 def test_only_in_moysklad_products_are_created_in_retailcrm_with_their_group(cat_env: CatEnv) -> None:

@@ -1,0 +1,1248 @@
+"""Orders RetailCRM → MoySklad: customer orders, counterparties, shipments, and statuses back (optional).
+
+Which orders
+    The first run (no history cursor, or a full run) lists the orders now in one of the export statuses;
+    later runs walk ``orders/history`` from the stored ``sinceId`` and fetch every touched order once
+    (100 ids a request). Changes made with Svyazka's own key (``apiKey.current``) are skipped, so the sync
+    never echoes itself. Orders that could not go last time (a conflict, a refused write) are kept in a
+    "waiting" list and looked at again on every run until they go or stop qualifying.
+
+Never a duplicate
+    A create reserves its link first (``links.reserve`` → a fresh ``syncId``) and sends that ``syncId``;
+    MoySklad returns the existing order when the same ``syncId`` comes again. Before creating, MoySklad is
+    also asked for orders whose ``externalCode`` is the RetailCRM id (a lost database, a crash after the
+    write): such an order is linked instead of created.
+
+Updates
+    A linked order gets one update per run at most, and only when the fields Svyazka owns (state, store,
+    positions, address, comments) hash differently from what was last pushed (``db.pushed`` target
+    "order"). Positions replace the whole set.
+
+Conflicts
+    Unmapped status, an order line whose offer is not linked, several counterparties matching one
+    customer, unusable data: the order waits, a conflict says why, and the run goes on.
+
+``plan`` reads both services and decides (it records conflicts, nothing else); ``apply`` writes in batches
+and records every success at once, so Stop or a crash leaves nothing to duplicate.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import json
+import uuid
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any, TypeVar
+
+from app.clients.errors import ItemError, NotFound, RemoteValidationError, SettingsError
+from app.clients.moysklad_filter import Filter
+from app.clients.moysklad_models import CustomerOrder
+from app.clients.parsing import text, timestamp
+from app.clients.retailcrm_models import HistoryRecord, Order, Status
+from app.store import Link, LinkConflictError
+from app.sync.catalog_source import shared_snapshot
+from app.sync.counterparties import (
+    SMALL_ACCOUNT_ROWS,
+    CandidateIndex,
+    CounterpartyDecision,
+    OrderCustomerInfo,
+    ambiguous_key,
+    counterparty_body,
+    customer_of,
+    decide,
+    find_candidates,
+)
+from app.sync.engine import RunContext
+from app.sync.model import Action, Change, Counts, Flow, FlowPlan, Level
+from app.sync.orders_mapping import (
+    LineProblem,
+    MappedOrder,
+    OfferTarget,
+    bad_data_reasons,
+    create_body,
+    fingerprint,
+    fingerprint_of_entity,
+    map_order,
+    map_positions,
+    update_body,
+)
+
+T = TypeVar("T")
+
+CURSOR_FLOW = "orders"
+HISTORY_CURSOR = "history_since_id"
+WAITING_CURSOR = "waiting_order_ids"
+REVERSE_CURSOR = "reverse_updated_since"
+DELIVERY_SERVICE_CURSOR = "delivery_service_id"
+DELIVERY_SYNC_CURSOR = "delivery_service_sync_id"
+BIG_ACCOUNT_CURSOR = "counterparties_beyond_one_page"  # "1": skip reading a first page of counterparties
+PUSHED_TARGET = "order"  # the fingerprint of what was last sent
+PUSHED_STATE = "order_state"  # the MoySklad state last sent: a different one now was set by a person
+DEFAULT_DELIVERY_NAME = "Доставка"
+IDS_PER_REQUEST = 100  # filter[ids][] and orders/statuses take at most 100 ids
+HISTORY_PAGE = 100
+CREATE_BATCH = 100  # orders (with their positions) per POST
+# Conflicts only this flow raises: every run looks at every order that could have one, so a conflict of
+# these kinds not seen in a run is gone (see ConflictRepository.close_missing).
+OWN_CONFLICT_KINDS = ("unlinked_order_line", "ambiguous_counterparty", "unmapped_status")
+INACTIVE_GROUPS = frozenset({"complete", "cancel"})  # orders here hold no reserve
+MS_APP = "https://online.moysklad.ru/app/"
+
+
+def _chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def ms_order_url(ms_id: str) -> str:
+    return f"{MS_APP}#customerorder/edit?id={ms_id}"
+
+
+def ms_demand_url(ms_id: str) -> str:
+    return f"{MS_APP}#demand/edit?id={ms_id}"
+
+
+# --- reading RetailCRM's history ---------------------------------------------------------------------------
+
+
+def newest_history_id(retailcrm: Any, page: int = HISTORY_PAGE) -> int:
+    """The id of the newest ``orders/history`` record, in about 2·log₂(records/page) small requests.
+
+    The client walks history by ``sinceId`` only, so this gallops: ask for records after x; a short page
+    holds the newest one, an empty page bounds the search from above, a full page moves x past it.
+    """
+
+    def after(since: int) -> list[HistoryRecord]:
+        records = retailcrm.iter_order_history(since, limit=page)
+        try:
+            return list(itertools.islice(records, page))
+        finally:
+            records.close()
+
+    lo, hi = 0, None  # records exist up to lo (or none when 0); none exist after hi
+    while True:
+        if hi is None:
+            probe = lo * 2 if lo else 0
+        else:
+            probe = max(lo, (lo + hi) // 2)
+        batch = after(probe)
+        if not batch:
+            if probe <= lo:
+                return lo
+            hi = probe
+            continue
+        top = max(r.id for r in batch)
+        if len(batch) < page:
+            return top
+        lo = max(lo, top)
+
+
+@dataclass
+class HistoryScan:
+    newest: int
+    touched: set[int] = field(default_factory=set)
+    status_changed: set[int] = field(default_factory=set)
+    reached_shipment: set[int] = field(default_factory=set)
+    deleted: set[int] = field(default_factory=set)
+    own: int = 0
+    records: int = 0
+
+
+def _code(value: Any) -> str | None:
+    if isinstance(value, Mapping):
+        return text(value.get("code"))
+    return text(value)
+
+
+# --- what the plan decided ---------------------------------------------------------------------------------
+
+
+@dataclass
+class DeliveryPlan:
+    name: str
+    service_id: str | None = None
+    create: bool = False  # create the service in apply
+    available: bool = True  # False: MoySklad offers no services here; delivery cost is not sent
+
+
+@dataclass
+class OrderCreate:
+    order: Order
+    mapped: MappedOrder
+    customer: OrderCustomerInfo
+    counterparty: CounterpartyDecision | None = None
+    name: str | None = None
+    fingerprint: str = ""
+    adopt_ms_id: str | None = None  # already in MoySklad (externalCode): link instead of creating
+    adopt_needs_update: bool = False
+    pending: bool = False  # a create was reserved earlier but never confirmed
+
+
+@dataclass
+class OrderUpdate:
+    order: Order
+    ms_id: str
+    mapped: MappedOrder
+    fingerprint: str
+
+
+@dataclass
+class Shipment:
+    order: Order
+    ms_order_id: str | None  # None while the order is created in this same run
+
+
+@dataclass
+class StatusBack:
+    rc_id: int
+    number: str
+    ms_id: str
+    ms_name: str
+    state_id: str
+    status: str
+    current: str | None
+
+
+@dataclass
+class Work:
+    """Everything apply needs (``FlowPlan.state["work"]``)."""
+
+    creates: list[OrderCreate] = field(default_factory=list)
+    updates: list[OrderUpdate] = field(default_factory=list)
+    shipments: list[Shipment] = field(default_factory=list)
+    statuses_back: list[StatusBack] = field(default_factory=list)
+    counterparties_to_create: dict[str, OrderCustomerInfo] = field(default_factory=dict)
+    counterparties_to_link: dict[str, str] = field(default_factory=dict)  # customer key -> ms id
+    waiting: set[int] = field(default_factory=set)
+    history_cursor: int | None = None
+    reverse_cursor: str | None = None
+    delivery: DeliveryPlan = field(default_factory=lambda: DeliveryPlan(DEFAULT_DELIVERY_NAME))
+    big_account: bool | None = None  # learned while looking for counterparties (None: not looked)
+    unchanged: int = 0
+    skipped: int = 0
+
+
+@dataclass
+class _Conflicts:
+    """Conflicts found in this plan, merged per key (one unlinked offer, many orders)."""
+
+    items: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+
+    def add(self, kind: str, key: str, title: str, *, rc_data: Any = None, ms_data: Any = None,
+            order: str | None = None) -> None:
+        entry = self.items.get((kind, key))
+        if entry is None:
+            entry = {"kind": kind, "key": key, "title": title, "rc_data": dict(rc_data or {}), "ms_data": ms_data,
+                     "orders": []}
+            self.items[(kind, key)] = entry
+        if order and order not in entry["orders"]:
+            entry["orders"].append(order)
+
+    def rows(self) -> list[dict[str, Any]]:
+        rows = []
+        for entry in self.items.values():
+            orders = entry["orders"]
+            title = entry["title"]
+            if orders:
+                shown = ", ".join(orders[:5]) + (f" и ещё {len(orders) - 5}" if len(orders) > 5 else "")
+                title = f"{title} Ждут заказы: {shown}."
+            rows.append({"kind": entry["kind"], "key": entry["key"], "title": title,
+                         "rc_data": {**entry["rc_data"], "orders": orders}, "ms_data": entry["ms_data"]})
+        return rows
+
+
+# --- the flow ----------------------------------------------------------------------------------------------
+
+
+class OrdersFlow:
+    """The orders flow (:class:`app.sync.engine.FlowRunner`)."""
+
+    flow = Flow.ORDERS
+
+    def __init__(self, *, counterparty_scan_rows: int = SMALL_ACCOUNT_ROWS, create_batch: int = CREATE_BATCH) -> None:
+        self.counterparty_scan_rows = counterparty_scan_rows
+        self.create_batch = max(1, min(create_batch, 1000))
+
+    def plan(self, ctx: RunContext) -> FlowPlan:
+        return _Planner(ctx, self.counterparty_scan_rows).run()
+
+    def apply(self, ctx: RunContext, plan: FlowPlan) -> Counts:
+        work = plan.state.get("work")
+        if not isinstance(work, Work):
+            return Counts()
+        return _Applier(ctx, work, self.create_batch).run()
+
+
+class _Planner:
+    def __init__(self, ctx: RunContext, counterparty_scan_rows: int) -> None:
+        self.ctx = ctx
+        self.settings = ctx.settings
+        self.rc = ctx.retailcrm
+        self.ms = ctx.moysklad
+        self.scan_rows = counterparty_scan_rows
+        self.links = ctx.db.links(ctx.profile_id)
+        self.cursors = ctx.db.cursors(ctx.profile_id)
+        self.conflict_repo = ctx.db.conflicts(ctx.profile_id)
+        self.plan = FlowPlan(Flow.ORDERS)
+        self.work = Work(delivery=DeliveryPlan(self.settings.delivery_service_name or DEFAULT_DELIVERY_NAME))
+        self.conflicts = _Conflicts()
+        self.site = self.settings.retailcrm_site
+        self.export = set(self.settings.export_statuses)
+        self.statuses: dict[str, Status] = {}
+        self.rc_url = str(getattr(self.rc, "account_url", "")).rstrip("/")
+
+    # -- helpers -----------------------------------------------------------------------------------------
+    def log(self, level: Level, message: str, order: Order | None = None, *, ms_id: str | None = None) -> None:
+        url = None
+        if ms_id:
+            url = ms_order_url(ms_id)
+        elif order is not None and self.rc_url:
+            url = f"{self.rc_url}/orders/{order.id}/edit"
+        self.ctx.log(level, Flow.ORDERS, message, entity_type="order",
+                     entity_ref=_label(order) if order else None, entity_url=url)
+
+    def status_name(self, code: str | None) -> str:
+        status = self.statuses.get(code or "")
+        return status.name if status else (code or "без статуса")
+
+    def state_name(self, state_id: str | None) -> str:
+        return self.settings.state_names.get(state_id or "", "") or "статус МойСклад"
+
+    # -- run ---------------------------------------------------------------------------------------------
+    def run(self) -> FlowPlan:
+        ctx = self.ctx
+        cursor_text = self.cursors.get(CURSOR_FLOW, HISTORY_CURSOR)
+        cursor = int(cursor_text) if cursor_text and cursor_text.isdigit() else None
+        waiting = _read_ids(self.cursors.get(CURSOR_FLOW, WAITING_CURSOR))
+        if not self.export:
+            self.plan.notes.append(
+                "Не выбран ни один статус для выгрузки, поэтому новые заказы в МойСклад не выгружаются. "
+                "Отметьте статусы RetailCRM в настройках."
+            )
+            if cursor is None:  # nothing was ever exported: nothing to keep up to date either
+                return self._finish()
+        if not self.settings.organization_id:
+            self.plan.notes.append(
+                "Не выбрано юрлицо МойСклад, поэтому новые заказы не выгружаются. Выберите юрлицо в настройках."
+            )
+        self.statuses = self._rc_statuses()
+
+        scan: HistoryScan | None = None
+        if cursor is None or ctx.full:
+            newest = newest_history_id(self.rc)
+            orders = self._list_exportable()
+            missing = [i for i in waiting if i not in orders]
+            orders.update(self._fetch(missing))
+            self.work.history_cursor = newest
+            what = "полная сверка" if ctx.full and cursor is not None else "первый запуск"
+            self.plan.notes.append(
+                f"Заказы ({what}): в статусах для выгрузки {len(orders)} заказ(ов); "
+                "дальше Связка будет следить за изменениями по истории RetailCRM."
+            )
+        else:
+            scan = self._walk_history(cursor)
+            self.work.history_cursor = scan.newest
+            orders = self._fetch(sorted(scan.touched | waiting))
+            if scan.records:
+                own = f", свои изменения пропущены: {scan.own}" if scan.own else ""
+                self.plan.notes.append(
+                    f"История RetailCRM: {scan.records} изменений в {len(scan.touched)} заказ(ах){own}."
+                )
+        self._decide(orders, scan)
+        if self.settings.reverse_status_flow:
+            self._plan_statuses_back(orders, scan)
+        return self._finish()
+
+    # -- reading -----------------------------------------------------------------------------------------
+    def _rc_statuses(self) -> dict[str, Status]:
+        cached = self.ctx.shared.get("retailcrm.statuses")
+        if isinstance(cached, dict):
+            return cached
+        statuses = {s.code: s for s in self.rc.statuses()}
+        self.ctx.shared["retailcrm.statuses"] = statuses
+        return statuses
+
+    def _order_filter(self) -> dict[str, Any]:
+        return {"sites": [self.site]} if self.site else {}
+
+    def _list_exportable(self) -> dict[int, Order]:
+        orders: dict[int, Order] = {}
+        if not self.export:
+            return orders
+        flt = {**self._order_filter(), "extendedStatus": sorted(self.export)}
+        for order in self.rc.iter_orders(flt):
+            orders[order.id] = order
+            if len(orders) % 100 == 0:
+                self.ctx.check_cancel()
+                self.ctx.progress(Flow.ORDERS, len(orders), 0, "plan")
+        return orders
+
+    def _fetch(self, ids: Sequence[int]) -> dict[int, Order]:
+        orders: dict[int, Order] = {}
+        for done, chunk in enumerate(_chunks(list(ids), IDS_PER_REQUEST), start=1):
+            self.ctx.check_cancel()
+            for order in self.rc.iter_orders({**self._order_filter(), "ids": list(chunk)}):
+                orders[order.id] = order
+            self.ctx.progress(Flow.ORDERS, min(done * IDS_PER_REQUEST, len(ids)), len(ids), "plan")
+        return orders
+
+    def _walk_history(self, since: int) -> HistoryScan:
+        scan = HistoryScan(newest=since)
+        shipment = self.settings.shipment_status
+        for record in self.rc.iter_order_history(since, limit=HISTORY_PAGE):
+            scan.records += 1
+            scan.newest = max(scan.newest, record.id)
+            if scan.records % HISTORY_PAGE == 0:
+                self.ctx.check_cancel()
+                self.ctx.progress(Flow.ORDERS, scan.records, 0, "plan")
+            if record.api_key_current:
+                scan.own += 1
+                continue
+            if record.order_id is None:
+                continue
+            site = text(record.order.get("site"))
+            if self.site and site and site != self.site:
+                continue
+            if record.deleted:
+                scan.deleted.add(record.order_id)
+                continue
+            scan.touched.add(record.order_id)
+            if record.field == "status":
+                scan.status_changed.add(record.order_id)
+                if shipment and _code(record.new) == shipment:
+                    scan.reached_shipment.add(record.order_id)
+        if scan.deleted:
+            self.plan.notes.append(
+                f"В RetailCRM удалено заказов: {len(scan.deleted)}. В МойСклад Связка их не удаляет."
+            )
+        return scan
+
+    # -- deciding ----------------------------------------------------------------------------------------
+    def _decide(self, orders: Mapping[int, Order], scan: HistoryScan | None) -> None:
+        settings = self.settings
+        order_links = self.links.all("order", by="rc")
+        pending_orders = {link.rc_id: link for link in self.links.pending("order")}
+        demand_links = self.links.all("demand", by="rc")
+        pending_demands = {link.rc_id for link in self.links.pending("demand")}
+        offers = self._offer_targets()
+        pushed = self.ctx.db.pushed(self.ctx.profile_id).get_many(PUSHED_TARGET)
+        line_resolutions = self.conflict_repo.resolutions("unlinked_order_line")
+        bad_resolutions = self.conflict_repo.resolutions("bad_data")
+        status_resolutions = self.conflict_repo.resolutions("unmapped_status")
+        skip_offers = frozenset(
+            int(key.rsplit(":", 1)[1])
+            for key, res in line_resolutions.items()
+            if res.get("action") == "ignore" and key.startswith("unlinked_order_line:offer:")
+            and key.rsplit(":", 1)[1].isdigit()
+        )
+        for key, res in line_resolutions.items():
+            offer_part = key.rsplit(":", 1)[1]
+            ms_id = text(res.get("ms_id"))
+            if res.get("action") == "link" and ms_id and offer_part.isdigit():
+                offers.setdefault(int(offer_part), OfferTarget(ms_id, text(res.get("ms_type")) or "product"))
+        self._prepare_delivery(orders.values())
+        with_delivery = self.work.delivery.available
+        reached = scan.reached_shipment if scan else set()
+        creates: list[OrderCreate] = []
+
+        for order in sorted(orders.values(), key=lambda o: o.id):
+            rc_key = str(order.id)
+            link = order_links.get(rc_key)
+            pending = rc_key in pending_orders
+            linked = link is not None and link.ms_id is not None
+            if not linked and not pending and order.status not in self.export:
+                self.work.skipped += 1
+                self.log(Level.DEBUG, f"Заказ {_label(order)} пропущен: статус «{self.status_name(order.status)}» "
+                                      "не выгружается в МойСклад.", order)
+                continue
+            reasons = bad_data_reasons(order, creating=not linked)
+            if reasons:
+                self._bad_data(order, reasons, bad_resolutions)
+                continue
+            state_id = settings.status_map.get(order.status or "") or None
+            state_waits = False  # a linked order whose state goes once its status is mapped
+            if state_id is None:
+                ignored = status_resolutions.get(f"unmapped_status:{order.status}", {}).get("action") == "ignore"
+                if not linked and ignored:
+                    self.work.skipped += 1
+                    self.log(Level.INFO, f"Заказ {_label(order)} пропущен: статус «{self.status_name(order.status)}» "
+                                         "не сопоставлен, и вы решили не выгружать такие заказы.", order)
+                    continue
+                if not ignored:
+                    self._unmapped_status(order, linked)
+                    state_waits = linked
+                if not linked:
+                    continue
+            group = self.statuses[order.status].group if order.status in self.statuses else None
+            active = group not in INACTIVE_GROUPS
+            delivery_cost = order.delivery.cost if with_delivery else None
+            positions, problems = map_positions(
+                order, offers, reserve=active, skip_offers=skip_offers, delivery_cost=delivery_cost
+            )
+            if problems:
+                self._unlinked_lines(order, problems, linked)
+                continue
+            store_id = self._store_for(order)
+            mapped = map_order(order, positions, state_id=state_id, store_id=store_id)
+            fp = fingerprint(mapped, with_delivery=with_delivery)
+            if linked:
+                assert link is not None and link.ms_id is not None
+                if pushed.get(rc_key) != fp:
+                    self.work.updates.append(OrderUpdate(order, link.ms_id, mapped, fp))
+                else:
+                    self.work.unchanged += 1
+                if state_waits:
+                    self.work.waiting.add(order.id)
+                self._maybe_ship(order, link.ms_id, reached, demand_links, pending_demands)
+                continue
+            creates.append(OrderCreate(order, mapped, customer_of(order), fingerprint=fp, pending=pending))
+
+        creates = self._adopt_existing(creates, order_links)
+        if not settings.organization_id:
+            # nowhere to put new orders yet: they wait (the note says why) and go once it is chosen
+            waiting_for_org = [c for c in creates if not c.adopt_ms_id]
+            self.work.waiting.update(c.order.id for c in waiting_for_org)
+            creates = [c for c in creates if c.adopt_ms_id]
+        creates = self._choose_counterparties(creates)
+        self._check_names(creates)
+        for create in creates:
+            self.work.creates.append(create)
+            # an order found already in MoySklad (a crash after its create) still ships like any other
+            self._maybe_ship(create.order, create.adopt_ms_id, reached, demand_links, pending_demands)
+
+    def _offer_targets(self) -> dict[int, OfferTarget]:
+        targets: dict[int, OfferTarget] = {}
+        for rc_id, link in self.links.all("offer", by="rc").items():
+            if link.ms_id and rc_id.isdigit():
+                targets[int(rc_id)] = OfferTarget(link.ms_id, link.ms_type or "product")
+        snapshot = shared_snapshot(self.ctx.shared)
+        if self.ctx.dry_run and snapshot is not None:
+            # a dry run sees the links the catalog plan would make (the catalog flow ran just before)
+            for ms_id, offer_id in snapshot.links.items():
+                item = snapshot.ms.items.get(ms_id)
+                targets.setdefault(offer_id, OfferTarget(ms_id, item.type if item is not None else "product"))
+        return targets
+
+    def _store_for(self, order: Order) -> str | None:
+        pairs = self.settings.store_pairs
+        for pair in pairs:
+            if order.shipment_store and pair.rc_store_code == order.shipment_store:
+                return pair.ms_store_id
+        return pairs[0].ms_store_id if pairs else None
+
+    def _prepare_delivery(self, orders: Iterable[Order]) -> None:
+        delivery = self.work.delivery
+        if not any(o.delivery.cost and o.delivery.cost > 0 for o in orders):
+            return
+        cached = self.cursors.get(CURSOR_FLOW, DELIVERY_SERVICE_CURSOR)
+        if cached:
+            delivery.service_id = cached
+            return
+        shared_key = "moysklad.delivery_service"
+        if shared_key in self.ctx.shared:
+            found = self.ctx.shared[shared_key]
+        else:
+            try:
+                rows = self.ms.find_by_values("service", "name", [delivery.name])
+            except SettingsError as exc:
+                if exc.reason != "not_service":
+                    raise
+                rows = None
+            found = rows
+            self.ctx.shared[shared_key] = found
+        if found is None:
+            delivery.available = False
+            self.plan.notes.append(
+                "Стоимость доставки в МойСклад не передаётся: в этой учётной записи МойСклад нет раздела услуг."
+            )
+            return
+        match = next((r for r in found if text(r.get("name")) == delivery.name), None)
+        if match is not None:
+            delivery.service_id = text(match.get("id"))
+        else:
+            delivery.create = True
+            self.plan.changes.append(
+                Change(Flow.ORDERS, Action.CREATE, "moysklad", "service", delivery.name,
+                       f"Услуга «{delivery.name}» в МойСклад: будет создана для стоимости доставки")
+            )
+
+    def _maybe_ship(self, order: Order, ms_order_id: str | None, reached: set[int],
+                    demand_links: Mapping[str, Link], pending_demands: set[str]) -> None:
+        shipment = self.settings.shipment_status
+        if not shipment or (order.status != shipment and order.id not in reached):
+            return
+        if str(order.id) in demand_links:
+            return
+        self.work.shipments.append(Shipment(order, ms_order_id))
+        if str(order.id) in pending_demands:
+            self.log(Level.INFO, f"Заказ {_label(order)}: отгрузка могла быть создана в прошлый раз; Связка "
+                                 "повторит запрос с тем же идентификатором, дубликата не будет.", order)
+
+    # -- conflicts ---------------------------------------------------------------------------------------
+    def _bad_data(self, order: Order, reasons: list[str], resolutions: Mapping[str, Any]) -> None:
+        key = f"bad_data:order:{order.id}"
+        if resolutions.get(key, {}).get("action") == "ignore":
+            self.work.skipped += 1
+            self.log(Level.INFO, f"Заказ {_label(order)} пропущен по вашему решению: {'; '.join(reasons)}.", order)
+            return
+        text_reasons = "; ".join(reasons)
+        self.conflicts.add("bad_data", key, f"Заказ {_label(order)} не выгружен в МойСклад: {text_reasons}.",
+                           rc_data={"order_id": order.id, "number": order.number, "reasons": reasons})
+        self.work.waiting.add(order.id)
+        self.log(Level.WARNING, f"Заказ {_label(order)} не выгружен в МойСклад: {text_reasons}. Исправьте заказ "
+                                "в RetailCRM; Связка попробует снова при следующей синхронизации.", order)
+
+    def _unmapped_status(self, order: Order, linked: bool) -> None:
+        name = self.status_name(order.status)
+        self.conflicts.add(
+            "unmapped_status", f"unmapped_status:{order.status}",
+            f"Статус RetailCRM «{name}» не сопоставлен со статусом МойСклад.",
+            rc_data={"status": order.status, "name": name}, order=_label(order),
+        )
+        self.work.waiting.add(order.id)
+        if linked:
+            self.log(Level.WARNING, f"Заказ {_label(order)}: статус «{name}» не сопоставлен со статусом МойСклад, "
+                                    "поэтому статус заказа в МойСклад не меняется. Выберите статус в настройках.",
+                     order)
+        else:
+            self.log(Level.WARNING, f"Заказ {_label(order)} не выгружен: статус «{name}» не сопоставлен со статусом "
+                                    "МойСклад. Без статуса заказ не выгружается, потому что неверный статус может "
+                                    "запустить сценарии МойСклад. Выберите статус МойСклад в настройках.", order)
+
+    def _unlinked_lines(self, order: Order, problems: Sequence[LineProblem], linked: bool) -> None:
+        lines = []
+        for problem in problems:
+            if problem.offer_id is not None:
+                key = f"unlinked_order_line:offer:{problem.offer_id}"
+                what = f"Товар «{problem.name}» (предложение RetailCRM {problem.offer_id})"
+            else:
+                key = f"unlinked_order_line:order:{order.id}:line:{problem.index}"
+                what = f"Строка {problem.index} заказа {_label(order)} («{problem.name}»)"
+            self.conflicts.add(
+                "unlinked_order_line", key, f"{what} не связан(а) с товаром МойСклад.",
+                rc_data={"offer_id": problem.offer_id, "name": problem.name}, order=_label(order),
+            )
+            lines.append(f"строка {problem.index} «{problem.name}»")
+        self.work.waiting.add(order.id)
+        action = "не обновлён в МойСклад" if linked else "не выгружен в МойСклад"
+        self.log(Level.WARNING, f"Заказ {_label(order)} {action}: товар не связан с МойСклад ({'; '.join(lines)}). "
+                                "Свяжите товар в каталоге или исключите строку в разделе «Конфликты».", order)
+
+    # -- creates: existing orders, counterparties, numbers -----------------------------------------------
+    def _adopt_existing(self, creates: list[OrderCreate], order_links: Mapping[str, Link]) -> list[OrderCreate]:
+        if not creates:
+            return creates
+        linked_ms = {link.ms_id for link in order_links.values() if link.ms_id}
+        by_code: dict[str, dict[str, Any]] = {}
+        rows = self.ms.find_by_values(
+            "customerorder", "externalCode", [str(c.order.id) for c in creates], expand="positions"
+        )
+        for row in rows:
+            code = text(row.get("externalCode"))
+            if code and code not in by_code and text(row.get("id")) not in linked_ms:
+                by_code[code] = row
+        kept: list[OrderCreate] = []
+        for create in creates:
+            row = by_code.get(str(create.order.id))
+            if row is None:
+                if create.pending and create.order.status not in self.export:
+                    # reserved once but never written, and no longer in an export status: nothing to do
+                    self.work.skipped += 1
+                    continue
+                kept.append(create)
+                continue
+            kept.append(create)
+            create.adopt_ms_id = text(row.get("id"))
+            existing_fp = fingerprint_of_entity(row, self.work.delivery.service_id)
+            create.adopt_needs_update = existing_fp != create.fingerprint
+            self.log(Level.INFO, f"Заказ {_label(create.order)} уже есть в МойСклад (заказ покупателя "
+                                 f"{text(row.get('name')) or ''}): Связка свяжет его, а не создаст второй.",
+                     create.order, ms_id=create.adopt_ms_id)
+        return kept
+
+    def _choose_counterparties(self, creates: list[OrderCreate]) -> list[OrderCreate]:
+        todo = [c for c in creates if not c.adopt_ms_id]
+        if not todo:
+            return creates
+        linked = {rc: link.ms_id for rc, link in self.links.all("counterparty", by="rc").items() if link.ms_id}
+        pending = {link.rc_id for link in self.links.pending("counterparty")}
+        resolutions = self.conflict_repo.resolutions("ambiguous_counterparty")
+        customers: dict[str, OrderCustomerInfo] = {}
+        for create in todo:
+            customers.setdefault(create.customer.key, create.customer)
+        lookup = [
+            c.info for key, c in customers.items()
+            if key not in linked and key not in pending and ambiguous_key(key) not in resolutions
+        ]
+        # a full run checks again whether the account still has more counterparties than one page
+        known_big = not self.ctx.full and self.cursors.get(CURSOR_FLOW, BIG_ACCOUNT_CURSOR) == "1"
+        search = find_candidates(self.ms, lookup, small_account_rows=self.scan_rows, known_big=known_big)
+        if lookup:
+            self.work.big_account = search.big_account
+        lookups = search.requests
+        index = CandidateIndex(search.candidates)
+        decisions: dict[str, CounterpartyDecision] = {}
+        for key, customer in customers.items():
+            if key in pending and key not in linked:
+                decisions[key] = CounterpartyDecision(
+                    "create", how="создан новый контрагент (повтор прерванной записи)"
+                )
+                continue
+            decisions[key] = decide(customer, linked_ms_id=linked.get(key), index=index,
+                                    resolution=resolutions.get(ambiguous_key(key)))
+        kept: list[OrderCreate] = [c for c in creates if c.adopt_ms_id]
+        for create in todo:
+            decision = decisions[create.customer.key]
+            create.counterparty = decision
+            key = create.customer.key
+            if decision.action == "wait":
+                self._ambiguous(create, decision)
+                continue
+            if decision.action == "skip":
+                self.work.skipped += 1
+                self.log(Level.INFO, f"Заказ {_label(create.order)} пропущен: {decision.how}.", create.order)
+                continue
+            if decision.action == "create":
+                self.work.counterparties_to_create.setdefault(key, create.customer)
+            elif decision.link and decision.ms_id and key not in linked:
+                self.work.counterparties_to_link.setdefault(key, decision.ms_id)
+            kept.append(create)
+        if lookups:
+            self.log(Level.DEBUG, f"Поиск контрагентов в МойСклад: {len(lookup)} клиент(ов), запросов: {lookups}.")
+        return kept
+
+    def _ambiguous(self, create: OrderCreate, decision: CounterpartyDecision) -> None:
+        customer = create.customer
+        names = ", ".join(f"«{c.name}»" for c in decision.candidates[:5])
+        self.conflicts.add(
+            "ambiguous_counterparty", ambiguous_key(customer.key),
+            f"Клиент «{customer.name}»: {decision.how}. Выберите контрагента МойСклад для этого клиента.",
+            rc_data={"customer_id": customer.info.rc_customer_id, "name": customer.name, "inn": customer.info.inn,
+                     "email": customer.info.email, "phone": customer.info.phone},
+            ms_data={"rule": decision.rule, "candidates": [
+                {"id": c.id, "name": c.name, "inn": c.inn, "email": c.email, "phone": c.phone}
+                for c in decision.candidates]},
+            order=_label(create.order),
+        )
+        self.work.waiting.add(create.order.id)
+        self.log(Level.WARNING, f"Заказ {_label(create.order)} ждёт: для клиента «{customer.name}» подходят "
+                                f"несколько контрагентов МойСклад ({names}). Выберите нужного в разделе "
+                                "«Конфликты».", create.order)
+
+    def _check_names(self, creates: list[OrderCreate]) -> None:
+        wanted = [c for c in creates if not c.adopt_ms_id and c.order.number]
+        if not wanted:
+            return
+        rows = self.ms.find_by_values("customerorder", "name", [c.order.number for c in wanted])
+        taken = {text(r.get("name")) for r in rows}
+        for create in wanted:
+            if create.order.number in taken:
+                self.log(Level.INFO, f"Заказ {_label(create.order)}: номер уже занят в МойСклад, номер заказу "
+                                     "покупателя присвоит МойСклад.", create.order)
+            else:
+                create.name = create.order.number
+
+    # -- statuses back -----------------------------------------------------------------------------------
+    def _plan_statuses_back(self, orders: Mapping[int, Order], scan: HistoryScan | None) -> None:
+        reverse_map = self.settings.reverse_status_map
+        cursor = self.cursors.get(CURSOR_FLOW, REVERSE_CURSOR)
+        if cursor is None:
+            newest = next(iter(self.ms.iter_rows("entity/customerorder", order="updated,desc", limit=1)), None)
+            self.work.reverse_cursor = text(newest.get("updated")) if newest else "1970-01-01 03:00:00"
+            self.plan.notes.append(
+                "Обратная передача статусов включена: изменения статусов заказов в МойСклад с этого момента "
+                "будут переданы в RetailCRM."
+            )
+            return
+        since = timestamp(cursor)
+        flt = Filter().ge("updated", since) if since else None
+        by_ms = self.links.all("order", by="ms")
+        pushed_states = self.ctx.db.pushed(self.ctx.profile_id).get_many(PUSHED_STATE)
+        newest_seen = cursor
+        candidates: list[tuple[CustomerOrder, Link, str]] = []
+        for row in self.ms.iter_customer_orders(flt):
+            raw_updated = text(row.raw.get("updated"))
+            # MoySklad's "YYYY-MM-DD HH:MM:SS.mmm" sorts as text
+            if raw_updated and raw_updated > newest_seen:
+                newest_seen = raw_updated
+            link = by_ms.get(row.id)
+            target = reverse_map.get(row.state_id or "")
+            if link is None or not target or not link.rc_id.isdigit():
+                continue
+            if pushed_states.get(link.rc_id) == (row.state_id or ""):
+                continue  # the state Svyazka itself sent: no person changed it
+            candidates.append((row, link, target))
+        self.work.reverse_cursor = newest_seen
+        if not candidates:
+            return
+        forward_changed = scan.status_changed if scan else set()
+        unknown = [int(link.rc_id) for _, link, _ in candidates if int(link.rc_id) not in orders]
+        current: dict[int, str | None] = {o.id: o.status for o in orders.values()}
+        numbers: dict[int, str] = {o.id: _label(o) for o in orders.values()}
+        if unknown:
+            for info in self.rc.orders_statuses(ids=unknown):
+                current[info.id] = info.status
+        updates = {u.order.id: u for u in self.work.updates}
+        for row, link, target in candidates:
+            rc_id = int(link.rc_id)
+            number = numbers.get(rc_id) or link.rc_ext or str(rc_id)
+            status = current.get(rc_id)
+            if rc_id not in current:
+                continue  # the order is gone from RetailCRM
+            if status == target or (status and self.settings.status_map.get(status) == row.state_id):
+                continue
+            if rc_id in forward_changed:
+                self.ctx.log(Level.INFO, Flow.ORDERS,
+                             f"Заказ {number}: статус изменён и в RetailCRM, и в МойСклад; оставлен статус "
+                             "RetailCRM.", entity_type="order", entity_ref=number, entity_url=ms_order_url(row.id))
+                continue
+            self.work.statuses_back.append(
+                StatusBack(rc_id, number, row.id, row.name, row.state_id or "", target, status)
+            )
+            update = updates.get(rc_id)
+            if update is not None:  # keep MoySklad's new state in the update that goes anyway
+                update.mapped = replace(update.mapped, state_id=row.state_id)
+                update.fingerprint = fingerprint(update.mapped, with_delivery=self.work.delivery.available)
+
+    # -- summary -----------------------------------------------------------------------------------------
+    def _finish(self) -> FlowPlan:
+        work, plan = self.work, self.plan
+        rows = self.conflicts.rows()
+        if rows:
+            self.conflict_repo.record_many(rows, self.ctx.run_id)
+        if self.ctx.run_id is not None:
+            self.conflict_repo.close_missing(self.ctx.run_id, OWN_CONFLICT_KINDS)
+        for key, customer in work.counterparties_to_create.items():
+            plan.changes.append(Change(Flow.ORDERS, Action.CREATE, "moysklad", "counterparty", key,
+                                       f"Контрагент «{customer.name}» в МойСклад: будет создан", customer))
+        for create in work.creates:
+            plan.changes.append(self._create_change(create))
+        for update in work.updates:
+            plan.changes.append(Change(
+                Flow.ORDERS, Action.UPDATE, "moysklad", "customerorder", _label(update.order),
+                f"Заказ {_label(update.order)} → МойСклад: будет обновлён заказ покупателя "
+                f"(статус «{self.state_name(update.mapped.state_id)}», позиций {len(update.mapped.positions)})",
+                update,
+            ))
+        for shipment in work.shipments:
+            plan.changes.append(Change(Flow.ORDERS, Action.CREATE, "moysklad", "demand", _label(shipment.order),
+                                       f"Заказ {_label(shipment.order)} → МойСклад: будет создана отгрузка", shipment))
+        for back in work.statuses_back:
+            plan.changes.append(Change(
+                Flow.ORDERS, Action.UPDATE, "retailcrm", "order", back.number,
+                f"Заказ {back.number} → RetailCRM: статус «{self.status_name(back.current)}» → "
+                f"«{self.status_name(back.status)}» (как в МойСклад)", back,
+            ))
+        new_orders = sum(1 for c in work.creates if not c.adopt_ms_id)
+        adopted_updates = sum(1 for c in work.creates if c.adopt_ms_id and c.adopt_needs_update)
+        plan.counts = Counts(
+            created=new_orders + len(work.shipments) + len(work.counterparties_to_create)
+            + (1 if work.delivery.create else 0),
+            updated=len(work.updates) + adopted_updates + len(work.statuses_back),
+            unchanged=work.unchanged + sum(1 for c in work.creates if c.adopt_ms_id and not c.adopt_needs_update),
+            skipped=work.skipped + len(work.waiting),
+        )
+        plan.conflicts = len(rows)
+        plan.state["work"] = work
+        plan.state["stats"] = {
+            "to_create": new_orders,
+            "to_update": len(work.updates) + adopted_updates,
+            "shipments": len(work.shipments),
+            "waiting": len(work.waiting),
+            "skipped": work.skipped,
+            "unchanged": work.unchanged,
+            "counterparties_to_create": len(work.counterparties_to_create),
+            "statuses_back": len(work.statuses_back),
+        }
+        if work.waiting:
+            plan.notes.append(f"Ждут решения или исправления: {len(work.waiting)} заказ(ов); подробности в разделе "
+                              "«Конфликты».")
+        return plan
+
+    def _create_change(self, create: OrderCreate) -> Change:
+        label = _label(create.order)
+        if create.adopt_ms_id:
+            what = "будет связан с уже существующим заказом покупателя"
+            if create.adopt_needs_update:
+                what += " и обновлён"
+            return Change(Flow.ORDERS, Action.LINK, "moysklad", "customerorder", label,
+                          f"Заказ {label} → МойСклад: {what}", create)
+        how = create.counterparty.how if create.counterparty else ""
+        return Change(
+            Flow.ORDERS, Action.CREATE, "moysklad", "customerorder", label,
+            f"Заказ {label} → МойСклад: будет создан заказ покупателя (статус «"
+            f"{self.state_name(create.mapped.state_id)}», позиций {len(create.mapped.positions)}), {how}",
+            create,
+        )
+
+
+# --- apply -------------------------------------------------------------------------------------------------
+
+
+class _Applier:
+    def __init__(self, ctx: RunContext, work: Work, batch: int) -> None:
+        self.ctx = ctx
+        self.work = work
+        self.batch = batch
+        self.ms = ctx.moysklad
+        self.rc = ctx.retailcrm
+        self.links = ctx.db.links(ctx.profile_id)
+        self.cursors = ctx.db.cursors(ctx.profile_id)
+        self.pushed = ctx.db.pushed(ctx.profile_id)
+        self.counts = Counts(unchanged=work.unchanged, skipped=work.skipped + len(work.waiting))
+        self.failed_orders: set[int] = set()
+        self.agents: dict[str, str] = {}
+        self.created_ms: dict[int, str] = {}  # rc order id -> ms order id created in this run
+        self.total = (len(work.creates) + len(work.updates) + len(work.shipments) + len(work.statuses_back)
+                      + len(work.counterparties_to_create))
+        self.done = 0
+
+    def log(self, level: Level, message: str, ref: str | None, url: str | None, entity: str = "order") -> None:
+        self.ctx.log(level, Flow.ORDERS, message, entity_type=entity, entity_ref=ref, entity_url=url)
+
+    def progress(self, step: int) -> None:
+        self.done += step
+        self.ctx.progress(Flow.ORDERS, self.done, self.total, "apply")
+
+    def run(self) -> Counts:
+        self._delivery_service()
+        self._counterparties()
+        self._creates()
+        self._updates()
+        self._shipments()
+        self._statuses_back()
+        self._save_cursors()
+        return self.counts
+
+    # -- delivery service --------------------------------------------------------------------------------
+    def _delivery_service(self) -> None:
+        delivery = self.work.delivery
+        if delivery.service_id:
+            self.cursors.set(CURSOR_FLOW, DELIVERY_SERVICE_CURSOR, delivery.service_id)
+            return
+        if not delivery.create:
+            return
+        sync_id = self.cursors.get(CURSOR_FLOW, DELIVERY_SYNC_CURSOR) or str(uuid.uuid4())
+        self.cursors.set(CURSOR_FLOW, DELIVERY_SYNC_CURSOR, sync_id)
+        try:
+            created = self.ms.create("service", {"name": delivery.name, "syncId": sync_id})
+        except RemoteValidationError as exc:
+            delivery.available = False
+            self.counts.failed += 1
+            self.log(Level.ERROR, f"Не удалось создать услугу «{delivery.name}» в МойСклад: {exc.message} "
+                                  "Стоимость доставки в заказы не передана.", delivery.name, None, "service")
+            return
+        delivery.service_id = text(created.get("id"))
+        if delivery.service_id:
+            self.cursors.set(CURSOR_FLOW, DELIVERY_SERVICE_CURSOR, delivery.service_id)
+            self.counts.created += 1
+            self.log(Level.INFO, f"Создана услуга «{delivery.name}» в МойСклад для стоимости доставки.",
+                     delivery.name, f"{MS_APP}#service/edit?id={delivery.service_id}", "service")
+
+    # -- counterparties ----------------------------------------------------------------------------------
+    def _counterparties(self) -> None:
+        for key, found_id in self.work.counterparties_to_link.items():
+            # a counterparty already standing for another customer is used without a link of its own
+            with contextlib.suppress(LinkConflictError):
+                self.links.complete("counterparty", key, found_id, ms_type="counterparty")
+            self.agents[key] = found_id
+        todo = list(self.work.counterparties_to_create.items())
+        for chunk in _chunks(todo, self.batch):
+            self.ctx.check_cancel()
+            bodies = []
+            for key, customer in chunk:
+                link = self.links.reserve("counterparty", key, ms_type="counterparty", rc_ext=customer.name[:255])
+                if link.ms_id:
+                    self.agents[key] = link.ms_id
+                    continue
+                assert link.sync_id is not None
+                bodies.append((key, customer, counterparty_body(customer, link.sync_id)))
+            if not bodies:
+                continue
+            results = self._create_many("counterparty", [b for _, _, b in bodies])
+            for (key, customer, _), result in zip(bodies, results, strict=True):
+                if isinstance(result, ItemError):
+                    self.counts.failed += 1
+                    self.log(Level.ERROR, f"Не удалось создать контрагента «{customer.name}» в МойСклад: "
+                                          f"{result.message}. Заказы этого клиента подождут.", customer.name, None,
+                             "counterparty")
+                    continue
+                ms_id = text(result.get("id"))
+                if not ms_id:
+                    continue
+                self.links.complete("counterparty", key, ms_id, ms_type="counterparty")
+                self.agents[key] = ms_id
+                self.counts.created += 1
+                self.log(Level.INFO, f"Создан контрагент «{customer.name}» в МойСклад.", customer.name,
+                         f"{MS_APP}#company/edit?id={ms_id}", "counterparty")
+            self.progress(len(chunk))
+
+    def _create_many(self, entity: str, bodies: list[dict[str, Any]], expand: str | None = None
+                     ) -> list[dict[str, Any] | ItemError]:
+        """A batch create; a batch the service refused as a whole counts as every item failing."""
+        try:
+            return list(self.ms.create_many(entity, bodies, batch_size=len(bodies), expand=expand))
+        except RemoteValidationError as exc:
+            return [ItemError(index=i, errors=exc.errors) for i in range(len(bodies))]
+
+    # -- orders: create ----------------------------------------------------------------------------------
+    def _agent_for(self, create: OrderCreate) -> str | None:
+        decision = create.counterparty
+        key = create.customer.key
+        if key in self.agents:
+            return self.agents[key]
+        if decision is not None and decision.action == "use" and decision.ms_id:
+            return decision.ms_id
+        return None
+
+    def _creates(self) -> None:
+        settings = self.ctx.settings
+        work = self.work
+        adopt = [c for c in work.creates if c.adopt_ms_id]
+        for create in adopt:
+            self._adopt(create)
+        fresh = [c for c in work.creates if not c.adopt_ms_id]
+        if fresh and not settings.organization_id:
+            for create in fresh:
+                self.work.waiting.add(create.order.id)
+            return
+        service_id = work.delivery.service_id if work.delivery.available else None
+        for chunk in _chunks(fresh, self.batch):
+            self.ctx.check_cancel()
+            ready: list[tuple[OrderCreate, Link, dict[str, Any]]] = []
+            for create in chunk:
+                agent = self._agent_for(create)
+                order = create.order
+                if agent is None:
+                    self.failed_orders.add(order.id)
+                    self.counts.failed += 1
+                    self.log(Level.ERROR, f"Заказ {_label(order)} не выгружен: не удалось подобрать контрагента. "
+                                          "Связка попробует снова при следующей синхронизации.", _label(order), None)
+                    continue
+                link = self.links.reserve("order", order.id, rc_ext=order.number, ms_type="customerorder")
+                if link.ms_id:  # done meanwhile (another run finished it): nothing to create
+                    continue
+                assert link.sync_id is not None and settings.organization_id is not None
+                body = create_body(create.mapped, self.ms.meta, self.ms.state_meta, service_id,
+                                   organization_id=settings.organization_id, agent_id=agent,
+                                   sync_id=link.sync_id, name=create.name)
+                ready.append((create, link, body))
+            if not ready:
+                continue
+            results = self._create_many("customerorder", [body for _, _, body in ready])
+            fingerprints: dict[str, str] = {}
+            states: dict[str, str] = {}
+            for (create, _link, _), result in zip(ready, results, strict=True):
+                order = create.order
+                if isinstance(result, ItemError):
+                    self.failed_orders.add(order.id)
+                    self.counts.failed += 1
+                    if any(e.field == "agent" for e in result.errors):
+                        # the linked counterparty is gone (deleted in MoySklad): look the customer up afresh
+                        self.links.remove("counterparty", rc_id=create.customer.key)
+                    self.log(Level.ERROR, f"Заказ {_label(order)} → МойСклад: не создан. {result.message}. Связка "
+                                          "попробует снова при следующей синхронизации.", _label(order), None)
+                    continue
+                ms_id = text(result.get("id"))
+                if not ms_id:
+                    continue
+                self.links.complete("order", order.id, ms_id, ms_type="customerorder", rc_ext=order.number)
+                fingerprints[str(order.id)] = create.fingerprint
+                states[str(order.id)] = create.mapped.state_id or ""
+                self.created_ms[order.id] = ms_id
+                self.counts.created += 1
+                ms_name = text(result.get("name")) or ""
+                how = create.counterparty.how if create.counterparty else ""
+                notes = "".join(f"; {n}" for n in create.mapped.notes)
+                self.log(Level.INFO, f"Заказ {_label(order)} → МойСклад: создан заказ покупателя {ms_name}, "
+                                     f"{how}{notes}", _label(order), ms_order_url(ms_id))
+            if fingerprints:
+                self.pushed.put_many(PUSHED_TARGET, fingerprints)
+                self.pushed.put_many(PUSHED_STATE, states)
+            self.progress(len(chunk))
+
+    def _adopt(self, create: OrderCreate) -> None:
+        order = create.order
+        assert create.adopt_ms_id is not None
+        try:
+            self.links.complete("order", order.id, create.adopt_ms_id, ms_type="customerorder", rc_ext=order.number)
+        except LinkConflictError as exc:
+            self.failed_orders.add(order.id)
+            self.counts.failed += 1
+            self.log(Level.ERROR, str(exc), _label(order), ms_order_url(create.adopt_ms_id))
+            return
+        self.log(Level.INFO, f"Заказ {_label(order)} → МойСклад: связан с уже существующим заказом покупателя.",
+                 _label(order), ms_order_url(create.adopt_ms_id))
+        if create.adopt_needs_update:
+            self.work.updates.append(OrderUpdate(order, create.adopt_ms_id, create.mapped, create.fingerprint))
+            self.total += 1
+        else:
+            self._remember(order.id, create.mapped, create.fingerprint)
+            self.counts.unchanged += 1
+
+    # -- orders: update ----------------------------------------------------------------------------------
+    def _updates(self) -> None:
+        updates = self.work.updates
+        if not updates:
+            return
+        service_id = self.work.delivery.service_id if self.work.delivery.available else None
+        if len(updates) == 1:
+            # one order: a plain PUT (a batch of one would cost the same request)
+            update = updates[0]
+            body = update_body(update.mapped, self.ms.meta, self.ms.state_meta, service_id)
+            try:
+                self.ms.update("customerorder", update.ms_id, body)
+            except (RemoteValidationError, NotFound) as exc:
+                self._update_failed(update, exc.message, missing=isinstance(exc, NotFound))
+            else:
+                self._updated(update)
+            self.progress(1)
+            return
+        for chunk in _chunks(updates, self.batch):
+            self.ctx.check_cancel()
+            bodies = [
+                {"meta": self.ms.meta("customerorder", u.ms_id)["meta"],
+                 **update_body(u.mapped, self.ms.meta, self.ms.state_meta, service_id)}
+                for u in chunk
+            ]
+            results = self._create_many("customerorder", bodies)
+            for update, result in zip(chunk, results, strict=True):
+                if isinstance(result, ItemError):
+                    self._update_failed(update, result.message, missing=_not_found(result))
+                else:
+                    self._updated(update)
+            self.progress(len(chunk))
+
+    def _remember(self, order_id: int, mapped: MappedOrder, fp: str) -> None:
+        self.pushed.put_many(PUSHED_TARGET, {str(order_id): fp})
+        if mapped.state_id:  # an update without a state (unmapped status) left MoySklad's state as it was
+            self.pushed.put_many(PUSHED_STATE, {str(order_id): mapped.state_id})
+
+    def _updated(self, update: OrderUpdate) -> None:
+        self._remember(update.order.id, update.mapped, update.fingerprint)
+        self.counts.updated += 1
+        state = self.ctx.settings.state_names.get(update.mapped.state_id or "", "")
+        what = f", статус «{state}»" if state else ""
+        self.log(Level.INFO, f"Заказ {_label(update.order)} → МойСклад: заказ покупателя обновлён{what}, позиций "
+                             f"{len(update.mapped.positions)}.", _label(update.order), ms_order_url(update.ms_id))
+
+    def _update_failed(self, update: OrderUpdate, message: str, *, missing: bool = False) -> None:
+        label = _label(update.order)
+        if missing and self.ms.get("customerorder", update.ms_id) is None:
+            # a person deleted it in MoySklad: Svyazka never brings it back by itself, and stops retrying
+            # until the order changes in RetailCRM again
+            self._remember(update.order.id, update.mapped, update.fingerprint)
+            self.counts.skipped += 1
+            self.log(Level.WARNING, f"Заказ {label}: заказ покупателя удалён в МойСклад, поэтому изменения из "
+                                    "RetailCRM в него не переданы. Если заказ нужен в МойСклад, создайте его там "
+                                    "заново или обратитесь в поддержку.", label, ms_order_url(update.ms_id))
+            return
+        self.failed_orders.add(update.order.id)
+        self.counts.failed += 1
+        self.log(Level.ERROR, f"Заказ {label} → МойСклад: не обновлён. {message.rstrip('.')}. Связка попробует "
+                              "снова при следующей синхронизации.", label, ms_order_url(update.ms_id))
+
+    # -- shipments ---------------------------------------------------------------------------------------
+    def _shipments(self) -> None:
+        ready: list[tuple[Shipment, dict[str, Any]]] = []
+        for shipment in self.work.shipments:
+            self.ctx.check_cancel()
+            order = shipment.order
+            ms_order = shipment.ms_order_id or self.created_ms.get(order.id)
+            if ms_order is None or order.id in self.failed_orders:
+                continue  # the order itself did not go: its shipment waits with it
+            link = self.links.reserve("demand", order.id, rc_ext=order.number, ms_type="demand")
+            if link.ms_id:
+                continue
+            try:
+                template = self.ms.demand_template(ms_order)
+            except (NotFound, RemoteValidationError) as exc:
+                self.counts.failed += 1
+                self.log(Level.ERROR, f"Заказ {_label(order)} → МойСклад: отгрузка не создана. {exc.message}",
+                         _label(order), ms_order_url(ms_order), "demand")
+                continue
+            rows = template.get("positions")
+            positions = rows.get("rows") if isinstance(rows, Mapping) else rows
+            if not positions:
+                self.log(Level.INFO, f"Заказ {_label(order)}: в МойСклад отгружать нечего (всё уже отгружено), "
+                                     "отгрузка не создана.", _label(order), ms_order_url(ms_order))
+                continue
+            body = {k: v for k, v in template.items() if k != "meta"}
+            body["syncId"] = link.sync_id
+            ready.append((shipment, body))
+        for chunk in _chunks(ready, self.batch):
+            self.ctx.check_cancel()
+            results = self._create_many("demand", [body for _, body in chunk])
+            for (shipment, _), result in zip(chunk, results, strict=True):
+                order = shipment.order
+                if isinstance(result, ItemError):
+                    self.failed_orders.add(order.id)
+                    self.counts.failed += 1
+                    self.log(Level.ERROR, f"Заказ {_label(order)} → МойСклад: отгрузка не создана. {result.message}.",
+                             _label(order), None, "demand")
+                    continue
+                ms_id = text(result.get("id"))
+                if not ms_id:
+                    continue
+                self.links.complete("demand", order.id, ms_id, ms_type="demand", rc_ext=order.number)
+                self.counts.created += 1
+                demand_name = text(result.get("name")) or ""
+                self.log(Level.INFO, f"Заказ {_label(order)} → МойСклад: создана отгрузка {demand_name}.",
+                         _label(order), ms_demand_url(ms_id), "demand")
+            self.progress(len(chunk))
+
+    # -- statuses back -----------------------------------------------------------------------------------
+    def _statuses_back(self) -> None:
+        statuses = self.ctx.shared.get("retailcrm.statuses") or {}
+        for back in self.work.statuses_back:
+            self.ctx.check_cancel()
+            try:
+                self.rc.edit_order_status(back.rc_id, back.status, by="id")
+            except (RemoteValidationError, NotFound) as exc:
+                self.counts.failed += 1
+                self.log(Level.ERROR, f"Заказ {back.number} → RetailCRM: статус не изменён. {exc.message}",
+                         back.number, ms_order_url(back.ms_id))
+                continue
+            self.counts.updated += 1
+            # RetailCRM now agrees with this state: it is no longer news on the next run
+            self.pushed.put_many(PUSHED_STATE, {str(back.rc_id): back.state_id})
+            name = statuses[back.status].name if back.status in statuses else back.status
+            self.log(Level.INFO, f"Заказ {back.number} → RetailCRM: статус «{name}», как у заказа покупателя "
+                                 f"{back.ms_name} в МойСклад.", back.number, ms_order_url(back.ms_id))
+            self.progress(1)
+
+    # -- cursors -----------------------------------------------------------------------------------------
+    def _save_cursors(self) -> None:
+        waiting = sorted(self.work.waiting | self.failed_orders)
+        self.cursors.set(CURSOR_FLOW, WAITING_CURSOR, json.dumps(waiting))
+        if self.work.history_cursor is not None:
+            self.cursors.set(CURSOR_FLOW, HISTORY_CURSOR, self.work.history_cursor)
+        if self.work.reverse_cursor is not None:
+            self.cursors.set(CURSOR_FLOW, REVERSE_CURSOR, self.work.reverse_cursor)
+        if self.work.big_account is not None:
+            self.cursors.set(CURSOR_FLOW, BIG_ACCOUNT_CURSOR, "1" if self.work.big_account else "0")
+
+
+def _not_found(error: ItemError) -> bool:
+    return any(e.code == 1021 for e in error.errors)
+
+
+def _label(order: Order | None) -> str:
+    if order is None:
+        return ""
+    return order.number or str(order.id)
+
+
+def _read_ids(value: str | None) -> set[int]:
+    if not value:
+        return set()
+    try:
+        data = json.loads(value)
+    except ValueError:
+        return set()
+    return {int(x) for x in data if isinstance(x, int) or (isinstance(x, str) and x.isdigit())}
+
+
+__all__ = ["OrdersFlow", "newest_history_id"]

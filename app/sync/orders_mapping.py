@@ -1,0 +1,396 @@
+"""A RetailCRM order as a MoySklad customer order: pure mapping, no HTTP, no store.
+
+The flow (:mod:`app.sync.flows.orders`) gathers what this needs (offer links, the mapped state and store,
+whether the order is still active) and this module turns an order into
+
+* a :class:`MappedOrder`: the fields Svyazka owns in MoySklad, in plain values;
+* request bodies for a create and for an update (references built by the caller's ``meta`` functions, so
+  this module never knows the service's address);
+* a :func:`fingerprint`: a hash of the fields an update would send. It is stored after every successful
+  write, so a later run sends an update only when something really changed. The same hash can be computed
+  from an order read back from MoySklad (:func:`fingerprint_of_entity`), to compare after a crash.
+
+Money is Decimal roubles here and kopecks only in request bodies (:mod:`app.money`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from app.clients.parsing import as_list, as_map, decimal, kopecks, meta_id, text
+from app.clients.retailcrm_models import Address, Order, OrderItem
+from app.money import KOPECK, rub, rub_to_kopecks
+
+# MoySklad's field limits: longer values are refused with a 412, so they are shortened (or reported) here.
+DESCRIPTION_MAX = 4096
+SHORT_TEXT_MAX = 255
+NAME_MAX = 255
+# A discount percent with more places looks like a mistake to a person; the net price says it better.
+DISCOUNT_PLACES = 2
+DELIVERY = "delivery"  # stands for the delivery service's id in fingerprints (it may not exist yet)
+
+MetaFn = Callable[[str, str], dict[str, Any]]
+
+
+@dataclass(frozen=True, slots=True)
+class OfferTarget:
+    """What a RetailCRM offer is in MoySklad (from an ``offer`` link)."""
+
+    ms_id: str
+    ms_type: str  # "product" | "variant"
+
+
+@dataclass(frozen=True, slots=True)
+class MappedPosition:
+    assortment_type: str  # product | variant | service
+    assortment_id: str  # DELIVERY for the delivery service
+    quantity: Decimal
+    price: Decimal  # roubles per unit, before the discount
+    discount: Decimal  # percent
+    reserve: Decimal
+    label: str = ""  # what a person calls the line, for messages
+
+
+@dataclass(frozen=True, slots=True)
+class LineProblem:
+    """An order line that keeps the order from going to MoySklad."""
+
+    index: int
+    offer_id: int | None
+    name: str
+    reason: str  # "unlinked"
+
+
+@dataclass(frozen=True)
+class MappedOrder:
+    rc_id: int
+    number: str | None
+    state_id: str | None  # None: leave the state as it is (unmapped status on an update)
+    store_id: str | None
+    description: str
+    shipment_address: str
+    positions: tuple[MappedPosition, ...]
+    notes: tuple[str, ...] = field(default=())  # what was shortened or left out, for the log
+
+
+# --- money -------------------------------------------------------------------------------------------------
+
+
+def _line_total(quantity: Decimal, unit: Decimal) -> Decimal:
+    return (quantity * unit).quantize(KOPECK, rounding=ROUND_HALF_UP)
+
+
+def price_and_discount(initial: Decimal, discount_total: Decimal, quantity: Decimal) -> tuple[Decimal, Decimal]:
+    """The MoySklad unit price (roubles) and discount (percent) for a RetailCRM line.
+
+    RetailCRM keeps a discount in roubles per unit; MoySklad wants a percent and computes
+    ``quantity × price × (1 − discount/100)`` rounded to the kopeck. A percent with at most two places is
+    used when it gives exactly RetailCRM's unit price and line total; otherwise the net price goes with 0 %,
+    because a total off by a kopeck is worse than a discount not shown as such.
+    """
+    initial = rub(initial)
+    discount = rub(discount_total)
+    net = initial - discount
+    if discount <= 0 or initial <= 0 or net < 0:
+        return max(net, Decimal("0.00")), Decimal(0)
+    exact = discount / initial * 100
+    wanted_line = _line_total(quantity, net)
+    for places in range(DISCOUNT_PLACES + 1):
+        percent = exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+        if not Decimal(0) < percent < Decimal(100):
+            continue
+        factor = 1 - percent / 100
+        unit_ok = (initial * factor).quantize(KOPECK, rounding=ROUND_HALF_UP) == net
+        if unit_ok and _line_total(quantity, initial * factor) == wanted_line:
+            return initial, percent.normalize()
+    return net, Decimal(0)
+
+
+# --- texts -------------------------------------------------------------------------------------------------
+
+
+def _shorten(value: str, limit: int) -> str:
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+def order_description(order: Order) -> str:
+    """Customer comment and manager comment, each labelled, as the MoySklad description."""
+    parts = []
+    if order.customer_comment and order.customer_comment.strip():
+        parts.append(f"Комментарий клиента: {order.customer_comment.strip()}")
+    if order.manager_comment and order.manager_comment.strip():
+        parts.append(f"Комментарий менеджера: {order.manager_comment.strip()}")
+    return "\n".join(parts)
+
+
+def address_text(address: Address) -> str:
+    """The delivery address in one line: RetailCRM's own text when it has one, else the parts joined."""
+    if address.text and address.text.strip():
+        return " ".join(address.text.split())
+    parts = address.parts
+    pieces = [
+        address.index,
+        address.region,
+        address.city,
+        address.street,
+        f"д. {address.building}" if address.building else None,
+        f"кв. {address.flat}" if address.flat else None,
+        text(parts.get("notes")),
+    ]
+    return ", ".join(p.strip() for p in pieces if p and p.strip())
+
+
+# --- validation --------------------------------------------------------------------------------------------
+
+
+def customer_display_name(order: Order) -> str:
+    """What the counterparty would be called: the company, else «Фамилия Имя Отчество»."""
+    company = (order.customer.company or "").strip()
+    return company or " ".join(order.customer.full_name.split())
+
+
+def bad_data_reasons(order: Order, *, creating: bool = True) -> list[str]:
+    """What makes the order impossible to send as it is, in words (empty: it is fine).
+
+    The customer's name matters only when the order is created (it may name a new counterparty).
+    """
+    reasons = []
+    name = customer_display_name(order)
+    if not creating:
+        pass
+    elif not name:
+        reasons.append("у клиента не указаны ни фамилия, ни имя, ни компания")
+    elif len(name) > NAME_MAX:
+        reasons.append(f"имя клиента длиннее {NAME_MAX} символов ({len(name)}), МойСклад такое не примет")
+    for index, item in enumerate(order.items, start=1):
+        if item.quantity < 0:
+            reasons.append(f"в строке {index} («{item_label(item)}») отрицательное количество {item.quantity}")
+        if item.initial_price < 0:
+            reasons.append(f"в строке {index} («{item_label(item)}») отрицательная цена")
+    return reasons
+
+
+def item_label(item: OrderItem) -> str:
+    name = item.product_name or item.offer.name or (f"предложение {item.offer.id}" if item.offer.id else "товар")
+    return _shorten(name, 80)
+
+
+# --- mapping -----------------------------------------------------------------------------------------------
+
+
+def map_positions(
+    order: Order,
+    offers: Mapping[int, OfferTarget],
+    *,
+    reserve: bool,
+    skip_offers: frozenset[int] = frozenset(),
+    delivery_cost: Decimal | None = None,
+) -> tuple[list[MappedPosition], list[LineProblem]]:
+    """Order lines as positions; lines whose offer is not linked come back as problems.
+
+    ``skip_offers`` are offers a person chose to leave out ("ignore" on their conflict). The delivery cost
+    becomes a service line when ``delivery_cost`` is given (the caller knows whether a service exists).
+    """
+    positions: list[MappedPosition] = []
+    problems: list[LineProblem] = []
+    for index, item in enumerate(order.items, start=1):
+        offer_id = item.offer.id
+        if offer_id is not None and offer_id in skip_offers:
+            continue
+        target = offers.get(offer_id) if offer_id is not None else None
+        if target is None:
+            problems.append(LineProblem(index, offer_id, item_label(item), "unlinked"))
+            continue
+        price, discount = price_and_discount(item.initial_price, item.discount_total, item.quantity)
+        positions.append(
+            MappedPosition(
+                assortment_type=target.ms_type,
+                assortment_id=target.ms_id,
+                quantity=item.quantity,
+                price=price,
+                discount=discount,
+                reserve=item.quantity if reserve else Decimal(0),
+                label=item_label(item),
+            )
+        )
+    if delivery_cost is not None and delivery_cost > 0:
+        positions.append(
+            MappedPosition("service", DELIVERY, Decimal(1), rub(delivery_cost), Decimal(0), Decimal(0), "доставка")
+        )
+    return positions, problems
+
+
+def map_order(
+    order: Order,
+    positions: Sequence[MappedPosition],
+    *,
+    state_id: str | None,
+    store_id: str | None,
+) -> MappedOrder:
+    notes = []
+    description = order_description(order)
+    if len(description) > DESCRIPTION_MAX:
+        description = _shorten(description, DESCRIPTION_MAX)
+        notes.append(f"комментарий сокращён до {DESCRIPTION_MAX} символов")
+    address = address_text(order.delivery.address)
+    if len(address) > SHORT_TEXT_MAX:
+        address = _shorten(address, SHORT_TEXT_MAX)
+        notes.append(f"адрес доставки сокращён до {SHORT_TEXT_MAX} символов")
+    return MappedOrder(
+        rc_id=order.id,
+        number=order.number,
+        state_id=state_id,
+        store_id=store_id,
+        description=description,
+        shipment_address=address,
+        positions=tuple(positions),
+        notes=tuple(notes),
+    )
+
+
+# --- bodies ------------------------------------------------------------------------------------------------
+
+
+def _number(value: Decimal) -> float:
+    return float(value)
+
+
+def positions_body(mapped: MappedOrder, meta: MetaFn, delivery_service_id: str | None) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    for position in mapped.positions:
+        assortment_id = position.assortment_id
+        if assortment_id == DELIVERY:
+            if delivery_service_id is None:
+                continue  # no delivery service to point at: the cost is left out (the flow said so)
+            assortment_id = delivery_service_id
+        row: dict[str, Any] = {
+            "assortment": meta(position.assortment_type, assortment_id),
+            "quantity": _number(position.quantity),
+            "price": rub_to_kopecks(position.price),
+            "discount": _number(position.discount),
+        }
+        if position.assortment_type != "service":
+            row["reserve"] = _number(position.reserve)
+        rows.append(row)
+    return rows
+
+
+def update_body(
+    mapped: MappedOrder,
+    meta: MetaFn,
+    state_meta: Callable[[str], dict[str, Any]],
+    delivery_service_id: str | None,
+) -> dict[str, Any]:
+    """The fields Svyazka owns, for a PUT (positions replace the whole set)."""
+    body: dict[str, Any] = {
+        "description": mapped.description,
+        "shipmentAddress": mapped.shipment_address,
+        "positions": positions_body(mapped, meta, delivery_service_id),
+    }
+    if mapped.state_id:
+        body["state"] = state_meta(mapped.state_id)
+    if mapped.store_id:
+        body["store"] = meta("store", mapped.store_id)
+    return body
+
+
+def create_body(
+    mapped: MappedOrder,
+    meta: MetaFn,
+    state_meta: Callable[[str], dict[str, Any]],
+    delivery_service_id: str | None,
+    *,
+    organization_id: str,
+    agent_id: str,
+    sync_id: str,
+    name: str | None,
+) -> dict[str, Any]:
+    """A new customer order: ``externalCode`` is the RetailCRM order id, ``name`` its number when free."""
+    body = update_body(mapped, meta, state_meta, delivery_service_id)
+    for key in ("description", "shipmentAddress"):
+        if not body[key]:
+            del body[key]
+    body.update(
+        {
+            "syncId": sync_id,
+            "externalCode": str(mapped.rc_id),
+            "organization": meta("organization", organization_id),
+            "agent": meta("counterparty", agent_id),
+        }
+    )
+    if name:
+        body["name"] = name
+    return body
+
+
+# --- fingerprints ------------------------------------------------------------------------------------------
+
+
+def _plain(value: Decimal) -> str:
+    normalized = value.normalize()
+    return format(normalized, "f") if normalized != 0 else "0"
+
+
+def _digest(data: Any) -> str:
+    blob = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:32]
+
+
+def _position_key(kind: str, assortment: str, quantity: Decimal, price: Decimal, discount: Decimal,
+                  reserve: Decimal) -> list[str]:
+    return [kind, assortment, _plain(quantity), str(int(rub(price) * 100)), _plain(discount), _plain(reserve)]
+
+
+def fingerprint(mapped: MappedOrder, *, with_delivery: bool) -> str:
+    """A short hash of what an update would send (the delivery line only when it can be sent)."""
+    positions = [
+        _position_key(p.assortment_type, p.assortment_id, p.quantity, p.price, p.discount, p.reserve)
+        for p in mapped.positions
+        if with_delivery or p.assortment_id != DELIVERY
+    ]
+    return _digest(
+        {
+            "state": mapped.state_id or "",
+            "store": mapped.store_id or "",
+            "description": mapped.description,
+            "address": mapped.shipment_address,
+            "positions": positions,
+        }
+    )
+
+
+def fingerprint_of_entity(entity: Mapping[str, Any], delivery_service_id: str | None) -> str:
+    """The :func:`fingerprint` of a customer order as MoySklad returns it (``expand=positions``)."""
+    rows = as_list(as_map(entity.get("positions")).get("rows"))
+    positions = []
+    for raw in rows:
+        row = as_map(raw)
+        assortment = as_map(row.get("assortment"))
+        kind = text(as_map(assortment.get("meta")).get("type")) or ""
+        assortment_id = meta_id(assortment) or ""
+        if kind == "service" and assortment_id == delivery_service_id:
+            assortment_id = DELIVERY
+        positions.append(
+            _position_key(
+                kind,
+                assortment_id,
+                decimal(row.get("quantity")) or Decimal(0),
+                kopecks(row.get("price")) or Decimal(0),
+                decimal(row.get("discount")) or Decimal(0),
+                Decimal(0) if kind == "service" else decimal(row.get("reserve")) or Decimal(0),
+            )
+        )
+    return _digest(
+        {
+            "state": meta_id(entity.get("state")) or "" if entity.get("state") else "",
+            "store": meta_id(entity.get("store")) or "" if entity.get("store") else "",
+            "description": text(entity.get("description")) or "",
+            "address": text(entity.get("shipmentAddress")) or "",
+            "positions": positions,
+        }
+    )

@@ -1,0 +1,196 @@
+"""The headless CLI against the sandbox: setup, sync (dry and real), status, conflicts, log, exit codes."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from app.cli import main
+from app.sandbox.sandbox import Sandbox, SandboxOptions
+from app.secrets import SecretStore, use_in_memory_keyring
+
+
+@pytest.fixture(scope="module")
+def sandbox():
+    with Sandbox(SandboxOptions(products=60, orders=30, rate_limit=False)) as sb:
+        yield sb
+
+
+@pytest.fixture(autouse=True)
+def memory_keyring():
+    import keyring
+
+    previous = keyring.get_keyring()
+    use_in_memory_keyring()
+    yield
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def keys(sandbox, monkeypatch):
+    monkeypatch.setenv("SVYAZKA_RETAILCRM_API_KEY", sandbox.retailcrm.api_key)
+    monkeypatch.setenv("SVYAZKA_MOYSKLAD_TOKEN", sandbox.moysklad.token)
+
+
+def run(capsys, *argv):
+    code = main([str(a) for a in argv])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def setup_auto(capsys, sandbox, data_dir, *extra):
+    return run(
+        capsys,
+        "--data-dir",
+        data_dir,
+        "setup",
+        "--retailcrm-url",
+        sandbox.retailcrm_url,
+        "--moysklad-url",
+        sandbox.moysklad_url,
+        "--auto",
+        *extra,
+    )
+
+
+def test_setup_auto_saves_a_profile_and_keeps_keys_out_of_the_database(capsys, sandbox, keys, tmp_path, monkeypatch):
+    code, out, err = setup_auto(capsys, sandbox, tmp_path)
+    assert code == 0, err
+    assert "Сохранено:" in out and "Основной склад → main" in out
+    # the keys went to the keyring; once the env vars are gone, the keyring alone serves them
+    monkeypatch.delenv("SVYAZKA_RETAILCRM_API_KEY")
+    monkeypatch.delenv("SVYAZKA_MOYSKLAD_TOKEN")
+    secrets = SecretStore()
+    assert secrets.get_retailcrm_key(sandbox.retailcrm_url) == sandbox.retailcrm.api_key
+    for path in tmp_path.glob("svyazka.sqlite3*"):
+        data = path.read_bytes()
+        assert sandbox.retailcrm.api_key.encode() not in data and sandbox.moysklad.token.encode() not in data
+
+
+def test_setup_takes_explicit_choices_and_names_what_is_wrong(capsys, sandbox, keys, tmp_path):
+    code, out, _ = run(
+        capsys,
+        "--data-dir",
+        tmp_path,
+        "setup",
+        "--retailcrm-url",
+        sandbox.retailcrm_url,
+        "--moysklad-url",
+        sandbox.moysklad_url,
+        "--store",
+        "Склад Санкт-Петербург=spb",
+        "--price",
+        "Оптовая цена=wholesale",
+        "--status",
+        "new=Новый",
+        "--export-statuses",
+        "new",
+        "--shipment-status",
+        "send-to-delivery",
+        "--match-key",
+        "barcode",
+        "--stock-type",
+        "free-stock",
+    )
+    assert code == 0
+    assert "Склад Санкт-Петербург → spb" in out and "Оптовая цена → wholesale" in out
+    assert "new → Новый" in out and "barcode" in out and "freeStock" in out
+    code, _, err = run(
+        capsys,
+        "--data-dir",
+        tmp_path,
+        "setup",
+        "--retailcrm-url",
+        sandbox.retailcrm_url,
+        "--moysklad-url",
+        sandbox.moysklad_url,
+        "--store",
+        "Склад на Луне=main",
+    )
+    assert code == 2
+    assert "Склад на Луне" in err and "Основной склад" in err  # says what exists
+
+
+def test_setup_without_keys_says_which_variable_to_set(capsys, sandbox, tmp_path, monkeypatch):
+    monkeypatch.delenv("SVYAZKA_RETAILCRM_API_KEY", raising=False)
+    monkeypatch.setattr("sys.stdin", None)
+    code, _, err = run(capsys, "--data-dir", tmp_path, "setup", "--retailcrm-url", sandbox.retailcrm_url)
+    assert code == 2 and "SVYAZKA_RETAILCRM_API_KEY" in err
+
+
+def test_setup_with_a_wrong_key_fails_clearly(capsys, sandbox, tmp_path, monkeypatch):
+    monkeypatch.setenv("SVYAZKA_RETAILCRM_API_KEY", "definitely-not-the-key-0000")
+    monkeypatch.setenv("SVYAZKA_MOYSKLAD_TOKEN", sandbox.moysklad.token)
+    code, _, err = setup_auto(capsys, sandbox, tmp_path)
+    assert code == 2 and "RetailCRM" in err and "definitely-not-the-key-0000" not in err
+    assert "Traceback" not in err
+
+
+def test_dry_run_writes_nothing_then_sync_then_nothing_left(capsys, sandbox, keys, tmp_path):
+    assert setup_auto(capsys, sandbox, tmp_path)[0] == 0
+    orders_before = len(sandbox.moysklad.state.customer_orders())
+    code, out, _ = run(capsys, "--data-dir", tmp_path, "sync", "--dry-run", "--json")
+    dry = json.loads(out)
+    assert dry["dry_run"] is True and code in (0, 1)
+    assert dry["flows"]["orders"]["created"] > 0  # would create orders…
+    assert len(sandbox.moysklad.state.customer_orders()) == orders_before  # …but did not
+
+    code, out, _ = run(capsys, "--data-dir", tmp_path, "sync", "--json")
+    result = json.loads(out)
+    assert code == (0 if result["ok"] and not result["conflicts"] else 1)
+    assert result["flows"]["orders"]["created"] == dry["flows"]["orders"]["created"]
+    exported = len(sandbox.moysklad.state.customer_orders())
+    assert exported > orders_before
+    assert set(result["requests"]) == {"retailcrm", "moysklad"} and result["seconds"] > 0
+
+    code, out, _ = run(capsys, "--data-dir", tmp_path, "sync", "--json")
+    again = json.loads(out)
+    assert all(c["created"] == 0 and c["updated"] == 0 for c in again["flows"].values()), again
+    assert len(sandbox.moysklad.state.customer_orders()) == exported  # never a duplicate order
+
+    code, out, _ = run(capsys, "--data-dir", tmp_path, "status", "--json")
+    status = json.loads(out)
+    assert code == 0 and status["last_run"]["status"] in ("ok", "partial")
+    assert status["open_conflicts"]  # the seeded duplicates are waiting for a person
+
+    code, out, _ = run(capsys, "--data-dir", tmp_path, "conflicts", "list", "--json")
+    conflicts = json.loads(out)
+    duplicate = next(c for c in conflicts if c["kind"] == "duplicate_key")
+    assert duplicate["moysklad"] and duplicate["title"]
+    code, out, _ = run(capsys, "--data-dir", tmp_path, "conflicts", "resolve", duplicate["id"], "--action", "ignore")
+    assert code == 0 and "решение сохранено" in out
+    code, out, _ = run(capsys, "--data-dir", tmp_path, "conflicts", "list", "--json")
+    assert duplicate["id"] not in {c["id"] for c in json.loads(out)}
+
+    code, out, _ = run(capsys, "--data-dir", tmp_path, "log", "--level", "info")
+    assert code == 0 and "Готово" in out
+
+
+def test_only_and_unknown_flows(capsys, sandbox, keys, tmp_path):
+    assert setup_auto(capsys, sandbox, tmp_path)[0] == 0
+    code, out, _ = run(capsys, "--data-dir", tmp_path, "sync", "--only", "stock", "--json")
+    assert set(json.loads(out)["flows"]) == {"stock"}
+    code, _, err = run(capsys, "--data-dir", tmp_path, "sync", "--only", "stock,invoices")
+    assert code == 2 and "invoices" in err
+
+
+def test_sync_without_a_profile_says_what_to_do(capsys, tmp_path):
+    code, _, err = run(capsys, "--data-dir", tmp_path, "sync")
+    assert code == 2 and "svyazka setup" in err
+
+
+def test_a_revoked_token_stops_the_run_with_exit_2(capsys, sandbox, keys, tmp_path, monkeypatch):
+    assert setup_auto(capsys, sandbox, tmp_path)[0] == 0
+    monkeypatch.setenv("SVYAZKA_MOYSKLAD_TOKEN", "0" * 40)  # env wins over the keyring
+    code, out, err = run(capsys, "--data-dir", tmp_path, "sync", "--json")
+    assert code == 2
+    assert json.loads(out)["status"] == "failed"
+    assert "0" * 40 not in out + err
+
+
+def test_demo_sync_needs_no_accounts(capsys):
+    code, out, _ = run(capsys, "--demo", "sync", "--json")
+    result = json.loads(out)
+    assert code in (0, 1) and result["flows"]["catalog"]["created"] + result["flows"]["catalog"]["updated"] >= 0
+    assert result["status"] in ("ok", "partial")
