@@ -109,6 +109,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     setup.add_argument("--site", help="RetailCRM shop (site) code, when the key sees several")
     setup.add_argument(
+        "--first-sync-days",
+        type=int,
+        metavar="DAYS",
+        help="the first sync exports orders created in the last DAYS days only (default 30; 0 = every order)",
+    )
+    setup.add_argument(
         "--auto", action="store_true", help="fill everything not given with the suggestions the setup wizard would show"
     )
 
@@ -426,6 +432,10 @@ def _settings_from_args(args: argparse.Namespace, rc: Any, ms: Any) -> Any:
         values["stock_type"] = "freeStock" if args.stock_type == "free-stock" else "stock"
     if args.site:
         values["retailcrm_site"] = args.site
+    if args.first_sync_days is not None:
+        if args.first_sync_days < 0:
+            raise CliError("--first-sync-days ждёт число дней не меньше 0 (0 — выгрузить все заказы).")
+        values["first_sync_days"] = args.first_sync_days
     return SyncSettings(**values)
 
 
@@ -433,6 +443,7 @@ def _setup_demo_profile(env: _Env) -> None:
     """The demo shop's profile: keys in the in-memory keyring, every choice as the wizard suggests."""
     from app.clients.moysklad import MoySkladClient
     from app.clients.retailcrm import RetailCrmClient
+    from app.store.settings import SyncSettings
     from app.sync.accounts import check_moysklad, check_retailcrm, suggest_settings
 
     demo = env.demo
@@ -446,7 +457,9 @@ def _setup_demo_profile(env: _Env) -> None:
     profile = env.db.profiles.create(env.profile_name, rc.url, demo.moysklad_url, demo.moysklad_login)
     env.secrets.set_retailcrm_key(rc.url, demo.retailcrm_key)
     env.secrets.set_moysklad_token(demo.moysklad_login, demo.moysklad_token)
-    env.db.settings(profile.id).save_sync(suggest_settings(rc, ms).settings)
+    # the demo shop's orders carry fixed dates in the past: its first sync takes all of them, whatever today is
+    demo_base = SyncSettings(first_sync_days=0)
+    env.db.settings(profile.id).save_sync(suggest_settings(rc, ms, base=demo_base).settings)
 
 
 def _print_settings(settings: Any, out: TextIO) -> None:
@@ -467,6 +480,8 @@ def _print_settings(settings: Any, out: TextIO) -> None:
     out.write(f"  статусы: {statuses}\n")
     out.write(f"  выгружать заказы в статусах: {', '.join(settings.export_statuses) or 'никаких (не выбрано)'}\n")
     out.write(f"  отгрузка при статусе: {settings.shipment_status or '—'}\n")
+    days = settings.first_sync_days
+    out.write(f"  первая синхронизация: {f'заказы за последние {days} дн.' if days else 'все заказы'}\n")
     out.write(
         f"  ключ сопоставления: {settings.match_key}; главная система: {settings.master}; "
         f"остатки: {settings.stock_type}\n"

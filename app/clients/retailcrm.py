@@ -69,6 +69,7 @@ __all__ = ["DEFAULT_SCOPES", "RetailCrmClient", "RetailCrmLimits", "normalize_ac
 
 SERVICE = "retailcrm"
 API_KEYS_PAGE = "Настройки → Интеграция → Ключи доступа к API"
+SMALLEST_PAGE = 20  # the smallest limit orders/history accepts: the cheapest way to learn the page count
 # What a full two-way sync needs; callers may ask for fewer (a read-only preview).
 DEFAULT_SCOPES: tuple[str, ...] = (
     "order_read",
@@ -541,6 +542,24 @@ class RetailCrmClient:
             total_pages = integer(as_map(data.get("pagination")).get("totalPageCount"))
             if total_pages is not None and total_pages <= 1:
                 return
+
+    def newest_order_history_id(self) -> int:
+        """The id of the newest ``orders/history`` record (0 when there is none), in at most two requests.
+
+        History is listed oldest first, so the first page at the smallest page size tells how many pages
+        there are, and the newest record is on the last one. Records added between the two requests only
+        push the answer forward, never past a record the caller has not seen.
+        """
+        params = [("limit", str(SMALLEST_PAGE))]
+        first = self._get_ok("orders/history", params)
+        ids = [r.id for r in (HistoryRecord.from_api(as_map(x)) for x in as_list(first.get("history")))]
+        if not ids:
+            return 0
+        total_pages = integer(as_map(first.get("pagination")).get("totalPageCount")) or 1
+        if total_pages > 1:
+            last = self._get_ok("orders/history", [*params, ("page", str(total_pages))])
+            ids += [r.id for r in (HistoryRecord.from_api(as_map(x)) for x in as_list(last.get("history")))]
+        return max(ids)
 
     # --- customers --------------------------------------------------------------------------------------
     def iter_customers(self, filter: Mapping[str, Any] | None = None) -> Iterator[Customer]:

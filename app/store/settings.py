@@ -68,6 +68,7 @@ SETTING_LABELS: dict[str, str] = {
     "stock_schedule_minutes": "интервал обновления остатков",
     "reverse_status_flow": "обратная передача статусов",
     "delivery_service_name": "служба доставки",
+    "first_sync_days": "период заказов для первой синхронизации",
     "extra": "дополнительные настройки",
 }
 
@@ -125,6 +126,12 @@ def _choice(name: str, value: Any, choices: tuple[str, ...]) -> str:
 def _minutes(name: str, value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise _bad(name, f"должна быть целым числом минут (0 — выключено), а сохранено {_shown(value)}")
+    return value
+
+
+def _days(name: str, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise _bad(name, f"должна быть целым числом дней (0 — без ограничения), а сохранено {_shown(value)}")
     return value
 
 
@@ -190,6 +197,9 @@ class SyncSettings:
     stock_schedule_minutes: int = 5
     reverse_status_flow: bool = False
     delivery_service_name: str | None = None
+    # The first orders sync takes orders created in the last N days only (0 = every order): years of old
+    # orders must not land in MoySklad, with their shipments, because a shop connected Svyazka today.
+    first_sync_days: int = 30
     extra: Mapping[str, Any] = field(default_factory=dict, compare=False)  # keys from a newer Svyazka
 
     def __post_init__(self) -> None:
@@ -217,6 +227,7 @@ class SyncSettings:
             flow = _shown(self.reverse_status_flow)
             raise _bad("reverse_status_flow", f"должна быть «да» или «нет», а сохранено {flow}")
         put("delivery_service_name", _opt_str("delivery_service_name", self.delivery_service_name))
+        put("first_sync_days", _days("first_sync_days", self.first_sync_days))
         if not isinstance(self.extra, Mapping):
             raise _bad("extra", "сохранена в непонятном виде")
         put("extra", dict(self.extra))

@@ -183,6 +183,7 @@ def suggest_settings(
         stock_schedule_minutes=base.stock_schedule_minutes,
         reverse_status_flow=base.reverse_status_flow,
         delivery_service_name=base.delivery_service_name,
+        first_sync_days=base.first_sync_days,
         extra=base.extra,
     )
     problems = validate_status_map(status_map, statuses, states, list(export), shipment)

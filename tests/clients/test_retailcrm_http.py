@@ -24,9 +24,9 @@ from app.clients.retailcrm import RetailCrmClient, RetailCrmLimits
 from app.clients.retailcrm_models import InventoryUpdate, OfferRef, PriceUpdate, StoreLevel
 from app.sandbox.core import EmulatorServer, FaultConfig, Request, RequestLog, Response
 from app.sandbox.retailcrm import RetailCrmEmulator
-from app.sandbox.seed import Shop
+from app.sandbox.seed import Shop, generate_shop
 
-from .conftest import HtmlSite, fast_retry, faults, free_port, seed_for, settled_count
+from .conftest import HtmlSite, fast_retry, faults, free_port, seed_for, settled_count, settled_entries
 
 FAST = RetailCrmLimits(requests_per_second=60, rejection_pause=0.01)
 
@@ -281,6 +281,31 @@ def test_history_walks_everything_by_since_id(client: RetailCrmClient, rc: Emula
     rc.log.clear()
     assert list(client.iter_order_history(records[-1].id)) == []
     assert requests_to(rc, "/api/v5/orders/history") == 1
+
+
+def test_newest_history_id_takes_at_most_two_requests(client: RetailCrmClient, rc: EmulatorServer):
+    newest = emu(rc).state.last_history_id()
+    assert newest > 40  # several pages of 20: the second request must go to the last one
+    rc.log.clear()
+    assert client.newest_order_history_id() == newest
+    queries = [e.query for e in settled_entries(rc, "/api/v5/orders/history")]
+    pages = math.ceil(len(emu(rc).state.history()) / 20)
+    assert len(queries) == 2 and f"page={pages}" in queries[1] and "limit=20" in queries[0]
+    # a new change is the newest at once
+    order = emu(rc).state.orders()[0]
+    emu(rc).state.user_edit_order(order["id"], managerComment="позвонить")
+    assert client.newest_order_history_id() == emu(rc).state.last_history_id() > newest
+
+
+def test_newest_history_id_of_an_account_without_history_is_zero(shop: Shop):
+    empty = generate_shop(products=5, orders=0, stores=1, seed=2)
+    emulator = RetailCrmEmulator(empty, rps=60)
+    with (
+        EmulatorServer(emulator, log=RequestLog()) as server,
+        RetailCrmClient(server.base_url, emulator.api_key, limits=FAST, retry=fast_retry()) as client,
+    ):
+        assert client.newest_order_history_id() == 0
+        assert settled_count(server, lambda e: e.path == "/api/v5/orders/history") == 1
 
 
 def test_orders_statuses_splits_long_id_lists(client: RetailCrmClient, rc: EmulatorServer):

@@ -27,6 +27,7 @@ def _full_settings() -> SyncSettings:
         stock_schedule_minutes=0,
         reverse_status_flow=True,
         delivery_service_name="Курьер",
+        first_sync_days=7,
     )
 
 
@@ -35,6 +36,7 @@ def test_defaults_when_nothing_was_saved(db: Database, profile: Profile) -> None
     assert loaded == SyncSettings()
     assert loaded.match_key == "article" and loaded.master == "moysklad"
     assert loaded.export_statuses == ()  # nothing is exported until statuses are chosen
+    assert loaded.first_sync_days == 30  # a first sync takes the last month of orders, not years of them
 
 
 def test_round_trip_through_the_database(db: Database, profile: Profile) -> None:
@@ -45,6 +47,7 @@ def test_round_trip_through_the_database(db: Database, profile: Profile) -> None
     assert loaded.store_pairs[0].rc_store_code == "main"
     assert loaded.price_pairs[0].ms_price_type_name == "Цена продажи"
     assert loaded.status_map["draft"] is None
+    assert loaded.first_sync_days == 7 and db.settings(profile.id).get("sync")["first_sync_days"] == 7
 
 
 def test_unknown_keys_survive_a_save_by_this_version(db: Database, profile: Profile) -> None:
@@ -84,6 +87,9 @@ def test_an_enum_match_key_is_accepted() -> None:
         ({"status_map": ["new"]}, "«соответствие статусов»"),
         ({"export_statuses": "new"}, "«статусы для выгрузки»"),
         ({"reverse_status_flow": "yes"}, "«обратная передача статусов»"),
+        ({"first_sync_days": -1}, "«период заказов для первой синхронизации» должна быть целым числом дней"),
+        ({"first_sync_days": "30"}, "«период заказов для первой синхронизации»"),
+        ({"first_sync_days": True}, "(0 — без ограничения)"),
     ],
 )
 def test_bad_values_raise_a_clear_settings_error(db: Database, profile: Profile, data: dict, words: str) -> None:
@@ -95,6 +101,13 @@ def test_bad_values_raise_a_clear_settings_error(db: Database, profile: Profile,
     assert "Откройте настройки" in message
     (setting,) = data
     assert setting not in message  # named by its label on the settings page, not by its code name
+
+
+def test_first_sync_days_zero_means_no_limit_and_old_saves_get_the_default() -> None:
+    assert SyncSettings(first_sync_days=0).first_sync_days == 0
+    saved_by_an_older_version = {k: v for k, v in _full_settings().to_json().items() if k != "first_sync_days"}
+    assert SyncSettings.from_json(saved_by_an_older_version).first_sync_days == 30
+    assert SyncSettings.from_json(_full_settings().to_json()).first_sync_days == 7
 
 
 def test_generic_settings_are_per_profile(db: Database, profile: Profile) -> None:

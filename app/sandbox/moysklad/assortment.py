@@ -1,14 +1,18 @@
-"""``GET /entity/assortment``: products and their variants in one list, in two modes.
+"""``GET /entity/assortment``: products with their variants, then services, in one list, in two modes.
 
 * Legacy (no header): rows carry ``stock``, ``reserve``, ``inTransit``, ``quantity`` (all stores, or the
   ``stockStore`` ones); filters ``stockStore``, ``stockMode`` (default all), ``quantityMode``, ``stockMoment``.
 * ``X-Lognex-Remap-Beta-Feature: assortmentWithoutStock``: no stock fields; the stock filters (and
   ``article``, ``search`` inside ``filter``, ``barcode!=``) are rejected with 400/1034, and ``expand`` is
   limited to ``product``/``images``/``components`` at the first level.
+
+Services carry no stock fields in either mode (moysklad-api.md §5.4); a stock filter other than "all"
+(``stockMode``/``quantityMode``) leaves them out, since they have no stock to compare.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from app.sandbox.core import Request
@@ -32,7 +36,8 @@ LEGACY_ONLY = frozenset({"stockMode", "quantityMode", "stockMoment", "stockStore
 
 
 def _product_of(state: Any, record: Record) -> Record | None:
-    if record["_ref"].type == "product":
+    """The product a row belongs to; a product or a service is its own."""
+    if record["_ref"].type != "variant":
         return record
     product: Record | None = state.lookup(record["product"])
     return product
@@ -110,34 +115,42 @@ class Assortment:
 
         records: list[Record] = []
         figures: dict[str, tuple[float, float]] = {}
-        for product in state.table("product").values():
-            candidates = [product] + ([] if group_by == "product" else state.variants_of(product["id"]))
-            for record in candidates:
-                if hide_archived and record.get("archived"):
+        for record in self._items(group_by, services=stock_mode == "all" and quantity_mode == "all"):
+            if hide_archived and record.get("archived"):
+                continue
+            if not predicate(record):
+                continue
+            if needle and not any(needle in (record.get(k) or "").lower() for k in ("name", "code", "article")) \
+                    and not any(needle in code for code in barcode_values(state, record)):
+                continue
+            if not beta and record["_ref"].type != "service":
+                stock = sum(state.ledger.values((record["id"], s))[0] for s in store_ids)
+                reserve = sum(state.ledger.values((record["id"], s))[1] for s in store_ids)
+                if whole:
+                    reserve += state.ledger.values((record["id"], None))[1]
+                if not mode_matches(stock_mode, stock) or not mode_matches(quantity_mode, stock - reserve):
                     continue
-                if not predicate(record):
-                    continue
-                if needle and not any(needle in (record.get(k) or "").lower() for k in ("name", "code", "article")) \
-                        and not any(needle in code for code in barcode_values(state, record)):
-                    continue
-                if not beta:
-                    stock = sum(state.ledger.values((record["id"], s))[0] for s in store_ids)
-                    reserve = sum(state.ledger.values((record["id"], s))[1] for s in store_ids)
-                    if whole:
-                        reserve += state.ledger.values((record["id"], None))[1]
-                    if not mode_matches(stock_mode, stock) or not mode_matches(quantity_mode, stock - reserve):
-                        continue
-                    figures[record["id"]] = (stock, reserve)
-                records.append(record)
+                figures[record["id"]] = (stock, reserve)
+            records.append(record)
         records = order(ctx, records, FIELDS, query.get("order"))
         window = records[current.offset: current.offset + current.limit]
         rows = []
         for record in window:
             kind = state.kinds[record["_ref"].type]
             row = kind.render(ctx, record, expand)
-            if not beta:
+            if record["id"] in figures:
                 stock, reserve = figures[record["id"]]
                 row.update({"stock": float(stock), "reserve": float(reserve), "inTransit": 0.0,
                             "quantity": float(stock - reserve)})
             rows.append(row)
         return envelope(ctx, "entity/assortment", "assortment", rows, len(records), query, current)
+
+    def _items(self, group_by: str, *, services: bool) -> Iterator[Record]:
+        """Every product (each followed by its variants unless grouped by product), then every service."""
+        state = self.state
+        for product in state.table("product").values():
+            yield product
+            if group_by != "product":
+                yield from state.variants_of(product["id"])
+        if services:
+            yield from state.table("service").values()

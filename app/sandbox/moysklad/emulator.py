@@ -24,6 +24,8 @@ Choices made where the docs are silent (moysklad-api.md §10), each also noted w
 * Position ``quantity`` defaults to 1; ``salePrices`` on PUT merge by price type; a variant characteristic
   named but unknown is created; ``externalCode`` may repeat; ``syncId`` may not.
 * No customer orders or demands exist at start (orders are born in RetailCRM).
+* No services exist at start; a service (``/entity/service``) is a document position that never moves stock,
+  and a reserve sent for it is ignored.
 """
 
 from __future__ import annotations

@@ -16,6 +16,7 @@ _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4
 # UI paths for uuidHref, as in the official fixtures ("#good/edit?id=…").
 _UI_PATHS = {
     "product": "good/edit",
+    "service": "good/edit",  # goods and services share one editor in the web app
     "variant": "feature/edit",
     "counterparty": "company/edit",
     "organization": "mycompany/edit",

@@ -158,7 +158,7 @@ class Router:
         table.clear()
         table.update(new_table)
         if removed:
-            for name in ("product", "variant"):
+            for name in ("product", "service", "variant"):
                 for product in state.table(name).values():
                     prices = product.get("salePrices", [])
                     if any(p["priceType"].id in removed for p in prices):

@@ -28,8 +28,8 @@ P = ParamSpec("P")
 T = TypeVar("T")
 
 _ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
-TABLES = ("product", "variant", "productfolder", "uom", "currency", "pricetype", "characteristic", "store",
-          "organization", "counterparty", "employee", "group", "customerorder", "demand", "state")
+TABLES = ("product", "service", "variant", "productfolder", "uom", "currency", "pricetype", "characteristic",
+          "store", "organization", "counterparty", "employee", "group", "customerorder", "demand", "state")
 DEFAULT_BASE = "http://127.0.0.1/api/remap/1.2"
 MAX_BATCH = 1000
 
@@ -403,6 +403,17 @@ class MoySkladState:
     def variant(self, variant_id: str) -> dict[str, Any] | None:
         record = self._tables["variant"].get(variant_id)
         return self._render("variant", record) if record else None
+
+    @locked
+    def services(self, *, name: str | None = None) -> list[dict[str, Any]]:
+        """Every service (or those named exactly ``name``) as ``GET /entity/service/{id}`` returns it."""
+        found = [r for r in self._tables["service"].values() if name is None or r.get("name") == name]
+        return self._render_all("service", found)
+
+    @locked
+    def service(self, service_id: str) -> dict[str, Any] | None:
+        record = self._tables["service"].get(service_id)
+        return self._render("service", record) if record else None
 
     @locked
     def counterparties(self) -> list[dict[str, Any]]:

@@ -1,17 +1,27 @@
 """Orders RetailCRM → MoySklad: customer orders, counterparties, shipments, and statuses back (optional).
 
 Which orders
-    The first run (no history cursor, or a full run) lists the orders now in one of the export statuses;
-    later runs walk ``orders/history`` from the stored ``sinceId`` and fetch every touched order once
-    (100 ids a request). Changes made with Svyazka's own key (``apiKey.current``) are skipped, so the sync
-    never echoes itself. Orders that could not go last time (a conflict, a refused write) are kept in a
-    "waiting" list and looked at again on every run until they go or stop qualifying.
+    The first run (no history cursor, or a full run) lists the orders now in one of the export statuses,
+    created in the last ``first_sync_days`` days (the cut-off date is kept: an order created before it is
+    never exported, unless the setting is 0); later runs walk ``orders/history`` from the stored ``sinceId``
+    and fetch every touched order once (100 ids a request). Changes made with Svyazka's own key
+    (``apiKey.current``) are skipped, so the sync never echoes itself. Orders that could not go last time
+    (a conflict, a refused write) are kept in a "waiting" list and looked at again on every run until they
+    go or stop qualifying.
 
 Never a duplicate
     A create reserves its link first (``links.reserve`` → a fresh ``syncId``) and sends that ``syncId``;
     MoySklad returns the existing order when the same ``syncId`` comes again. Before creating, MoySklad is
     also asked for orders whose ``externalCode`` is the RetailCRM id (a lost database, a crash after the
     write): such an order is linked instead of created.
+
+Shipments
+    A demand is created once (``syncId``) for an order in the shipment status or in any later status of the
+    process (RetailCRM ``ordering`` at least the shipment status's), never for a status of the cancel group.
+
+Delivery cost
+    A cost above zero is a position of the service named ``delivery_service_name`` (default «Доставка»),
+    found by name or created once with a ``syncId``; its id is kept per name in the cursors.
 
 Updates
     A linked order gets one update per run at most, and only when the fields Svyazka owns (state, store,
@@ -29,18 +39,18 @@ and records every success at once, so Stop or a crash leaves nothing to duplicat
 from __future__ import annotations
 
 import contextlib
-import itertools
 import json
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any, TypeVar
 
 from app.clients.errors import ItemError, NotFound, RemoteValidationError, SettingsError
 from app.clients.moysklad_filter import Filter
 from app.clients.moysklad_models import CustomerOrder
 from app.clients.parsing import text, timestamp
-from app.clients.retailcrm_models import HistoryRecord, Order, Status
+from app.clients.retailcrm_models import Order, Status
 from app.store import Link, LinkConflictError
 from app.sync.catalog_source import shared_snapshot
 from app.sync.counterparties import (
@@ -57,6 +67,7 @@ from app.sync.counterparties import (
 from app.sync.engine import RunContext
 from app.sync.model import Action, Change, Counts, Flow, FlowPlan, Level
 from app.sync.orders_mapping import (
+    DELIVERY,
     LineProblem,
     MappedOrder,
     OfferTarget,
@@ -75,8 +86,9 @@ CURSOR_FLOW = "orders"
 HISTORY_CURSOR = "history_since_id"
 WAITING_CURSOR = "waiting_order_ids"
 REVERSE_CURSOR = "reverse_updated_since"
-DELIVERY_SERVICE_CURSOR = "delivery_service_id"
-DELIVERY_SYNC_CURSOR = "delivery_service_sync_id"
+DELIVERY_SERVICE_CURSOR = "delivery_service_id"  # + ":<name>": the service is per name
+DELIVERY_SYNC_CURSOR = "delivery_service_sync_id"  # + ":<name>": a renamed setting never reuses the old syncId
+FIRST_SYNC_CURSOR = "first_sync_from"  # "YYYY-MM-DD": orders created before it are not exported
 BIG_ACCOUNT_CURSOR = "counterparties_beyond_one_page"  # "1": skip reading a first page of counterparties
 PUSHED_TARGET = "order"  # the fingerprint of what was last sent
 PUSHED_STATE = "order_state"  # the MoySklad state last sent: a different one now was set by a person
@@ -88,7 +100,14 @@ CREATE_BATCH = 100  # orders (with their positions) per POST
 # these kinds not seen in a run is gone (see ConflictRepository.close_missing).
 OWN_CONFLICT_KINDS = ("unlinked_order_line", "ambiguous_counterparty", "unmapped_status")
 INACTIVE_GROUPS = frozenset({"complete", "cancel"})  # orders here hold no reserve
+CANCEL_GROUP = "cancel"  # orders here are never shipped
+MSK = timezone(timedelta(hours=3))  # RetailCRM accounts of Russian shops keep Moscow dates
 MS_APP = "https://online.moysklad.ru/app/"
+
+
+def delivery_cursor(cursor: str, service_name: str) -> str:
+    """The cursor name that keeps the delivery service's id (or syncId) for one service name."""
+    return f"{cursor}:{service_name}"
 
 
 def _chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
@@ -107,36 +126,12 @@ def ms_demand_url(ms_id: str) -> str:
 # --- reading RetailCRM's history ---------------------------------------------------------------------------
 
 
-def newest_history_id(retailcrm: Any, page: int = HISTORY_PAGE) -> int:
-    """The id of the newest ``orders/history`` record, in about 2·log₂(records/page) small requests.
-
-    The client walks history by ``sinceId`` only, so this gallops: ask for records after x; a short page
-    holds the newest one, an empty page bounds the search from above, a full page moves x past it.
-    """
-
-    def after(since: int) -> list[HistoryRecord]:
-        records = retailcrm.iter_order_history(since, limit=page)
-        try:
-            return list(itertools.islice(records, page))
-        finally:
-            records.close()
-
-    lo, hi = 0, None  # records exist up to lo (or none when 0); none exist after hi
-    while True:
-        if hi is None:
-            probe = lo * 2 if lo else 0
-        else:
-            probe = max(lo, (lo + hi) // 2)
-        batch = after(probe)
-        if not batch:
-            if probe <= lo:
-                return lo
-            hi = probe
-            continue
-        top = max(r.id for r in batch)
-        if len(batch) < page:
-            return top
-        lo = max(lo, top)
+def first_sync_start(days: int, today: date | None = None) -> date | None:
+    """The first day a first sync takes orders from (``days`` = 0: no limit)."""
+    if days <= 0:
+        return None
+    today = today or datetime.now(UTC).astimezone(MSK).date()
+    return today - timedelta(days=days)
 
 
 @dataclass
@@ -217,6 +212,7 @@ class Work:
     counterparties_to_link: dict[str, str] = field(default_factory=dict)  # customer key -> ms id
     waiting: set[int] = field(default_factory=set)
     history_cursor: int | None = None
+    first_sync_from: str | None = None  # set by the first run with a limited window
     reverse_cursor: str | None = None
     delivery: DeliveryPlan = field(default_factory=lambda: DeliveryPlan(DEFAULT_DELIVERY_NAME))
     big_account: bool | None = None  # learned while looking for counterparties (None: not looked)
@@ -291,6 +287,7 @@ class _Planner:
         self.site = self.settings.retailcrm_site
         self.export = set(self.settings.export_statuses)
         self.statuses: dict[str, Status] = {}
+        self.created_from: date | None = None
         self.rc_url = str(getattr(self.rc, "account_url", "")).rstrip("/")
 
     # -- helpers -----------------------------------------------------------------------------------------
@@ -329,14 +326,26 @@ class _Planner:
             )
         self.statuses = self._rc_statuses()
 
+        self.created_from = self._created_from(first_run=cursor is None)
+
         scan: HistoryScan | None = None
         if cursor is None or ctx.full:
-            newest = newest_history_id(self.rc)
+            newest = self.rc.newest_order_history_id()
             orders = self._list_exportable()
             missing = [i for i in waiting if i not in orders]
             orders.update(self._fetch(missing))
             self.work.history_cursor = newest
             what = "полная сверка" if ctx.full and cursor is not None else "первый запуск"
+            if cursor is None and self.created_from is not None:
+                days = self.settings.first_sync_days
+                self.plan.notes.append(
+                    f"Первая синхронизация: заказы за последние {days} {_days_word(days)}; более ранние не "
+                    "выгружаются."
+                )
+            elif self.created_from is not None:
+                self.plan.notes.append(
+                    f"Заказы, созданные до {self.created_from:%d.%m.%Y} (до первой синхронизации), не выгружаются."
+                )
             self.plan.notes.append(
                 f"Заказы ({what}): в статусах для выгрузки {len(orders)} заказ(ов); "
                 "дальше Связка будет следить за изменениями по истории RetailCRM."
@@ -367,11 +376,32 @@ class _Planner:
     def _order_filter(self) -> dict[str, Any]:
         return {"sites": [self.site]} if self.site else {}
 
+    def _created_from(self, *, first_run: bool) -> date | None:
+        """The day before which orders are never exported: set by the first sync, kept in a cursor."""
+        days = self.settings.first_sync_days
+        if days <= 0:
+            return None  # 0: every order, including those a limited first sync left out
+        if first_run:
+            start = first_sync_start(days)
+            self.work.first_sync_from = start.isoformat() if start else None
+            return start
+        stored = self.cursors.get(CURSOR_FLOW, FIRST_SYNC_CURSOR)
+        try:
+            return date.fromisoformat(stored) if stored else None
+        except ValueError:
+            return None
+
+    def _before_start(self, order: Order) -> bool:
+        return self.created_from is not None and order.created_at is not None \
+            and order.created_at.date() < self.created_from
+
     def _list_exportable(self) -> dict[int, Order]:
         orders: dict[int, Order] = {}
         if not self.export:
             return orders
         flt = {**self._order_filter(), "extendedStatus": sorted(self.export)}
+        if self.created_from is not None:
+            flt["createdAtFrom"] = self.created_from.isoformat()  # RetailCRM's Y-m-d
         for order in self.rc.iter_orders(flt):
             orders[order.id] = order
             if len(orders) % 100 == 0:
@@ -457,6 +487,12 @@ class _Planner:
                 self.log(Level.DEBUG, f"Заказ {_label(order)} пропущен: статус «{self.status_name(order.status)}» "
                                       "не выгружается в МойСклад.", order)
                 continue
+            if not linked and not pending and self._before_start(order):
+                assert self.created_from is not None
+                self.work.skipped += 1
+                self.log(Level.DEBUG, f"Заказ {_label(order)} пропущен: он создан до {self.created_from:%d.%m.%Y}, "
+                                      "а более ранние заказы при подключении Связки не выгружаются.", order)
+                continue
             reasons = bad_data_reasons(order, creating=not linked)
             if reasons:
                 self._bad_data(order, reasons, bad_resolutions)
@@ -536,9 +572,9 @@ class _Planner:
         delivery = self.work.delivery
         if not any(o.delivery.cost and o.delivery.cost > 0 for o in orders):
             return
-        cached = self.cursors.get(CURSOR_FLOW, DELIVERY_SERVICE_CURSOR)
+        cached = self.cursors.get(CURSOR_FLOW, delivery_cursor(DELIVERY_SERVICE_CURSOR, delivery.name))
         if cached:
-            delivery.service_id = cached
+            delivery.service_id = cached  # found or created by an earlier run: no request needed
             return
         shared_key = "moysklad.delivery_service"
         if shared_key in self.ctx.shared:
@@ -568,10 +604,26 @@ class _Planner:
                        f"Услуга «{delivery.name}» в МойСклад: будет создана для стоимости доставки")
             )
 
+    def _shipped(self, order: Order, reached: set[int]) -> bool:
+        """Whether the goods of ``order`` have left: its status is the shipment status or a later one of
+        the process (by RetailCRM's ``ordering``), or it passed the shipment status since the last run;
+        never while it is in the cancel group."""
+        shipment = self.settings.shipment_status
+        if not shipment:
+            return False
+        status = self.statuses.get(order.status or "")
+        if status is not None and status.group == CANCEL_GROUP:
+            return False
+        if order.status == shipment or order.id in reached:
+            return True
+        mark = self.statuses.get(shipment)
+        if status is None or mark is None or status.ordering is None or mark.ordering is None:
+            return False
+        return status.ordering >= mark.ordering
+
     def _maybe_ship(self, order: Order, ms_order_id: str | None, reached: set[int],
                     demand_links: Mapping[str, Link], pending_demands: set[str]) -> None:
-        shipment = self.settings.shipment_status
-        if not shipment or (order.status != shipment and order.id not in reached):
+        if not self._shipped(order, reached):
             return
         if str(order.id) in demand_links:
             return
@@ -895,6 +947,8 @@ class _Applier:
         self.failed_orders: set[int] = set()
         self.agents: dict[str, str] = {}
         self.created_ms: dict[int, str] = {}  # rc order id -> ms order id created in this run
+        self.delivery_lost = False  # the delivery service could not be created in this run
+        self.delivery_checked = False  # looked whether a cached delivery service still exists
         self.total = (len(work.creates) + len(work.updates) + len(work.shipments) + len(work.statuses_back)
                       + len(work.counterparties_to_create))
         self.done = 0
@@ -919,27 +973,66 @@ class _Applier:
     # -- delivery service --------------------------------------------------------------------------------
     def _delivery_service(self) -> None:
         delivery = self.work.delivery
+        id_cursor = delivery_cursor(DELIVERY_SERVICE_CURSOR, delivery.name)
         if delivery.service_id:
-            self.cursors.set(CURSOR_FLOW, DELIVERY_SERVICE_CURSOR, delivery.service_id)
+            self.cursors.set(CURSOR_FLOW, id_cursor, delivery.service_id)
             return
         if not delivery.create:
             return
-        sync_id = self.cursors.get(CURSOR_FLOW, DELIVERY_SYNC_CURSOR) or str(uuid.uuid4())
-        self.cursors.set(CURSOR_FLOW, DELIVERY_SYNC_CURSOR, sync_id)
+        # the syncId is stored before the request: a lost answer is retried with it, and MoySklad returns
+        # the service it already made instead of a second one
+        sync_cursor = delivery_cursor(DELIVERY_SYNC_CURSOR, delivery.name)
+        sync_id = self.cursors.get(CURSOR_FLOW, sync_cursor) or str(uuid.uuid4())
+        self.cursors.set(CURSOR_FLOW, sync_cursor, sync_id)
         try:
             created = self.ms.create("service", {"name": delivery.name, "syncId": sync_id})
         except RemoteValidationError as exc:
-            delivery.available = False
+            self._delivery_lost()
             self.counts.failed += 1
             self.log(Level.ERROR, f"Не удалось создать услугу «{delivery.name}» в МойСклад: {exc.message} "
-                                  "Стоимость доставки в заказы не передана.", delivery.name, None, "service")
+                                  "Стоимость доставки в заказы не передана; Связка попробует снова при следующей "
+                                  "синхронизации.", delivery.name, None, "service")
             return
         delivery.service_id = text(created.get("id"))
         if delivery.service_id:
-            self.cursors.set(CURSOR_FLOW, DELIVERY_SERVICE_CURSOR, delivery.service_id)
+            self.cursors.set(CURSOR_FLOW, id_cursor, delivery.service_id)
             self.counts.created += 1
             self.log(Level.INFO, f"Создана услуга «{delivery.name}» в МойСклад для стоимости доставки.",
-                     delivery.name, f"{MS_APP}#service/edit?id={delivery.service_id}", "service")
+                     delivery.name, f"{MS_APP}#good/edit?id={delivery.service_id}", "service")
+
+    def _delivery_lost(self) -> None:
+        """The delivery service cannot be used in this run: orders go without their delivery line, and
+        what is remembered as sent says so, so the line is added once the service is there again."""
+        self.work.delivery.available = False
+        self.work.delivery.service_id = None
+        self.delivery_lost = True
+
+    def _fingerprint(self, mapped: MappedOrder, planned: str) -> str:
+        """What is remembered as sent; without the delivery line when it could not go (the order is then
+        looked at again next run, so the line is added as soon as the service exists)."""
+        if not self.delivery_lost:
+            return planned
+        if any(p.assortment_id == DELIVERY for p in mapped.positions):
+            self.work.waiting.add(mapped.rc_id)
+        return fingerprint(mapped, with_delivery=False)
+
+    def _check_delivery_service(self, mapped: MappedOrder) -> None:
+        """After a "not found" refusal of an order with a delivery line: if the service itself is gone
+        (deleted in MoySklad), forget it, so the next run finds or creates it again."""
+        delivery = self.work.delivery
+        if self.delivery_checked or not delivery.service_id:
+            return
+        if not any(p.assortment_id == DELIVERY for p in mapped.positions):
+            return
+        self.delivery_checked = True
+        if self.ms.get("service", delivery.service_id) is not None:
+            return
+        name = delivery.name
+        self.cursors.reset(CURSOR_FLOW, delivery_cursor(DELIVERY_SERVICE_CURSOR, name))
+        self.cursors.reset(CURSOR_FLOW, delivery_cursor(DELIVERY_SYNC_CURSOR, name))
+        self.log(Level.WARNING, f"Услуга «{name}» для стоимости доставки не найдена в МойСклад (возможно, её "
+                                "удалили). При следующей синхронизации Связка найдёт её по названию или создаст "
+                                "заново.", name, None, "service")
 
     # -- counterparties ----------------------------------------------------------------------------------
     def _counterparties(self) -> None:
@@ -1042,6 +1135,8 @@ class _Applier:
                     if any(e.field == "agent" for e in result.errors):
                         # the linked counterparty is gone (deleted in MoySklad): look the customer up afresh
                         self.links.remove("counterparty", rc_id=create.customer.key)
+                    if _not_found(result):
+                        self._check_delivery_service(create.mapped)
                     self.log(Level.ERROR, f"Заказ {_label(order)} → МойСклад: не создан. {result.message}. Связка "
                                           "попробует снова при следующей синхронизации.", _label(order), None)
                     continue
@@ -1049,7 +1144,7 @@ class _Applier:
                 if not ms_id:
                     continue
                 self.links.complete("order", order.id, ms_id, ms_type="customerorder", rc_ext=order.number)
-                fingerprints[str(order.id)] = create.fingerprint
+                fingerprints[str(order.id)] = self._fingerprint(create.mapped, create.fingerprint)
                 states[str(order.id)] = create.mapped.state_id or ""
                 self.created_ms[order.id] = ms_id
                 self.counts.created += 1
@@ -1116,7 +1211,7 @@ class _Applier:
             self.progress(len(chunk))
 
     def _remember(self, order_id: int, mapped: MappedOrder, fp: str) -> None:
-        self.pushed.put_many(PUSHED_TARGET, {str(order_id): fp})
+        self.pushed.put_many(PUSHED_TARGET, {str(order_id): self._fingerprint(mapped, fp)})
         if mapped.state_id:  # an update without a state (unmapped status) left MoySklad's state as it was
             self.pushed.put_many(PUSHED_STATE, {str(order_id): mapped.state_id})
 
@@ -1139,6 +1234,8 @@ class _Applier:
                                     "RetailCRM в него не переданы. Если заказ нужен в МойСклад, создайте его там "
                                     "заново или обратитесь в поддержку.", label, ms_order_url(update.ms_id))
             return
+        if missing:
+            self._check_delivery_service(update.mapped)
         self.failed_orders.add(update.order.id)
         self.counts.failed += 1
         self.log(Level.ERROR, f"Заказ {label} → МойСклад: не обновлён. {message.rstrip('.')}. Связка попробует "
@@ -1217,6 +1314,8 @@ class _Applier:
     def _save_cursors(self) -> None:
         waiting = sorted(self.work.waiting | self.failed_orders)
         self.cursors.set(CURSOR_FLOW, WAITING_CURSOR, json.dumps(waiting))
+        if self.work.first_sync_from is not None:
+            self.cursors.set(CURSOR_FLOW, FIRST_SYNC_CURSOR, self.work.first_sync_from)
         if self.work.history_cursor is not None:
             self.cursors.set(CURSOR_FLOW, HISTORY_CURSOR, self.work.history_cursor)
         if self.work.reverse_cursor is not None:
@@ -1235,6 +1334,15 @@ def _label(order: Order | None) -> str:
     return order.number or str(order.id)
 
 
+def _days_word(days: int) -> str:
+    """«день», «дня» or «дней» after ``days``."""
+    if days % 10 == 1 and days % 100 != 11:
+        return "день"
+    if 2 <= days % 10 <= 4 and not 12 <= days % 100 <= 14:
+        return "дня"
+    return "дней"
+
+
 def _read_ids(value: str | None) -> set[int]:
     if not value:
         return set()
@@ -1245,4 +1353,4 @@ def _read_ids(value: str | None) -> set[int]:
     return {int(x) for x in data if isinstance(x, int) or (isinstance(x, str) and x.isdigit())}
 
 
-__all__ = ["OrdersFlow", "newest_history_id"]
+__all__ = ["OrdersFlow", "first_sync_start"]

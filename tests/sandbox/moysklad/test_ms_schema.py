@@ -176,9 +176,24 @@ def test_every_served_endpoint_matches_the_official_schema(api: httpx.Client, em
     check.call("POST", "/entity/store", json={"name": "Склад схемы"})
     check.call("POST", "/entity/productfolder", json={"name": "Группа схемы"})
 
+    # services: create, list, read, update, batch, and as assortment rows (the spec has no service metadata)
+    service = check.call("POST", "/entity/service", json={
+        "name": "Доставка схемы", "code": "SCHEMA-SRV", "syncId": str(uuid.uuid4()), "vat": 20, "vatEnabled": True,
+        "barcodes": [{"code128": "SRV-1"}], "buyPrice": {"value": 5000.0},
+        "salePrices": [{"value": 30000.0, "priceType": {"meta": price_types[0]["meta"]}}]})
+    check.call("GET", "/entity/service?limit=3&filter=code=SCHEMA-SRV")
+    check.call("GET", f"/entity/service/{service['id']}")
+    check.call("PUT", f"/entity/service/{service['id']}?expand=productFolder", json={"description": "Курьер"})
+    services = check.call("POST", "/entity/service/batch", json=[{"name": "Подъём схемы"}, {"code": "no name"}])
+    assert "errors" in services[1]
+    check.call("GET", "/entity/assortment?filter=type=service")
+    check.call("GET", "/entity/assortment?limit=1000",
+               headers={"X-Lognex-Remap-Beta-Feature": "assortmentWithoutStock"})
+
     # documents, positions, templates
     order = check.call("POST", "/entity/customerorder?expand=positions.assortment,agent", json=cat.order(
-        [(product, 2, 1000.0, 1), (variant, 1, 500.0, 0)], state={"meta": cat.states[0]["meta"]},
+        [(product, 2, 1000.0, 1), (variant, 1, 500.0, 0), (service, 1, 30000.0, 0)],
+        state={"meta": cat.states[0]["meta"]},
         shipmentAddressFull={"city": "Москва", "street": "Тверская"}, syncId=str(uuid.uuid4())))
     check.call("GET", "/entity/customerorder?limit=5&expand=positions")
     check.call("GET", f"/entity/customerorder/{order['id']}?expand=positions,state,demands")
@@ -192,6 +207,7 @@ def test_every_served_endpoint_matches_the_official_schema(api: httpx.Client, em
     demand = check.call("POST", "/entity/demand", json=template)
     check.call("GET", "/entity/demand?limit=5")
     check.call("GET", f"/entity/demand/{demand['id']}?expand=positions,customerOrder")
+    assert "service" in {r["assortment"]["meta"]["type"] for r in template["positions"]["rows"]}
     demand_positions = check.call("GET", f"/entity/demand/{demand['id']}/positions")
     check.call("GET", f"/entity/demand/{demand['id']}/positions/{demand_positions['rows'][0]['id']}")
     check.call("PUT", f"/entity/demand/{demand['id']}", json={"description": "Отгружено"})

@@ -10,13 +10,14 @@ import pytest
 from app.store import NewLink
 from app.sync.engine import SyncEngine
 from app.sync.flows.catalog import CatalogFlow
-from app.sync.flows.orders import CURSOR_FLOW, HISTORY_CURSOR, newest_history_id
+from app.sync.flows.orders import CURSOR_FLOW, HISTORY_CURSOR
 from app.sync.model import Flow
 from tests.sync.flows.orders_support import (
     OrdEnv,
     ambiguous_customer_ids,
     expected_exports,
     exportable,
+    goods_rows,
     linked_offer_ids,
     new_order,
     ord_environment,
@@ -52,15 +53,21 @@ def test_first_run_exports_exactly_the_orders_in_export_statuses(ord_env: OrdEnv
         assert ref_id(ms["state"]) == env.settings.status_map[rc["status"]]
         assert ref_id(ms["store"]) == store_of[rc["shipmentStore"]]
         rows = ms["positions"]["rows"]
-        assert [ref_id(r["assortment"]) for r in rows] == [
+        delivery_cost = Decimal(str((rc.get("delivery") or {}).get("cost") or 0))
+        goods, extra = (rows[:-1], rows[-1:]) if delivery_cost else (rows, [])
+        assert [ref_id(r["assortment"]) for r in goods] == [
             offer_links[str(i["offer"]["id"])].ms_id for i in rc["items"]
         ]
         active = statuses[rc["status"]].group not in ("complete", "cancel")
-        for row, item in zip(rows, rc["items"], strict=True):
+        for row, item in zip(goods, rc["items"], strict=True):
             assert row["quantity"] == item["quantity"]
             assert row["reserve"] == (item["quantity"] if active else 0)
-        # the goods total agrees to the kopeck (delivery is not sent: the emulator has no services)
-        assert Decimal(repr(ms["sum"])) == Decimal(str(rc["summ"])) * 100
+        if extra:  # the delivery cost is one line of the «Доставка» service
+            assert extra[0]["assortment"]["meta"]["type"] == "service"
+            assert (extra[0]["quantity"], extra[0]["reserve"]) == (1, 0)
+            assert Decimal(repr(extra[0]["price"])) == delivery_cost * 100
+        # goods and delivery agree with RetailCRM to the kopeck
+        assert Decimal(repr(ms["sum"])) == (Decimal(str(rc["summ"])) + delivery_cost) * 100
     links = env.db.links(env.profile_id)
     assert links.count("order") == len(expected) and not links.pending("order")
     assert env.db.cursors(env.profile_id).get(CURSOR_FLOW, HISTORY_CURSOR) == str(env.rc_state.last_history_id())
@@ -152,7 +159,7 @@ def test_an_unlinked_line_holds_the_order_back_until_it_is_linked(ord_env: OrdEn
     links.bulk_upsert([NewLink("offer", saved.ms_id, str(offer_id), ms_type=saved.ms_type)])
     env.run()  # no history about this order: it comes back from the waiting list
 
-    assert len(env.ms_order(order["id"])["positions"]["rows"]) == len(order["items"])
+    assert len(goods_rows(env.ms_order(order["id"]))) == len(order["items"])
     conflict = env.db.conflicts(env.profile_id).get_by_key("unlinked_order_line", conflict.key)
     assert conflict is not None and conflict.status == "resolved"  # gone once nothing waits for it
 
@@ -170,7 +177,7 @@ def test_an_ignored_unlinked_line_is_left_out(ord_env: OrdEnv) -> None:
 
     env.run()
 
-    rows = env.ms_order(created["id"])["positions"]["rows"]
+    rows = goods_rows(env.ms_order(created["id"]))
     assert len(rows) == 1
 
 
@@ -222,9 +229,13 @@ def test_bad_data_gets_a_conflict_and_the_run_goes_on(ord_env: OrdEnv) -> None:
     assert len(env.ms_orders()) > 20  # everything else went
 
 
-def test_newest_history_id_is_found_in_few_requests(ord_env: OrdEnv) -> None:
+def test_the_first_run_reads_the_newest_history_id_in_two_requests(ord_env: OrdEnv) -> None:
     env = ord_env
     mark = env.log_size()
-    assert newest_history_id(env.retailcrm) == env.rc_state.last_history_id()
-    assert len(env.sandbox.log.entries()[mark:]) <= 12
-    assert newest_history_id(env.retailcrm, page=20) == env.rc_state.last_history_id()
+
+    env.run(dry_run=True)
+
+    history = [e for e in env.sandbox.log.entries()[mark:] if e.path.endswith("/orders/history")]
+    assert len(history) == 2 and "page=" in history[1].query
+    env.run()
+    assert env.db.cursors(env.profile_id).get(CURSOR_FLOW, HISTORY_CURSOR) == str(env.rc_state.last_history_id())

@@ -184,6 +184,9 @@ def open_env(sandbox: Sandbox, tmp_path: Path, *, attempts: int = 8, page_limit:
     profile = db.profiles.create("Тест", sandbox.retailcrm_url, sandbox.moysklad_url, "admin@test")
     rc, ms = make_clients(sandbox, attempts, page_limit=page_limit)
     suggestion = suggest_settings(check_retailcrm(rc), check_moysklad(ms))
+    # the seeded orders have fixed dates in the past: without this the first run's window (30 days back
+    # from the real clock) would decide which of them go; the window has tests of its own
+    settings_changes.setdefault("first_sync_days", 0)
     settings = replace(suggestion.settings, **settings_changes)
     if linking == "catalog":
         link_catalog(sandbox, db, profile.id, settings, rc, ms)
@@ -220,6 +223,11 @@ def ref_id(value: Any) -> str | None:
     from app.clients.parsing import meta_id
 
     return meta_id(value) if value else None
+
+
+def goods_rows(ms_order: dict[str, Any]) -> list[dict[str, Any]]:
+    """The positions of a MoySklad order (``expand=positions``) that are goods, not the delivery service."""
+    return [r for r in ms_order["positions"]["rows"] if r["assortment"]["meta"]["type"] != "service"]
 
 
 def linked_offer_ids(env: OrdEnv) -> list[int]:

@@ -9,6 +9,7 @@ from app.sandbox.moysklad.entities.catalog import (
     PriceTypeKind,
     ProductFolderKind,
     ProductKind,
+    ServiceKind,
     UomKind,
     VariantKind,
 )
@@ -23,14 +24,14 @@ from app.sandbox.moysklad.entities.parties import (
 
 # Served as /entity/<name> (list, by id, create/update/delete as each kind allows).
 ENTITY_TYPES = (
-    "product", "variant", "productfolder", "uom", "currency", "store", "organization", "counterparty",
+    "product", "service", "variant", "productfolder", "uom", "currency", "store", "organization", "counterparty",
     "employee", "group", "customerorder", "demand",
 )
 
 
 def build_kinds() -> dict[str, EntityKind]:
     kinds: list[EntityKind] = [
-        ProductKind(), VariantKind(), ProductFolderKind(), UomKind(), CurrencyKind(), PriceTypeKind(),
+        ProductKind(), ServiceKind(), VariantKind(), ProductFolderKind(), UomKind(), CurrencyKind(), PriceTypeKind(),
         CharacteristicKind(), StoreKind(), OrganizationKind(), CounterpartyKind(), EmployeeKind(), GroupKind(),
         CustomerOrderKind(), DemandKind(), StateKind(),
     ]

@@ -1,4 +1,5 @@
-"""The catalog: products, variants (модификации), folders, price types, units, currency, characteristics.
+"""The catalog: products, services (услуги), variants (модификации), folders, price types, units, currency,
+characteristics.
 
 Money is float kopecks (``3353.0`` = 33.53 ₽). Choices where the docs are silent:
 
@@ -7,6 +8,8 @@ Money is float kopecks (``3353.0`` = 33.53 ₽). Choices where the docs are sile
 * ``barcodes`` replace the whole list; none are generated when omitted.
 * A variant's characteristic given by ``name`` that does not exist yet is created (by ``id``: must exist).
 * Two variants of one product with the same characteristic values → 412/3006.
+* A service is sold like a product (prices, barcodes, syncId, VAT, folder) but has no article, no weight,
+  no variants and never any stock: documents list it as a position, stock never moves for it.
 """
 
 from __future__ import annotations
@@ -37,6 +40,10 @@ if TYPE_CHECKING:
 
 BARCODE_TYPES = ("ean13", "ean8", "code128", "gtin", "upc")
 PAYMENT_ITEM_TYPES = ("GOOD", "EXCISABLE_GOOD", "COMPOUND_PAYMENT_ITEM", "ANOTHER_PAYMENT_ITEM")
+SERVICE_PAYMENT_ITEM_TYPES = ("SERVICE", "WORK", "PROVIDING_RID", "COMPOUND_PAYMENT_ITEM", "ANOTHER_PAYMENT_ITEM")
+TAX_SYSTEMS = ("TAX_SYSTEM_SAME_AS_GROUP", "GENERAL_TAX_SYSTEM", "SIMPLIFIED_TAX_SYSTEM_INCOME",
+               "SIMPLIFIED_TAX_SYSTEM_INCOME_OUTCOME", "UNIFIED_AGRICULTURAL_TAX", "PRESUMPTIVE_TAX_SYSTEM",
+               "PATENT_BASED")
 TRACKING_TYPES = ("NOT_TRACKED", "BEER_ALCOHOL", "ELECTRONICS", "FOOD_SUPPLEMENT", "LP_CLOTHES", "LP_LINENS",
                   "MEDICAL_DEVICES", "MILK", "NCP", "NOT_TRACKED", "OTP", "PERFUMERY", "SANITIZER", "SHOES",
                   "TIRES", "TOBACCO", "WATER")
@@ -162,7 +169,7 @@ class ProductFolderKind(EntityKind):
         out["pathName"] = folder_path(ctx.state, record.get("productFolder"))
 
     def before_delete(self, state: MoySkladState, record: Record) -> None:
-        for table in ("product", "productfolder"):
+        for table in ("product", "service", "productfolder"):
             for other in state.table(table).values():
                 folder = other.get("productFolder")
                 if folder is not None and folder.id == record["id"]:
@@ -337,6 +344,45 @@ class ProductKind(_Sellable):
 
     def after_delete(self, state: MoySkladState, record: Record) -> None:
         state.delete_variants_of(record["id"])
+
+
+class ServiceKind(_Sellable):
+    """A service (услуга, DOC:dictionaries/_service): no article, weight, variants or stock."""
+
+    name = "service"
+    required = ("name",)
+    fields: ClassVar[dict[str, FieldSpec]] = {
+        "name": STRING, "code": STRING, "externalCode": STRING, "description": TEXT, "archived": BOOL,
+        "vat": INT, "vatEnabled": BOOL, "useParentVat": BOOL, "productFolder": ref("productfolder"),
+        "uom": ref("uom"), "discountProhibited": BOOL, "paymentItemType": enum(*SERVICE_PAYMENT_ITEM_TYPES),
+        "taxSystem": enum(*TAX_SYSTEMS), "shared": BOOL,
+    }
+    filters: ClassVar[dict[str, FilterField]] = {
+        **common_filters(), "name": FilterField("string"), "code": FilterField("string"),
+        "externalCode": FilterField("string"), "description": FilterField("string"),
+        "archived": FilterField("bool"), "productFolder": FilterField("ref"), "uom": FilterField("ref"),
+        "owner": FilterField("ref"), "group": FilterField("ref"), "shared": FilterField("bool"),
+        "syncId": FilterField("uuid"), "vat": FilterField("number"),
+        "barcode": FilterField("strlist", getter=barcode_values, sortable=False),
+        "pathName": FilterField("string", getter=lambda s, r: folder_path(s, r.get("productFolder"))),
+    }
+    search_fields = ("name", "code")  # the docs: context search covers name and code only
+    expandable = frozenset({"productFolder", "uom", "owner", "group"})
+
+    def finish(self, state: MoySkladState, record: Record, old: Record | None) -> None:
+        super().finish(state, record, old)
+        if old is None:
+            record.setdefault("vatEnabled", False)
+            record.setdefault("useParentVat", True)
+            record.setdefault("paymentItemType", "SERVICE")
+            record.setdefault("discountProhibited", False)
+            record.setdefault("minPrice", {"value": 0.0, "currency": state.rub_ref})
+
+    def extras(self, ctx: RenderContext, record: Record, out: dict[str, Any], expand: ExpandTree) -> None:
+        out["pathName"] = folder_path(ctx.state, record.get("productFolder"))
+        vat_enabled = bool(record.get("vatEnabled"))
+        out["effectiveVat"] = int(record.get("vat", 0)) if vat_enabled else 0
+        out["effectiveVatEnabled"] = vat_enabled
 
 
 class VariantKind(_Sellable):

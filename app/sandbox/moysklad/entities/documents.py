@@ -15,6 +15,8 @@ Semantics reproduced (moysklad-api.md §5.6, §5.7, §8.13):
   reserves ``max(0, reserve − shipped)`` of each item.
 * ``PUT /entity/demand/new`` with ``{"customerOrder": {meta}}`` returns an unsaved demand prefilled from the
   order (positions not yet shipped); POSTing that template creates the demand.
+* A position's ``assortment`` is a product, a variant or a service. A service holds no reserve (a ``reserve``
+  sent for it is ignored) and a demand never takes it out of stock.
 """
 
 from __future__ import annotations
@@ -48,7 +50,8 @@ if TYPE_CHECKING:
     from app.sandbox.moysklad.state import MoySkladState
 
 MAX_POSITIONS = 1000
-ASSORTMENT_TYPES = ("product", "variant")
+ASSORTMENT_TYPES = ("product", "variant", "service")
+NO_STOCK_TYPES = frozenset({"service"})  # assortment that is sold but never stored
 STATE_TYPES = ("Regular", "Successful", "Unsuccessful")
 
 
@@ -394,6 +397,8 @@ def apply_position(state: MoySkladState, kind: DocumentKind, position: Record, b
                 position[name] = stored
     if position.get("assortment") is None:
         raise errors.required("assortment")
+    if position["assortment"].type in NO_STOCK_TYPES and kind.name == "customerorder":
+        position["reserve"] = 0.0  # nothing to reserve
     if creating:
         position.setdefault("quantity", 1.0)
         position.setdefault("price", 0.0)
@@ -443,7 +448,8 @@ def order_contribution(order: Record, shipped: dict[str, float]) -> dict[tuple[s
     store_id = store.id if store is not None else None
     reserves: dict[str, float] = defaultdict(float)
     for position in order.get("_positions", ()):
-        reserves[position["assortment"].id] += position.get("reserve", 0.0)
+        if position["assortment"].type not in NO_STOCK_TYPES:
+            reserves[position["assortment"].id] += position.get("reserve", 0.0)
     result: dict[tuple[str, str | None], float] = {}
     for aid, reserve in reserves.items():
         left = max(0.0, reserve - shipped.get(aid, 0.0))
@@ -459,5 +465,6 @@ def demand_contribution(demand: Record) -> dict[tuple[str, str | None], float]:
     store_id = demand["store"].id
     result: dict[tuple[str, str | None], float] = defaultdict(float)
     for position in demand.get("_positions", ()):
-        result[(position["assortment"].id, store_id)] += position["quantity"]
+        if position["assortment"].type not in NO_STOCK_TYPES:
+            result[(position["assortment"].id, store_id)] += position["quantity"]
     return dict(result)

@@ -1,0 +1,81 @@
+"""Shipments for orders at the shipment status or past it (by RetailCRM ordering); never for cancelled ones."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests.sync.flows.orders_support import OrdEnv, linked_offer_ids, new_order, ord_environment, ref_id
+
+
+@pytest.fixture
+def ord_env() -> Iterator[OrdEnv]:
+    with ord_environment(linking="seed") as env:
+        yield env
+
+
+def _demands_of(env: OrdEnv, rc_order: dict[str, Any]) -> list[dict[str, Any]]:
+    ms_id = env.ms_order(rc_order["id"])["id"]
+    return [d for d in env.ms_state.demands() if ref_id(d.get("customerOrder")) == ms_id]
+
+
+def _stock(env: OrdEnv, offer_id: int) -> float:
+    ms_id = env.db.links(env.profile_id).get_by_rc("offer", offer_id).ms_id
+    return sum(v["stock"] for store, v in env.ms_state.stock(ms_id).items() if store is not None)
+
+
+def test_orders_first_exported_after_the_shipment_status_are_shipped_once(ord_env: OrdEnv) -> None:
+    env = ord_env
+    assert env.settings.shipment_status == "send-to-delivery"  # «Доставляется» and «Выполнен» come after it
+    env.run()
+    offer = linked_offer_ids(env)[0]
+    delivering = new_order(env, None, [offer], status="delivering", firstName="Дина", lastName="Везёт")
+    complete = new_order(env, None, [offer], status="complete", firstName="Кира", lastName="Готова", quantity=2)
+    before = _stock(env, offer)
+
+    env.run()
+
+    assert len(_demands_of(env, delivering)) == 1 and len(_demands_of(env, complete)) == 1
+    assert _stock(env, offer) == before - 3  # MoySklad's stock went down with the shipments
+    links = env.db.links(env.profile_id)
+    assert links.get_by_rc("demand", delivering["id"]).ms_id == _demands_of(env, delivering)[0]["id"]
+    mark = env.log_size()
+    env.run(full=True)  # a full re-check finds them shipped already
+    assert len(_demands_of(env, delivering)) == 1 and len(_demands_of(env, complete)) == 1
+    assert not [e for e in env.writes(mark) if e.path.endswith("/entity/demand")]
+
+
+def test_a_linked_order_that_skips_the_shipment_status_is_shipped(ord_env: OrdEnv) -> None:
+    env = ord_env
+    order = new_order(env, None, linked_offer_ids(env)[:2], status="assembling", firstName="Ян", lastName="Скоров")
+    env.run()
+    assert _demands_of(env, order) == []
+
+    env.rc_state.user_edit_order(order["id"], status="complete")  # straight past «Отправлен»
+    env.run()
+
+    (demand,) = _demands_of(env, order)
+    assert sorted(ref_id(r["assortment"]) for r in demand["positions"]["rows"]) == sorted(
+        ref_id(r["assortment"]) for r in env.ms_order(order["id"])["positions"]["rows"])
+    env.run()
+    assert len(_demands_of(env, order)) == 1
+
+
+def test_cancelled_orders_get_no_demand(ord_env: OrdEnv) -> None:
+    env = ord_env
+    offers = linked_offer_ids(env)[:1]
+    cancelled = new_order(env, None, offers, status="new", firstName="Отто", lastName="Отменов")
+    returned = new_order(env, None, offers, status="new", firstName="Рита", lastName="Вернула")
+    env.run()
+
+    # «Отменен» comes after «Отправлен» in RetailCRM's ordering, but the cancel group never ships
+    env.rc_state.user_edit_order(cancelled["id"], status="cancel-other")
+    # sent, then cancelled before the next run: the history shows the shipment status, the order is cancelled
+    env.rc_state.user_edit_order(returned["id"], status="send-to-delivery")
+    env.rc_state.user_edit_order(returned["id"], status="no-product")
+    env.run()
+
+    assert _demands_of(env, cancelled) == [] and _demands_of(env, returned) == []
+    assert env.db.links(env.profile_id).get_by_rc("demand", cancelled["id"]) is None
