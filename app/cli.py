@@ -60,6 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="use the built-in demo shop (both services emulated on this computer, no accounts needed)",
     )
+    parser.add_argument("--lang", choices=("ru", "en"), help="language of the app's window (default: Russian)")
     parser.add_argument(
         "--self-check",
         action="store_true",
@@ -177,7 +178,11 @@ def _open_app(args: argparse.Namespace) -> int:
     except ImportError:
         gui_main = None
     if gui_main is not None:
-        forwarded = [*(["--demo"] if args.demo else []), *(["--data-dir", args.data_dir] if args.data_dir else [])]
+        forwarded = [
+            *(["--demo"] if args.demo else []),
+            *(["--data-dir", args.data_dir] if args.data_dir else []),
+            *(["--lang", args.lang] if args.lang else []),
+        ]
         return int(gui_main(forwarded))
     if args.demo:  # no desktop app in this build: serve the demo services for other tools
         from app.sandbox.__main__ import main as sandbox_main
@@ -443,7 +448,7 @@ def _setup_demo_profile(env: _Env) -> None:
     """The demo shop's profile: keys in the in-memory keyring, every choice as the wizard suggests."""
     from app.clients.moysklad import MoySkladClient
     from app.clients.retailcrm import RetailCrmClient
-    from app.store.settings import SyncSettings
+    from app.demo import demo_base_settings
     from app.sync.accounts import check_moysklad, check_retailcrm, suggest_settings
 
     demo = env.demo
@@ -457,9 +462,7 @@ def _setup_demo_profile(env: _Env) -> None:
     profile = env.db.profiles.create(env.profile_name, rc.url, demo.moysklad_url, demo.moysklad_login)
     env.secrets.set_retailcrm_key(rc.url, demo.retailcrm_key)
     env.secrets.set_moysklad_token(demo.moysklad_login, demo.moysklad_token)
-    # the demo shop's orders carry fixed dates in the past: its first sync takes all of them, whatever today is
-    demo_base = SyncSettings(first_sync_days=0)
-    env.db.settings(profile.id).save_sync(suggest_settings(rc, ms, base=demo_base).settings)
+    env.db.settings(profile.id).save_sync(suggest_settings(rc, ms, base=demo_base_settings()).settings)
 
 
 def _print_settings(settings: Any, out: TextIO) -> None:

@@ -13,8 +13,18 @@ from pathlib import Path
 
 from app.sandbox.sandbox import Sandbox, SandboxOptions
 from app.secrets import SecretStore, use_in_memory_keyring
+from app.store.settings import SyncSettings
 
 DEMO_PROFILE_NAME = "Демо-магазин"
+
+
+def demo_base_settings() -> SyncSettings:
+    """Choices the demo makes before the wizard's suggestions fill the rest.
+
+    The demo shop's orders carry fixed dates from its seed; its first sync takes all of them, whatever today
+    is (a real shop's first sync takes the last 30 days only).
+    """
+    return SyncSettings(first_sync_days=0)
 
 
 @dataclass

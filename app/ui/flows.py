@@ -1,0 +1,30 @@
+"""Which flows the app's engine runs: the sync layer's own registry when it has one.
+
+``app.sync.session.default_flows`` is the one place that lists them; until it is importable (the flows
+landed before their registry) this builds the same set from the flow modules, so the app never runs
+with fewer flows than exist.
+"""
+
+from __future__ import annotations
+
+from app.sync.engine import FlowRunner
+from app.sync.model import Flow
+
+
+def sync_flows() -> dict[Flow, FlowRunner]:
+    try:
+        from app.sync.session import default_flows
+
+        return dict(default_flows())
+    except ImportError:
+        from app.sync.flows.catalog import CatalogFlow
+        from app.sync.flows.orders import OrdersFlow
+        from app.sync.flows.prices import PricesFlow
+        from app.sync.flows.stock import StockFlow
+
+        return {
+            Flow.CATALOG: CatalogFlow(),
+            Flow.STOCK: StockFlow(),
+            Flow.PRICES: PricesFlow(),
+            Flow.ORDERS: OrdersFlow(),
+        }

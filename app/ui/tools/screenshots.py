@@ -1,0 +1,188 @@
+"""Render every screen of the app offscreen into ``docs/screenshots/*.png``, using the demo shop.
+
+    python -m app.ui.tools.screenshots [--out docs/screenshots] [--lang ru]
+
+It walks the real wizard (checks, dry run) against the demo services, saves, runs real syncs, and captures
+the main window's tabs and a conflict dialog. One extra shot of the main window is taken at 150% scaling
+(``QT_SCALE_FACTOR=1.5``, in a child process: the factor must be set before Qt starts).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import QApplication, QWidget, QWizard
+
+DEFAULT_OUT = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
+
+
+def wait_until(condition: Callable[[], bool], timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError("the screen did not get ready in time")
+        QCoreApplication.processEvents()
+        time.sleep(0.01)
+
+
+def settle(seconds: float = 0.3) -> None:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        QCoreApplication.processEvents()
+        time.sleep(0.01)
+
+
+def save(widget: QWidget, out: Path, name: str) -> Path:
+    settle()
+    path = out / f"{name}.png"
+    if not widget.grab().save(str(path)):
+        raise OSError(f"could not write {path}")
+    print(path)
+    return path
+
+
+def render_all(out: Path, *, only_main: bool = False, suffix: str = "") -> None:
+    from app.demo import start_demo
+    from app.paths import database_path
+    from app.store import Database
+    from app.sync.model import ALL_FLOWS
+    from app.ui.context import AppContext
+    from app.ui.main_window import MainWindow
+    from app.ui.wizard import SetupWizard
+    from app.ui.worker import wait_for_jobs
+
+    session = start_demo()
+    db = Database.open(database_path(session.data_dir))
+    context = AppContext(db=db, data_dir=session.data_dir, secrets=session.secrets, demo=session)
+    try:
+        wizard = SetupWizard(context)
+        wizard.confirm_cancel = lambda: True
+        wizard.resize(900, 700)
+        wizard.show()
+        W = SetupWizard
+
+        def go(page_id: int) -> None:
+            wizard.next()
+            wait_until(lambda: wizard.currentId() == page_id and not getattr(wizard.currentPage(), "busy", False))
+
+        if not only_main:
+            save(wizard, out, f"wizard-1-welcome{suffix}")
+        go(W.PAGE_RETAILCRM)
+        rc = wizard.retailcrm_page
+        rc.check()
+        wait_until(lambda: not rc.busy)
+        if not only_main:
+            save(wizard, out, f"wizard-2-retailcrm{suffix}")
+        go(W.PAGE_MOYSKLAD)
+        ms = wizard.moysklad_page
+        ms.check()
+        wait_until(lambda: not ms.busy)
+        if not only_main:
+            save(wizard, out, f"wizard-3-moysklad{suffix}")
+        go(W.PAGE_WAREHOUSES)
+        if not only_main:
+            save(wizard, out, f"wizard-4-warehouses{suffix}")
+        go(W.PAGE_PRICES)
+        if not only_main:
+            save(wizard, out, f"wizard-5-prices{suffix}")
+        go(W.PAGE_ORDERS)
+        orders = wizard.orders_page
+        if not only_main:
+            save(wizard, out, f"wizard-6-orders{suffix}")
+        # the demo shop's own status has no twin on purpose: map it the way a person would
+        states = {s.name: s.id for s in wizard.state.ms_account.states} if wizard.state.ms_account else {}
+        for code in orders.unmapped_rows():
+            if code in wizard.state.settings.export_statuses or code in orders.export_statuses():
+                orders.map_status(code, states.get("Новый") or next(iter(states.values()), None))
+        go(W.PAGE_FINISH)
+        finish = wizard.finish_page
+        wait_until(finish.isComplete, timeout=120)
+        if not only_main:
+            save(wizard, out, f"wizard-7-dry-run{suffix}")
+        completed: list[AppContext] = []
+        wizard.completed.connect(completed.append)
+        wizard.button(QWizard.WizardButton.FinishButton).click()
+        wait_until(lambda: bool(completed))
+        wait_for_jobs()
+
+        window = MainWindow(context)
+        window.resize(1180, 760)
+        window.show()
+        wait_until(lambda: window.snapshot is not None)
+        # a quick stock update first, then full syncs: the history shows runs of different sizes
+        window.controller.start(ALL_FLOWS[1:2], trigger="schedule")
+        wait_until(lambda: not window.controller.running, timeout=120)
+        for _ in range(2):
+            window.sync_now()
+            wait_until(lambda: not window.controller.running, timeout=180)
+        window.refresh()
+        settle(1.0)
+        window.scheduler.configure(15, 5)
+        wait_until(lambda: not window.log_tab.model.busy)
+
+        window.tabs.setCurrentWidget(window.log_tab)
+        save(window, out, f"main-journal{suffix}")
+        if only_main:
+            return
+        window.tabs.setCurrentWidget(window.conflicts_tab)
+        window.conflicts_tab.reload()
+        wait_until(lambda: window.conflicts_tab.model.rowCount() > 0)
+        save(window, out, f"main-conflicts{suffix}")
+        window.tabs.setCurrentWidget(window.history_tab)
+        save(window, out, f"main-history{suffix}")
+        window.tabs.setCurrentWidget(window.schedule_tab)
+        save(window, out, f"main-schedule{suffix}")
+
+        tab = window.conflicts_tab
+        loaded: list[bool] = []
+        tab.loaded.connect(lambda: loaded.append(True))
+        tab.show_kind("duplicate_key")
+        wait_until(lambda: bool(loaded) and tab.model.rowCount() > 0)
+        dialog = tab.open_dialog(0, modal=False)
+        dialog.show()
+        save(dialog, out, f"conflict-dialog{suffix}")
+        dialog.close()
+        window._quitting = True
+        window.close()
+    finally:
+        wait_for_jobs()
+        db.close()
+        session.stop()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    parser.add_argument("--lang", default="ru", choices=("ru", "en"))
+    parser.add_argument("--only-main", action="store_true", help="only the main window (used for the 150%% shot)")
+    parser.add_argument("--suffix", default="")
+    parser.add_argument("--no-scaled", action="store_true", help="skip the 150%% shot")
+    args = parser.parse_args(argv)
+    args.out.mkdir(parents=True, exist_ok=True)
+
+    from app.ui.i18n import install_translators
+
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    assert isinstance(app, QApplication)
+    app.setAttribute(Qt.ApplicationAttribute.AA_DontShowIconsInMenus, False)
+    install_translators(app, args.lang)
+    render_all(args.out, only_main=args.only_main, suffix=args.suffix)
+
+    if not args.only_main and not args.no_scaled:
+        env = dict(os.environ, QT_SCALE_FACTOR="1.5", QT_QPA_PLATFORM="offscreen")
+        command = [sys.executable, "-m", "app.ui.tools.screenshots", "--out", str(args.out), "--lang", args.lang]
+        subprocess.run([*command, "--only-main", "--suffix", "-150"], check=True, env=env)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

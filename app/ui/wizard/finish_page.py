@@ -1,0 +1,327 @@
+"""Page 7: the match key, then a dry run: what the first sync would do, with the conflicts to review first.
+
+The dry run reads both services and writes nothing to them. It runs the real engine in the worker with
+the settings chosen on the previous pages (not saved yet) and the keys typed (not in the keyring yet).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.sync.model import ALL_FLOWS, Flow, Progress, RunReport
+from app.ui.conflicts_tab import ConflictsTab
+from app.ui.labels import FLOW_LABELS, MATCH_KEY_LABELS, label
+from app.ui.widgets import MessageLabel
+from app.ui.wizard.base import WizardPage
+from app.ui.worker import SyncController
+
+
+class FinishPage(WizardPage):
+    def __init__(self) -> None:
+        super().__init__()
+        self.setTitle(self.tr("Match key and a dry run"))
+        self.setSubTitle(
+            self.tr("How products are paired, and what the first sync would do. Nothing is written to the services.")
+        )
+        self.setFinalPage(True)
+        self.key_combo = QComboBox()
+        for key in ("article", "code", "external-code", "barcode"):
+            self.key_combo.addItem(label(MATCH_KEY_LABELS, key), key)
+        self.key_hint = QLabel()
+        self.key_hint.setWordWrap(True)
+        form = QFormLayout()
+        form.addRow(self.tr("Pair products by"), self.key_combo)
+
+        self.run_button = QPushButton(self.tr("Run the dry run again"))
+        self.review_button = QPushButton(self.tr("Review conflicts…"))
+        self.review_button.setEnabled(False)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.run_button)
+        buttons.addWidget(self.review_button)
+        buttons.addStretch(1)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1)
+        self.progress.setTextVisible(True)
+        self.progress.setFormat("")
+        self.summary = MessageLabel()
+        self.tiles = {
+            "pairs": StatTile(),
+            "only_in_moysklad": StatTile(),
+            "only_in_retailcrm": StatTile(),
+            "duplicates": StatTile(),
+        }
+        tiles = QGridLayout()
+        for column, tile in enumerate(self.tiles.values()):
+            tiles.addWidget(tile, 0, column)
+        self.tiles_box = QWidget()
+        self.tiles_box.setLayout(tiles)
+        self.tiles_box.hide()
+        self.flow_table = QTableWidget(0, 5)
+        self.flow_table.setHorizontalHeaderLabels(
+            [self.tr("Area"), self.tr("Create"), self.tr("Update"), self.tr("Unchanged"), self.tr("Skipped")]
+        )
+        self.flow_table.verticalHeader().setVisible(False)
+        self.flow_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.flow_table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.flow_table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        header = self.flow_table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.flow_table.hide()
+        self.details = QLabel()
+        self.details.setWordWrap(True)
+        self.details.setTextFormat(Qt.TextFormat.PlainText)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.key_hint)
+        layout.addLayout(buttons)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.tiles_box)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.flow_table)
+        layout.addWidget(self.details)
+        layout.addStretch(1)
+        layout.addWidget(self.message)
+
+        self.controller: SyncController | None = None
+        self.key_combo.currentIndexChanged.connect(self._key_changed)
+        self.run_button.clicked.connect(self.start_dry_run)
+        self.review_button.clicked.connect(self.review_conflicts)
+
+    # -- key -----------------------------------------------------------------------------------------------
+
+    def initializePage(self) -> None:
+        self.key_combo.blockSignals(True)
+        self.key_combo.setCurrentIndex(max(self.key_combo.findData(self.state.settings.match_key), 0))
+        self.key_combo.blockSignals(False)
+        self._show_key_hint()
+        if not self._report_fits():
+            self.start_dry_run()
+
+    def _show_key_hint(self) -> None:
+        hints = {
+            "article": self.tr(
+                "The MoySklad article meets the RetailCRM article. MoySklad variants have no article, so their "
+                "code is used instead. The usual choice."
+            ),
+            "code": self.tr("The MoySklad code meets the RetailCRM article (as RetailCRM's own module does)."),
+            "external-code": self.tr(
+                "The MoySklad external code meets the RetailCRM xmlId: right when the RetailCRM catalog was "
+                "loaded from MoySklad before."
+            ),
+            "barcode": self.tr("Barcodes on both sides. Only for shops where every item has its own barcode."),
+        }
+        self.key_hint.setText(hints.get(self.key_combo.currentData(), ""))
+
+    @Slot()
+    def _key_changed(self) -> None:
+        self.state.update(match_key=self.key_combo.currentData())
+        self._show_key_hint()
+        self.completeChanged.emit()
+        self.start_dry_run()
+
+    # -- the dry run -----------------------------------------------------------------------------------------
+
+    def _report_fits(self) -> bool:
+        state = self.state
+        return state.dry_report is not None and state.dry_settings == state.settings
+
+    def isComplete(self) -> bool:
+        return not self.busy and self._report_fits() and self.state.dry_report is not None
+
+    @Slot()
+    def start_dry_run(self) -> None:
+        if self.busy:
+            return
+        self.set_busy(True)
+        self.run_button.setEnabled(False)
+        self.review_button.setEnabled(False)
+        self.summary.show_message("info", self.tr("Reading both catalogs…"))
+        self.details.clear()
+        self.tiles_box.hide()
+        self.flow_table.hide()
+        self.progress.setRange(0, 0)
+        self.progress.setFormat("")
+        self.setup_wizard().prepare_profile(self._run_with_profile, self._failed)
+
+    def _run_with_profile(self, _profile_id: int) -> None:
+        wizard = self.setup_wizard()
+        settings = self.state.settings
+        controller = SyncController(wizard.dry_run_target(settings), parent=self)
+        controller.progress.connect(self._on_progress)
+        controller.finished.connect(lambda report: self._on_finished(report, settings))
+        controller.failed.connect(self._failed)
+        self.controller = controller
+        controller.start(ALL_FLOWS, dry_run=True, trigger="wizard")
+
+    @Slot(object)
+    def _on_progress(self, progress: Progress) -> None:
+        stage = self.tr("checking") if progress.stage == "plan" else self.tr("writing")
+        name = label(FLOW_LABELS, progress.flow.value)
+        if progress.total > 0:
+            self.progress.setRange(0, progress.total)
+            self.progress.setValue(min(progress.done, progress.total))
+        else:
+            self.progress.setRange(0, 0)
+        self.progress.setFormat(f"{name}: {stage}")
+
+    def _on_finished(self, report: RunReport, settings: Any) -> None:
+        self.set_busy(False)
+        self.run_button.setEnabled(True)
+        self.progress.setRange(0, 1)
+        self.progress.setValue(1)
+        self.progress.setFormat(self.tr("done"))
+        state = self.state
+        state.dry_report, state.dry_settings = report, settings
+        self.review_button.setEnabled(True)
+        self.summary.show_message("ok" if report.ok and not report.conflicts else "warning", self.summary_text(report))
+        self._show_numbers(report)
+        self.completeChanged.emit()
+
+    def _show_numbers(self, report: RunReport) -> None:
+        plan = report.plans.get(Flow.CATALOG)
+        stats: dict[str, Any] = dict(plan.state.get("stats", {})) if plan is not None else {}
+        captions = {
+            "pairs": self.tr("pairs found"),
+            "only_in_moysklad": self.tr("only in MoySklad"),
+            "only_in_retailcrm": self.tr("only in RetailCRM"),
+            "duplicates": self.tr("duplicate SKUs"),
+        }
+        for key, tile in self.tiles.items():
+            tile.set_value(int(stats.get(key, 0)), captions[key], warn=key != "pairs" and bool(stats.get(key)))
+        self.tiles_box.setVisible(bool(stats))
+        flows = [flow for flow in ALL_FLOWS if flow in report.counts]
+        self.flow_table.setRowCount(len(flows))
+        for row, flow in enumerate(flows):
+            counts = report.counts[flow]
+            numbers = [counts.created, counts.updated, counts.unchanged, counts.skipped]
+            values = [label(FLOW_LABELS, flow.value), *(f"{n:,}".replace(",", "\u00a0") for n in numbers)]
+            for column, value in enumerate(values):
+                item = QTableWidgetItem(value)
+                if column:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.flow_table.setItem(row, column, item)
+        self.flow_table.setFixedHeight(
+            self.flow_table.horizontalHeader().height()
+            + sum(self.flow_table.rowHeight(r) for r in range(len(flows)))
+            + 4
+        )
+        self.flow_table.setVisible(bool(flows))
+        notes = [note for flow in flows if flow in report.plans for note in report.plans[flow].notes]
+        self.details.setText("\n".join(f"• {note}" for note in notes[:8]))
+
+    def summary_text(self, report: RunReport) -> str:
+        """ "Found 1,204 pairs, 37 only in MoySklad, 5 duplicate SKUs", plus the orders it would send."""
+        plan = report.plans.get(Flow.CATALOG)
+        stats: dict[str, Any] = dict(plan.state.get("stats", {})) if plan is not None else {}
+        parts = [
+            self.tr("Found %n pair(s)", "", int(stats.get("pairs", 0))),
+            self.tr("%n only in MoySklad", "", int(stats.get("only_in_moysklad", 0))),
+            self.tr("%n only in RetailCRM", "", int(stats.get("only_in_retailcrm", 0))),
+            self.tr("%n duplicate SKU(s)", "", int(stats.get("duplicates", 0))),
+        ]
+        text = ", ".join(parts) + "."
+        orders = report.counts.get(Flow.ORDERS)
+        if orders is not None and orders.created:
+            text += " " + self.tr("%n order(s) would go to MoySklad.", "", orders.created)
+        if report.conflicts:
+            text += " " + self.tr(
+                "Review the conflicts before the first sync: %n need(s) a decision.", "", report.conflicts
+            )
+        return text
+
+    def _failed(self, text: str) -> None:
+        self.set_busy(False)
+        self.run_button.setEnabled(True)
+        self.progress.setRange(0, 1)
+        self.progress.setValue(0)
+        self.progress.setFormat(self.tr("not finished"))
+        self.summary.show_message("error", text)
+        self.completeChanged.emit()
+
+    # -- conflicts -----------------------------------------------------------------------------------------
+
+    @Slot()
+    def review_conflicts(self) -> QDialog | None:
+        wizard = self.setup_wizard()
+        if wizard.state.profile_id is None:
+            return None
+        dialog = ConflictsReviewDialog(wizard.context.db, wizard.state.profile_id, self)
+        dialog.decided.connect(lambda: self.run_button.setText(self.tr("Run the dry run again (decisions changed)")))
+        dialog.open()
+        self.review_dialog = dialog
+        return dialog
+
+    def validatePage(self) -> bool:
+        if self.busy:
+            return False
+        if not self._report_fits():
+            return self.fail(self.tr("Run the dry run first: it shows what the first sync would do."))
+        return True
+
+
+class StatTile(QFrame):
+    """A big number with a caption under it: what the dry run found, readable at a glance."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.value_label = QLabel("0")
+        font = QFont(self.value_label.font())
+        font.setPointSizeF(font.pointSizeF() * 2.0)
+        font.setBold(True)
+        self.value_label.setFont(font)
+        self.value_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.caption_label = QLabel()
+        self.caption_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.caption_label.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.value_label)
+        layout.addWidget(self.caption_label)
+
+    def set_value(self, value: int, caption: str, *, warn: bool = False) -> None:
+        self.value = value
+        self.value_label.setText(f"{value:,}".replace(",", "\u00a0"))
+        self.value_label.setStyleSheet("color:#b26a00;" if warn else "color:#1e6b2e;")
+        self.caption_label.setText(caption)
+
+
+class ConflictsReviewDialog(QDialog):
+    """The Conflicts tab in a window, for the wizard's last page."""
+
+    decided = Signal()
+
+    def __init__(self, db: Any, profile_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Conflicts found by the dry run"))
+        self.tab = ConflictsTab(db, profile_id)
+        self.tab.sync_button.hide()
+        self.tab.changed.connect(self.decided)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tab, 1)
+        layout.addWidget(buttons)
+        self.resize(900, 560)
+        self.tab.reload()

@@ -1,0 +1,1672 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="ru_RU" sourcelanguage="en_US">
+<context>
+    <name>ConflictDialog</name>
+    <message>
+        <source>Conflict: {kind}</source>
+        <translation>Конфликт: {kind}</translation>
+    </message>
+    <message>
+        <source>MoySklad</source>
+        <translation>МойСклад</translation>
+    </message>
+    <message>
+        <source>Nothing in MoySklad.</source>
+        <translation>В МойСклад ничего нет.</translation>
+    </message>
+    <message>
+        <source>RetailCRM</source>
+        <translation>RetailCRM</translation>
+    </message>
+    <message>
+        <source>Nothing in RetailCRM.</source>
+        <translation>В RetailCRM ничего нет.</translation>
+    </message>
+    <message>
+        <source>Several items share one key, so Svyazka cannot tell which belong together. Pick the MoySklad item and the RetailCRM offer that are the same product; the others stay unlinked. Better still, give each product its own SKU in MoySklad.</source>
+        <translation>У нескольких товаров один и тот же ключ, поэтому Связка не может понять, какие из них — один и тот же товар. Выберите товар МойСклад и предложение RetailCRM, которые соответствуют друг другу; остальные останутся без связи. А лучше всего — дайте каждому товару в МойСклад собственный артикул.</translation>
+    </message>
+    <message>
+        <source>Several MoySklad counterparties fit this RetailCRM customer, so the order waits. Choose the right counterparty, or let Svyazka create a new one.</source>
+        <translation>Этому клиенту RetailCRM подходят несколько контрагентов МойСклад, поэтому заказ ждёт. Выберите нужного контрагента или позвольте Связке создать нового.</translation>
+    </message>
+    <message>
+        <source>Orders in this RetailCRM status wait because it has no MoySklad status. Choose one in the connection settings (Orders page), or ignore the status to skip such orders.</source>
+        <translation>Заказы в этом статусе RetailCRM ждут, потому что для него не выбран статус МойСклад. Выберите его в настройках подключения (страница «Заказы») или пропускайте такой статус — тогда эти заказы выгружаться не будут.</translation>
+    </message>
+    <message>
+        <source>An order has a product that is not linked to MoySklad. Link the product in the catalog (see the catalog conflicts), or ignore this line.</source>
+        <translation>В заказе есть товар, не связанный с МойСклад. Свяжите товар в каталоге (см. конфликты каталога) или пропустите эту строку.</translation>
+    </message>
+    <message>
+        <source>This item is in MoySklad but no RetailCRM offer has its key. Create it in RetailCRM, link it to the offer shown on the right (if any), or ignore it.</source>
+        <translation>Этот товар есть в МойСклад, но ни у одного предложения RetailCRM нет его ключа. Создайте его в RetailCRM, свяжите с предложением справа (если оно есть) или пропустите.</translation>
+    </message>
+    <message>
+        <source>This offer is in RetailCRM but no MoySklad item has its key. Create it in MoySklad, link it to the item shown on the left (if any), or ignore it.</source>
+        <translation>Это предложение есть в RetailCRM, но ни у одного товара МойСклад нет его ключа. Создайте его в МойСклад, свяжите с товаром слева (если он есть) или пропустите.</translation>
+    </message>
+    <message>
+        <source>Svyazka did not guess here. Fix it in the service or in the settings, or ignore it.</source>
+        <translation>Здесь Связка не стала угадывать. Исправьте данные в сервисе или в настройках либо пропустите конфликт.</translation>
+    </message>
+    <message>
+        <source>{status}. First seen {first}, last seen {last}.</source>
+        <translation>{status}. Впервые замечен {first}, последний раз {last}.</translation>
+    </message>
+    <message>
+        <source>Decision: {decision}.</source>
+        <translation>Решение: {decision}.</translation>
+    </message>
+    <message>
+        <source>Create a new counterparty</source>
+        <translation>Создать нового контрагента</translation>
+    </message>
+    <message>
+        <source>Create in RetailCRM</source>
+        <translation>Создать в RetailCRM</translation>
+    </message>
+    <message>
+        <source>Create in MoySklad</source>
+        <translation>Создать в МойСклад</translation>
+    </message>
+    <message>
+        <source>Use the chosen counterparty</source>
+        <translation>Использовать выбранного контрагента</translation>
+    </message>
+    <message>
+        <source>Keep the chosen pair</source>
+        <translation>Оставить выбранную пару</translation>
+    </message>
+    <message>
+        <source>Link these two</source>
+        <translation>Связать эти два</translation>
+    </message>
+    <message>
+        <source>Ignore</source>
+        <translation>Пропустить</translation>
+    </message>
+    <message>
+        <source>Reopen</source>
+        <translation>Вернуть на решение</translation>
+    </message>
+    <message>
+        <source>The chosen item and offer are linked; the others are left alone.</source>
+        <translation>Выбранные товар и предложение будут связаны, остальные останутся как есть.</translation>
+    </message>
+    <message>
+        <source>These two are the same product: link them.</source>
+        <translation>Это один и тот же товар: связать их.</translation>
+    </message>
+    <message>
+        <source>Svyazka creates it on the other side during the next sync.</source>
+        <translation>Связка создаст его на другой стороне при следующей синхронизации.</translation>
+    </message>
+    <message>
+        <source>Svyazka stops asking about this one.</source>
+        <translation>Связка больше не будет спрашивать об этом.</translation>
+    </message>
+    <message>
+        <source>Forget the decision and ask again.</source>
+        <translation>Забыть решение и спросить снова.</translation>
+    </message>
+    <message>
+        <source>Choose the counterparty to use, or let Svyazka create a new one.</source>
+        <translation>Выберите контрагента или позвольте Связке создать нового.</translation>
+    </message>
+    <message>
+        <source>Choose one item on each side to keep, or ignore the conflict.</source>
+        <translation>Выберите по одному товару с каждой стороны или пропустите конфликт.</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>Сохраняю…</translation>
+    </message>
+</context>
+<context>
+    <name>ConflictTableModel</name>
+    <message>
+        <source>Kind</source>
+        <translation>Вид</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>Что случилось</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Состояние</translation>
+    </message>
+    <message>
+        <source>Last seen</source>
+        <translation>Замечен</translation>
+    </message>
+</context>
+<context>
+    <name>ConflictsReviewDialog</name>
+    <message>
+        <source>Conflicts found by the dry run</source>
+        <translation>Конфликты, найденные пробным запуском</translation>
+    </message>
+</context>
+<context>
+    <name>ConflictsTab</name>
+    <message>
+        <source>Need a decision</source>
+        <translation>Ждут решения</translation>
+    </message>
+    <message>
+        <source>Decided</source>
+        <translation>Решено</translation>
+    </message>
+    <message>
+        <source>Ignored</source>
+        <translation>Пропущено</translation>
+    </message>
+    <message>
+        <source>All</source>
+        <translation>Все</translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation>Показать</translation>
+    </message>
+    <message>
+        <source>Decide…</source>
+        <translation>Решить…</translation>
+    </message>
+    <message>
+        <source>Select all</source>
+        <translation>Выбрать все</translation>
+    </message>
+    <message>
+        <source>Ignore selected</source>
+        <translation>Пропустить выбранные</translation>
+    </message>
+    <message>
+        <source>Create selected on the other side</source>
+        <translation>Создать выбранные на другой стороне</translation>
+    </message>
+    <message>
+        <source>Reopen selected</source>
+        <translation>Вернуть выбранные на решение</translation>
+    </message>
+    <message>
+        <source>Sync now</source>
+        <translation>Синхронизировать</translation>
+    </message>
+    <message>
+        <source>Decisions are remembered and applied on the next sync. Double-click a line to see both sides.</source>
+        <translation>Решения запоминаются и применяются при следующей синхронизации. Дважды щёлкните строку, чтобы увидеть обе стороны.</translation>
+    </message>
+    <message>
+        <source>All kinds ({count})</source>
+        <translation>Все виды ({count})</translation>
+    </message>
+    <message>
+        <source>No conflicts here. Everything that could be paired is paired.</source>
+        <translation>Здесь конфликтов нет: всё, что можно было сопоставить, сопоставлено.</translation>
+    </message>
+    <message>
+        <source>Nothing to show.</source>
+        <translation>Здесь пусто.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n conflict(s).</source>
+        <translation>
+            <numerusform>%n конфликт.</numerusform>
+            <numerusform>%n конфликта.</numerusform>
+            <numerusform>%n конфликтов.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Decision saved. It applies on the next sync.</source>
+        <translation>Решение сохранено. Оно применится при следующей синхронизации.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Saved for %n conflict(s). The decisions apply on the next sync.</source>
+        <translation>
+            <numerusform>Сохранено для %n конфликта. Решения применятся при следующей синхронизации.</numerusform>
+            <numerusform>Сохранено для %n конфликтов. Решения применятся при следующей синхронизации.</numerusform>
+            <numerusform>Сохранено для %n конфликтов. Решения применятся при следующей синхронизации.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>Errors</name>
+    <message>
+        <source>Stopped. Everything written so far is saved.</source>
+        <translation>Остановлено. Всё, что успело записаться, сохранено.</translation>
+    </message>
+    <message>
+        <source>The system reported an error: {error}. Check the disk and the network and try again.</source>
+        <translation>Система сообщила об ошибке: {error}. Проверьте диск и сеть и попробуйте ещё раз.</translation>
+    </message>
+    <message>
+        <source>Something unexpected went wrong inside Svyazka. Nothing was lost: try again, and if it happens again, send us the log file from the Svyazka data folder.</source>
+        <translation>Внутри Связки случилась непредвиденная ошибка. Ничего не потеряно: попробуйте ещё раз, а если ошибка повторится, пришлите нам файл журнала из папки данных Связки.</translation>
+    </message>
+    <message>
+        <source>Svyazka</source>
+        <translation>Связка</translation>
+    </message>
+</context>
+<context>
+    <name>FinishPage</name>
+    <message>
+        <source>Match key and a dry run</source>
+        <translation>Ключ сопоставления и пробный запуск</translation>
+    </message>
+    <message>
+        <source>How products are paired, and what the first sync would do. Nothing is written to the services.</source>
+        <translation>Как сопоставлять товары и что сделала бы первая синхронизация. В сервисы ничего не записывается.</translation>
+    </message>
+    <message>
+        <source>Pair products by</source>
+        <translation>Сопоставлять товары по</translation>
+    </message>
+    <message>
+        <source>Run the dry run again</source>
+        <translation>Повторить пробный запуск</translation>
+    </message>
+    <message>
+        <source>Review conflicts…</source>
+        <translation>Разобрать конфликты…</translation>
+    </message>
+    <message>
+        <source>Area</source>
+        <translation>Раздел</translation>
+    </message>
+    <message>
+        <source>Create</source>
+        <translation>Будет создано</translation>
+    </message>
+    <message>
+        <source>Update</source>
+        <translation>Будет обновлено</translation>
+    </message>
+    <message>
+        <source>Unchanged</source>
+        <translation>Без изменений</translation>
+    </message>
+    <message>
+        <source>Skipped</source>
+        <translation>Будет пропущено</translation>
+    </message>
+    <message>
+        <source>The MoySklad article meets the RetailCRM article. MoySklad variants have no article, so their code is used instead. The usual choice.</source>
+        <translation>Артикул МойСклад сравнивается с артикулом RetailCRM. У модификаций МойСклад артикула нет, поэтому для них берётся код. Обычный выбор.</translation>
+    </message>
+    <message>
+        <source>The MoySklad code meets the RetailCRM article (as RetailCRM&apos;s own module does).</source>
+        <translation>Код МойСклад сравнивается с артикулом RetailCRM (так делает модуль МойСклад самой RetailCRM).</translation>
+    </message>
+    <message>
+        <source>The MoySklad external code meets the RetailCRM xmlId: right when the RetailCRM catalog was loaded from MoySklad before.</source>
+        <translation>Внешний код МойСклад сравнивается с xmlId в RetailCRM: подходит, если каталог RetailCRM раньше загружался из МойСклад.</translation>
+    </message>
+    <message>
+        <source>Barcodes on both sides. Only for shops where every item has its own barcode.</source>
+        <translation>Штрихкоды с обеих сторон. Только для магазинов, где у каждого товара свой штрихкод.</translation>
+    </message>
+    <message>
+        <source>Reading both catalogs…</source>
+        <translation>Читаю оба каталога…</translation>
+    </message>
+    <message>
+        <source>checking</source>
+        <translation>проверка</translation>
+    </message>
+    <message>
+        <source>writing</source>
+        <translation>запись</translation>
+    </message>
+    <message>
+        <source>done</source>
+        <translation>готово</translation>
+    </message>
+    <message>
+        <source>pairs found</source>
+        <translation>пар найдено</translation>
+    </message>
+    <message>
+        <source>only in MoySklad</source>
+        <translation>только в МойСклад</translation>
+    </message>
+    <message>
+        <source>only in RetailCRM</source>
+        <translation>только в RetailCRM</translation>
+    </message>
+    <message>
+        <source>duplicate SKUs</source>
+        <translation>дублей артикула</translation>
+    </message>
+    <message numerus="yes">
+        <source>Found %n pair(s)</source>
+        <translation>
+            <numerusform>Найдена %n пара</numerusform>
+            <numerusform>Найдено %n пары</numerusform>
+            <numerusform>Найдено %n пар</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n only in MoySklad</source>
+        <translation>
+            <numerusform>%n только в МойСклад</numerusform>
+            <numerusform>%n только в МойСклад</numerusform>
+            <numerusform>%n только в МойСклад</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n only in RetailCRM</source>
+        <translation>
+            <numerusform>%n только в RetailCRM</numerusform>
+            <numerusform>%n только в RetailCRM</numerusform>
+            <numerusform>%n только в RetailCRM</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n duplicate SKU(s)</source>
+        <translation>
+            <numerusform>%n дубль артикула</numerusform>
+            <numerusform>%n дубля артикула</numerusform>
+            <numerusform>%n дублей артикула</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n order(s) would go to MoySklad.</source>
+        <translation>
+            <numerusform>%n заказ ушёл бы в МойСклад.</numerusform>
+            <numerusform>%n заказа ушли бы в МойСклад.</numerusform>
+            <numerusform>%n заказов ушли бы в МойСклад.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Review the conflicts before the first sync: %n need(s) a decision.</source>
+        <translation>
+            <numerusform>Разберите конфликты до первой синхронизации: %n ждёт решения.</numerusform>
+            <numerusform>Разберите конфликты до первой синхронизации: %n ждут решения.</numerusform>
+            <numerusform>Разберите конфликты до первой синхронизации: %n ждут решения.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>not finished</source>
+        <translation>не завершено</translation>
+    </message>
+    <message>
+        <source>Run the dry run again (decisions changed)</source>
+        <translation>Повторить пробный запуск (решения изменились)</translation>
+    </message>
+    <message>
+        <source>Run the dry run first: it shows what the first sync would do.</source>
+        <translation>Сначала выполните пробный запуск: он покажет, что сделает первая синхронизация.</translation>
+    </message>
+</context>
+<context>
+    <name>HistoryTab</name>
+    <message>
+        <source>Started</source>
+        <translation>Начало</translation>
+    </message>
+    <message>
+        <source>How</source>
+        <translation>Как запущена</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>Итог</translation>
+    </message>
+    <message>
+        <source>Changes</source>
+        <translation>Изменений</translation>
+    </message>
+    <message>
+        <source>Errors</source>
+        <translation>Ошибок</translation>
+    </message>
+    <message>
+        <source>Conflicts</source>
+        <translation>Конфликтов</translation>
+    </message>
+    <message>
+        <source>Took</source>
+        <translation>Длилась</translation>
+    </message>
+    <message>
+        <source>Summary</source>
+        <translation>Сводка</translation>
+    </message>
+    <message>
+        <source>Show this run&apos;s journal</source>
+        <translation>Показать журнал этого запуска</translation>
+    </message>
+    <message>
+        <source>Click a bar or a line to pick a run.</source>
+        <translation>Щёлкните столбец или строку, чтобы выбрать запуск.</translation>
+    </message>
+    <message>
+        <source>{time}: {status}, changes {changes}, errors {errors}</source>
+        <translation>{time}: {status}, изменений {changes}, ошибок {errors}</translation>
+    </message>
+    <message>
+        <source>(dry run)</source>
+        <translation>(пробный запуск)</translation>
+    </message>
+    <message>
+        <source>{m} min {s} s</source>
+        <translation>{m} мин {s} с</translation>
+    </message>
+    <message>
+        <source>{s} s</source>
+        <translation>{s} с</translation>
+    </message>
+</context>
+<context>
+    <name>ItemCard</name>
+    <message>
+        <source>Keep this one</source>
+        <translation>Оставить этот</translation>
+    </message>
+    <message>
+        <source>Article</source>
+        <translation>Артикул</translation>
+    </message>
+    <message>
+        <source>INN</source>
+        <translation>ИНН</translation>
+    </message>
+    <message>
+        <source>E-mail</source>
+        <translation>Эл. почта</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>Телефон</translation>
+    </message>
+    <message>
+        <source>Waiting orders</source>
+        <translation>Ждут заказы</translation>
+    </message>
+    <message>
+        <source>Order number</source>
+        <translation>Номер заказа</translation>
+    </message>
+    <message>
+        <source>Reasons</source>
+        <translation>Причины</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation>Код</translation>
+    </message>
+    <message>
+        <source>External code</source>
+        <translation>Внешний код</translation>
+    </message>
+    <message>
+        <source>XML id</source>
+        <translation>xmlId</translation>
+    </message>
+    <message>
+        <source>Barcode</source>
+        <translation>Штрихкод</translation>
+    </message>
+    <message>
+        <source>Characteristics</source>
+        <translation>Характеристики</translation>
+    </message>
+    <message>
+        <source>Prices</source>
+        <translation>Цены</translation>
+    </message>
+    <message>
+        <source>Price</source>
+        <translation>Цена</translation>
+    </message>
+    <message>
+        <source>Purchase price</source>
+        <translation>Закупочная цена</translation>
+    </message>
+    <message>
+        <source>Stock</source>
+        <translation>Остаток</translation>
+    </message>
+    <message>
+        <source>Where</source>
+        <translation>Где</translation>
+    </message>
+    <message>
+        <source>Linked to</source>
+        <translation>Связан с</translation>
+    </message>
+    <message>
+        <source>nothing yet</source>
+        <translation>пока ни с чем</translation>
+    </message>
+    <message>
+        <source>Id</source>
+        <translation>Идентификатор</translation>
+    </message>
+    <message>
+        <source>MoySklad, counterparty</source>
+        <translation>МойСклад, контрагент</translation>
+    </message>
+    <message>
+        <source>RetailCRM, customer</source>
+        <translation>RetailCRM, клиент</translation>
+    </message>
+    <message>
+        <source>MoySklad</source>
+        <translation>МойСклад</translation>
+    </message>
+    <message>
+        <source>RetailCRM</source>
+        <translation>RetailCRM</translation>
+    </message>
+    <message>
+        <source>variant</source>
+        <translation>модификация</translation>
+    </message>
+    <message>
+        <source>product</source>
+        <translation>товар</translation>
+    </message>
+    <message>
+        <source>MoySklad, {kind}</source>
+        <translation>МойСклад, {kind}</translation>
+    </message>
+    <message>
+        <source>archived</source>
+        <translation>в архиве</translation>
+    </message>
+    <message>
+        <source>shop {site}</source>
+        <translation>магазин {site}</translation>
+    </message>
+    <message>
+        <source>inactive</source>
+        <translation>неактивно</translation>
+    </message>
+</context>
+<context>
+    <name>Labels</name>
+    <message>
+        <source>Catalog</source>
+        <translation>Каталог</translation>
+    </message>
+    <message>
+        <source>Stock</source>
+        <translation>Остатки</translation>
+    </message>
+    <message>
+        <source>Prices</source>
+        <translation>Цены</translation>
+    </message>
+    <message>
+        <source>Orders</source>
+        <translation>Заказы</translation>
+    </message>
+    <message>
+        <source>Statuses</source>
+        <translation>Статусы</translation>
+    </message>
+    <message>
+        <source>General</source>
+        <translation>Общее</translation>
+    </message>
+    <message>
+        <source>Detail</source>
+        <translation>Подробность</translation>
+    </message>
+    <message>
+        <source>Info</source>
+        <translation>Сведения</translation>
+    </message>
+    <message>
+        <source>Warning</source>
+        <translation>Предупреждение</translation>
+    </message>
+    <message>
+        <source>Error</source>
+        <translation>Ошибка</translation>
+    </message>
+    <message>
+        <source>Duplicate SKU</source>
+        <translation>Дубль артикула</translation>
+    </message>
+    <message>
+        <source>Only in MoySklad</source>
+        <translation>Только в МойСклад</translation>
+    </message>
+    <message>
+        <source>Only in RetailCRM</source>
+        <translation>Только в RetailCRM</translation>
+    </message>
+    <message>
+        <source>Order line without a product</source>
+        <translation>Строка заказа без товара</translation>
+    </message>
+    <message>
+        <source>Status without a pair</source>
+        <translation>Статус без пары</translation>
+    </message>
+    <message>
+        <source>Warehouse without a pair</source>
+        <translation>Склад без пары</translation>
+    </message>
+    <message>
+        <source>Customer found twice</source>
+        <translation>Клиент найден дважды</translation>
+    </message>
+    <message>
+        <source>Data a service refused</source>
+        <translation>Данные, отклонённые сервисом</translation>
+    </message>
+    <message>
+        <source>Needs a decision</source>
+        <translation>Ждёт решения</translation>
+    </message>
+    <message>
+        <source>Decided</source>
+        <translation>Решено</translation>
+    </message>
+    <message>
+        <source>Ignored</source>
+        <translation>Пропущено</translation>
+    </message>
+    <message>
+        <source>Keep the chosen ones</source>
+        <translation>Оставить выбранные</translation>
+    </message>
+    <message>
+        <source>Link these two</source>
+        <translation>Связать эти два</translation>
+    </message>
+    <message>
+        <source>Create on the other side</source>
+        <translation>Создать на другой стороне</translation>
+    </message>
+    <message>
+        <source>Ignore</source>
+        <translation>Пропустить</translation>
+    </message>
+    <message>
+        <source>Gone by itself</source>
+        <translation>Исчез сам</translation>
+    </message>
+    <message>
+        <source>Running</source>
+        <translation>Идёт</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>Готово</translation>
+    </message>
+    <message>
+        <source>Done with remarks</source>
+        <translation>Готово с замечаниями</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>Не удалось</translation>
+    </message>
+    <message>
+        <source>Stopped</source>
+        <translation>Остановлено</translation>
+    </message>
+    <message>
+        <source>By hand</source>
+        <translation>Вручную</translation>
+    </message>
+    <message>
+        <source>Schedule</source>
+        <translation>По расписанию</translation>
+    </message>
+    <message>
+        <source>Command line</source>
+        <translation>Командная строка</translation>
+    </message>
+    <message>
+        <source>Setup</source>
+        <translation>Настройка</translation>
+    </message>
+    <message>
+        <source>Article (SKU)</source>
+        <translation>Артикул</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation>Код</translation>
+    </message>
+    <message>
+        <source>External code</source>
+        <translation>Внешний код</translation>
+    </message>
+    <message>
+        <source>Barcode</source>
+        <translation>Штрихкод</translation>
+    </message>
+</context>
+<context>
+    <name>LogTab</name>
+    <message>
+        <source>Everything</source>
+        <translation>Всё</translation>
+    </message>
+    <message>
+        <source>Info and above</source>
+        <translation>Сведения и важнее</translation>
+    </message>
+    <message>
+        <source>Warnings and errors</source>
+        <translation>Предупреждения и ошибки</translation>
+    </message>
+    <message>
+        <source>Errors only</source>
+        <translation>Только ошибки</translation>
+    </message>
+    <message>
+        <source>All areas</source>
+        <translation>Все разделы</translation>
+    </message>
+    <message>
+        <source>All runs</source>
+        <translation>Все запуски</translation>
+    </message>
+    <message>
+        <source>Search: order number, SKU, words…</source>
+        <translation>Поиск: номер заказа, артикул, слова…</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>Копировать</translation>
+    </message>
+    <message>
+        <source>Copy the selected lines (Ctrl+C)</source>
+        <translation>Скопировать выбранные строки (Ctrl+C)</translation>
+    </message>
+    <message>
+        <source>Export to CSV…</source>
+        <translation>Сохранить в CSV…</translation>
+    </message>
+    <message>
+        <source>No lines yet. They appear here as soon as a sync runs.</source>
+        <translation>Записей пока нет. Они появятся здесь, как только пройдёт синхронизация.</translation>
+    </message>
+    <message>
+        <source>{time} · {trigger} · {status}</source>
+        <translation>{time} · {trigger} · {status}</translation>
+    </message>
+    <message>
+        <source>(dry run)</source>
+        <translation>(пробный запуск)</translation>
+    </message>
+    <message>
+        <source>Run #{id}</source>
+        <translation>Запуск №{id}</translation>
+    </message>
+    <message>
+        <source>Select the lines to copy first.</source>
+        <translation>Сначала выберите строки, которые нужно скопировать.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Copied %n line(s).</source>
+        <translation>
+            <numerusform>Скопирована %n строка.</numerusform>
+            <numerusform>Скопированы %n строки.</numerusform>
+            <numerusform>Скопировано %n строк.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Export the journal</source>
+        <translation>Сохранить журнал</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>Файлы CSV (*.csv)</translation>
+    </message>
+    <message>
+        <source>Link</source>
+        <translation>Ссылка</translation>
+    </message>
+    <message>
+        <source>Exporting…</source>
+        <translation>Сохраняю…</translation>
+    </message>
+    <message numerus="yes">
+        <source>Saved %n line(s) to {path}.</source>
+        <translation>
+            <numerusform>Сохранена %n строка в {path}.</numerusform>
+            <numerusform>Сохранены %n строки в {path}.</numerusform>
+            <numerusform>Сохранено %n строк в {path}.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Open in the service</source>
+        <translation>Открыть в сервисе</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n line(s) match the filters.</source>
+        <translation>
+            <numerusform>Под фильтры подходит %n строка.</numerusform>
+            <numerusform>Под фильтры подходят %n строки.</numerusform>
+            <numerusform>Под фильтры подходит %n строк.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>LogTableModel</name>
+    <message>
+        <source>Time</source>
+        <translation>Время</translation>
+    </message>
+    <message>
+        <source>Level</source>
+        <translation>Важность</translation>
+    </message>
+    <message>
+        <source>Area</source>
+        <translation>Раздел</translation>
+    </message>
+    <message>
+        <source>What happened</source>
+        <translation>Что произошло</translation>
+    </message>
+    <message>
+        <source>Object</source>
+        <translation>Объект</translation>
+    </message>
+    <message>
+        <source>Open in the service: {url}</source>
+        <translation>Открыть в сервисе: {url}</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Journal</source>
+        <translation>Журнал</translation>
+    </message>
+    <message>
+        <source>Conflicts</source>
+        <translation>Конфликты</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>История</translation>
+    </message>
+    <message>
+        <source>Schedule and settings</source>
+        <translation>Расписание и настройки</translation>
+    </message>
+    <message>
+        <source>Demo mode: both services run on this computer; nothing touches real data.</source>
+        <translation>Демо-режим: оба сервиса работают на этом компьютере, настоящие данные не затрагиваются.</translation>
+    </message>
+    <message>
+        <source>&amp;Svyazka</source>
+        <translation>&amp;Связка</translation>
+    </message>
+    <message>
+        <source>Sync now</source>
+        <translation>Синхронизировать</translation>
+    </message>
+    <message>
+        <source>Connection settings…</source>
+        <translation>Настройки подключения…</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>Выход</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>&amp;Справка</translation>
+    </message>
+    <message>
+        <source>About Svyazka</source>
+        <translation>О Связке</translation>
+    </message>
+    <message>
+        <source>A sync is already running.</source>
+        <translation>Синхронизация уже идёт.</translation>
+    </message>
+    <message>
+        <source>Conflicts ({count})</source>
+        <translation>Конфликты ({count})</translation>
+    </message>
+    <message>
+        <source>A sync is running</source>
+        <translation>Идёт синхронизация</translation>
+    </message>
+    <message>
+        <source>A sync is running. Stop it after the current batch and quit?</source>
+        <translation>Идёт синхронизация. Остановить её после текущей порции и выйти?</translation>
+    </message>
+    <message>
+        <source>Svyazka {version} keeps RetailCRM and MoySklad in sync. Every change is written to the journal; keys are kept only in your system&apos;s password storage.</source>
+        <translation>Связка {version} синхронизирует RetailCRM и МойСклад. Каждое изменение записывается в журнал; ключи хранятся только в системном хранилище паролей.</translation>
+    </message>
+</context>
+<context>
+    <name>MoySkladPage</name>
+    <message>
+        <source>MoySklad</source>
+        <translation>МойСклад</translation>
+    </message>
+    <message>
+        <source>Where your products, stock and prices live.</source>
+        <translation>Где живут ваши товары, остатки и цены.</translation>
+    </message>
+    <message>
+        <source>I have an API token</source>
+        <translation>У меня есть токен API</translation>
+    </message>
+    <message>
+        <source>Sign in with login and password</source>
+        <translation>Войти по логину и паролю</translation>
+    </message>
+    <message>
+        <source>Paste the token here</source>
+        <translation>Вставьте токен сюда</translation>
+    </message>
+    <message>
+        <source>Where to find the token: in MoySklad open Settings → Users → your user → Access tokens, create a token and copy it here.</source>
+        <translation>Где взять токен: в МойСклад откройте Настройки → Пользователи → ваш пользователь → Токены доступа, создайте токен и скопируйте его сюда.</translation>
+    </message>
+    <message>
+        <source>Token</source>
+        <translation>Токен</translation>
+    </message>
+    <message>
+        <source>Login</source>
+        <translation>Логин</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>Пароль</translation>
+    </message>
+    <message>
+        <source>Change it only for a test server.</source>
+        <translation>Меняйте, только если подключаетесь к тестовому серверу.</translation>
+    </message>
+    <message>
+        <source>Server</source>
+        <translation>Сервер</translation>
+    </message>
+    <message>
+        <source>Check connection</source>
+        <translation>Проверить подключение</translation>
+    </message>
+    <message>
+        <source>Paste the MoySklad token, or choose to sign in with login and password.</source>
+        <translation>Вставьте токен МойСклад или выберите вход по логину и паролю.</translation>
+    </message>
+    <message>
+        <source>Enter the MoySklad login (it looks like name@account) and the password.</source>
+        <translation>Введите логин МойСклад (он выглядит как имя@аккаунт) и пароль.</translation>
+    </message>
+    <message>
+        <source>Getting a token and checking…</source>
+        <translation>Получаю токен и проверяю…</translation>
+    </message>
+    <message>
+        <source>Checking…</source>
+        <translation>Проверяю…</translation>
+    </message>
+    <message>
+        <source>the token&apos;s user</source>
+        <translation>пользователь токена</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>нет</translation>
+    </message>
+    <message>
+        <source>Organizations: {names}</source>
+        <translation>Юрлица: {names}</translation>
+    </message>
+    <message>
+        <source>Warehouses: {stores}; price types: {prices}; order statuses: {states}</source>
+        <translation>Складов: {stores}; типов цен: {prices}; статусов заказов: {states}</translation>
+    </message>
+    <message>
+        <source>Login: {login}</source>
+        <translation>Логин: {login}</translation>
+    </message>
+    <message>
+        <source>Connected as {who}.</source>
+        <translation>Подключено: {who}.</translation>
+    </message>
+</context>
+<context>
+    <name>OrdersPage</name>
+    <message>
+        <source>Orders</source>
+        <translation>Заказы</translation>
+    </message>
+    <message>
+        <source>When an order goes to MoySklad, and which MoySklad status each RetailCRM status means.</source>
+        <translation>Когда заказ уходит в МойСклад и какому статусу МойСклад соответствует каждый статус RetailCRM.</translation>
+    </message>
+    <message>
+        <source>Send orders to MoySklad in these statuses:</source>
+        <translation>Выгружать в МойСклад заказы в статусах:</translation>
+    </message>
+    <message>
+        <source>RetailCRM status</source>
+        <translation>Статус RetailCRM</translation>
+    </message>
+    <message>
+        <source>MoySklad status</source>
+        <translation>Статус МойСклад</translation>
+    </message>
+    <message>
+        <source>Status mapping (rows in colour have no MoySklad status yet):</source>
+        <translation>Соответствие статусов (цветом выделены строки без статуса МойСклад):</translation>
+    </message>
+    <message>
+        <source>RetailCRM shop</source>
+        <translation>Магазин RetailCRM</translation>
+    </message>
+    <message>
+        <source>Create the shipment in MoySklad at</source>
+        <translation>Создавать отгрузку в МойСклад в статусе</translation>
+    </message>
+    <message>
+        <source>Status group: {group}</source>
+        <translation>Группа статусов: {group}</translation>
+    </message>
+    <message>
+        <source>— no status —</source>
+        <translation>— нет статуса —</translation>
+    </message>
+    <message>
+        <source>— do not create shipments —</source>
+        <translation>— не создавать отгрузки —</translation>
+    </message>
+    <message>
+        <source>Orders in this status are exported but it has no MoySklad status: they would wait.</source>
+        <translation>Заказы в этом статусе выгружаются, но статус МойСклад для него не выбран: такие заказы будут ждать.</translation>
+    </message>
+    <message>
+        <source>No MoySklad status: a change to this status is not passed on.</source>
+        <translation>Нет статуса МойСклад: переход в этот статус не передаётся.</translation>
+    </message>
+    <message>
+        <source>Fix these before going on:</source>
+        <translation>Исправьте, прежде чем продолжить:</translation>
+    </message>
+    <message>
+        <source>Worth a look:</source>
+        <translation>Стоит проверить:</translation>
+    </message>
+</context>
+<context>
+    <name>PricesPage</name>
+    <message>
+        <source>Prices</source>
+        <translation>Цены</translation>
+    </message>
+    <message>
+        <source>Pair the price types: MoySklad&apos;s price goes into the RetailCRM price type you choose.</source>
+        <translation>Сопоставьте типы цен: цена из МойСклад попадёт в выбранный тип цены RetailCRM.</translation>
+    </message>
+    <message>
+        <source>MoySklad price type</source>
+        <translation>Тип цены МойСклад</translation>
+    </message>
+    <message>
+        <source>RetailCRM price type</source>
+        <translation>Тип цены RetailCRM</translation>
+    </message>
+    <message>
+        <source>Prices are sent from MoySklad to RetailCRM. A price type left without a pair is not sent; the purchase price is sent with the stock.</source>
+        <translation>Цены передаются из МойСклад в RetailCRM. Тип цены без пары не передаётся; закупочная цена уходит вместе с остатками.</translation>
+    </message>
+    <message>
+        <source>— not sent —</source>
+        <translation>— не передавать —</translation>
+    </message>
+    <message>
+        <source>Choose a RetailCRM price type for at least one MoySklad price type.</source>
+        <translation>Выберите тип цены RetailCRM хотя бы для одного типа цены МойСклад.</translation>
+    </message>
+    <message>
+        <source>The RetailCRM price type «{price}» is chosen twice. Each RetailCRM price type takes one MoySklad price: choose another one for one of the rows.</source>
+        <translation>Тип цены RetailCRM «{price}» выбран дважды. В каждый тип цены RetailCRM попадает одна цена МойСклад: выберите другой тип для одной из строк.</translation>
+    </message>
+</context>
+<context>
+    <name>RetailCrmPage</name>
+    <message>
+        <source>RetailCRM</source>
+        <translation>RetailCRM</translation>
+    </message>
+    <message>
+        <source>Where your orders live. Svyazka needs the account address and an API key.</source>
+        <translation>Где живут ваши заказы. Связке нужны адрес аккаунта и API-ключ.</translation>
+    </message>
+    <message>
+        <source>Paste the API key here</source>
+        <translation>Вставьте API-ключ сюда</translation>
+    </message>
+    <message>
+        <source>Where to find the key: in RetailCRM open {path}, add a key, tick every permission and allow access to all shops, then copy it here.</source>
+        <translation>Где взять ключ: в RetailCRM откройте {path}, добавьте ключ, отметьте все права и доступ ко всем магазинам, затем скопируйте его сюда.</translation>
+    </message>
+    <message>
+        <source>Check connection</source>
+        <translation>Проверить подключение</translation>
+    </message>
+    <message>
+        <source>Account address</source>
+        <translation>Адрес аккаунта</translation>
+    </message>
+    <message>
+        <source>API key</source>
+        <translation>API-ключ</translation>
+    </message>
+    <message>
+        <source>Enter the address of your RetailCRM account, for example https://myshop.retailcrm.ru</source>
+        <translation>Введите адрес вашего аккаунта RetailCRM, например https://myshop.retailcrm.ru</translation>
+    </message>
+    <message>
+        <source>Paste the API key. Where to find it: {path}.</source>
+        <translation>Вставьте API-ключ. Где его взять: {path}.</translation>
+    </message>
+    <message>
+        <source>Checking the key…</source>
+        <translation>Проверяю ключ…</translation>
+    </message>
+    <message>
+        <source>read orders</source>
+        <translation>чтение заказов</translation>
+    </message>
+    <message>
+        <source>create and change orders</source>
+        <translation>создание и изменение заказов</translation>
+    </message>
+    <message>
+        <source>read customers</source>
+        <translation>чтение клиентов</translation>
+    </message>
+    <message>
+        <source>create customers</source>
+        <translation>создание клиентов</translation>
+    </message>
+    <message>
+        <source>read references: shops, statuses, warehouses</source>
+        <translation>чтение справочников: магазины, статусы, склады</translation>
+    </message>
+    <message>
+        <source>read the catalog and stock</source>
+        <translation>чтение каталога и остатков</translation>
+    </message>
+    <message>
+        <source>send stock, prices and products</source>
+        <translation>передача остатков, цен и товаров</translation>
+    </message>
+    <message>
+        <source>Missing: {scope}</source>
+        <translation>Не хватает: {scope}</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>нет</translation>
+    </message>
+    <message>
+        <source>Shops: {sites}</source>
+        <translation>Магазины: {sites}</translation>
+    </message>
+    <message>
+        <source>Warehouses: {stores}; price types: {prices}; order statuses: {statuses}</source>
+        <translation>Складов: {stores}; типов цен: {prices}; статусов заказов: {statuses}</translation>
+    </message>
+    <message>
+        <source>Every permission Svyazka needs is granted.</source>
+        <translation>Все права, которые нужны Связке, у ключа есть.</translation>
+    </message>
+    <message>
+        <source>Connected to {url}.</source>
+        <translation>Подключено к {url}.</translation>
+    </message>
+</context>
+<context>
+    <name>RunChart</name>
+    <message>
+        <source>The chart appears after the first run.</source>
+        <translation>График появится после первого запуска.</translation>
+    </message>
+    <message>
+        <source>No errors in these runs.</source>
+        <translation>В этих запусках ошибок не было.</translation>
+    </message>
+    <message>
+        <source>Changes per run (light blue: dry runs)</source>
+        <translation>Изменений за запуск (голубым — пробные запуски)</translation>
+    </message>
+    <message>
+        <source>Errors per run</source>
+        <translation>Ошибок за запуск</translation>
+    </message>
+</context>
+<context>
+    <name>ScheduleTab</name>
+    <message>
+        <source>Sync automatically</source>
+        <translation>Синхронизировать автоматически</translation>
+    </message>
+    <message>
+        <source> min</source>
+        <translation> мин</translation>
+    </message>
+    <message>
+        <source>Update stock more often</source>
+        <translation>Обновлять остатки чаще</translation>
+    </message>
+    <message>
+        <source>A full sync moves the catalog, stock, prices and orders. The stock update only sends stock to RetailCRM, so it is quick and can run more often. A run that would start while another one is still going is skipped, not queued.</source>
+        <translation>Полная синхронизация передаёт каталог, остатки, цены и заказы. Обновление остатков передаёт в RetailCRM только остатки, поэтому оно быстрое и может идти чаще. Запуск, который пришёлся бы на ещё идущий, пропускается, а не ставится в очередь.</translation>
+    </message>
+    <message>
+        <source>Automatic sync</source>
+        <translation>Автоматическая синхронизация</translation>
+    </message>
+    <message>
+        <source>Full sync every</source>
+        <translation>Полная синхронизация каждые</translation>
+    </message>
+    <message>
+        <source>Stock update every</source>
+        <translation>Обновление остатков каждые</translation>
+    </message>
+    <message>
+        <source>Keep running in the tray when the window is closed</source>
+        <translation>Продолжать работу в трее, когда окно закрыто</translation>
+    </message>
+    <message>
+        <source>Notify me about failed runs and new conflicts</source>
+        <translation>Сообщать о неудачных запусках и новых конфликтах</translation>
+    </message>
+    <message>
+        <source>Window and notifications</source>
+        <translation>Окно и уведомления</translation>
+    </message>
+    <message>
+        <source>Change connection settings…</source>
+        <translation>Изменить настройки подключения…</translation>
+    </message>
+    <message>
+        <source>Connection</source>
+        <translation>Подключение</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>Сохранить</translation>
+    </message>
+    <message>
+        <source>RetailCRM: {rc}
+MoySklad: {ms} ({account})
+Organization: {org}
+Warehouses paired: {pairs}. Match key: {key}.</source>
+        <translation>RetailCRM: {rc}
+МойСклад: {ms} ({account})
+Юрлицо: {org}
+Сопоставлено складов: {pairs}. Ключ сопоставления: {key}.</translation>
+    </message>
+    <message>
+        <source>Keys are kept in: {where}.</source>
+        <translation>Ключи хранятся в: {where}.</translation>
+    </message>
+    <message>
+        <source>Not saved yet.</source>
+        <translation>Ещё не сохранено.</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>Сохраняю…</translation>
+    </message>
+    <message>
+        <source>Saved.</source>
+        <translation>Сохранено.</translation>
+    </message>
+</context>
+<context>
+    <name>SecretEdit</name>
+    <message>
+        <source>Show or hide</source>
+        <translation>Показать или скрыть</translation>
+    </message>
+</context>
+<context>
+    <name>SetupWizard</name>
+    <message>
+        <source>Svyazka setup</source>
+        <translation>Настройка Связки</translation>
+    </message>
+    <message>
+        <source>Svyazka connection settings</source>
+        <translation>Настройки подключения Связки</translation>
+    </message>
+    <message>
+        <source>Finish and save</source>
+        <translation>Готово, сохранить</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>Сохраняю…</translation>
+    </message>
+    <message>
+        <source>Close the setup?</source>
+        <translation>Закрыть настройку?</translation>
+    </message>
+    <message>
+        <source>What you typed is not saved yet. Close the setup anyway?</source>
+        <translation>Введённое ещё не сохранено. Всё равно закрыть настройку?</translation>
+    </message>
+    <message>
+        <source>Password storage unavailable</source>
+        <translation>Хранилище паролей недоступно</translation>
+    </message>
+    <message>
+        <source>Keep the keys in memory for this session only?</source>
+        <translation>Хранить ключи в памяти только на этот сеанс?</translation>
+    </message>
+</context>
+<context>
+    <name>SvyazkaApp</name>
+    <message>
+        <source>Settings</source>
+        <translation>Настройки</translation>
+    </message>
+</context>
+<context>
+    <name>SyncPanel</name>
+    <message>
+        <source>Sync now</source>
+        <translation>Синхронизировать</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>Остановить</translation>
+    </message>
+    <message>
+        <source>Stops after the current batch; everything written so far is kept.</source>
+        <translation>Остановит после текущей порции; всё уже записанное сохранится.</translation>
+    </message>
+    <message>
+        <source>Ready.</source>
+        <translation>Готово к работе.</translation>
+    </message>
+    <message>
+        <source>No sync has run yet.</source>
+        <translation>Синхронизаций ещё не было.</translation>
+    </message>
+    <message>
+        <source>Automatic sync is off.</source>
+        <translation>Автоматическая синхронизация выключена.</translation>
+    </message>
+    <message>
+        <source>waiting</source>
+        <translation>ожидание</translation>
+    </message>
+    <message>
+        <source>Dry run in progress…</source>
+        <translation>Идёт пробный запуск…</translation>
+    </message>
+    <message>
+        <source>Sync in progress…</source>
+        <translation>Идёт синхронизация…</translation>
+    </message>
+    <message>
+        <source>not in this run</source>
+        <translation>не в этом запуске</translation>
+    </message>
+    <message>
+        <source>checking</source>
+        <translation>проверка</translation>
+    </message>
+    <message>
+        <source>writing</source>
+        <translation>запись</translation>
+    </message>
+    <message>
+        <source>{stage}: {done} of {total}</source>
+        <translation>{stage}: {done} из {total}</translation>
+    </message>
+    <message>
+        <source>Stopping after the current batch…</source>
+        <translation>Останавливаю после текущей порции…</translation>
+    </message>
+    <message>
+        <source>Stopped. Everything written so far is saved.</source>
+        <translation>Остановлено. Всё, что успело записаться, сохранено.</translation>
+    </message>
+    <message>
+        <source>Finished.</source>
+        <translation>Готово.</translation>
+    </message>
+    <message>
+        <source>Finished with remarks: see the journal.</source>
+        <translation>Готово, но есть замечания: см. журнал.</translation>
+    </message>
+    <message>
+        <source>not finished</source>
+        <translation>не завершено</translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation>остановлено</translation>
+    </message>
+    <message>
+        <source>done</source>
+        <translation>готово</translation>
+    </message>
+    <message>
+        <source>Last run {time} ({trigger}): {status}. {message}</source>
+        <translation>Последний запуск {time} ({trigger}): {status}. {message}</translation>
+    </message>
+    <message>
+        <source>Next full sync at {time}.</source>
+        <translation>Следующая полная синхронизация в {time}.</translation>
+    </message>
+    <message>
+        <source>Next stock update at {time}.</source>
+        <translation>Следующее обновление остатков в {time}.</translation>
+    </message>
+</context>
+<context>
+    <name>SyncScheduler</name>
+    <message>
+        <source>The scheduled stock update was skipped: the previous run is still going.</source>
+        <translation>Обновление остатков по расписанию пропущено: предыдущий запуск ещё идёт.</translation>
+    </message>
+    <message>
+        <source>The scheduled sync was skipped: the previous run is still going.</source>
+        <translation>Синхронизация по расписанию пропущена: предыдущий запуск ещё идёт.</translation>
+    </message>
+</context>
+<context>
+    <name>TrayIcon</name>
+    <message>
+        <source>Open Svyazka</source>
+        <translation>Открыть Связку</translation>
+    </message>
+    <message>
+        <source>Sync now</source>
+        <translation>Синхронизировать</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>Выход</translation>
+    </message>
+    <message>
+        <source>No sync has run yet.</source>
+        <translation>Синхронизаций ещё не было.</translation>
+    </message>
+    <message>
+        <source>Last run {time}: {status}.</source>
+        <translation>Последний запуск {time}: {status}.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n conflict(s) need a decision.</source>
+        <translation>
+            <numerusform>%n конфликт ждёт решения.</numerusform>
+            <numerusform>%n конфликта ждут решения.</numerusform>
+            <numerusform>%n конфликтов ждут решения.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Syncing…</source>
+        <translation>Синхронизация…</translation>
+    </message>
+    <message>
+        <source>Sync failed</source>
+        <translation>Синхронизация не удалась</translation>
+    </message>
+    <message>
+        <source>New conflicts</source>
+        <translation>Новые конфликты</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n new conflict(s) need your decision. Open the Conflicts tab.</source>
+        <translation>
+            <numerusform>%n новый конфликт ждёт вашего решения. Откройте вкладку «Конфликты».</numerusform>
+            <numerusform>%n новых конфликта ждут вашего решения. Откройте вкладку «Конфликты».</numerusform>
+            <numerusform>%n новых конфликтов ждут вашего решения. Откройте вкладку «Конфликты».</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Svyazka keeps syncing on schedule. Open it again from this icon.</source>
+        <translation>Связка продолжает синхронизацию по расписанию. Открыть её снова можно через этот значок.</translation>
+    </message>
+</context>
+<context>
+    <name>WarehousesPage</name>
+    <message>
+        <source>Organization and warehouses</source>
+        <translation>Юрлицо и склады</translation>
+    </message>
+    <message>
+        <source>Choose whose orders these are and which warehouse&apos;s stock each RetailCRM store shows.</source>
+        <translation>Выберите, чьи это заказы и остатки какого склада показывает каждый склад RetailCRM.</translation>
+    </message>
+    <message>
+        <source>MoySklad warehouse</source>
+        <translation>Склад МойСклад</translation>
+    </message>
+    <message>
+        <source>RetailCRM store</source>
+        <translation>Склад RetailCRM</translation>
+    </message>
+    <message>
+        <source>Stock</source>
+        <translation>Остаток</translation>
+    </message>
+    <message>
+        <source>Free stock</source>
+        <translation>Доступный остаток</translation>
+    </message>
+    <message>
+        <source>Which stock RetailCRM shows</source>
+        <translation>Какой остаток показывать в RetailCRM</translation>
+    </message>
+    <message>
+        <source>Everything on the shelf.</source>
+        <translation>Всё, что лежит на складе.</translation>
+    </message>
+    <message>
+        <source>On the shelf minus what is reserved for orders: nothing is sold twice.</source>
+        <translation>Лежащее на складе минус зарезервированное под заказы: ничего не продаётся дважды.</translation>
+    </message>
+    <message>
+        <source>MoySklad (recommended)</source>
+        <translation>МойСклад (рекомендуется)</translation>
+    </message>
+    <message>
+        <source>RetailCRM</source>
+        <translation>RetailCRM</translation>
+    </message>
+    <message>
+        <source>Where products are kept (master system)</source>
+        <translation>Где ведутся товары (главная система)</translation>
+    </message>
+    <message>
+        <source>Products, prices and stock are kept in MoySklad; RetailCRM gets copies.</source>
+        <translation>Товары, цены и остатки ведутся в МойСклад, RetailCRM получает копии.</translation>
+    </message>
+    <message>
+        <source>Products start in RetailCRM; Svyazka creates the missing ones in MoySklad.</source>
+        <translation>Товары заводятся в RetailCRM; недостающие Связка создаёт в МойСклад.</translation>
+    </message>
+    <message>
+        <source>Organization</source>
+        <translation>Юрлицо</translation>
+    </message>
+    <message>
+        <source>— not sent —</source>
+        <translation>— не передавать —</translation>
+    </message>
+    <message>
+        <source>Choose the organization whose orders Svyazka creates in MoySklad.</source>
+        <translation>Выберите юрлицо, от которого Связка создаёт заказы в МойСклад.</translation>
+    </message>
+    <message>
+        <source>Choose a RetailCRM store for at least one MoySklad warehouse, or stock cannot be sent.</source>
+        <translation>Выберите склад RetailCRM хотя бы для одного склада МойСклад, иначе остатки передавать некуда.</translation>
+    </message>
+    <message>
+        <source>The RetailCRM store «{store}» is chosen for two warehouses. Each store can show the stock of one warehouse: choose another store for one of them.</source>
+        <translation>Склад RetailCRM «{store}» выбран для двух складов. Каждый склад RetailCRM показывает остатки одного склада: выберите другой для одного из них.</translation>
+    </message>
+</context>
+<context>
+    <name>WelcomePage</name>
+    <message>
+        <source>Welcome to Svyazka</source>
+        <translation>Добро пожаловать в Связку</translation>
+    </message>
+    <message>
+        <source>Setup takes about five minutes. Nothing is changed until you say so.</source>
+        <translation>Настройка займёт около пяти минут. Ничего не изменится без вашего согласия.</translation>
+    </message>
+    <message>
+        <source>Svyazka keeps your RetailCRM and MoySklad in step: orders become customer orders in MoySklad, stock and prices go back to RetailCRM. Every change is written to a journal you can read, duplicate SKUs are shown side by side for you to decide, and your keys are kept only in this computer&apos;s password storage.</source>
+        <translation>Связка держит RetailCRM и МойСклад в согласии: заказы становятся заказами покупателей в МойСклад, остатки и цены возвращаются в RetailCRM. Каждое изменение записывается в понятный журнал, дубли артикулов показываются рядом, чтобы решили вы, а ключи хранятся только в хранилище паролей этого компьютера.</translation>
+    </message>
+    <message>
+        <source>What you need:</source>
+        <translation>Что понадобится:</translation>
+    </message>
+    <message>
+        <source>an API key of your RetailCRM account (the wizard says where to find it);</source>
+        <translation>API-ключ аккаунта RetailCRM (мастер подскажет, где его взять);</translation>
+    </message>
+    <message>
+        <source>a MoySklad token, or the login and password of a MoySklad user;</source>
+        <translation>токен МойСклад или логин и пароль пользователя МойСклад;</translation>
+    </message>
+    <message>
+        <source>a few minutes to pair warehouses, prices and order statuses (most are prefilled).</source>
+        <translation>несколько минут, чтобы сопоставить склады, цены и статусы заказов (большая часть уже заполнена).</translation>
+    </message>
+    <message>
+        <source>Connect my RetailCRM and MoySklad accounts</source>
+        <translation>Подключить мои RetailCRM и МойСклад</translation>
+    </message>
+    <message>
+        <source>Try the demo shop first</source>
+        <translation>Сначала попробовать демо-магазин</translation>
+    </message>
+    <message>
+        <source>Both services run on this computer with a made-up shop (with a few duplicate SKUs and an unmapped status on purpose). No accounts are needed and no real data is touched.</source>
+        <translation>Оба сервиса работают на этом компьютере с вымышленным магазином (в нём специально есть дубли артикулов и несопоставленный статус). Аккаунты не нужны, настоящие данные не затрагиваются.</translation>
+    </message>
+    <message>
+        <source>Starting the demo shop…</source>
+        <translation>Запускаю демо-магазин…</translation>
+    </message>
+</context>
+</TS>

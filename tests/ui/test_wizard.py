@@ -1,0 +1,272 @@
+"""The setup wizard end to end against the emulators: checks, validation, the dry run, saving, reopening."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWizard
+
+from app.sandbox.sandbox import Sandbox
+from app.secrets import SERVICE_MOYSKLAD, SERVICE_RETAILCRM, InMemoryKeyring, SecretStore
+from app.store import Database
+from app.sync.model import Flow
+from app.ui.context import SETUP_DONE_KEY, AppContext, ready_profile_id
+from app.ui.wizard import SetupWizard
+from app.ui.wizard.orders_page import UNMAPPED_EXPORTED_COLOR
+from app.ui.wizard.state import MODE_LOGIN
+from app.ui.wizard.wizard import load_wizard_state
+
+pytestmark = pytest.mark.gui
+
+W = SetupWizard
+
+
+@pytest.fixture
+def new_context(db: Database, tmp_path: Path) -> AppContext:
+    return AppContext(db=db, data_dir=tmp_path, secrets=SecretStore())
+
+
+def make_wizard(qtbot, context: AppContext, state=None) -> SetupWizard:
+    wizard = SetupWizard(context, state)
+    wizard.confirm_cancel = lambda: True
+    wizard.ask_memory_only = lambda _message: False
+    qtbot.addWidget(wizard)
+    wizard.show()
+    return wizard
+
+
+def press_next(qtbot, wizard: SetupWizard, expected: int, timeout: int = 20_000) -> None:
+    qtbot.mouseClick(wizard.button(QWizard.WizardButton.NextButton), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: wizard.currentId() == expected, timeout=timeout)
+
+
+def wait_idle(qtbot, page, timeout: int = 20_000) -> None:
+    qtbot.waitUntil(lambda: not page.busy, timeout=timeout)
+
+
+def connect_both(qtbot, wizard: SetupWizard, sandbox: Sandbox) -> None:
+    press_next(qtbot, wizard, W.PAGE_RETAILCRM)
+    rc = wizard.retailcrm_page
+    qtbot.keyClicks(rc.url_edit, sandbox.retailcrm_url)
+    qtbot.keyClicks(rc.key_edit, sandbox.retailcrm.api_key)
+    press_next(qtbot, wizard, W.PAGE_MOYSKLAD)
+    qtbot.keyClicks(wizard.moysklad_page.token_edit, sandbox.moysklad.token)
+    wizard.moysklad_page.url_edit.setText(sandbox.moysklad_url)
+    wizard.moysklad_page._edited()
+    press_next(qtbot, wizard, W.PAGE_WAREHOUSES)
+
+
+def test_the_whole_wizard_against_the_services(qtbot, new_context, sandbox: Sandbox, memory_keyring: InMemoryKeyring):
+    wizard = make_wizard(qtbot, new_context)
+    assert wizard.currentId() == W.PAGE_WELCOME
+    press_next(qtbot, wizard, W.PAGE_RETAILCRM)
+
+    # a wrong key: the page says so and stays
+    rc = wizard.retailcrm_page
+    qtbot.keyClicks(rc.url_edit, sandbox.retailcrm_url)
+    qtbot.keyClicks(rc.key_edit, "wrong-key-0123456789")
+    qtbot.mouseClick(rc.check_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, rc)
+    assert rc.message.kind == "error" and rc.message.isVisible()
+    assert "wrong-key-0123456789" not in rc.message.text()
+    assert wizard.currentId() == W.PAGE_RETAILCRM
+
+    # the right key: Next checks and goes on by itself, showing the account first
+    rc.key_edit.clear()
+    qtbot.keyClicks(rc.key_edit, sandbox.retailcrm.api_key)
+    press_next(qtbot, wizard, W.PAGE_MOYSKLAD)
+    assert sandbox.shop.site_code in rc.message.text()
+    assert memory_keyring.entries() == {}, "keys must reach the keyring only when the wizard finishes"
+
+    ms = wizard.moysklad_page
+    press_next_expect_stay = wizard.button(QWizard.WizardButton.NextButton)
+    qtbot.mouseClick(press_next_expect_stay, Qt.MouseButton.LeftButton)
+    assert wizard.currentId() == W.PAGE_MOYSKLAD and "token" in ms.message.text().lower()
+    qtbot.keyClicks(ms.token_edit, sandbox.moysklad.token)
+    ms.url_edit.setText(sandbox.moysklad_url)
+    ms._edited()
+    press_next(qtbot, wizard, W.PAGE_WAREHOUSES)
+    assert sandbox.shop.organization_name in ms.message.text()
+
+    # warehouses: prefilled by name; a page with no pair refuses to go on and says what to fix
+    wh = wizard.warehouses_page
+    suggested = wh.table.pairs()
+    assert len(suggested) == len(sandbox.shop.stores)
+    for ms_id in wh.table.left_ids():
+        wh.table.choose(ms_id, None)
+    qtbot.mouseClick(wizard.button(QWizard.WizardButton.NextButton), Qt.MouseButton.LeftButton)
+    assert wizard.currentId() == W.PAGE_WAREHOUSES and wh.message.kind == "error"
+    first, second = wh.table.left_ids()[:2]
+    wh.table.choose(first, suggested[0][1])
+    wh.table.choose(second, suggested[0][1])
+    qtbot.mouseClick(wizard.button(QWizard.WizardButton.NextButton), Qt.MouseButton.LeftButton)
+    assert wizard.currentId() == W.PAGE_WAREHOUSES and "two warehouses" in wh.message.text()
+    for ms_id, code in suggested:
+        wh.table.choose(ms_id, code)
+    wh.free_radio.setChecked(True)
+
+    # Back keeps what was typed and chosen
+    wizard.back()
+    assert ms.token_edit.text() == sandbox.moysklad.token
+    press_next(qtbot, wizard, W.PAGE_WAREHOUSES)
+    assert wh.table.pairs() == suggested and wh.free_radio.isChecked()
+    press_next(qtbot, wizard, W.PAGE_PRICES)
+    press_next(qtbot, wizard, W.PAGE_ORDERS)
+
+    # orders: the shop's own status has no MoySklad twin; its row stands out and Next says what to fix
+    orders = wizard.orders_page
+    assert "waiting-supply" in orders.unmapped_rows()
+    row = orders._rows["waiting-supply"]
+    assert orders.map_table.item(row, 0).background().color() == UNMAPPED_EXPORTED_COLOR
+    qtbot.mouseClick(wizard.button(QWizard.WizardButton.NextButton), Qt.MouseButton.LeftButton)
+    assert wizard.currentId() == W.PAGE_ORDERS and "Ждём поставку" in orders.message.text()
+    new_state = next(s.id for s in wizard.state.ms_account.states if s.name == "Новый")
+    orders.map_status("waiting-supply", new_state)
+    press_next(qtbot, wizard, W.PAGE_FINISH)
+
+    # the dry run starts by itself and tells the numbers
+    finish = wizard.finish_page
+    qtbot.waitUntil(finish.isComplete, timeout=60_000)
+    report = wizard.state.dry_report
+    assert report is not None and report.dry_run
+    stats = report.plans[Flow.CATALOG].state["stats"]
+    text = finish.summary.text()
+    assert f"Found {stats['pairs']} pair" in text
+    assert f"{stats['duplicates']} duplicate SKU" in text and stats["duplicates"] > 0
+    assert f"{stats['only_in_moysklad']} only in MoySklad" in text
+    assert memory_keyring.entries() == {}
+
+    dialog = finish.review_conflicts()
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.tab.model.rowCount() > 0, timeout=10_000)
+    kinds = {c.kind for c in dialog.tab.model.conflicts()}
+    assert "duplicate_key" in kinds
+    dialog.close()
+
+    with qtbot.waitSignal(wizard.completed, timeout=20_000) as blocker:
+        qtbot.mouseClick(wizard.button(QWizard.WizardButton.FinishButton), Qt.MouseButton.LeftButton)
+    context: AppContext = blocker.args[0]
+    db = context.db
+    assert ready_profile_id(db) == context.profile_id
+    saved = db.settings(context.profile_id).load_sync()
+    assert saved == wizard.state.settings
+    assert saved.stock_type == "freeStock" and saved.status_map["waiting-supply"] == new_state
+    assert db.settings(context.profile_id).get(SETUP_DONE_KEY) is True
+    entries = memory_keyring.entries()
+    assert entries[(SERVICE_RETAILCRM, sandbox.retailcrm_url)] == sandbox.retailcrm.api_key
+    assert entries[(SERVICE_MOYSKLAD, "token")] == sandbox.moysklad.token
+
+
+def test_a_key_without_a_permission_names_it(qtbot, new_context, sandbox: Sandbox):
+    sandbox.retailcrm.state.add_api_key("orders-only-key-123", {"order_read", "order_write", "reference_read"})
+    wizard = make_wizard(qtbot, new_context)
+    press_next(qtbot, wizard, W.PAGE_RETAILCRM)
+    rc = wizard.retailcrm_page
+    qtbot.keyClicks(rc.url_edit, sandbox.retailcrm_url)
+    qtbot.keyClicks(rc.key_edit, "orders-only-key-123")
+    qtbot.mouseClick(wizard.button(QWizard.WizardButton.NextButton), Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, rc)
+    assert wizard.currentId() == W.PAGE_RETAILCRM
+    text = rc.message.text()
+    assert rc.message.kind == "error"
+    assert "store_read" in text and "store_write" in text and "customer_read" in text
+    assert "read the catalog and stock" in text
+    assert "orders-only-key-123" not in text
+
+
+def test_cancel_keeps_nothing(qtbot, new_context, sandbox: Sandbox, memory_keyring: InMemoryKeyring):
+    wizard = make_wizard(qtbot, new_context)
+    connect_both(qtbot, wizard, sandbox)
+    press_next(qtbot, wizard, W.PAGE_PRICES)
+    press_next(qtbot, wizard, W.PAGE_ORDERS)
+    wizard.orders_page.set_exported("waiting-supply", False)
+    press_next(qtbot, wizard, W.PAGE_FINISH)
+    qtbot.waitUntil(wizard.finish_page.isComplete, timeout=60_000)
+    assert new_context.db.profiles.list(), "the dry run records into a provisional profile"
+    wizard.reject()
+    qtbot.waitUntil(lambda: not new_context.db.profiles.list(), timeout=10_000)
+    assert memory_keyring.entries() == {}
+    assert ready_profile_id(new_context.db) is None
+
+
+def test_reopened_settings_are_prefilled_and_saved_again(qtbot, context: AppContext, sandbox: Sandbox):
+    state = load_wizard_state(context, context.profile_id)
+    saved_before = context.db.settings(context.profile_id).load_sync()
+    wizard = make_wizard(qtbot, context, state)
+    assert wizard.currentId() == W.PAGE_RETAILCRM
+    rc = wizard.retailcrm_page
+    assert rc.url_edit.text() == sandbox.retailcrm_url and rc.key_edit.text() == sandbox.retailcrm.api_key
+    press_next(qtbot, wizard, W.PAGE_MOYSKLAD)
+    assert wizard.moysklad_page.token_edit.text() == sandbox.moysklad.token
+    press_next(qtbot, wizard, W.PAGE_WAREHOUSES)
+    wh = wizard.warehouses_page
+    assert sorted(wh.table.pairs()) == sorted((p.ms_store_id, p.rc_store_code) for p in saved_before.store_pairs)
+    wh.free_radio.setChecked(True)
+    press_next(qtbot, wizard, W.PAGE_PRICES)
+    press_next(qtbot, wizard, W.PAGE_ORDERS)
+    wizard.orders_page.set_exported("waiting-supply", False)
+    press_next(qtbot, wizard, W.PAGE_FINISH)
+    qtbot.waitUntil(wizard.finish_page.isComplete, timeout=60_000)
+    with qtbot.waitSignal(wizard.completed, timeout=20_000):
+        wizard.accept()
+    saved = context.db.settings(context.profile_id).load_sync()
+    assert saved.stock_type == "freeStock" and saved_before.stock_type == "stock"
+    assert "waiting-supply" not in saved.export_statuses
+    assert [p.id for p in context.db.profiles.list()] == [context.profile_id]
+
+
+def test_login_and_password_issue_a_token_with_a_warning(
+    qtbot, new_context, sandbox: Sandbox, memory_keyring: InMemoryKeyring
+):
+    wizard = make_wizard(qtbot, new_context)
+    press_next(qtbot, wizard, W.PAGE_RETAILCRM)
+    qtbot.keyClicks(wizard.retailcrm_page.url_edit, sandbox.retailcrm_url)
+    qtbot.keyClicks(wizard.retailcrm_page.key_edit, sandbox.retailcrm.api_key)
+    press_next(qtbot, wizard, W.PAGE_MOYSKLAD)
+    ms = wizard.moysklad_page
+    ms.login_radio.setChecked(True)
+    assert ms.warning.isVisibleTo(wizard) and "отзывает" in ms.warning.text()
+    qtbot.keyClicks(ms.login_edit, sandbox.moysklad.login)
+    qtbot.keyClicks(ms.password_edit, sandbox.moysklad.password)
+    ms.url_edit.setText(sandbox.moysklad_url)
+    ms._edited()
+    press_next(qtbot, wizard, W.PAGE_WAREHOUSES)
+    assert wizard.state.moysklad_mode == MODE_LOGIN and wizard.state.obtained_token
+    assert wizard.state.moysklad_account_name() == sandbox.moysklad.login
+    assert memory_keyring.entries() == {}
+
+
+def test_demo_choice_starts_the_demo_and_prefills(qtbot, new_context):
+    from app.demo import start_demo
+    from app.sandbox.sandbox import SandboxOptions
+
+    sessions = []
+
+    def starter():
+        session = start_demo(SandboxOptions(products=40, orders=10, stores=2, rate_limit=False))
+        sessions.append(session)
+        return session
+
+    wizard = SetupWizard(new_context, demo_starter=starter)
+    wizard.confirm_cancel = lambda: True
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.welcome_page.demo_radio.setChecked(True)
+    try:
+        with qtbot.waitSignal(wizard.context_changed, timeout=30_000):
+            qtbot.mouseClick(wizard.button(QWizard.WizardButton.NextButton), Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: wizard.currentId() == W.PAGE_RETAILCRM, timeout=10_000)
+        assert wizard.context.is_demo and wizard.context.db is not new_context.db
+        assert wizard.retailcrm_page.url_edit.text() == sessions[0].retailcrm_url
+        press_next(qtbot, wizard, W.PAGE_MOYSKLAD)
+        press_next(qtbot, wizard, W.PAGE_WAREHOUSES)
+    finally:
+        wizard.reject()
+        from app.ui.worker import wait_for_jobs
+
+        wait_for_jobs()
+        wizard.context.db.close()
+        for session in sessions:
+            session.stop()
