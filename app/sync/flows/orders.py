@@ -1244,12 +1244,13 @@ class _Applier:
     # -- shipments ---------------------------------------------------------------------------------------
     def _shipments(self) -> None:
         ready: list[tuple[Shipment, dict[str, Any]]] = []
+        recovered = self._recover_unconfirmed_shipments()
         for shipment in self.work.shipments:
             self.ctx.check_cancel()
             order = shipment.order
             ms_order = shipment.ms_order_id or self.created_ms.get(order.id)
-            if ms_order is None or order.id in self.failed_orders:
-                continue  # the order itself did not go: its shipment waits with it
+            if ms_order is None or order.id in self.failed_orders or order.id in recovered:
+                continue  # the order itself did not go (its shipment waits with it), or it is shipped already
             link = self.links.reserve("demand", order.id, rc_ext=order.number, ms_type="demand")
             if link.ms_id:
                 continue
@@ -1289,6 +1290,31 @@ class _Applier:
                 self.log(Level.INFO, f"Заказ {_label(order)} → МойСклад: создана отгрузка {demand_name}.",
                          _label(order), ms_demand_url(ms_id), "demand")
             self.progress(len(chunk))
+
+    def _recover_unconfirmed_shipments(self) -> set[int]:
+        """Shipments an earlier run created but could not record (it stopped before the answer came): their
+        link is still a reservation. They are found by the reservation's syncId and linked, in one request.
+        Asking for a template instead would find nothing left to ship (that shipment shipped it) and leave
+        the link reserved for ever. Returns the RetailCRM ids of the orders whose shipment was found."""
+        wanted = {str(s.order.id) for s in self.work.shipments}
+        pending = {link.sync_id.lower(): link for link in self.links.pending("demand")
+                   if link.sync_id and link.rc_id in wanted}
+        if not pending:
+            return set()
+        recovered: set[int] = set()
+        for row in self.ms.find_by_values("demand", "syncId", list(pending)):
+            link = pending.get((text(row.get("syncId")) or "").lower())
+            ms_id = text(row.get("id"))
+            if link is None or not ms_id:
+                continue
+            self.links.complete("demand", link.rc_id, ms_id, ms_type="demand", rc_ext=link.rc_ext)
+            recovered.add(int(link.rc_id))
+            self.counts.created += 1
+            number = link.rc_ext or link.rc_id
+            self.log(Level.INFO, f"Заказ {number} → МойСклад: отгрузка {text(row.get('name')) or ''} была создана "
+                                 "прошлой синхронизацией, которая прервалась; теперь она связана с заказом.",
+                     number, ms_demand_url(ms_id), "demand")
+        return recovered
 
     # -- statuses back -----------------------------------------------------------------------------------
     def _statuses_back(self) -> None:

@@ -1,0 +1,1 @@
+"""Benchmarks of the sync against the sandbox (not part of the test suite): see benchmarks/README.md."""
