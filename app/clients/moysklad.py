@@ -126,7 +126,7 @@ class MoySkladGate:
 
     def leave(self, permit: Ticket, response: httpx.Response | None) -> None:
         headers = RateHeaders.parse(response.headers) if response is not None else None
-        self.bucket.observe(permit, headers)
+        self.bucket.observe(permit, headers, rejected=response is not None and response.status_code == 429)
         self.slots.release(success=response is not None and response.status_code != 429)
 
     def rejection(self, response: httpx.Response) -> Rejection | None:

@@ -294,8 +294,12 @@ class WeightedBucketPacer:
                 low, high = max(low, reset_low), min(high, reset_high)
         return low, high
 
-    def observe(self, ticket: Ticket, headers: RateHeaders | None) -> None:
-        """The answer to ``ticket`` arrived (``headers`` None: no answer, e.g. a dropped connection)."""
+    def observe(self, ticket: Ticket, headers: RateHeaders | None, *, rejected: bool = False) -> None:
+        """The answer to ``ticket`` arrived (``headers`` None: no answer, e.g. a dropped connection).
+
+        ``rejected``: the service refused the request (429). Its headers still tell the bucket's level, but
+        a refused request costs nothing, so it must never teach us a weight.
+        """
         with self._lock:
             now = self._clock()
             self._in_flight = max(0, self._in_flight - 1)
@@ -315,7 +319,7 @@ class WeightedBucketPacer:
             floor = min(self.capacity, after_low) - sent_since
             if floor < self._level:
                 self._level = floor
-            quiet = ticket.quiet and self._seq == ticket.seq
+            quiet = ticket.quiet and self._seq == ticket.seq and not rejected
             if self._learn and quiet:
                 self._learn_weight(ticket, (after_low, after_high), now)
             self._last_quiet = (ticket.seq, after_low, after_high, now, ticket.sent_at) if quiet else None
