@@ -39,6 +39,7 @@ from app.sync.keys import (
     ms_key_texts,
     rc_key_text,
 )
+from app.sync.text import shorten
 
 ConflictKind = Literal["duplicate_key", "only_in_moysklad", "only_in_retailcrm"]
 PairHow = Literal["key", "link", "resolution"]
@@ -545,10 +546,10 @@ class _Matcher:
         match_key, _, tail = rest.partition(":")
         if kind == "only_in_moysklad":
             item = self.ms_by_id.get(tail)
-            return f"товар «{item.name}»" if item else "товар, которого больше нет в МойСклад"
+            return f"товар «{shorten(item.name)}»" if item else "товар, которого больше нет в МойСклад"
         if kind == "only_in_retailcrm":
             offer = self.rc_by_id.get(_as_rc_id(tail) or -1)
-            return f"предложение «{offer.name}»" if offer else "предложение, которого больше нет в RetailCRM"
+            return f"предложение «{shorten(offer.name)}»" if offer else "предложение, которого больше нет в RetailCRM"
         if kind == "duplicate_key" and match_key in {key.value for key in MatchKey}:
             return f"{MatchKey(match_key).label.lower()} «{tail}»"
         return conflict_key
@@ -609,11 +610,11 @@ class _Matcher:
         noun = "Модификация" if item.type == "variant" else "Товар"
         keys = self.ms_texts.get(item.id, ())
         if reason == "no_key":
-            title = f"{noun} «{item.name}» есть только в МойСклад: {missing_key_reason_ms(item, self.key)}"
+            title = f"{noun} «{shorten(item.name)}» есть только в МойСклад: {missing_key_reason_ms(item, self.key)}"
         else:
-            title = f"{noun} «{item.name}» ({self._key_phrase(keys)}) есть только в МойСклад"
+            title = f"{noun} «{shorten(item.name)}» ({self._key_phrase(keys)}) есть только в МойСклад"
             if reason == "key_taken" and mate is not None:
-                title += f"; предложение RetailCRM «{mate.name}» с этим ключом уже связано с другим товаром"
+                title += f"; предложение RetailCRM «{shorten(mate.name)}» с этим ключом уже связано с другим товаром"
         return Conflict(
             kind="only_in_moysklad",
             key=f"only_in_moysklad:{self.key.value}:{item.id}",
@@ -627,13 +628,13 @@ class _Matcher:
         self, offer: RcOffer, reason: Literal["no_key", "key_taken"] | None, mate: MsItem | None
     ) -> Conflict:
         if reason == "no_key":
-            title = f"Предложение «{offer.name}» есть только в RetailCRM: {missing_key_reason_rc(self.key)}"
+            title = f"Предложение «{shorten(offer.name)}» есть только в RetailCRM: {missing_key_reason_rc(self.key)}"
         else:
             text = rc_key_text(offer, self.key)
             phrase = self._key_phrase((text,) if text else ())
-            title = f"Предложение «{offer.name}» ({phrase}) есть только в RetailCRM"
+            title = f"Предложение «{shorten(offer.name)}» ({phrase}) есть только в RetailCRM"
             if reason == "key_taken" and mate is not None:
-                title += f"; товар МойСклад «{mate.name}» с этим ключом уже связан с другим предложением"
+                title += f"; товар МойСклад «{shorten(mate.name)}» с этим ключом уже связан с другим предложением"
         return Conflict(
             kind="only_in_retailcrm",
             key=f"only_in_retailcrm:{self.key.value}:{offer.id}",
@@ -684,8 +685,8 @@ class _Matcher:
     def _stale_title(self, ms_id: str, rc_id: int, why: StaleWhy) -> str:
         ms = self.ms_by_id.get(ms_id)
         rc = self.rc_by_id.get(rc_id)
-        ms_name = f"товар «{ms.name}»" if ms else f"товар МойСклад {ms_id}"
-        rc_name = f"предложение «{rc.name}»" if rc else f"предложение RetailCRM {rc_id}"
+        ms_name = f"товар «{shorten(ms.name)}»" if ms else f"товар МойСклад {ms_id}"
+        rc_name = f"предложение «{shorten(rc.name)}»" if rc else f"предложение RetailCRM {rc_id}"
         if why == "moysklad_gone":
             return f"Связь больше не действует: {ms_name} удалён в МойСклад ({rc_name} осталось без пары)"
         if why == "retailcrm_gone":

@@ -25,6 +25,7 @@ from typing import Any
 from app.clients.parsing import as_list, as_map, decimal, kopecks, meta_id, text
 from app.clients.retailcrm_models import Address, Order, OrderItem
 from app.money import KOPECK, rub, rub_to_kopecks
+from app.sync.text import shorten
 
 # MoySklad's field limits: longer values are refused with a 412, so they are shortened (or reported) here.
 DESCRIPTION_MAX = 4096
@@ -114,10 +115,6 @@ def price_and_discount(initial: Decimal, discount_total: Decimal, quantity: Deci
 # --- texts -------------------------------------------------------------------------------------------------
 
 
-def _shorten(value: str, limit: int) -> str:
-    return value if len(value) <= limit else value[: limit - 1] + "…"
-
-
 def order_description(order: Order) -> str:
     """Customer comment and manager comment, each labelled, as the MoySklad description."""
     parts = []
@@ -177,7 +174,7 @@ def bad_data_reasons(order: Order, *, creating: bool = True) -> list[str]:
 
 def item_label(item: OrderItem) -> str:
     name = item.product_name or item.offer.name or (f"предложение {item.offer.id}" if item.offer.id else "товар")
-    return _shorten(name, 80)
+    return shorten(name, 80)
 
 
 # --- mapping -----------------------------------------------------------------------------------------------
@@ -235,11 +232,11 @@ def map_order(
     notes = []
     description = order_description(order)
     if len(description) > DESCRIPTION_MAX:
-        description = _shorten(description, DESCRIPTION_MAX)
+        description = shorten(description, DESCRIPTION_MAX)
         notes.append(f"комментарий сокращён до {DESCRIPTION_MAX} символов")
     address = address_text(order.delivery.address)
     if len(address) > SHORT_TEXT_MAX:
-        address = _shorten(address, SHORT_TEXT_MAX)
+        address = shorten(address, SHORT_TEXT_MAX)
         notes.append(f"адрес доставки сокращён до {SHORT_TEXT_MAX} символов")
     return MappedOrder(
         rc_id=order.id,

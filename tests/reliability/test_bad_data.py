@@ -169,14 +169,8 @@ def test_every_warning_is_a_sentence_a_person_can_act_on(bad_run):
     assert not bad, bad
 
 
-LONG_TITLES = (
-    "app/sync/matching.py (_Matcher, the only_in_retailcrm / only_in_moysklad / duplicate titles, lines ~600-640) "
-    "puts a name into a conflict title whole: a 10,000-character RetailCRM name makes a 10,057-character "
-    "conflict in the list; orders_mapping.item_label already shortens names to 80 characters"
-)
 
 
-@pytest.mark.xfail(strict=True, reason=LONG_TITLES)
 def test_no_conflict_title_is_a_wall_of_text(bad_run):
     long = {key: len(c.title) for key, c in bad_run.conflicts.items() if len(c.title) > TITLE_LIMIT}
     assert not long, long
