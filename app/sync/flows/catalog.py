@@ -47,6 +47,7 @@ from app.sync.engine import RunContext
 from app.sync.keys import MatchKey, MsItem, RcOffer, clean_key, ms_key_texts, rc_key_text
 from app.sync.matching import Conflict, MatchResult, StaleLink, match_catalog
 from app.sync.model import Action, Cancelled, Change, Counts, Flow, FlowPlan, Level
+from app.sync.text import shorten
 
 CATALOG_KINDS = ("duplicate_key", "only_in_moysklad", "only_in_retailcrm")
 PRODUCT_BATCH = 50  # store/products/batch/create|edit take at most 50 products
@@ -300,7 +301,10 @@ class _PlanBuilder:
             target="svyazka",
             entity="offer",
             ref=text or item.external_code or item.id,
-            summary=f"Связать товар МойСклад «{item.name}» с предложением RetailCRM «{offer.name}» ({why})",
+            summary=(
+                f"Связать товар МойСклад «{shorten(item.name)}» с предложением RetailCRM «{shorten(offer.name)}» "
+                f"({why})"
+            ),
             payload={"ms_id": item.id, "rc_id": offer.id},
         )
 
@@ -342,7 +346,7 @@ class _PlanBuilder:
         self.ctx.log(
             Level.WARNING,
             Flow.CATALOG,
-            f"«{item.name}» не создаётся в RetailCRM: {why}.",
+            f"«{shorten(item.name)}» не создаётся в RetailCRM: {why}.",
             entity_type=item.type,
             entity_ref=item.article or item.code or item.external_code,
             entity_url=ms_item_url(item, item.id),
@@ -417,7 +421,7 @@ class _PlanBuilder:
             text = self._ms_key_text(item)
             self.work.rc_creates.append(RcProductCreate(item=item, folder_id=folder_id, key_text=text))
             folder = self.ms.folders.get(folder_id or "")
-            where = f" в группе «{folder.name}»" if folder else ""
+            where = f" в группе «{shorten(folder.name)}»" if folder else ""
             key_part = f", {self.key.label.lower()} «{text}»" if text else ""
             self.plan.changes.append(
                 Change(
@@ -426,7 +430,7 @@ class _PlanBuilder:
                     target="retailcrm",
                     entity="product",
                     ref=text or item.external_code,
-                    summary=f"Создать в RetailCRM товар «{item.name}»{key_part}{where}",
+                    summary=f"Создать в RetailCRM товар «{shorten(item.name)}»{key_part}{where}",
                     payload={"ms_id": item.id},
                 )
             )
@@ -437,7 +441,7 @@ class _PlanBuilder:
             rc_product = self.rc.products[rc_product_id]
             parts = []
             if "name" in changes:
-                parts.append(f"название «{rc_product.name}» → «{changes['name']}»")
+                parts.append(f"название «{shorten(rc_product.name)}» → «{shorten(changes['name'])}»")
             if "article" in changes:
                 parts.append(f"артикул «{rc_product.article or ''}» → «{changes['article']}»")
             if folder_id is not None:
@@ -474,7 +478,7 @@ class _PlanBuilder:
                     target="moysklad",
                     entity="product",
                     ref=text or str(offer.id),
-                    summary=f"Создать в МойСклад товар «{name}»{key_part} по предложению RetailCRM",
+                    summary=f"Создать в МойСклад товар «{shorten(name)}»{key_part} по предложению RetailCRM",
                     payload={"rc_id": offer.id},
                 )
             )
@@ -583,7 +587,7 @@ class _GroupPlanner:
                     target="retailcrm",
                     entity="product_group",
                     ref=folder.external_code or folder.id,
-                    summary=f"Создать в RetailCRM группу товаров «{folder.name}»",
+                    summary=f"Создать в RetailCRM группу товаров «{shorten(folder.name)}»",
                     payload={"folder_id": folder_id},
                 )
             )
@@ -657,7 +661,7 @@ class _Applier:
             for link in chunk:
                 self._log(
                     Level.INFO,
-                    f"Связаны: «{self._ms_name(link.ms_id)}» в МойСклад и предложение RetailCRM {link.rc_id}"
+                    f"Связаны: «{shorten(self._ms_name(link.ms_id))}» в МойСклад и предложение RetailCRM {link.rc_id}"
                     + (f" ({work.key.label.lower()} «{link.match_key}»)." if link.match_key else "."),
                     entity_type="offer",
                     entity_ref=link.match_key or link.rc_id,
@@ -702,8 +706,11 @@ class _Applier:
             if create.parent_folder_id is not None:
                 parent_id = work.group_ids.get(create.parent_folder_id)
                 if parent_id is None:
-                    self._log(Level.WARNING, f"Группа «{folder.name}» не создана: не удалось создать её родительскую "
-                              "группу. Связка попробует снова при следующей синхронизации.")
+                    self._log(
+                        Level.WARNING,
+                        f"Группа «{shorten(folder.name)}» не создана: не удалось создать её родительскую "
+                        "группу. Связка попробует снова при следующей синхронизации.",
+                    )
                     self.counts.failed += 1
                     continue
                 body["parentId"] = parent_id
@@ -711,19 +718,23 @@ class _Applier:
                 group_id = self.ctx.retailcrm.create_product_group(body, site=work.site_code)
             except MaybeApplied:
                 self.counts.failed += 1
-                self._log(Level.WARNING, f"Не удалось узнать, создана ли в RetailCRM группа «{folder.name}»: "
+                self._log(Level.WARNING, f"Не удалось узнать, создана ли в RetailCRM группа «{shorten(folder.name)}»: "
                           "связь прервалась. При следующей синхронизации Связка найдёт её и свяжет.")
                 continue
             except RemoteValidationError as exc:
                 self.counts.failed += 1
-                self._log(Level.ERROR, f"Группа товаров «{folder.name}» не создана в RetailCRM. {exc.message}")
+                self._log(Level.ERROR, f"Группа товаров «{shorten(folder.name)}» не создана в RetailCRM. {exc.message}")
                 continue
             work.group_ids[folder.id] = group_id
             self.links.bulk_upsert([NewLink(kind="product_group", ms_id=folder.id, rc_id=str(group_id),
                                             ms_type="productfolder", rc_ext=folder.external_code)])
             self.counts.created += 1
-            self._log(Level.INFO, f"Создана группа товаров RetailCRM «{folder.name}».", entity_type="product_group",
-                      entity_ref=folder.external_code)
+            self._log(
+                Level.INFO,
+                f"Создана группа товаров RetailCRM «{shorten(folder.name)}».",
+                entity_type="product_group",
+                entity_ref=folder.external_code,
+            )
             self._progress(1)
 
     def _edit_batch(self, batch: list[RcProductEdit], payload: list[dict[str, Any]], refused: set[int]) -> set[int]:
@@ -791,8 +802,13 @@ class _Applier:
                 return added
             item = batch[0].item
             self.counts.failed += 1
-            self._log(Level.ERROR, f"RetailCRM не создал товар «{item.name}». {exc.message}", entity_type=item.type,
-                      entity_ref=batch[0].key_text or item.external_code, entity_url=ms_item_url(item, item.id))
+            self._log(
+                Level.ERROR,
+                f"RetailCRM не создал товар «{shorten(item.name)}». {exc.message}",
+                entity_type=item.type,
+                entity_ref=batch[0].key_text or item.external_code,
+                entity_url=ms_item_url(item, item.id),
+            )
             return []
 
     def _create_body(self, create: RcProductCreate) -> dict[str, Any]:
@@ -827,16 +843,21 @@ class _Applier:
             self.counts.created += 1
             url = rc_product_url(self.account_url, product.id)
             if offer is None:
-                self._log(Level.WARNING, f"Товар «{item.name}» создан в RetailCRM, но торгового предложения у него "
-                          "нет, поэтому связать его не с чем. Добавьте предложение в RetailCRM.",
-                          entity_type="product", entity_ref=item.external_code, entity_url=url)
+                self._log(
+                    Level.WARNING,
+                    f"Товар «{shorten(item.name)}» создан в RetailCRM, но торгового предложения у него "
+                    "нет, поэтому связать его не с чем. Добавьте предложение в RetailCRM.",
+                    entity_type="product",
+                    entity_ref=item.external_code,
+                    entity_url=url,
+                )
                 continue
             new_links.append(NewLink(kind="offer", ms_id=item.id, rc_id=str(offer.id), ms_type=item.type,
                                      rc_ext=offer.xml_id, match_key=create.key_text))
             if self.snapshot is not None:
                 self.snapshot.rc.add_product(product, self.work.site_code)
                 self.snapshot.links[item.id] = offer.id
-            self._log(Level.INFO, f"Создан товар RetailCRM «{item.name}» и связан с товаром МойСклад.",
+            self._log(Level.INFO, f"Создан товар RetailCRM «{shorten(item.name)}» и связан с товаром МойСклад.",
                       entity_type="product", entity_ref=create.key_text or item.external_code, entity_url=url)
         if new_links:
             self.links.bulk_upsert(new_links)
