@@ -21,12 +21,13 @@ says what to do.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
-from app.clients.errors import MaybeApplied, RemoteValidationError, SettingsError
+from app.clients.errors import MaybeApplied, RemoteValidationError, SettingsError, SvyazkaApiError
 from app.clients.moysklad_models import ProductFolder
 from app.money import rub_to_kopecks
 from app.store import NewLink
@@ -36,11 +37,9 @@ from app.sync.catalog_source import (
     CatalogSnapshot,
     MsCatalog,
     RcCatalog,
-    choose_site,
-    load_moysklad_catalog,
-    load_retailcrm_catalog,
     ms_item_url,
     rc_product_url,
+    read_both_catalogs,
     stored_offer_links,
 )
 from app.sync.engine import RunContext
@@ -134,14 +133,11 @@ class CatalogFlow:
         flow = self.flow
         settings = ctx.settings
         key = MatchKey(settings.match_key)
-        ms_catalog = load_moysklad_catalog(ctx.moysklad, lambda done: ctx.progress(flow, done, 0, "plan"))
-        ctx.check_cancel()
-        site = choose_site(ctx.retailcrm.sites(), settings)
-        if site is None:
-            raise _site_missing(settings.retailcrm_site)
-        rc_catalog = load_retailcrm_catalog(
-            ctx.retailcrm, site, lambda done: ctx.progress(flow, len(ms_catalog.items) + done, 0, "plan")
+        ms_catalog, site, rc_catalog = read_both_catalogs(
+            ctx.moysklad, ctx.retailcrm, settings, lambda done: ctx.progress(flow, done, 0, "plan"), ctx.check_cancel
         )
+        if site is None or rc_catalog is None:
+            raise _site_missing(settings.retailcrm_site)
         ctx.check_cancel()
 
         conflicts_repo = ctx.db.conflicts(ctx.profile_id)
@@ -149,9 +145,7 @@ class CatalogFlow:
         for kind in CATALOG_KINDS:
             resolutions.update(conflicts_repo.resolutions(kind))
         stored_links = stored_offer_links(ctx.db, ctx.profile_id)
-        result = match_catalog(
-            ms_catalog.items.values(), rc_catalog.offers.values(), key, stored_links, resolutions
-        )
+        result = match_catalog(ms_catalog.items.values(), rc_catalog.offers.values(), key, stored_links, resolutions)
 
         plan = FlowPlan(flow=flow)
         work = CatalogWork(key=key, site_code=site.code, catalog_id=rc_catalog.catalog_id)
@@ -159,6 +153,7 @@ class CatalogFlow:
         builder.build(icml_site=site.load_from_yml)
 
         open_conflicts = builder.open_conflicts
+        _add_stock_to_conflicts(ctx, open_conflicts)
         conflicts_repo.record_many(open_conflicts, ctx.run_id)
         conflicts_repo.record_many(result.resolved, ctx.run_id)  # held by a decision: seen, decision kept
         if ctx.run_id is not None:  # every catalog plan reads both catalogs whole, so absence means gone
@@ -169,6 +164,7 @@ class CatalogFlow:
         links_after.update({link.ms_id: int(link.rc_id) for link in work.new_links})
         ctx.shared[SHARED_KEY] = CatalogSnapshot(ms=ms_catalog, rc=rc_catalog, links=links_after)
         work.stats["pairs"] = len(links_after)
+        plan.note_more_changes()
         plan.state["work"] = work
         plan.state["stats"] = work.stats
         ctx.progress(flow, 1, 1, "plan")
@@ -284,7 +280,8 @@ class _PlanBuilder:
                     match_key=text,
                 )
             )
-            plan.changes.append(self._link_change(pair.ms, pair.rc, text, pair.how))
+            if plan.keep_detail():  # thousands on a first run: the first ones are shown, the rest counted
+                plan.changes.append(self._link_change(pair.ms, pair.rc, text, pair.how))
             plan.counts.created += 1
 
     def _link_change(self, item: MsItem, offer: RcOffer, text: str | None, how: str) -> Change:
@@ -371,10 +368,17 @@ class _PlanBuilder:
             self.linked_ms.add(item.id)
             text = self._ms_key_text(item)
             self.work.new_links.append(
-                NewLink(kind="offer", ms_id=item.id, rc_id=str(offer.id), ms_type=item.type,
-                        rc_ext=offer.xml_id, match_key=text)
+                NewLink(
+                    kind="offer",
+                    ms_id=item.id,
+                    rc_id=str(offer.id),
+                    ms_type=item.type,
+                    rc_ext=offer.xml_id,
+                    match_key=text,
+                )
             )
-            self.plan.changes.append(self._link_change(item, offer, None, "external"))
+            if self.plan.keep_detail():
+                self.plan.changes.append(self._link_change(item, offer, None, "external"))
             self.plan.counts.created += 1
         return remaining
 
@@ -447,9 +451,7 @@ class _PlanBuilder:
             if folder_id is not None:
                 parts.append(f"группа → «{self.ms.folders[folder_id].name}»")
             label = changes.get("name") or rc_product.name
-            self.work.rc_edits.append(
-                RcProductEdit(rc_product_id, ms_product_id, changes, folder_id, label)
-            )
+            self.work.rc_edits.append(RcProductEdit(rc_product_id, ms_product_id, changes, folder_id, label))
             self.plan.changes.append(
                 Change(
                     flow=Flow.CATALOG,
@@ -574,8 +576,13 @@ class _GroupPlanner:
             if found is not None:
                 work.group_ids[folder_id] = found
                 work.group_links.append(
-                    NewLink(kind="product_group", ms_id=folder_id, rc_id=str(found), ms_type="productfolder",
-                            rc_ext=folder.external_code)
+                    NewLink(
+                        kind="product_group",
+                        ms_id=folder_id,
+                        rc_id=str(found),
+                        ms_type="productfolder",
+                        rc_ext=folder.external_code,
+                    )
                 )
                 continue
             parent = folder.parent_id if folder.parent_id in self.ms.folders else None
@@ -620,7 +627,10 @@ class _Applier:
         self.snapshot = snapshot if isinstance(snapshot, CatalogSnapshot) else None
         self.account_url = getattr(ctx.retailcrm, "account_url", "")
         self.total = (
-            len(work.new_links) + len(work.group_creates) + len(work.rc_creates) + len(work.rc_edits)
+            len(work.new_links)
+            + len(work.group_creates)
+            + len(work.rc_creates)
+            + len(work.rc_edits)
             + len(work.ms_creates)
         )
         self.done = 0
@@ -718,16 +728,28 @@ class _Applier:
                 group_id = self.ctx.retailcrm.create_product_group(body, site=work.site_code)
             except MaybeApplied:
                 self.counts.failed += 1
-                self._log(Level.WARNING, f"Не удалось узнать, создана ли в RetailCRM группа «{shorten(folder.name)}»: "
-                          "связь прервалась. При следующей синхронизации Связка найдёт её и свяжет.")
+                self._log(
+                    Level.WARNING,
+                    f"Не удалось узнать, создана ли в RetailCRM группа «{shorten(folder.name)}»: "
+                    "связь прервалась. При следующей синхронизации Связка найдёт её и свяжет.",
+                )
                 continue
             except RemoteValidationError as exc:
                 self.counts.failed += 1
                 self._log(Level.ERROR, f"Группа товаров «{shorten(folder.name)}» не создана в RetailCRM. {exc.message}")
                 continue
             work.group_ids[folder.id] = group_id
-            self.links.bulk_upsert([NewLink(kind="product_group", ms_id=folder.id, rc_id=str(group_id),
-                                            ms_type="productfolder", rc_ext=folder.external_code)])
+            self.links.bulk_upsert(
+                [
+                    NewLink(
+                        kind="product_group",
+                        ms_id=folder.id,
+                        rc_id=str(group_id),
+                        ms_type="productfolder",
+                        rc_ext=folder.external_code,
+                    )
+                ]
+            )
             self.counts.created += 1
             self._log(
                 Level.INFO,
@@ -750,9 +772,13 @@ class _Applier:
             edit = batch[0]
             refused.add(edit.rc_product_id)
             self.counts.failed += 1
-            self._log(Level.ERROR, f"RetailCRM не принял изменения товара «{edit.label}». {exc.message}",
-                      entity_type="product", entity_ref=str(edit.rc_product_id),
-                      entity_url=rc_product_url(self.account_url, edit.rc_product_id))
+            self._log(
+                Level.ERROR,
+                f"RetailCRM не принял изменения товара «{edit.label}». {exc.message}",
+                entity_type="product",
+                entity_ref=str(edit.rc_product_id),
+                entity_url=rc_product_url(self.account_url, edit.rc_product_id),
+            )
             return set()
         return {int(p.get("id") or 0) for p in result.not_found}
 
@@ -790,9 +816,12 @@ class _Applier:
             return list(self.ctx.retailcrm.products_batch_create(payload).added_ids)
         except MaybeApplied:
             self.counts.failed += len(batch)
-            self._log(Level.WARNING, f"Связь с RetailCRM прервалась во время создания {len(batch)} товаров: "
-                      "неизвестно, созданы ли они. При следующей синхронизации Связка найдёт созданные "
-                      "по внешнему коду и свяжет их, а остальные создаст.")
+            self._log(
+                Level.WARNING,
+                f"Связь с RetailCRM прервалась во время создания {len(batch)} товаров: "
+                "неизвестно, созданы ли они. При следующей синхронизации Связка найдёт созданные "
+                "по внешнему коду и свяжет их, а остальные создаст.",
+            )
             return []
         except RemoteValidationError as exc:
             if len(batch) > 1:
@@ -852,13 +881,26 @@ class _Applier:
                     entity_url=url,
                 )
                 continue
-            new_links.append(NewLink(kind="offer", ms_id=item.id, rc_id=str(offer.id), ms_type=item.type,
-                                     rc_ext=offer.xml_id, match_key=create.key_text))
+            new_links.append(
+                NewLink(
+                    kind="offer",
+                    ms_id=item.id,
+                    rc_id=str(offer.id),
+                    ms_type=item.type,
+                    rc_ext=offer.xml_id,
+                    match_key=create.key_text,
+                )
+            )
             if self.snapshot is not None:
                 self.snapshot.rc.add_product(product, self.work.site_code)
                 self.snapshot.links[item.id] = offer.id
-            self._log(Level.INFO, f"Создан товар RetailCRM «{shorten(item.name)}» и связан с товаром МойСклад.",
-                      entity_type="product", entity_ref=create.key_text or item.external_code, entity_url=url)
+            self._log(
+                Level.INFO,
+                f"Создан товар RetailCRM «{shorten(item.name)}» и связан с товаром МойСклад.",
+                entity_type="product",
+                entity_ref=create.key_text or item.external_code,
+                entity_url=url,
+            )
         if new_links:
             self.links.bulk_upsert(new_links)
 
@@ -882,15 +924,24 @@ class _Applier:
                 url = rc_product_url(self.account_url, edit.rc_product_id)
                 if edit.rc_product_id in missing:
                     self.counts.failed += 1
-                    self._log(Level.WARNING, f"Товар «{edit.label}» не найден в RetailCRM: возможно, его удалили. "
-                              "При следующей синхронизации Связка проверит связи.", entity_url=url)
+                    self._log(
+                        Level.WARNING,
+                        f"Товар «{edit.label}» не найден в RetailCRM: возможно, его удалили. "
+                        "При следующей синхронизации Связка проверит связи.",
+                        entity_url=url,
+                    )
                     continue
                 self.counts.updated += 1
-                what = ", ".join(
-                    {"name": "название", "article": "артикул"}[k] for k in edit.changes
-                ) + (", группа" if edit.folder_id else "")
-                self._log(Level.INFO, f"Товар RetailCRM «{edit.label}» приведён к МойСклад: {what.lstrip(', ')}.",
-                          entity_type="product", entity_ref=str(edit.rc_product_id), entity_url=url)
+                what = ", ".join({"name": "название", "article": "артикул"}[k] for k in edit.changes) + (
+                    ", группа" if edit.folder_id else ""
+                )
+                self._log(
+                    Level.INFO,
+                    f"Товар RetailCRM «{edit.label}» приведён к МойСклад: {what.lstrip(', ')}.",
+                    entity_type="product",
+                    entity_ref=str(edit.rc_product_id),
+                    entity_url=url,
+                )
             self._progress(len(batch))
 
     # -- MoySklad products -----------------------------------------------------------------------------------------
@@ -903,8 +954,9 @@ class _Applier:
             sent: list[MsProductCreate] = []
             for create in batch:
                 offer = create.offer
-                link = self.links.reserve("offer", offer.id, ms_type="product", rc_ext=offer.xml_id,
-                                          match_key=create.key_text)
+                link = self.links.reserve(
+                    "offer", offer.id, ms_type="product", rc_ext=offer.xml_id, match_key=create.key_text
+                )
                 if link.is_complete:
                     continue  # created by an earlier run that stopped before reporting
                 bodies.append(self._ms_body(create, link.sync_id or ""))
@@ -916,18 +968,27 @@ class _Applier:
                 offer = create.offer
                 if not isinstance(outcome, dict):
                     self.counts.failed += 1
-                    self._log(Level.ERROR, f"МойСклад не создал товар «{create.name}»: {outcome.message}.",
-                              entity_type="product", entity_ref=create.key_text or str(offer.id))
+                    self._log(
+                        Level.ERROR,
+                        f"МойСклад не создал товар «{create.name}»: {outcome.message}.",
+                        entity_type="product",
+                        entity_ref=create.key_text or str(offer.id),
+                    )
                     continue
                 ms_id = str(outcome.get("id"))
-                self.links.complete("offer", offer.id, ms_id, ms_type="product", rc_ext=offer.xml_id,
-                                    match_key=create.key_text)
+                self.links.complete(
+                    "offer", offer.id, ms_id, ms_type="product", rc_ext=offer.xml_id, match_key=create.key_text
+                )
                 if self.snapshot is not None:
                     self.snapshot.links[ms_id] = offer.id
                 self.counts.created += 1
-                self._log(Level.INFO, f"Создан товар МойСклад «{create.name}» и связан с предложением RetailCRM.",
-                          entity_type="product", entity_ref=create.key_text or str(offer.id),
-                          entity_url=ms_item_url(None, ms_id))
+                self._log(
+                    Level.INFO,
+                    f"Создан товар МойСклад «{create.name}» и связан с предложением RetailCRM.",
+                    entity_type="product",
+                    entity_ref=create.key_text or str(offer.id),
+                    entity_url=ms_item_url(None, ms_id),
+                )
             self._progress(len(batch))
 
     def _ms_body(self, create: MsProductCreate, sync_id: str) -> dict[str, Any]:
@@ -975,3 +1036,28 @@ def _site_missing(site_code: str | None) -> SettingsError:
         message = "В аккаунте RetailCRM нет ни одного магазина. Создайте магазин в RetailCRM и запустите синхронизацию."
     return SettingsError("retailcrm", message, reason="not_found", detail="site not found")
 
+
+def _add_stock_to_conflicts(ctx: RunContext, conflicts: Sequence[Any]) -> None:
+    """Put each MoySklad item's stock per warehouse into its conflict data, so a person deciding which of two
+    duplicates is the real one sees where the goods are.
+
+    One short stock request for all of them (only when there are conflicts). The figures are a help, not a
+    must: if MoySklad refuses or is busy, the conflicts are recorded without them.
+    """
+    items = [data for c in conflicts for data in getattr(c, "ms_data", ()) if isinstance(data, dict) and data.get("id")]
+    if not items:
+        return
+    try:
+        rows = ctx.moysklad.stock_current("stock", by_store=True, assortment_ids=[d["id"] for d in items])
+    except SvyazkaApiError:
+        return
+    names = {pair.ms_store_id: pair.ms_store_name for pair in ctx.settings.store_pairs}
+    if any(row.store_id and row.store_id not in names for row in rows):
+        with contextlib.suppress(SvyazkaApiError):
+            names.update({store.id: store.name for store in ctx.moysklad.stores()})
+    by_item: dict[str, dict[str, str]] = {}
+    for row in rows:
+        store = names.get(row.store_id or "", "без склада" if row.store_id is None else "другой склад")
+        by_item.setdefault(row.assortment_id, {})[store] = format(row.value.normalize(), "f")
+    for data in items:
+        data["stock"] = by_item.get(str(data["id"]), {})

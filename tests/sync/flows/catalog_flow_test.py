@@ -88,8 +88,9 @@ def test_only_in_moysklad_products_are_created_in_retailcrm_with_their_group(cat
     for product in created:
         offers = env.rc_state.find_offers(xml_id=product.external_code)
         assert len(offers) == 1
-        rc_product = env.rc_state.product(next(p["id"] for p in env.rc_state.products()
-                                               if p.get("externalId") == product.external_code))
+        rc_product = env.rc_state.product(
+            next(p["id"] for p in env.rc_state.products() if p.get("externalId") == product.external_code)
+        )
         assert rc_product["name"] == product.name
         assert rc_product["article"] == product.article
         folder = next(f for f in shop.folders if f.key == product.folder_key)
@@ -292,3 +293,19 @@ def test_one_refused_product_does_not_hold_back_the_others(cat_env: CatEnv) -> N
     for product in new[1:]:
         offers = env.rc_state.find_offers(xml_id=product.external_code)
         assert len(offers) == 1 and offers[0]["id"] in links.values()
+
+
+def test_duplicate_conflicts_show_stock_per_warehouse(cat_env: CatEnv) -> None:
+    """A person choosing between two duplicates sees where each one's goods are."""
+    env = cat_env
+    env.run(Flow.CATALOG)
+    duplicate = next(c for c in env.db.conflicts(env.profile_id).list(kind="duplicate_key") if c.ms_data)
+    names = {s["id"]: s["name"] for s in env.ms_state.stores()}
+    for item in duplicate.ms_data:
+        expected = {
+            names[store]: float(v["stock"])
+            for store, v in env.ms_state.stock(item["id"]).items()
+            if store and v["stock"]
+        }
+        assert {store: float(qty) for store, qty in item["stock"].items()} == expected
+    assert any(item["stock"] for item in duplicate.ms_data)

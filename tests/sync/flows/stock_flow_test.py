@@ -289,8 +289,10 @@ def test_offers_linked_since_the_last_run_get_their_stock_on_a_changes_only_pass
     report = env.run(Flow.CATALOG, Flow.STOCK)
     assert report.plans[Flow.STOCK].state["stats"]["full"] == 0
     stock_requests = env.requests("moysklad", "GET", "/report/stock")
-    assert len(stock_requests) == 2  # the changes, and the three new offers by id
-    assert "assortmentId" in stock_requests[1].query
+    # the catalog's conflicts (stock per warehouse for the conflict dialog), then the stock flow's two: the
+    # changes, and the three new offers by id
+    assert len(stock_requests) == 3
+    assert "assortmentId" in stock_requests[0].query and "assortmentId" in stock_requests[2].query
     assert report.counts[Flow.STOCK].updated == 3 * 3
     rc = _rc_stock(env)
     assert all(rc[key] == value for key, value in _expected(env).items())
