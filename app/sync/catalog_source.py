@@ -16,8 +16,10 @@ catalog plan *would* make), or from the store when the catalog flow did not run.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -26,6 +28,7 @@ from app.clients.retailcrm_models import Product as RcProduct
 from app.clients.retailcrm_models import Site
 from app.store.settings import SyncSettings
 from app.sync.keys import MsItem, RcOffer
+from app.sync.model import Cancelled
 
 SHARED_KEY = "catalog"
 # MoySklad hides archived rows unless the filter names ``archived``; asking for both values returns all.
@@ -69,6 +72,17 @@ def _counted(rows: Iterable[T], report: Callable[[int], None]) -> Iterator[T]:
     report(done)
 
 
+# Shared by every slimmed row; nothing writes to it.
+_NO_JSON: dict[str, Any] = {}
+_Row = TypeVar("_Row", Product, Variant)
+
+
+def _slim(row: _Row) -> _Row:
+    """The row without the JSON it was parsed from (``raw``, ``meta``): the flows read only the parsed fields,
+    and at 50,000 items those decoded pages would be most of the run's memory (~13 KB a product)."""
+    return replace(row, raw=_NO_JSON, meta=_NO_JSON)
+
+
 def load_moysklad_catalog(
     ms: Any, progress: Callable[[int], None] = lambda done: None, *, with_folders: bool = True
 ) -> MsCatalog:
@@ -79,9 +93,11 @@ def load_moysklad_catalog(
     def step(count: int) -> None:
         progress(done + count)
 
-    products = [Product.from_api(r) for r in _counted(ms.iter_entities("product", filters=WITH_ARCHIVED), step)]
+    products = [_slim(Product.from_api(r))
+                for r in _counted(ms.iter_entities("product", filters=WITH_ARCHIVED), step)]
     done += len(products)
-    variants = [Variant.from_api(r) for r in _counted(ms.iter_entities("variant", filters=WITH_ARCHIVED), step)]
+    variants = [_slim(Variant.from_api(r))
+                for r in _counted(ms.iter_entities("variant", filters=WITH_ARCHIVED), step)]
     done += len(variants)
     if with_folders:
         folders = (ProductFolder.from_api(r) for r in ms.iter_entities("productfolder", filters=WITH_ARCHIVED))
@@ -260,3 +276,39 @@ def ms_item_url(item: MsItem | None, item_id: str) -> str:
 
 def rc_product_url(account_url: str, product_id: int) -> str:
     return f"{account_url.rstrip('/')}/products/{product_id}/edit"
+
+
+def read_both_catalogs(
+    ms: Any, rc: Any, settings: SyncSettings, progress: Callable[[int], None], check_cancel: Callable[[], None]
+) -> tuple[MsCatalog, Site | None, RcCatalog | None]:
+    """Both catalogs at once: RetailCRM's pages in a worker thread while MoySklad's are read in this one, so
+    the plan waits for the slower of the two services' rate limits instead of their sum (at 50,000 offers
+    RetailCRM's ~9 s fit inside MoySklad's ~16 s). Each client is used by one thread only; only this thread
+    reports ``progress`` (rows read in both), the worker just counts and checks Stop. Site and RetailCRM
+    catalog are None when the configured site is not in RetailCRM."""
+    rc_done = 0
+    abandon = threading.Event()  # this thread failed: the worker stops at its next page
+
+    def rc_progress(done: int) -> None:
+        nonlocal rc_done
+        rc_done = done
+        if abandon.is_set():
+            raise Cancelled()
+        check_cancel()
+
+    def read_rc() -> tuple[Site | None, RcCatalog | None]:
+        site = choose_site(rc.sites(), settings)
+        if site is None:
+            return None, None
+        return site, load_retailcrm_catalog(rc, site, rc_progress)
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="svyazka-retailcrm-catalog") as pool:
+        future = pool.submit(read_rc)
+        try:
+            ms_catalog = load_moysklad_catalog(ms, lambda done: progress(done + rc_done))
+        except BaseException:
+            abandon.set()
+            raise
+        site, rc_catalog = future.result()
+    progress(len(ms_catalog.items) + (len(rc_catalog.offers) if rc_catalog else 0))
+    return ms_catalog, site, rc_catalog

@@ -97,9 +97,19 @@ class Counts:
         return self.created + self.updated
 
 
+# changes a plan keeps one by one for display; beyond that it counts them (FlowPlan.keep_detail)
+DETAILED_CHANGES = 1000
+
+
 @dataclass
 class FlowPlan:
-    """What one flow would change. ``notes`` are sentences worth showing before applying."""
+    """What one flow would change. ``notes`` are sentences worth showing before applying.
+
+    A first run plans one change per linked offer and per stock figure: 150,000 at 50,000 offers, hundreds of
+    MB of sentences kept until the run ends, though nobody reads past the first screen (the log tells every
+    offer's story as it is written). Such changes are added only when :meth:`keep_detail` says so: the first
+    ``DETAILED_CHANGES`` are kept, the rest only counted (``more_changes``), and :meth:`note_more_changes`
+    says so in the notes. ``counts`` always count them all."""
 
     flow: Flow
     changes: list[Change] = field(default_factory=list)
@@ -107,6 +117,21 @@ class FlowPlan:
     notes: list[str] = field(default_factory=list)
     conflicts: int = 0
     state: dict[str, Any] = field(default_factory=dict)  # what apply needs beyond the changes (cursors...)
+    more_changes: int = 0  # changes planned but not kept in ``changes`` (see keep_detail)
+
+    def keep_detail(self) -> bool:
+        """Whether to build and keep the next change: True while fewer than ``DETAILED_CHANGES`` are kept;
+        then False, and the change is counted in ``more_changes`` (its sentence is never built)."""
+        if len(self.changes) < DETAILED_CHANGES:
+            return True
+        self.more_changes += 1
+        return False
+
+    def note_more_changes(self) -> None:
+        """The note «… и ещё N» when some changes were only counted."""
+        if self.more_changes:
+            self.notes.append(f"Подробно перечислены первые {len(self.changes)} изменений, и ещё "
+                              f"{self.more_changes} — такие же, они записываются в журнал по мере выполнения.")
 
 
 @dataclass(frozen=True)

@@ -130,6 +130,10 @@ class KillSwitch(RequestLog):
             if trigger is None or self.fired:
                 return
             flow = flow_of(entry.service, entry.path)
+            if flow is Flow.STOCK and self.landed is Flow.CATALOG and "assortmentId" in entry.query:
+                # the catalog plan reads the stock of its conflicts' items (shown in the conflict dialog);
+                # the stock flow always starts with a changes or full-pass report, never a list of ids
+                flow = Flow.CATALOG
             if flow is not None:
                 self.landed = flow
             what = f"{entry.method} {entry.service} {entry.path.rsplit('/', 2)[-2:]}"

@@ -947,6 +947,9 @@ class _Applier:
         self.failed_orders: set[int] = set()
         self.agents: dict[str, str] = {}
         self.created_ms: dict[int, str] = {}  # rc order id -> ms order id created in this run
+        # rc order id -> the body that created its customer order in this run: a shipment of it is built from
+        # this instead of asking MoySklad for a template (one request per order)
+        self.created_bodies: dict[int, dict[str, Any]] = {}
         self.delivery_lost = False  # the delivery service could not be created in this run
         self.delivery_checked = False  # looked whether a cached delivery service still exists
         self.total = (len(work.creates) + len(work.updates) + len(work.shipments) + len(work.statuses_back)
@@ -1127,7 +1130,7 @@ class _Applier:
             results = self._create_many("customerorder", [body for _, _, body in ready])
             fingerprints: dict[str, str] = {}
             states: dict[str, str] = {}
-            for (create, _link, _), result in zip(ready, results, strict=True):
+            for (create, _link, sent), result in zip(ready, results, strict=True):
                 order = create.order
                 if isinstance(result, ItemError):
                     self.failed_orders.add(order.id)
@@ -1147,6 +1150,7 @@ class _Applier:
                 fingerprints[str(order.id)] = self._fingerprint(create.mapped, create.fingerprint)
                 states[str(order.id)] = create.mapped.state_id or ""
                 self.created_ms[order.id] = ms_id
+                self.created_bodies[order.id] = sent
                 self.counts.created += 1
                 ms_name = text(result.get("name")) or ""
                 how = create.counterparty.how if create.counterparty else ""
@@ -1254,20 +1258,25 @@ class _Applier:
             link = self.links.reserve("demand", order.id, rc_ext=order.number, ms_type="demand")
             if link.ms_id:
                 continue
-            try:
-                template = self.ms.demand_template(ms_order)
-            except (NotFound, RemoteValidationError) as exc:
-                self.counts.failed += 1
-                self.log(Level.ERROR, f"Заказ {_label(order)} → МойСклад: отгрузка не создана. {exc.message}",
-                         _label(order), ms_order_url(ms_order), "demand")
-                continue
-            rows = template.get("positions")
-            positions = rows.get("rows") if isinstance(rows, Mapping) else rows
-            if not positions:
-                self.log(Level.INFO, f"Заказ {_label(order)}: в МойСклад отгружать нечего (всё уже отгружено), "
-                                     "отгрузка не создана.", _label(order), ms_order_url(ms_order))
-                continue
-            body = {k: v for k, v in template.items() if k != "meta"}
+            sent = self.created_bodies.get(order.id)
+            body = demand_body(self.ms.meta("customerorder", ms_order), sent) if sent is not None else None
+            if body is None:
+                # an order written by an earlier run (or a body missing a field): MoySklad's template knows what
+                # is left to ship
+                try:
+                    template = self.ms.demand_template(ms_order)
+                except (NotFound, RemoteValidationError) as exc:
+                    self.counts.failed += 1
+                    self.log(Level.ERROR, f"Заказ {_label(order)} → МойСклад: отгрузка не создана. {exc.message}",
+                             _label(order), ms_order_url(ms_order), "demand")
+                    continue
+                rows = template.get("positions")
+                positions = rows.get("rows") if isinstance(rows, Mapping) else rows
+                if not positions:
+                    self.log(Level.INFO, f"Заказ {_label(order)}: в МойСклад отгружать нечего (всё уже отгружено), "
+                                         "отгрузка не создана.", _label(order), ms_order_url(ms_order))
+                    continue
+                body = {k: v for k, v in template.items() if k != "meta"}
             body["syncId"] = link.sync_id
             ready.append((shipment, body))
         for chunk in _chunks(ready, self.batch):
@@ -1348,6 +1357,33 @@ class _Applier:
             self.cursors.set(CURSOR_FLOW, REVERSE_CURSOR, self.work.reverse_cursor)
         if self.work.big_account is not None:
             self.cursors.set(CURSOR_FLOW, BIG_ACCOUNT_CURSOR, "1" if self.work.big_account else "0")
+
+
+# what MoySklad's demand template (``PUT entity/demand/new``) copies from a customer order besides positions
+_DEMAND_REFS = ("organization", "agent", "store")
+_DEMAND_TEXTS = ("shipmentAddress", "description")
+
+
+def demand_body(order_meta: Mapping[str, Any], sent: Mapping[str, Any]) -> dict[str, Any] | None:
+    """A shipment of a whole customer order this run has just created, from the body that created it: what the
+    template would copy (organization, counterparty, warehouse, address, comment, every position with its
+    quantity, price and discount; VAT comes from the goods as it did for the order). Nothing is shipped of a
+    new order yet, so every position goes in full. None when the body lacks something a shipment needs
+    (e.g. no warehouse): the caller asks MoySklad for the template instead."""
+    if any(sent.get(key) is None for key in _DEMAND_REFS):
+        return None
+    positions = [{k: v for k, v in row.items() if k != "reserve"}  # a shipment has no reserve
+                 for row in sent.get("positions") or () if isinstance(row, Mapping)]
+    if not positions:
+        return None
+    body: dict[str, Any] = {"customerOrder": dict(order_meta)}
+    for key in _DEMAND_REFS:
+        body[key] = sent[key]
+    for key in _DEMAND_TEXTS:
+        if sent.get(key):
+            body[key] = sent[key]
+    body["positions"] = positions
+    return body
 
 
 def _not_found(error: ItemError) -> bool:

@@ -209,6 +209,7 @@ class StockFlow:
                 f"В отчёте МойСклад {len(not_linked)} {plural(len(not_linked), 'товар', 'товара', 'товаров')} "
                 "без связи с RetailCRM: их остатки не передаются (см. конфликты каталога)."
             )
+        plan.note_more_changes()
         plan.state["work"] = work
         plan.state["stats"] = work.stats
         ctx.progress(self.flow, 1, 1, "plan")
@@ -295,8 +296,8 @@ class StockFlow:
             where = " + ".join(f"«{p.ms_store_name}»" for p in ms_stores_of_code[code])
             change = f"{before} → {text}" if before is not None else f"{text} (первая передача)"
             row.changed.append(f"{where}: {change}")
-            plan.changes.append(
-                Change(
+            if plan.keep_detail():
+                plan.changes.append(Change(
                     flow=Flow.STOCK,
                     action=Action.UPDATE,
                     target="retailcrm",
@@ -304,8 +305,7 @@ class StockFlow:
                     ref=labels.ref(offer_id),
                     summary=f"Остаток {row.label} на складе {where}: {change}",
                     payload={"offer_id": offer_id, "store": code, "quantity": text},
-                )
-            )
+                ))
             plan.counts.updated += 1
         for offer_id, cost in sorted(purchases.items()):
             if offer_id not in rows:
@@ -317,8 +317,8 @@ class StockFlow:
                 rows[offer_id].levels[sent_codes[0]] = Decimal(pushed[f"{offer_id}:{sent_codes[0]}"])
             row = rows[offer_id]
             row.purchase = cost
-            plan.changes.append(
-                Change(
+            if plan.keep_detail():
+                plan.changes.append(Change(
                     flow=Flow.STOCK,
                     action=Action.UPDATE,
                     target="retailcrm",
@@ -326,8 +326,7 @@ class StockFlow:
                     ref=labels.ref(offer_id),
                     summary=f"Закупочная цена {row.label}: {cost} ₽",
                     payload={"offer_id": offer_id, "purchase_price": str(cost)},
-                )
-            )
+                ))
         work.rows = [rows[offer_id] for offer_id in sorted(rows)]
 
     def _unmapped(self, ctx: RunContext, plan: FlowPlan, unmapped: dict[str, int], full: bool) -> None:

@@ -79,3 +79,47 @@ def test_cancelled_orders_get_no_demand(ord_env: OrdEnv) -> None:
 
     assert _demands_of(env, cancelled) == [] and _demands_of(env, returned) == []
     assert env.db.links(env.profile_id).get_by_rc("demand", cancelled["id"]) is None
+
+
+def _row_key(row: dict[str, Any]) -> tuple[Any, ...]:
+    return (ref_id(row["assortment"]), row["quantity"], row["price"], row.get("discount"), row.get("vat"))
+
+
+def test_shipments_of_orders_created_in_the_run_are_built_locally_in_one_batch(ord_env: OrdEnv) -> None:
+    env = ord_env
+    env.run()
+    offers = linked_offer_ids(env)[:3]
+    first = new_order(env, None, offers[:2], status="delivering", firstName="Ада", lastName="Быстрова", quantity=2)
+    second = new_order(env, None, offers, status="complete", firstName="Боря", lastName="Скоров")
+    mark = env.log_size()
+
+    env.run()
+
+    requests = env.sandbox.log.entries()[mark:]
+    assert not [e for e in requests if e.path.endswith("/entity/demand/new")]  # no template per order
+    assert len([e for e in requests if e.method == "POST" and e.path.endswith("/entity/demand")]) == 1
+    for rc_order in (first, second):
+        ms_order = env.ms_order(rc_order["id"])
+        (demand,) = _demands_of(env, rc_order)
+        # what MoySklad's template would have copied from the order
+        for key in ("organization", "agent", "store"):
+            assert ref_id(demand[key]) == ref_id(ms_order[key])
+        assert sorted(map(_row_key, demand["positions"]["rows"])) == sorted(
+            map(_row_key, ms_order["positions"]["rows"]))
+        assert demand["sum"] == ms_order["sum"]
+    env.run(full=True)
+    assert len(_demands_of(env, first)) == 1 and len(_demands_of(env, second)) == 1
+
+
+def test_demand_body_falls_back_to_the_template_when_a_field_is_missing() -> None:
+    from app.sync.flows.orders import demand_body
+
+    order = {"meta": {"href": "x/entity/customerorder/1", "type": "customerorder"}}
+    ref = {"meta": {"href": "x/entity/store/1", "type": "store"}}
+    sent = {"organization": ref, "agent": ref, "store": ref, "description": "",
+            "positions": [{"assortment": ref, "quantity": 2.0, "price": 100, "discount": 0.0, "reserve": 2.0}]}
+    body = demand_body(order, sent)
+    assert body is not None and body["customerOrder"] == order and "description" not in body
+    assert body["positions"] == [{"assortment": ref, "quantity": 2.0, "price": 100, "discount": 0.0}]
+    assert demand_body(order, {k: v for k, v in sent.items() if k != "store"}) is None
+    assert demand_body(order, {**sent, "positions": []}) is None
