@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import bisect
 from typing import Any
 
 from .. import listing as ls
@@ -11,7 +10,7 @@ from ..customers_logic import create_customer, edit_customer
 from ..errors import access_denied, not_found
 from ..models import Customer
 from ..router import Call, Reply, Router
-from ..units import fmt_dt
+from .history import history_reply
 
 CUSTOMER_FILTERS = frozenset({"ids", "externalIds", "sites", "name", "email", "dateFrom", "dateTo", "managers",
                               "vip", "bad"})
@@ -22,7 +21,6 @@ CUSTOMER_FILTERS_UNSUPPORTED = frozenset({
     "contragentInn", "contragentKpp", "contragentBik", "contragentCorrAccount", "contragentBankAccount",
     "contragentTypes", "discountCardNumber", "sex", "emailMarketingUnsubscribed", "managerGroups",
 })
-HISTORY_FILTERS = frozenset({"sinceId", "startDate", "endDate", "customerId", "customerExternalId"})
 
 
 def find_customer(call: Call, uid: str, by: str, site: str | None) -> Customer:
@@ -102,32 +100,7 @@ def register(router: Router) -> None:
 
     @router.add("GET", "/api/v5/customers/history", "customer_read")
     def customers_history(call: Call) -> Reply:
-        limit, page = ls.page_params(call)
-        flt = ls.read_filter(call, HISTORY_FILTERS)
-        since_id = ls.one_int(flt, "sinceId")
-        start = ls.moment(flt, "startDate")
-        end = ls.moment(flt, "endDate", end_of_day=True)
-        customer_id = ls.one_int(flt, "customerId")
-        customer_ext = ls.one_string(flt, "customerExternalId")
-        entries = call.db.customer_history
-        if since_id is not None:
-            entries = entries[bisect.bisect_right(entries, since_id, key=lambda e: e.id):]
-        visible = set(call.visible_sites())
-        selected = [
-            e for e in entries
-            if e.entity_ref.get("site") in visible
-            and (start is None or e.created_at >= start)
-            and (end is None or e.created_at <= end)
-            and (customer_id is None or e.entity_id == customer_id)
-            and (customer_ext is None or e.entity_external_id == customer_ext)
-        ]
-        chunk, pagination = ls.paginate(selected, limit, page)
-        return {
-            "success": True,
-            "generatedAt": fmt_dt(call.db.now()),
-            "history": [ser.history_json(e, "customer", call.key.id) for e in chunk],
-            "pagination": pagination,
-        }
+        return history_reply(call, call.db.customer_history, "customer")
 
     @router.add("GET", "/api/v5/customers/{uid}", "customer_read")
     def customers_get(call: Call) -> Reply:

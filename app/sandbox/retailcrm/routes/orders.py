@@ -6,7 +6,6 @@ Lists are newest first (id descending, as the CRM's order list and the inventori
 
 from __future__ import annotations
 
-import bisect
 from typing import Any
 
 from .. import listing as ls
@@ -15,7 +14,7 @@ from ..errors import ApiError, access_denied, entity_error, input_error, not_fou
 from ..models import Order
 from ..orders_logic import add_payment, create_order, delete_payment, edit_order, edit_payment, find_payment
 from ..router import Call, Reply, Router
-from ..units import fmt_dt
+from .history import history_reply
 
 ORDER_FILTERS = frozenset({
     "ids", "externalIds", "numbers", "sites", "extendedStatus", "customerId", "customerExternalId", "customer",
@@ -33,7 +32,6 @@ ORDER_FILTERS_UNSUPPORTED = frozenset({
     "returnStatuses", "deliveryServices", "deliveryStates", "sourceIds", "mgChannels", "trackNumber",
     "orderStatuses", "statusComment", "customerType", "isFromCart", "companyName", "productGroups", "offers",
 })
-HISTORY_FILTERS = frozenset({"sinceId", "startDate", "endDate", "orderId", "orderExternalId"})
 
 
 def find_order(call: Call, uid: str, by: str, site: str | None) -> Order:
@@ -260,32 +258,7 @@ def register(router: Router) -> None:
 
     @router.add("GET", "/api/v5/orders/history", "order_read")
     def orders_history(call: Call) -> Reply:
-        limit, page = ls.page_params(call)
-        flt = ls.read_filter(call, HISTORY_FILTERS)
-        since_id = ls.one_int(flt, "sinceId")
-        start = ls.moment(flt, "startDate")
-        end = ls.moment(flt, "endDate", end_of_day=True)
-        order_id = ls.one_int(flt, "orderId")
-        order_ext = ls.one_string(flt, "orderExternalId")
-        entries = call.db.history
-        if since_id is not None:
-            entries = entries[bisect.bisect_right(entries, since_id, key=lambda e: e.id):]
-        visible = set(call.visible_sites())
-        selected = [
-            e for e in entries
-            if e.entity_ref.get("site") in visible
-            and (start is None or e.created_at >= start)
-            and (end is None or e.created_at <= end)
-            and (order_id is None or e.entity_id == order_id)
-            and (order_ext is None or e.entity_external_id == order_ext)
-        ]
-        chunk, pagination = ls.paginate(selected, limit, page)
-        return {
-            "success": True,
-            "generatedAt": fmt_dt(call.db.now()),
-            "history": [ser.history_json(e, "order", call.key.id) for e in chunk],
-            "pagination": pagination,
-        }
+        return history_reply(call, call.db.history, "order")
 
     @router.add("POST", "/api/v5/orders/payments/create", "order_write")
     def payment_create(call: Call) -> Reply:
