@@ -1551,7 +1551,7 @@ Warehouses paired: {pairs}. Match key: {key}.</source>
     </message>
     <message>
         <source>Choose whose orders these are and which warehouse&apos;s stock each RetailCRM store shows.</source>
-        <translation>Выберите, чьи это заказы и остатки какого склада показывает каждый склад RetailCRM.</translation>
+        <translation>Выберите юрлицо для заказов и укажите, остатки какого склада МойСклад показывать на каждом складе RetailCRM.</translation>
     </message>
     <message>
         <source>MoySklad warehouse</source>
