@@ -15,13 +15,17 @@
 
 from __future__ import annotations
 
+import functools
+import itertools
 import logging
 import uuid
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 import httpx
@@ -41,6 +45,7 @@ from app.clients.http import ApiResponse, Call, HttpCore, Rejection
 from app.clients.moysklad_filter import Filter, split_values
 from app.clients.moysklad_models import (
     AccountInfo,
+    CatalogRow,
     Counterparty,
     CustomerOrder,
     Demand,
@@ -51,6 +56,7 @@ from app.clients.moysklad_models import (
     State,
     StockRow,
     Store,
+    TextPool,
     Variant,
 )
 from app.clients.pacing import ConcurrencyLimiter, RateHeaders, Ticket, WeightedBucketPacer
@@ -66,6 +72,7 @@ __all__ = [
 ]
 
 SERVICE = "moysklad"
+R = TypeVar("R")
 DEFAULT_BASE_URL = "https://api.moysklad.ru/api/remap/1.2"
 ACCEPT = "application/json;charset=utf-8"
 MAX_URL_LENGTH = 6000  # the service takes 8 KB of headers in all; keep every URL well below that
@@ -450,6 +457,95 @@ class MoySkladClient:
             if len(rows) < page or (size is not None and offset >= size):
                 return
 
+    def map_pages(
+        self,
+        path: str,
+        transform: Callable[[list[dict[str, Any]]], R],
+        *,
+        filters: Filter | str | None = None,
+        parallel: int = 3,
+        params: Sequence[tuple[str, str]] = (),
+    ) -> Iterator[R]:
+        """``transform(rows)`` of every 1000-row page of a list, in page order, with up to ``parallel`` pages
+        requested at once.
+
+        A page of 1000 products takes the service a good part of a second to build, longer than the rate limit
+        makes us wait between two requests; asked one after another, a big catalog would be read at the
+        service's speed instead of at the rate limit. The first page tells the size; the other offsets are then
+        requested by ``parallel`` worker threads (the gate still keeps the bucket and the in-flight limit).
+        ``transform`` runs in the worker right after the page is parsed, so the page's JSON is dropped there
+        and at most ``parallel`` transformed pages wait for the caller: memory stays that of a few pages
+        however big the list. Closing the iterator early cancels the pages not yet asked for.
+        """
+        extra = list(params)
+        filter_text = filters.render() if isinstance(filters, Filter) else filters
+        if filter_text:
+            extra.append(("filter", filter_text))
+        endpoint = f"GET {path}"
+
+        def fetch(offset: int) -> tuple[list[dict[str, Any]], int | None]:
+            query = [("limit", str(MAX_PAGE)), ("offset", str(offset)), *extra]
+            data = as_map(self._get(path, query, endpoint=endpoint))
+            if "rows" not in data:
+                raise ProtocolError(SERVICE, protocol_message(SERVICE), detail=f"{path}: no rows in a list answer")
+            rows = [as_map(row) for row in as_list(data.get("rows"))]
+            return rows, integer(as_map(data.get("meta")).get("size"))
+
+        first, size = fetch(0)
+        full_first = len(first) >= MAX_PAGE
+        yield transform(first)
+        del first
+        if not full_first:
+            return
+        if size is None:  # a list that does not tell its size: one page after another until a short one
+            offset = MAX_PAGE
+            while True:
+                rows, _ = fetch(offset)
+                short = len(rows) < MAX_PAGE
+                yield transform(rows)
+                if short:
+                    return
+                offset += MAX_PAGE
+        offsets = list(range(MAX_PAGE, size, MAX_PAGE))
+        if not offsets:
+            return
+        def job(offset: int) -> R:
+            return transform(fetch(offset)[0])
+
+        workers = max(1, min(parallel, len(offsets)))
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="svyazka-moysklad-pages") as pool:
+            pending: deque[Future[R]] = deque()
+            queue = iter(offsets)
+            try:
+                for offset in itertools.islice(queue, workers):
+                    pending.append(pool.submit(job, offset))
+                while pending:
+                    result = pending.popleft().result()
+                    nxt = next(queue, None)
+                    if nxt is not None:
+                        pending.append(pool.submit(job, nxt))
+                    yield result
+            finally:
+                for future in pending:
+                    future.cancel()
+
+    def catalog_pages(
+        self,
+        entity: str,
+        *,
+        filters: Filter | str | None = None,
+        parallel: int = 3,
+        pool: TextPool | None = None,
+    ) -> Iterator[list[CatalogRow]]:
+        """Every ``product`` or ``variant`` as :class:`CatalogRow` (parsed fields, no JSON), a page at a time,
+        pages read ``parallel`` at once (:meth:`map_pages`). ``pool`` shares repeated texts across pages."""
+        share = pool or TextPool()
+
+        def rows_of(page: list[dict[str, Any]]) -> list[CatalogRow]:
+            return [CatalogRow.from_api(row, entity, share) for row in page]
+
+        return self.map_pages(f"entity/{entity}", rows_of, filters=filters, parallel=parallel)
+
     def iter_entities(
         self,
         entity: str,
@@ -659,6 +755,7 @@ class MoySkladClient:
         elif store_part:
             filters = [store_part]
         rows: list[StockRow] = []
+        stores = TextPool()  # a full report repeats a handful of store ids over 100,000 rows
         for filter_text in filters or [""]:
             query = [*params, ("filter", filter_text)] if filter_text else params
             data = self._get(path, query)
@@ -672,11 +769,24 @@ class MoySkladClient:
                 rows.append(
                     StockRow(
                         assortment_id=assortment,
-                        store_id=text(row.get("storeId")),
-                        value=decimal(row.get(stock_type)) or Decimal(0),
+                        store_id=stores(text(row.get("storeId"))),
+                        value=_quantity(row.get(stock_type)),
                     )
                 )
+            del data
         return rows
+
+
+@functools.lru_cache(maxsize=4096, typed=True)  # typed: 5 stays Decimal('5'), 5.0 stays Decimal('5.0')
+def _shared_quantity(value: float | int | str) -> Decimal:
+    return decimal(value) or Decimal(0)
+
+
+def _quantity(value: Any) -> Decimal:
+    """A stock figure; equal figures share one Decimal (a full report holds 100,000 of a few hundred values)."""
+    if isinstance(value, bool) or not isinstance(value, float | int | str):
+        return decimal(value) or Decimal(0)
+    return _shared_quantity(value)
 
 
 def _with_sync_id(body: Mapping[str, Any]) -> dict[str, Any]:

@@ -7,6 +7,7 @@ References to other entities are kept as ids (the last segment of their ``href``
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -242,6 +243,90 @@ class Variant:
         )
 
 
+class TextPool:
+    """Shares equal texts between rows: every row of a page decodes its own copy of "Цена продажи", of each
+    price type id and of "Размер"; at 50,000 items those copies are tens of MB. Thread-safe enough: a race
+    only means two equal strings survive."""
+
+    def __init__(self) -> None:
+        self._texts: dict[str, str] = {}
+
+    def __call__(self, value: str | None) -> str | None:
+        if value is None:
+            return None
+        return self._texts.setdefault(value, value)
+
+
+@functools.lru_cache(maxsize=16384)
+def _shared_kopecks(value: float | int | str) -> Decimal | None:
+    # 100 and 100.0 are one key (equal and same hash) and give the same Decimal('1.00'), so that is fine
+    return kopecks(value)
+
+
+def _catalog_money(value: Any) -> Decimal | None:
+    """Kopecks as roubles; equal amounts share one Decimal (prices repeat across a catalog)."""
+    if isinstance(value, bool) or not isinstance(value, float | int | str):
+        return None
+    return _shared_kopecks(value)
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogRow:
+    """A product or a variant (``kind``) as a catalog listing needs it: the parsed fields only, no JSON.
+
+    The full :class:`Product` / :class:`Variant` keep their ``raw`` JSON (~5 KB a row); a sync that lists
+    50,000 of them keeps these instead. ``sale_prices`` are ``(price type id, price type name, roubles)``.
+    """
+
+    kind: str  # "product" | "variant"
+    id: str
+    name: str
+    article: str | None
+    code: str | None
+    external_code: str | None
+    folder_id: str | None  # products
+    product_id: str | None  # variants: the parent product
+    characteristics: tuple[tuple[str, str], ...]  # variants: (name, value)
+    sale_prices: tuple[tuple[str | None, str | None, Decimal], ...]
+    buy_price: Decimal | None
+    barcodes: tuple[str, ...]
+    archived: bool
+    variants_count: int
+
+    @classmethod
+    def from_api(cls, raw: Raw, kind: str, pool: TextPool | None = None) -> CatalogRow:
+        share = pool or TextPool()
+        prices = []
+        for entry in as_list(raw.get("salePrices")):
+            data = as_map(entry)
+            price_type = as_map(data.get("priceType"))
+            value = _catalog_money(data.get("value"))
+            prices.append((share(meta_id(price_type)), share(text(price_type.get("name"))),
+                           value if value is not None else Decimal("0.00")))
+        characteristics = tuple(
+            (share(str(as_map(c).get("name") or "")) or "", str(as_map(c).get("value") or ""))
+            for c in as_list(raw.get("characteristics"))
+        )
+        folder = raw.get("productFolder")
+        product = raw.get("product")
+        return cls(
+            kind=kind,
+            id=str(raw.get("id") or meta_id(raw) or ""),
+            name=str(raw.get("name") or ""),
+            article=text(raw.get("article")),
+            code=text(raw.get("code")),
+            external_code=text(raw.get("externalCode")),
+            folder_id=share(meta_id(folder)) if folder else None,
+            product_id=meta_id(product) if product else None,
+            characteristics=characteristics,
+            sale_prices=tuple(prices),
+            buy_price=_catalog_money(as_map(raw.get("buyPrice")).get("value")),
+            barcodes=_barcodes(raw),
+            archived=boolean(raw.get("archived")),
+            variants_count=integer(raw.get("variantsCount")) or 0,
+        )
+
+
 @dataclass(frozen=True)
 class Counterparty:
     id: str
@@ -390,7 +475,7 @@ class Demand:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StockRow:
     """One row of ``report/stock/.../current``: stock of an item (at a store, or over all stores)."""
 

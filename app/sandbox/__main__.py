@@ -6,6 +6,7 @@ Prints exactly one JSON line on stdout when ready, with the URLs and credentials
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import signal
 import sys
@@ -68,6 +69,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Could not start the sandbox: {exc.strerror or exc}. Is the port already in use?", file=sys.stderr)
         return 2
 
+    # The seeded shop is hundreds of thousands of long-lived objects: without this, the first requests pay
+    # full garbage collections over all of them (~0.3 s each at 20,000 products).
+    gc.collect()
+    gc.freeze()
     stop = threading.Event()
 
     def _on_signal(signum: int, frame: object) -> None:

@@ -16,14 +16,15 @@ catalog plan *would* make), or from the store when the catalog flow did not run.
 
 from __future__ import annotations
 
+import queue
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from app.clients.moysklad_models import Product, ProductFolder, Variant
+from app.clients.moysklad_models import CatalogRow, ProductFolder, TextPool
 from app.clients.retailcrm_models import Product as RcProduct
 from app.clients.retailcrm_models import Site
 from app.store.settings import SyncSettings
@@ -46,11 +47,11 @@ class MsCatalog:
     """MoySklad's catalog: sellable items, every product (parents included), folders, prices by type id."""
 
     items: dict[str, MsItem] = field(default_factory=dict)  # products without variants + variants, by id
-    products: dict[str, Product] = field(default_factory=dict)  # every product, by id
+    products: dict[str, CatalogRow] = field(default_factory=dict)  # every product, by id
     folders: dict[str, ProductFolder] = field(default_factory=dict)
     prices: dict[str, dict[str, Decimal]] = field(default_factory=dict)  # item id -> {price type id: roubles}
 
-    def product_of(self, item_id: str) -> Product | None:
+    def product_of(self, item_id: str) -> CatalogRow | None:
         """The MoySklad product an item belongs to (itself for a product, the parent for a variant)."""
         item = self.items.get(item_id)
         if item is None:
@@ -72,76 +73,120 @@ def _counted(rows: Iterable[T], report: Callable[[int], None]) -> Iterator[T]:
     report(done)
 
 
-# Shared by every slimmed row; nothing writes to it.
-_NO_JSON: dict[str, Any] = {}
-_Row = TypeVar("_Row", Product, Variant)
+class _PageFeed:
+    """Products and variants read at the same time, each list several pages at once (the client's
+    ``catalog_pages``), handed to the calling thread through a short queue.
 
+    A 1000-row page takes the service longer to build than MoySklad's rate limit makes us wait, so lists read
+    one page after another would leave the limit unused; and the products list need not wait for the variants.
+    The queue is short so that pages are turned into items about as fast as they arrive (memory stays that of
+    a few pages). If the caller stops (Stop, an error), the readers stop at their next page."""
 
-def _slim(row: _Row) -> _Row:
-    """The row without the JSON it was parsed from (``raw``, ``meta``): the flows read only the parsed fields,
-    and at 50,000 items those decoded pages would be most of the run's memory (~13 KB a product)."""
-    return replace(row, raw=_NO_JSON, meta=_NO_JSON)
+    QUEUE_PAGES = 4
+
+    def __init__(self, ms: Any, entities: tuple[str, ...]) -> None:
+        self._queue: queue.Queue[tuple[str, str, Any]] = queue.Queue(maxsize=self.QUEUE_PAGES)
+        self._stop = threading.Event()
+        self._pool = TextPool()
+        self._threads = [
+            threading.Thread(target=self._read, args=(ms, entity), name=f"svyazka-moysklad-{entity}", daemon=True)
+            for entity in entities
+        ]
+        self._open = len(entities)
+
+    def _put(self, item: tuple[str, str, Any]) -> None:
+        while not self._stop.is_set():
+            try:
+                self._queue.put(item, timeout=0.1)
+                return
+            except queue.Full:
+                continue
+
+    def _read(self, ms: Any, entity: str) -> None:
+        try:
+            pages = ms.catalog_pages(entity, filters=WITH_ARCHIVED, pool=self._pool)
+            try:
+                for page in pages:
+                    if self._stop.is_set():
+                        return
+                    self._put(("page", entity, page))
+            finally:
+                pages.close()
+            self._put(("done", entity, None))
+        except BaseException as exc:  # handed to the caller, raised there
+            self._put(("error", entity, exc))
+
+    def __iter__(self) -> Iterator[tuple[str, list[CatalogRow]]]:
+        for thread in self._threads:
+            thread.start()
+        try:
+            while self._open:
+                what, entity, value = self._queue.get()
+                if what == "error":
+                    raise value
+                if what == "done":
+                    self._open -= 1
+                    continue
+                yield entity, value
+        finally:
+            self._stop.set()
+            for thread in self._threads:
+                thread.join(timeout=30)
 
 
 def load_moysklad_catalog(
     ms: Any, progress: Callable[[int], None] = lambda done: None, *, with_folders: bool = True
 ) -> MsCatalog:
-    """Read products, variants and (unless not needed) folders: one request per 1000 rows of each."""
+    """Read products, variants and (unless not needed) folders: one request per 1000 rows of each, the two
+    lists at once. ``progress`` (rows read so far) is called on the calling thread only."""
     catalog = MsCatalog()
-    done = 0
-
-    def step(count: int) -> None:
-        progress(done + count)
-
-    products = [_slim(Product.from_api(r))
-                for r in _counted(ms.iter_entities("product", filters=WITH_ARCHIVED), step)]
-    done += len(products)
-    variants = [_slim(Variant.from_api(r))
-                for r in _counted(ms.iter_entities("variant", filters=WITH_ARCHIVED), step)]
-    done += len(variants)
+    products: list[CatalogRow] = []
+    variants: list[CatalogRow] = []
     if with_folders:
         folders = (ProductFolder.from_api(r) for r in ms.iter_entities("productfolder", filters=WITH_ARCHIVED))
         catalog.folders = {f.id: f for f in folders}
+    for entity, page in _PageFeed(ms, ("product", "variant")):
+        (products if entity == "product" else variants).extend(page)
+        progress(len(products) + len(variants))
+    progress(len(products) + len(variants))
     catalog.products = {p.id: p for p in products}
     parents = {v.product_id for v in variants if v.product_id} | {p.id for p in products if p.variants_count}
     for product in products:
         if product.id in parents:
             continue  # sold as its variants
-        catalog.items[product.id] = MsItem(
-            id=product.id,
-            type="product",
-            name=product.name,
-            article=product.article,
-            code=product.code,
-            external_code=product.external_code or "",
-            barcodes=product.barcodes,
-            sale_prices=tuple((p.price_type_name or "", p.value) for p in product.sale_prices),
-            buy_price=product.buy_price,
-            archived=product.archived,
-        )
-        catalog.prices[product.id] = {p.price_type_id: p.value for p in product.sale_prices if p.price_type_id}
+        catalog.items[product.id] = _item(product, None)
+        catalog.prices[product.id] = {type_id: value for type_id, _, value in product.sale_prices if type_id}
+    del products
     for variant in variants:
         parent = catalog.products.get(variant.product_id or "")
-        own = {p.price_type_id: p.value for p in variant.sale_prices if p.price_type_id}
+        catalog.items[variant.id] = _item(variant, parent)
+        own = {type_id: value for type_id, _, value in variant.sale_prices if type_id}
         # A modification without its own price of a type sells at the product's price of that type.
-        inherited = {p.price_type_id: p.value for p in parent.sale_prices if p.price_type_id} if parent else {}
-        catalog.items[variant.id] = MsItem(
-            id=variant.id,
-            type="variant",
-            name=variant.name,
-            article=variant.article,
-            code=variant.code,
-            external_code=variant.external_code or "",
-            barcodes=variant.barcodes,
-            product_id=variant.product_id,
-            product_external_code=parent.external_code if parent else None,
-            characteristics=variant.characteristics,
-            sale_prices=tuple((p.price_type_name or "", p.value) for p in variant.sale_prices),
-            buy_price=variant.buy_price if variant.buy_price is not None else (parent.buy_price if parent else None),
-            archived=variant.archived or bool(parent and parent.archived),
-        )
+        inherited = {type_id: value for type_id, _, value in parent.sale_prices if type_id} if parent else {}
         catalog.prices[variant.id] = {**inherited, **own}
     return catalog
+
+
+def _item(row: CatalogRow, parent: CatalogRow | None) -> MsItem:
+    """A sellable unit: a product without variants, or a variant (which takes what it lacks from ``parent``)."""
+    buy_price = row.buy_price
+    if buy_price is None and parent is not None:
+        buy_price = parent.buy_price
+    return MsItem(
+        id=row.id,
+        type="variant" if row.kind == "variant" else "product",
+        name=row.name,
+        article=row.article,
+        code=row.code,
+        external_code=row.external_code or "",
+        barcodes=row.barcodes,
+        product_id=row.product_id,
+        product_external_code=(parent.external_code if parent else None) if row.kind == "variant" else None,
+        characteristics=row.characteristics,
+        sale_prices=tuple((name or "", value) for _, name, value in row.sale_prices),
+        buy_price=buy_price,
+        archived=row.archived or bool(parent and parent.archived),
+    )
 
 
 # --- RetailCRM ------------------------------------------------------------------------------------------

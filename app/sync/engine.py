@@ -1,8 +1,14 @@
 """The sync engine: runs the flows in order, records the run, and reports while it works.
 
-Every flow is planned, then (unless it is a dry run) applied, before the next flow starts: the stock and
-price flows need the links the catalog flow has just made, and orders need those links too. A dry run
-plans every flow against the links the catalog plan *would* make (``RunContext.planned_links``).
+Every flow is planned, then (unless it is a dry run) applied, before the next flow plans: the stock and price
+flows need the links the catalog flow has just made, and orders need those links too. A dry run plans every
+flow against the links the catalog plan *would* make (``RunContext.planned_links``).
+
+Two things overlap, because on a big shop the run is otherwise mostly waiting for one service's rate limit
+while the other idles: a flow may *prefetch* a read before its turn (the stock report is read while the
+catalogs are), and a flow's upload batches may be *deferred* (:mod:`app.sync.background`): stock and prices
+are uploaded to RetailCRM while the next flows plan and MoySklad gets the orders. The run ends when every
+deferred batch has ended; what they did is counted and logged as if the apply had done it inline.
 
 Failures are sorted the way a shop owner can act on them:
 
@@ -17,8 +23,10 @@ Failures are sorted the way a shop owner can act on them:
 from __future__ import annotations
 
 import contextlib
+import threading
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -26,6 +34,7 @@ from app.clients.errors import SettingsError as ServiceSettingsError
 from app.clients.errors import SvyazkaApiError
 from app.store import Database, LogEntry, SyncSettings
 from app.store.errors import StoreError
+from app.sync.background import BackgroundWrites, FlowOutcome
 from app.sync.model import (
     ALL_FLOWS,
     Callbacks,
@@ -43,10 +52,17 @@ from app.sync.model import (
 # Log lines are written to the store in batches: one transaction per line would dominate a 50k-offer run.
 _LOG_BATCH = 500
 _LOG_FLUSH_SECONDS = 0.5
+# Upload batches in flight at once: enough to keep RetailCRM's 10 requests a second busy when an answer takes
+# a few hundred milliseconds; the client's pacer holds the rate whatever this is.
+WRITE_WORKERS = 3
 
 
 class FlowRunner(Protocol):
-    """One flow: plan reads both services and decides; apply writes and records what it wrote."""
+    """One flow: plan reads both services and decides; apply writes and records what it wrote.
+
+    A runner may also have ``prefetch(ctx)``: called at the start of a run for every selected flow, it may
+    start (on ``ctx.prefetch``) a read its plan will need, so that the read overlaps earlier flows. Apply may
+    hand its upload batches to ``ctx.defer`` instead of sending them itself."""
 
     flow: Flow
 
@@ -71,8 +87,14 @@ class RunContext:
     full: bool
     # what one flow learned that a later flow of the same run can reuse (e.g. the catalog snapshot)
     shared: dict[str, Any] = field(default_factory=dict)
+    # where flows defer their upload batches so the next flow can plan meanwhile (None: run them inline)
+    background: BackgroundWrites | None = None
+    # reads started before the flow that needs them (the stock report while the catalog is read)
+    prefetch: ThreadPoolExecutor | None = None
     _pending_log: list[LogEntry] = field(default_factory=list)
     _last_flush: float = field(default_factory=time.monotonic)
+    # log lines and progress come from the engine's thread and from deferred writes: one at a time
+    _lock: threading.RLock = field(default_factory=threading.RLock)
     errors: int = 0
 
     # -- reporting -------------------------------------------------------------------------------------
@@ -88,32 +110,51 @@ class RunContext:
         details: Mapping[str, Any] | None = None,
     ) -> None:
         event = LogEvent(level, flow, message, entity_type, entity_ref, entity_url, dict(details or {}) or None)
-        if level is Level.ERROR:
-            self.errors += 1
-        self._pending_log.append(
-            LogEntry(
-                level=level.value,
-                flow=flow.value if flow else "system",
-                message=message,
-                entity_type=entity_type,
-                entity_ref=entity_ref,
-                entity_url=entity_url,
-                details=event.details,
-                run_id=self.run_id,
-            )
+        entry = LogEntry(
+            level=level.value,
+            flow=flow.value if flow else "system",
+            message=message,
+            entity_type=entity_type,
+            entity_ref=entity_ref,
+            entity_url=entity_url,
+            details=event.details,
+            run_id=self.run_id,
         )
-        self.callbacks.on_log(event)
-        if len(self._pending_log) >= _LOG_BATCH or time.monotonic() - self._last_flush > _LOG_FLUSH_SECONDS:
-            self.flush_log()
+        with self._lock:
+            if level is Level.ERROR:
+                self.errors += 1
+            self._pending_log.append(entry)
+            self.callbacks.on_log(event)
+            if len(self._pending_log) >= _LOG_BATCH or time.monotonic() - self._last_flush > _LOG_FLUSH_SECONDS:
+                self.flush_log()
 
     def progress(self, flow: Flow, done: int, total: int, stage: str) -> None:
-        self.callbacks.on_progress(Progress(flow, done, total, stage))
+        with self._lock:
+            self.callbacks.on_progress(Progress(flow, done, total, stage))
 
     def flush_log(self) -> None:
-        if self._pending_log:
-            entries, self._pending_log = self._pending_log, []
-            self.db.log(self.profile_id).add_many(entries)
-        self._last_flush = time.monotonic()
+        with self._lock:
+            if self._pending_log:
+                entries, self._pending_log = self._pending_log, []
+                self.db.log(self.profile_id).add_many(entries)
+            self._last_flush = time.monotonic()
+
+    # -- deferred writes ---------------------------------------------------------------------------------
+    def defer(self, flow: Flow, job: Callable[[], Counts], into: Counts) -> None:
+        """Run ``job`` (one upload batch that records what it wrote) in the background when the engine allows
+        it, else now, adding its counts to ``into``. In the background its counts reach the flow's result when
+        the run ends (:mod:`app.sync.background`)."""
+        if self.background is None:
+            into.add(job())
+        else:
+            self.background.defer(flow, job)
+
+    def after_writes(self, flow: Flow, step: Callable[[FlowOutcome], None]) -> None:
+        """``step`` once every batch ``flow`` deferred has ended (now, when they ran inline)."""
+        if self.background is None:
+            step(FlowOutcome())
+        else:
+            self.background.after(flow, step)
 
     def check_cancel(self) -> None:
         """Call between pages and batches: raises :class:`Cancelled` after Stop."""
@@ -143,6 +184,35 @@ class SyncEngine:
         self.flows = dict(flows)
         self.callbacks = callbacks or Callbacks()
         self.cancel = cancel or CancelToken()
+        self.write_workers = WRITE_WORKERS
+
+    def _prefetch(self, ctx: RunContext, selected: list[Flow]) -> None:
+        """Let flows start the reads they will need before their turn (see :class:`FlowRunner`)."""
+        for flow in selected:
+            prefetch = getattr(self.flows.get(flow), "prefetch", None)
+            if prefetch is not None:
+                prefetch(ctx)
+
+    def _drain(self, ctx: RunContext, selected: list[Flow], counts: dict[Flow, Counts]) -> _Drained:
+        """Wait for every flow's deferred writes and fold their outcome into the run, as an inline apply would."""
+        assert ctx.background is not None
+        drained = _Drained()
+        for flow in selected:
+            outcome = ctx.background.finish(flow)
+            if outcome is None:
+                continue
+            counts[flow].add(outcome.counts)
+            if outcome.fatal is not None:
+                if drained.fatal is None:
+                    drained.fatal = outcome.fatal.message
+                    ctx.log(Level.ERROR, flow, f"{flow.title}: {outcome.fatal.message}")
+            elif outcome.error is not None:
+                counts[flow].failed += 1
+                ctx.log(Level.ERROR, flow, f"{flow.title}: поток прерван. {outcome.error.message}")
+            if outcome.cancelled:
+                drained.cancelled = True
+        ctx.flush_log()
+        return drained
 
     def run(
         self,
@@ -176,40 +246,59 @@ class SyncEngine:
         fatal: str | None = None
         what = "Пробный запуск" if dry_run else "Синхронизация"
         ctx.log(Level.INFO, None, f"{what} начата: {', '.join(f.title for f in selected) or 'ничего не выбрано'}.")
+        if not dry_run:
+            ctx.background = BackgroundWrites(self.write_workers)
+        ctx.prefetch = ThreadPoolExecutor(max_workers=2, thread_name_prefix="svyazka-prefetch")
         try:
-            for flow in selected:
-                runner = self.flows.get(flow)
-                if runner is None:
-                    ctx.log(Level.WARNING, flow, f"{flow.title}: этот поток пока не поддерживается, пропущен.")
-                    continue
-                ctx.check_cancel()
-                try:
-                    plan = runner.plan(ctx)
-                    plans[flow] = plan
-                    conflicts += plan.conflicts
-                    for note in plan.notes:
-                        ctx.log(Level.INFO, flow, note)
-                    if dry_run:
-                        counts[flow] = plan.counts
-                    else:
-                        ctx.check_cancel()
-                        counts[flow] = runner.apply(ctx, plan)
-                except ServiceSettingsError as exc:
-                    fatal = exc.message
-                    ctx.log(Level.ERROR, flow, f"{flow.title}: {exc.message}")
-                    break
-                except SvyazkaApiError as exc:
-                    counts[flow].failed += 1
-                    ctx.log(Level.ERROR, flow, f"{flow.title}: поток прерван. {exc.message}")
-                finally:
-                    ctx.flush_log()
+            try:
+                self._prefetch(ctx, selected)
+                for flow in selected:
+                    runner = self.flows.get(flow)
+                    if runner is None:
+                        ctx.log(Level.WARNING, flow, f"{flow.title}: этот поток пока не поддерживается, пропущен.")
+                        continue
+                    ctx.check_cancel()
+                    try:
+                        plan = runner.plan(ctx)
+                        plans[flow] = plan
+                        conflicts += plan.conflicts
+                        for note in plan.notes:
+                            ctx.log(Level.INFO, flow, note)
+                        if dry_run:
+                            counts[flow] = plan.counts
+                        else:
+                            ctx.check_cancel()
+                            counts[flow] = runner.apply(ctx, plan)
+                    except ServiceSettingsError as exc:
+                        fatal = exc.message
+                        ctx.log(Level.ERROR, flow, f"{flow.title}: {exc.message}")
+                        break
+                    except SvyazkaApiError as exc:
+                        counts[flow].failed += 1
+                        ctx.log(Level.ERROR, flow, f"{flow.title}: поток прерван. {exc.message}")
+                    finally:
+                        ctx.flush_log()
+                        runs.checkpoint(run.id, counts=_counts_json(counts), errors=ctx.errors, conflicts=conflicts)
+            finally:
+                # Deferred uploads end before the run does, whatever happened: counted, logged, recorded.
+                if ctx.background is not None:
+                    if fatal is not None:
+                        ctx.background.stop()
+                    drained = self._drain(ctx, selected, counts)
+                    fatal = fatal or drained.fatal
+                    cancelled = drained.cancelled
                     runs.checkpoint(run.id, counts=_counts_json(counts), errors=ctx.errors, conflicts=conflicts)
         except Cancelled:
             cancelled = True
-            ctx.log(Level.WARNING, None, "Остановлено пользователем. Всё, что успело записаться, сохранено.")
         except StoreError as exc:
             fatal = str(exc)
             ctx.log(Level.ERROR, None, str(exc))
+        finally:
+            if ctx.background is not None:
+                ctx.background.close()
+            ctx.prefetch.shutdown(wait=True, cancel_futures=True)
+        if cancelled:
+            ctx.log(Level.WARNING, None, "Остановлено пользователем. Всё, что успело записаться, сохранено.")
 
         seconds = time.monotonic() - started
         requests = {
@@ -251,6 +340,12 @@ class SyncEngine:
             message=message,
             plans=plans,
         )
+
+
+@dataclass
+class _Drained:
+    fatal: str | None = None
+    cancelled: bool = False
 
 
 def _counts_json(counts: Mapping[Flow, Counts]) -> dict[str, dict[str, int]]:

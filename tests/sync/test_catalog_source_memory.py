@@ -18,7 +18,7 @@ def test_loaded_products_keep_no_raw_json_but_every_parsed_field() -> None:
             ms.close()
     assert catalog.products and set(catalog.products) == set(rows)
     for product in catalog.products.values():
-        assert product.raw == {} and product.meta == {}
+        assert not hasattr(product, "raw") and not hasattr(product, "meta") and not hasattr(product, "__dict__")
         row = rows[product.id]
         assert product.name == row["name"] and product.article == row.get("article")
         assert product.external_code == row.get("externalCode")

@@ -49,6 +49,7 @@ from app.sandbox.seed import Shop
 
 ACCEPTED = ("*/*", "application/json;charset=utf-8")
 HEAVY_REPORTS = ("/report/stock/all", "/report/stock/bystore")
+READ_METHODS = frozenset({"GET", "HEAD"})
 
 
 @dataclass(frozen=True)
@@ -145,7 +146,14 @@ class MoySkladEmulator:
                 raise errors.unknown_path(path)
             with self.state.lock:
                 self.state.last_base = base
-                response = self.router.dispatch(request, RenderContext(self.state, base), path[len(API_PREFIX):])
+                writes = request.method.upper() not in READ_METHODS
+                if writes:
+                    self.state.bump()  # any write path, even one that edits records in place, drops cached lists
+                try:
+                    response = self.router.dispatch(request, RenderContext(self.state, base), path[len(API_PREFIX):])
+                finally:
+                    if writes:
+                        self.state.bump()
         except errors.ApiError as exc:
             response = exc.response()
         return self._finish(response, admitted)

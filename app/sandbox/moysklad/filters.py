@@ -231,9 +231,20 @@ def compile_filters(conditions: list[Condition], fields: dict[str, FilterField],
     return lambda record: all(check(record) for check in checks)
 
 
+_PLAIN_KINDS = frozenset({"string", "number", "datetime", "bool", "uuid", "enum"})
+
+
 def _field_predicate(plan: _FieldPlan, state: Any) -> Predicate:
     spec, name, kind = plan.spec, plan.name, plan.spec.kind
     equals, not_equals, likes, ranges = plan.equals, plan.not_equals, plan.likes, list(plan.ranges.items())
+    if equals and not not_equals and not likes and not ranges and kind in _PLAIN_KINDS and "" not in equals:
+        # the common ``field=a;field=b`` on a plain value (``archived=true;archived=false`` on every sync
+        # page): a membership test, the same comparisons as ``_equals`` without its per-value calls
+        wanted = tuple(equals)
+        if spec.getter is None:
+            return lambda record: record.get(name) in wanted
+        getter = spec.getter
+        return lambda record: getter(state, record) in wanted
 
     def check(record: Record) -> bool:
         actual = spec.read(state, record, name)

@@ -3,6 +3,9 @@
 Rows come in a stable order: creation order unless ``order=`` says otherwise (ties keep creation order).
 ``archived`` defaults to false on entities that have it, unless the filter names ``archived`` or ``id``
 (the docs: combining ``id`` with ``archived`` ignores ``archived``).
+
+A list's selection is cached in the state between pages (see :meth:`MoySkladState.selection`), and rows
+without ``expand`` are written straight to JSON text (:meth:`EntityKind.render_json`).
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from app.sandbox.moysklad import errors
-from app.sandbox.moysklad.entities.base import EntityKind, Record, RenderContext
+from app.sandbox.moysklad.entities.base import EntityKind, Record, RenderContext, dumps
 from app.sandbox.moysklad.filters import FilterField, compile_filters, mentioned, parse_filters, sort_key
 from app.sandbox.moysklad.query import ExpandTree, Page, Query, expand_for_list, page, page_links
 from app.sandbox.moysklad.refs import collection_meta
@@ -78,16 +81,38 @@ def envelope(ctx: RenderContext, path: str, type_name: str, rows: list[dict[str,
     return {"context": context_block(ctx), "meta": meta, "rows": rows}
 
 
-def list_entities(ctx: RenderContext, kind: EntityKind, query: Query) -> dict[str, Any]:
-    """``GET /entity/<type>`` for a plain entity kind."""
+def select_entities(ctx: RenderContext, kind: EntityKind, query: Query) -> list[Record]:
+    """What ``GET /entity/<type>`` matches, in order; cached between pages until anything changes."""
+    key = ("entity", kind.name, tuple(query.get_all("filter")), query.get("search"), query.get("order"))
+    return ctx.state.selection(key, lambda: select(ctx, ctx.state.table(kind.name).values(), kind.filters, query,
+                                                   archivable=kind.archivable, search=kind.search_text))
+
+
+def list_entities(ctx: RenderContext, kind: EntityKind, query: Query) -> str:
+    """``GET /entity/<type>`` for a plain entity kind, as JSON text."""
     current = page(query)
     expand = expand_for_list(query, current)
     kind.check_expand(expand, "")
-    records = select(ctx, ctx.state.table(kind.name).values(), kind.filters, query, archivable=kind.archivable,
-                     search=kind.search_text)
+    records = select_entities(ctx, kind, query)
     window = records[current.offset: current.offset + current.limit]
-    rows = [kind.render(ctx, record, expand) for record in window]
-    return envelope(ctx, kind.list_path, kind.name, rows, len(records), query, current)
+    if expand:
+        rows = [kind.render(ctx, record, expand) for record in window]
+        return dumps(envelope(ctx, kind.list_path, kind.name, rows, len(records), query, current))
+    head = dumps(envelope(ctx, kind.list_path, kind.name, [], len(records), query, current))
+    return splice_rows(head, [kind.render_json(ctx, record) for record in window])
+
+
+def splice_rows(text: str, rows: list[str]) -> str:
+    """Put already-encoded rows into the empty ``rows`` array that ends an envelope's JSON."""
+    if not text.endswith('"rows":[]}'):
+        raise AssertionError("an envelope must end with its rows")  # pragma: no cover - envelope() builds it so
+    if not rows:
+        return text
+    # one join over the rows: a page is ~5 MB of text, so every extra concatenation is a copy of all of it
+    pieces = list(rows)
+    pieces[0] = text[: -len("]}")] + pieces[0]
+    pieces[-1] = pieces[-1] + "]}"
+    return ",".join(pieces)
 
 
 def render_page(ctx: RenderContext, path: str, type_name: str, items: list[Any], query: Query,

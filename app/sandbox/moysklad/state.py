@@ -3,6 +3,14 @@
 All HTTP handling runs under :attr:`MoySkladState.lock` (one re-entrant lock per emulator); every public
 method here takes it too, so tests may read and change data from any thread while clients are connected.
 The Python API returns the same JSON the API would answer (hrefs built for the last ``Host`` seen).
+
+List selections (the ordered records a ``filter``/``search``/``order`` matches) are cached between pages:
+a client reading 56,000 variants in 1000-row pages would otherwise filter the whole table for every page.
+The cache is keyed by the list's parameters and dropped whenever :attr:`MoySkladState.generation` moves.
+The rule: **every change bumps the generation** — every store and delete of a record, every index and
+stock-ledger change, every HTTP request other than GET/HEAD (the emulator bumps before and after
+handling it), and every Python-API call (the ``locked`` decorator bumps, reads included). Filters reach
+into other tables (a product's ``pathName`` reads its folders), so one global counter is the safe choice.
 """
 
 from __future__ import annotations
@@ -10,7 +18,8 @@ from __future__ import annotations
 import functools
 import random
 import threading
-from collections.abc import Callable
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from datetime import datetime
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
@@ -32,13 +41,20 @@ TABLES = ("product", "service", "variant", "productfolder", "uom", "currency", "
           "store", "organization", "counterparty", "employee", "group", "customerorder", "demand", "state")
 DEFAULT_BASE = "http://127.0.0.1/api/remap/1.2"
 MAX_BATCH = 1000
+SELECTION_CACHE_SIZE = 8  # a sync reads a few lists at once; each entry is one list of record references
 
 
 def locked(method: Callable[Concatenate[MoySkladState, P], T]) -> Callable[Concatenate[MoySkladState, P], T]:
+    """Run a Python-API method under the state lock; it may change anything, so cached lists are dropped."""
+
     @functools.wraps(method)
     def wrapper(self: MoySkladState, *args: P.args, **kwargs: P.kwargs) -> T:
         with self.lock:
-            return method(self, *args, **kwargs)
+            self.bump()
+            try:
+                return method(self, *args, **kwargs)
+            finally:
+                self.bump()
 
     return wrapper
 
@@ -58,7 +74,12 @@ class MoySkladState:
         self._variants_by_product: dict[str, list[str]] = {}
         self._demands_by_order: dict[str, list[str]] = {}
         self._doc_numbers: dict[str, int] = {}
-        self.ledger = StockLedger()
+        # moved by every change (see the module docstring); cached list selections are valid for one value
+        self.generation = 0
+        self._selections: OrderedDict[Hashable, tuple[int, list[Record]]] = OrderedDict()
+        self.selection_hits = 0  # lists answered from the cache / computed afresh (tests and benchmarks read them)
+        self.selection_misses = 0
+        self.ledger = StockLedger(on_change=self.bump)
         self.settings: dict[str, Any] = {
             "discountStrategy": "bySum", "globalOperationNumbering": True, "checkShippingStock": False,
             "checkMinPrice": False, "useRecycleBin": True, "useCompanyAddress": False,
@@ -93,6 +114,33 @@ class MoySkladState:
         self._doc_numbers[type_name] = number
         return f"{number:05d}"
 
+    # -- change tracking and the list-selection cache ------------------------------------------------------
+    def bump(self) -> None:
+        """Note that something changed: every cached list selection is stale from now on."""
+        self.generation += 1
+        if self._selections:
+            self._selections.clear()
+
+    def selection(self, key: Hashable, compute: Callable[[], list[Record]]) -> list[Record]:
+        """The records a list query matches, in order: cached per ``key`` while nothing changes.
+
+        Callers must treat the returned list as read-only (it is shared with later pages)."""
+        with self.lock:
+            cached = self._selections.get(key)
+            if cached is not None and cached[0] == self.generation:
+                self._selections.move_to_end(key)
+                self.selection_hits += 1
+                return cached[1]
+            self.selection_misses += 1
+            generation = self.generation
+            records = compute()
+            if self.generation == generation:  # computing a selection must not change anything; be sure
+                self._selections[key] = (generation, records)
+                self._selections.move_to_end(key)
+                while len(self._selections) > SELECTION_CACHE_SIZE:
+                    self._selections.popitem(last=False)
+            return records
+
     # -- tables -----------------------------------------------------------------------------------------
     def table(self, name: str) -> dict[str, Record]:
         return self._tables[name]
@@ -105,10 +153,12 @@ class MoySkladState:
         return self.kinds.get(ref.table)
 
     def context(self, base: str | None = None) -> RenderContext:
-        return RenderContext(self, base or self.last_base)
+        """A render context for the Python API: nothing shared, so callers may edit what they get."""
+        return RenderContext(self, base or self.last_base, share=False)
 
     def insert_seeded(self, kind_name: str, record: Record) -> None:
         """Store a record built by the seeder (already complete; no validation)."""
+        self.bump()
         self._tables[kind_name][record["id"]] = record
         sync_id = record.get("syncId")
         if sync_id:
@@ -162,6 +212,7 @@ class MoySkladState:
         return record
 
     def _store(self, kind: EntityKind, record: Record, old: Record | None) -> None:
+        self.bump()
         self._tables[kind.name][record["id"]] = record
         sync_id = record.get("syncId")
         if sync_id:
@@ -175,6 +226,7 @@ class MoySkladState:
         if record is None:
             raise errors.not_found(kind.name, entity_id)
         kind.before_delete(self, record)
+        self.bump()
         del self._tables[kind.name][entity_id]
         sync_id = record.get("syncId")
         if sync_id:
@@ -237,6 +289,7 @@ class MoySkladState:
 
     # -- indices used by the entity kinds -----------------------------------------------------------------
     def index_variant(self, record: Record | None, old: Record | None) -> None:
+        self.bump()
         if old is None and record is not None:
             self._variants_by_product.setdefault(record["product"].id, []).append(record["id"])
         elif record is None and old is not None:
@@ -256,6 +309,7 @@ class MoySkladState:
         kind = self.kinds["variant"]
         for variant in self.variants_of(product_id):
             self.delete(kind, variant["id"])
+        self.bump()
         self._variants_by_product.pop(product_id, None)
         self.ledger.remove_item(product_id, self.clock.now())
 
@@ -306,6 +360,7 @@ class MoySkladState:
         return [s for s in self._tables["state"].values() if s["entityType"] == entity_type]
 
     def index_demand(self, record: Record | None, old: Record | None) -> None:
+        self.bump()
         old_order = old.get("customerOrder") if old else None
         new_order = record.get("customerOrder") if record else None
         if old_order is not None and (new_order is None or new_order.id != old_order.id or record is None):

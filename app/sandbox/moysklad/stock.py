@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -27,9 +28,11 @@ EMPTY = Contribution({}, {})
 
 
 class StockLedger:
-    """Not thread-safe by itself: the state calls it under its lock."""
+    """Not thread-safe by itself: the state calls it under its lock. ``on_change`` is called before every
+    change (the state bumps its generation there, so cached lists never outlive a stock move)."""
 
-    def __init__(self) -> None:
+    def __init__(self, on_change: Callable[[], None] | None = None) -> None:
+        self._on_change = on_change
         self.base: dict[Key, float] = {}
         self.stock: dict[Key, float] = {}
         self.reserve: dict[Key, float] = {}
@@ -38,12 +41,17 @@ class StockLedger:
         self.removed_items: set[str] = set()
         self._docs: dict[str, Contribution] = {}
 
+    def _changing(self) -> None:
+        if self._on_change is not None:
+            self._on_change()
+
     def _touch(self, key: Key) -> None:
         self.keys_by_item[key[0]].add(key[1])
         self.stock.setdefault(key, 0.0)
         self.reserve.setdefault(key, 0.0)
 
     def seed(self, key: Key, quantity: float, at: datetime) -> None:
+        self._changing()
         self.keys_by_item[key[0]].add(key[1])
         self.base[key] = self.stock[key] = quantity
         self.reserve[key] = 0.0
@@ -51,6 +59,7 @@ class StockLedger:
 
     def set_stock(self, key: Key, quantity: float, at: datetime) -> None:
         """Make the stock at ``key`` equal ``quantity`` (moves the opening balance)."""
+        self._changing()
         self._touch(key)
         current = self.stock[key]
         self.base[key] = self.base.get(key, 0.0) + (quantity - current)
@@ -60,6 +69,7 @@ class StockLedger:
 
     def apply(self, doc_id: str, contribution: Contribution | None, at: datetime) -> None:
         """Replace a document's contribution (None: the document is gone)."""
+        self._changing()
         old = self._docs.pop(doc_id, EMPTY)
         new = contribution or EMPTY
         if new.out or new.reserve:
@@ -76,6 +86,7 @@ class StockLedger:
 
     def remove_item(self, item_id: str, at: datetime) -> None:
         """A deleted product/variant: its rows read as zero from now on and count as changed."""
+        self._changing()
         self.removed_items.add(item_id)
         for store in self.keys_by_item.get(item_id, ()):
             self.changed_at[(item_id, store)] = at

@@ -10,7 +10,14 @@ from collections.abc import Callable
 
 class SlidingWindowLimiter:
     """``try_acquire(key)`` is True when the key made fewer than ``rps`` admitted requests in the last
-    ``window`` seconds. Rejected requests are not counted, so a client that backs off recovers at once."""
+    ``window`` seconds. Rejected requests are not counted, so a client that backs off recovers at once.
+
+    When a request counts: the emulator calls ``try_acquire`` from ``admit``, i.e. at admission time, as
+    soon as the route and the API key check out and before any latency, injected fault or handling, and the
+    window holds that admission moment (not when the answer was sent). A request turned away earlier (unknown
+    route, unreadable form, missing or wrong key) or by this limit itself never counts; one admitted and then
+    refused for scope, answered by an injected fault, or slow to handle still counts once.
+    """
 
     def __init__(self, rps: int, window: float = 1.0, clock: Callable[[], float] = time.monotonic) -> None:
         self.rps = rps

@@ -12,6 +12,8 @@ is never sent: RetailCRM keeps its price, and the plan says how many were skippe
 
 from __future__ import annotations
 
+import functools
+import threading
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -145,31 +147,53 @@ class PricesFlow:
         summaries: dict[int, list[str]] = {}
         for change in plan.changes:
             summaries.setdefault(change.payload["offer_id"], []).append(change.summary)
-        total = len(work.rows)
-        for start in range(0, total, UPLOAD_BATCH):
-            ctx.check_cancel()
+        uploads = _Uploads(ctx, summaries, len(work.rows))
+        for start in range(0, len(work.rows), UPLOAD_BATCH):
             batch = work.rows[start : start + UPLOAD_BATCH]
-            updates = [PriceUpdate(OfferRef(id=row.offer_id), dict(row.prices)) for row in batch]
-            try:
-                result = ctx.retailcrm.upload_prices(updates)
-            except RemoteValidationError as exc:
-                counts.failed += sum(len(row.prices) for row in batch)
-                ctx.log(Level.ERROR, self.flow, f"RetailCRM не принял цены {len(batch)} предложений. {exc.message}")
+            ctx.defer(self.flow, functools.partial(uploads.send, batch), into=counts)
+        return counts
+
+
+class _Uploads:
+    """The price flow's upload batches, run inline or deferred (several at once)."""
+
+    def __init__(self, ctx: RunContext, summaries: dict[int, list[str]], total: int) -> None:
+        self.ctx = ctx
+        self.summaries = summaries
+        self.pushed = ctx.db.pushed(ctx.profile_id)
+        self.total = total
+        self.sent = 0
+        self._lock = threading.Lock()
+
+    def send(self, batch: list[PriceRow]) -> Counts:
+        """One batch of up to 250 offers; its prices are recorded as sent as soon as RetailCRM accepts it."""
+        ctx = self.ctx
+        ctx.check_cancel()
+        counts = Counts()
+        updates = [PriceUpdate(OfferRef(id=row.offer_id), dict(row.prices)) for row in batch]
+        try:
+            result = ctx.retailcrm.upload_prices(updates)
+        except RemoteValidationError as exc:
+            counts.failed += sum(len(row.prices) for row in batch)
+            ctx.log(Level.ERROR, Flow.PRICES, f"RetailCRM не принял цены {len(batch)} предложений. {exc.message}")
+            return counts
+        missing = {ref.id for ref in result.not_found if ref.id is not None}
+        sent: dict[str, str] = {}
+        for row in batch:
+            if row.offer_id in missing:
+                counts.failed += len(row.prices)
+                ctx.log(Level.WARNING, Flow.PRICES, f"Предложение {row.label} не найдено в RetailCRM: возможно, его "
+                        "удалили. Связь проверит следующая синхронизация каталога.",
+                        entity_type="offer", entity_ref=str(row.offer_id))
                 continue
-            missing = {ref.id for ref in result.not_found if ref.id is not None}
-            sent: dict[str, str] = {}
-            for row in batch:
-                if row.offer_id in missing:
-                    counts.failed += len(row.prices)
-                    ctx.log(Level.WARNING, self.flow, f"Предложение {row.label} не найдено в RetailCRM: возможно, его "
-                            "удалили. Связь проверит следующая синхронизация каталога.",
-                            entity_type="offer", entity_ref=str(row.offer_id))
-                    continue
-                for code, value in row.prices.items():
-                    sent[f"{row.offer_id}:{code}"] = str(value)
-                for summary in summaries.get(row.offer_id, ()):
-                    counts.updated += 1
-                    ctx.log(Level.INFO, self.flow, summary + ".", entity_type="offer", entity_ref=str(row.offer_id))
-            pushed.put_many("price", sent)
-            ctx.progress(self.flow, min(start + UPLOAD_BATCH, total), total, "apply")
+            for code, value in row.prices.items():
+                sent[f"{row.offer_id}:{code}"] = str(value)
+            for summary in self.summaries.get(row.offer_id, ()):
+                counts.updated += 1
+                ctx.log(Level.INFO, Flow.PRICES, summary + ".", entity_type="offer", entity_ref=str(row.offer_id))
+        self.pushed.put_many("price", sent)
+        with self._lock:
+            self.sent += len(batch)
+            done = self.sent
+        ctx.progress(Flow.PRICES, done, self.total, "apply")
         return counts

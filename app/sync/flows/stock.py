@@ -28,16 +28,21 @@ is requested, so a change made while the report was being built is seen again ne
 
 from __future__ import annotations
 
+import functools
+import threading
 from collections import defaultdict
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 
 from app.clients.errors import RemoteValidationError
+from app.clients.moysklad_models import StockRow
 from app.clients.retailcrm_models import InventoryUpdate, OfferRef, StoreLevel
 from app.money import rub
 from app.store.settings import StorePair
+from app.sync.background import FlowOutcome
 from app.sync.catalog_source import CatalogSnapshot, offer_links, rc_product_url, shared_snapshot
 from app.sync.engine import RunContext
 from app.sync.flows.catalog import plural
@@ -50,6 +55,8 @@ HEAL_EVERY = timedelta(hours=24)
 UPLOAD_BATCH = 250
 FRESH_LIMIT = 140  # never-sent items read by id fit one request (~145 ids a URL); more: one full report
 CURSOR_FLOW = "stock"
+PREFETCH_KEY = "stock_report"  # ctx.shared: the report asked for at the start of the run
+FRESH_WHY = "много товаров, остатки которых ещё не передавались"
 
 
 def moscow_now() -> datetime:
@@ -72,16 +79,17 @@ def _parse_moment(text: str | None) -> datetime | None:
         return None
 
 
-@dataclass
+@dataclass(slots=True)
 class OfferRow:
-    """What goes to RetailCRM for one offer: stock per store code, and the purchase price if it changed."""
+    """What goes to RetailCRM for one offer: stock per store code, and the purchase price if it changed.
+
+    A first run plans one per linked offer (50,000), so the row keeps facts, not sentences: its log line is
+    written from them when the batch has gone (:meth:`StockWork.describe`)."""
 
     offer_id: int
     levels: dict[str, Decimal] = field(default_factory=dict)  # store code -> quantity (never negative)
     purchase: Decimal | None = None
-    label: str = ""
-    url: str | None = None
-    changed: list[str] = field(default_factory=list)  # "«Основной склад»: 5 → 7", one per figure that changes
+    changed: list[tuple[str, str | None]] = field(default_factory=list)  # (store code, value sent before)
 
 
 @dataclass
@@ -91,6 +99,29 @@ class StockWork:
     rows: list[OfferRow] = field(default_factory=list)
     known: dict[str, str] = field(default_factory=dict)  # entity -> quantity text, for purchase-only rows
     stats: dict[str, int] = field(default_factory=dict)
+    labels: _Labels | None = None  # how offers are named in messages
+    where: dict[str, str] = field(default_factory=dict)  # store code -> "«Основной склад» + «Склад 2»"
+
+    def change_text(self, row: OfferRow, code: str, before: str | None) -> str:
+        """«Основной склад»: 5 → 7 (or «…»: 7 (первая передача))."""
+        text = quantity_text(row.levels[code])
+        change = f"{before} → {text}" if before is not None else f"{text} (первая передача)"
+        return f"{self.where.get(code, code)}: {change}"
+
+    def label(self, offer_id: int) -> str:
+        return self.labels.label(offer_id) if self.labels is not None else f"предложения {offer_id}"
+
+    def url(self, offer_id: int) -> str | None:
+        return self.labels.url(offer_id) if self.labels is not None else None
+
+
+@dataclass
+class _Prefetched:
+    now: datetime
+    full: bool
+    why: str
+    since: datetime | None
+    report: Future[list[StockRow]]
 
 
 class StockFlow:
@@ -99,19 +130,49 @@ class StockFlow:
     def __init__(self, clock: Callable[[], datetime] = moscow_now) -> None:
         self.clock = clock
 
-    # -- plan -------------------------------------------------------------------------------------------------
-    def plan(self, ctx: RunContext) -> FlowPlan:
-        plan = FlowPlan(flow=self.flow)
-        settings = ctx.settings
-        pairs = settings.store_pairs
-        if not pairs:
-            plan.notes.append("Остатки не передаются: склады МойСклад не сопоставлены со складами RetailCRM.")
-            return plan
+    # -- prefetch -----------------------------------------------------------------------------------------------
+    def prefetch(self, ctx: RunContext) -> None:
+        """Ask for the report the plan will most likely need while the catalogs are still being read: the
+        full one or the changes since the last poll, as decided from the cursors alone (the plan asks again
+        in the rare case that the links it then sees change the decision)."""
+        if not ctx.settings.store_pairs or ctx.prefetch is None:
+            return
+        now, full, why, since = self._moment_and_mode(ctx)
+        future = ctx.prefetch.submit(
+            ctx.moysklad.stock_current, ctx.settings.stock_type, by_store=True, changed_since=since, include_zero=full
+        )
+        ctx.shared[PREFETCH_KEY] = _Prefetched(now=now, full=full, why=why, since=since, report=future)
+
+    def _moment_and_mode(self, ctx: RunContext) -> tuple[datetime, bool, str, datetime | None]:
+        """This run's poll moment (taken before the report is asked for), full pass or not and why, and the
+        ``changedSince`` of a changes-only pass."""
         cursors = ctx.db.cursors(ctx.profile_id).all(CURSOR_FLOW)
         last_poll = _parse_moment(cursors.get("last_poll"))
         last_full = _parse_moment(cursors.get("last_full"))
         now = self.clock().replace(microsecond=0)
         full, why = self._decide(ctx.full, now, last_poll, last_full)
+        if not full:
+            # with the links known now (the plan checks again with this run's): many never-sent offers make a
+            # full pass cheaper than reading them by id
+            links = offer_links(ctx.shared, ctx.db, ctx.profile_id)
+            if len(_fresh(links, ctx.db.pushed(ctx.profile_id).get_many("stock"), _codes(ctx))) > FRESH_LIMIT:
+                full, why = True, FRESH_WHY
+        since = None if full or last_poll is None else last_poll - OVERLAP
+        return now, full, why, since
+
+    # -- plan -------------------------------------------------------------------------------------------------
+    def plan(self, ctx: RunContext) -> FlowPlan:
+        plan = FlowPlan(flow=self.flow)
+        settings = ctx.settings
+        pairs = settings.store_pairs
+        prefetched = ctx.shared.pop(PREFETCH_KEY, None)
+        if not pairs:
+            plan.notes.append("Остатки не передаются: склады МойСклад не сопоставлены со складами RetailCRM.")
+            return plan
+        if isinstance(prefetched, _Prefetched):
+            now, full, why, since = prefetched.now, prefetched.full, prefetched.why, prefetched.since
+        else:
+            now, full, why, since = self._moment_and_mode(ctx)
 
         store_codes = {pair.ms_store_id: pair.rc_store_code for pair in pairs}
         ms_stores_of_code: dict[str, list[StorePair]] = defaultdict(list)
@@ -126,14 +187,20 @@ class StockFlow:
         # whole figures; by id that costs a request per ~150 items, so many of them make a full pass cheaper.
         fresh: set[str] = set()
         if not full:
-            fresh = {ms_id for ms_id, offer_id in links.items() if any(f"{offer_id}:{c}" not in pushed for c in codes)}
+            fresh = _fresh(links, pushed, codes)
             if len(fresh) > FRESH_LIMIT:
-                full, why = True, "много товаров, остатки которых ещё не передавались"
-        since = None if full or last_poll is None else last_poll - OVERLAP
+                full, why, since = True, FRESH_WHY, None
         work = StockWork(full=full, poll=now.isoformat(timespec="seconds"))
 
         ctx.progress(self.flow, 0, 0, "plan")
-        rows = ctx.moysklad.stock_current(settings.stock_type, by_store=True, changed_since=since, include_zero=full)
+        if isinstance(prefetched, _Prefetched) and (prefetched.full, prefetched.since) == (full, since):
+            rows = prefetched.report.result()
+        else:
+            if isinstance(prefetched, _Prefetched):
+                prefetched.report.cancel()  # not the report this plan needs (its answer, if any, is dropped)
+            rows = ctx.moysklad.stock_current(
+                settings.stock_type, by_store=True, changed_since=since, include_zero=full
+            )
         ctx.check_cancel()
 
         targets: dict[tuple[int, str], Decimal] = {}
@@ -264,38 +331,35 @@ class StockFlow:
         labels: _Labels,
         ms_stores_of_code: dict[str, list[StorePair]],
     ) -> None:
+        work.labels = labels
+        work.where = {code: " + ".join(f"«{p.ms_store_name}»" for p in feeding)
+                      for code, feeding in ms_stores_of_code.items()}
         rows: dict[int, OfferRow] = {}
         warned: set[int] = set()
         for (offer_id, code), value in sorted(targets.items()):
             sent = max(value, Decimal(0))
             text = quantity_text(sent)
-            entity = f"{offer_id}:{code}"
-            before = pushed.get(entity)
+            before = pushed.get(f"{offer_id}:{code}")
             if before == text and offer_id not in purchases:
                 plan.counts.unchanged += 1
                 continue
-            row = rows.get(offer_id) or rows.setdefault(
-                offer_id, OfferRow(offer_id, label=labels.label(offer_id), url=labels.url(offer_id))
-            )
+            row = rows.get(offer_id) or rows.setdefault(offer_id, OfferRow(offer_id))
+            row.levels[code] = sent
             if before == text:  # only the purchase price changed; the figure rides along unchanged
-                row.levels[code] = sent
                 plan.counts.unchanged += 1
                 continue
-            row.levels[code] = sent
             if value < 0 and offer_id not in warned:
                 warned.add(offer_id)
                 ctx.log(
                     Level.WARNING,
                     Flow.STOCK,
-                    f"Остаток {row.label} в МойСклад отрицательный ({quantity_text(value)}): RetailCRM не хранит "
-                    "отрицательные остатки, передаём 0. Проверьте документы этого товара в МойСклад.",
+                    f"Остаток {labels.label(offer_id)} в МойСклад отрицательный ({quantity_text(value)}): RetailCRM "
+                    "не хранит отрицательные остатки, передаём 0. Проверьте документы этого товара в МойСклад.",
                     entity_type="offer",
                     entity_ref=str(offer_id),
-                    entity_url=row.url,
+                    entity_url=labels.url(offer_id),
                 )
-            where = " + ".join(f"«{p.ms_store_name}»" for p in ms_stores_of_code[code])
-            change = f"{before} → {text}" if before is not None else f"{text} (первая передача)"
-            row.changed.append(f"{where}: {change}")
+            row.changed.append((code, before))
             if plan.keep_detail():
                 plan.changes.append(Change(
                     flow=Flow.STOCK,
@@ -303,7 +367,7 @@ class StockFlow:
                     target="retailcrm",
                     entity="stock",
                     ref=labels.ref(offer_id),
-                    summary=f"Остаток {row.label} на складе {where}: {change}",
+                    summary=f"Остаток {labels.label(offer_id)} на складе {work.change_text(row, code, before)}",
                     payload={"offer_id": offer_id, "store": code, "quantity": text},
                 ))
             plan.counts.updated += 1
@@ -313,7 +377,7 @@ class StockFlow:
                 sent_codes = [code for code in ms_stores_of_code if f"{offer_id}:{code}" in pushed]
                 if not sent_codes:
                     continue  # nothing known to carry it yet; it goes with the first stock upload
-                rows[offer_id] = OfferRow(offer_id, label=labels.label(offer_id), url=labels.url(offer_id))
+                rows[offer_id] = OfferRow(offer_id)
                 rows[offer_id].levels[sent_codes[0]] = Decimal(pushed[f"{offer_id}:{sent_codes[0]}"])
             row = rows[offer_id]
             row.purchase = cost
@@ -324,7 +388,7 @@ class StockFlow:
                     target="retailcrm",
                     entity="purchase_price",
                     ref=labels.ref(offer_id),
-                    summary=f"Закупочная цена {row.label}: {cost} ₽",
+                    summary=f"Закупочная цена {labels.label(offer_id)}: {cost} ₽",
                     payload={"offer_id": offer_id, "purchase_price": str(cost)},
                 ))
         work.rows = [rows[offer_id] for offer_id in sorted(rows)]
@@ -362,59 +426,95 @@ class StockFlow:
         work: StockWork | None = plan.state.get("work")
         if work is None:
             return counts
-        pushed_repo = ctx.db.pushed(ctx.profile_id)
-        total = len(work.rows)
-        all_ok = True
-        for start in range(0, total, UPLOAD_BATCH):
-            ctx.check_cancel()
+        uploads = _Uploads(ctx, work)
+        for start in range(0, len(work.rows), UPLOAD_BATCH):
             batch = work.rows[start : start + UPLOAD_BATCH]
-            updates = [
-                InventoryUpdate(
-                    OfferRef(id=row.offer_id),
-                    tuple(StoreLevel(code, qty, row.purchase) for code, qty in sorted(row.levels.items())),
-                )
-                for row in batch
-            ]
-            try:
-                result = ctx.retailcrm.upload_inventories(updates)
-            except RemoteValidationError as exc:
-                all_ok = False
-                counts.failed += sum(len(row.changed) for row in batch)
-                ctx.log(Level.ERROR, Flow.STOCK, f"RetailCRM не принял остатки {len(batch)} предложений. {exc.message}")
-                continue
-            missing = {ref.id for ref in result.not_found if ref.id is not None}
-            stock_values: dict[str, str] = {}
-            costs: dict[str, str] = {}
-            for row in batch:
-                if row.offer_id in missing:
-                    all_ok = False
-                    counts.failed += len(row.changed)
-                    ctx.log(Level.WARNING, Flow.STOCK, f"Предложение {row.label} не найдено в RetailCRM: возможно, "
-                            "его удалили. Связь проверит следующая синхронизация каталога.",
-                            entity_type="offer", entity_ref=str(row.offer_id))
-                    continue
-                for code, qty in row.levels.items():
-                    stock_values[f"{row.offer_id}:{code}"] = quantity_text(qty)
-                parts = list(row.changed)
-                if row.purchase is not None:
-                    costs[str(row.offer_id)] = str(row.purchase)
-                    parts.append(f"закупочная цена {row.purchase} ₽")
-                counts.updated += len(row.changed)
-                # one line per offer (not per warehouse): a 50,000-offer first run stays readable and quick
-                ctx.log(Level.INFO, Flow.STOCK, f"Остатки {row.label}: {'; '.join(parts)}.",
-                        entity_type="offer", entity_ref=str(row.offer_id), entity_url=row.url)
-            pushed_repo.put_many("stock", stock_values)
-            if costs:
-                pushed_repo.put_many("purchase_price", costs)
-            ctx.progress(self.flow, min(start + UPLOAD_BATCH, total), total, "apply")
-        if all_ok:
-            cursors = ctx.db.cursors(ctx.profile_id)
-            cursors.set(CURSOR_FLOW, "last_poll", work.poll)
-            if work.full:
-                cursors.set(CURSOR_FLOW, "last_full", work.poll)
-        else:
-            ctx.log(Level.WARNING, Flow.STOCK, "Не все остатки переданы: следующая синхронизация повторит их.")
+            ctx.defer(self.flow, functools.partial(uploads.send, batch), into=counts)
+        ctx.after_writes(self.flow, uploads.finish)
         return counts
+
+
+class _Uploads:
+    """The stock flow's upload batches (run inline or deferred, several at once) and what follows them all."""
+
+    def __init__(self, ctx: RunContext, work: StockWork) -> None:
+        self.ctx = ctx
+        self.work = work
+        self.pushed = ctx.db.pushed(ctx.profile_id)
+        self.total = len(work.rows)
+        self.sent = 0
+        self.all_ok = True
+        self._lock = threading.Lock()
+
+    def send(self, batch: list[OfferRow]) -> Counts:
+        """One batch of up to 250 offers; its figures are recorded as sent as soon as RetailCRM accepts it."""
+        ctx = self.ctx
+        ctx.check_cancel()
+        counts = Counts()
+        updates = [
+            InventoryUpdate(
+                OfferRef(id=row.offer_id),
+                tuple(StoreLevel(code, qty, row.purchase) for code, qty in sorted(row.levels.items())),
+            )
+            for row in batch
+        ]
+        try:
+            result = ctx.retailcrm.upload_inventories(updates)
+        except RemoteValidationError as exc:
+            self.all_ok = False
+            counts.failed += sum(len(row.changed) for row in batch)
+            ctx.log(Level.ERROR, Flow.STOCK, f"RetailCRM не принял остатки {len(batch)} предложений. {exc.message}")
+            return counts
+        missing = {ref.id for ref in result.not_found if ref.id is not None}
+        stock_values: dict[str, str] = {}
+        costs: dict[str, str] = {}
+        work = self.work
+        for row in batch:
+            if row.offer_id in missing:
+                self.all_ok = False
+                counts.failed += len(row.changed)
+                ctx.log(Level.WARNING, Flow.STOCK, f"Предложение {work.label(row.offer_id)} не найдено в RetailCRM: "
+                        "возможно, его удалили. Связь проверит следующая синхронизация каталога.",
+                        entity_type="offer", entity_ref=str(row.offer_id))
+                continue
+            for code, qty in row.levels.items():
+                stock_values[f"{row.offer_id}:{code}"] = quantity_text(qty)
+            parts = [work.change_text(row, code, before) for code, before in row.changed]
+            if row.purchase is not None:
+                costs[str(row.offer_id)] = str(row.purchase)
+                parts.append(f"закупочная цена {row.purchase} ₽")
+            counts.updated += len(row.changed)
+            # one line per offer (not per warehouse): a 50,000-offer first run stays readable and quick
+            ctx.log(Level.INFO, Flow.STOCK, f"Остатки {work.label(row.offer_id)}: {'; '.join(parts)}.",
+                    entity_type="offer", entity_ref=str(row.offer_id), entity_url=work.url(row.offer_id))
+        self.pushed.put_many("stock", stock_values)
+        if costs:
+            self.pushed.put_many("purchase_price", costs)
+        with self._lock:
+            self.sent += len(batch)
+            sent = self.sent
+        ctx.progress(Flow.STOCK, sent, self.total, "apply")
+        return counts
+
+    def finish(self, outcome: FlowOutcome) -> None:
+        """The poll moment becomes the cursor only when every batch went through; else the next run repeats."""
+        if outcome.ok and self.all_ok:
+            cursors = self.ctx.db.cursors(self.ctx.profile_id)
+            cursors.set(CURSOR_FLOW, "last_poll", self.work.poll)
+            if self.work.full:
+                cursors.set(CURSOR_FLOW, "last_full", self.work.poll)
+        elif not outcome.cancelled:
+            self.ctx.log(Level.WARNING, Flow.STOCK, "Не все остатки переданы: следующая синхронизация повторит их.")
+
+
+def _codes(ctx: RunContext) -> list[str]:
+    """The RetailCRM stores that get stock, each once (several warehouses may feed one)."""
+    return list(dict.fromkeys(pair.rc_store_code for pair in ctx.settings.store_pairs))
+
+
+def _fresh(links: dict[str, int], pushed: dict[str, str], codes: list[str]) -> set[str]:
+    """Linked items with a store nothing was sent for yet (linked since the last run, or a new warehouse)."""
+    return {ms_id for ms_id, offer_id in links.items() if any(f"{offer_id}:{c}" not in pushed for c in codes)}
 
 
 class _Labels:

@@ -33,7 +33,7 @@ from app.sandbox.moysklad.fields import (
 )
 from app.sandbox.moysklad.filters import FilterField
 from app.sandbox.moysklad.query import ExpandTree
-from app.sandbox.moysklad.refs import Ref, is_uuid, meta, ref_from_href
+from app.sandbox.moysklad.refs import Ref, is_uuid, ref_from_href
 
 if TYPE_CHECKING:
     from app.sandbox.moysklad.state import MoySkladState
@@ -435,14 +435,12 @@ class VariantKind(_Sellable):
                 if theirs == signature:
                     raise errors.not_unique("characteristics")
 
-    def render(self, ctx: RenderContext, record: Record, expand: ExpandTree, *, path: str = "") -> dict[str, Any]:
-        out = super().render(ctx, record, expand, path=path)
+    def extras(self, ctx: RenderContext, record: Record, out: dict[str, Any], expand: ExpandTree) -> None:
         out["characteristics"] = [
-            {"meta": meta(item["_char"], ctx.base), "id": item["_char"].id,
+            {"meta": ctx.meta_of(item["_char"]), "id": item["_char"].id,
              "name": (ctx.state.lookup(item["_char"]) or {}).get("name", ""), "value": item["value"]}
             for item in record["_characteristics"]
         ]
-        return out
 
     def after_commit(self, state: MoySkladState, record: Record, old: Record | None) -> None:
         state.index_variant(record, old)

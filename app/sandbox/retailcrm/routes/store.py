@@ -7,6 +7,7 @@ upload sends as ``code``/``available``.
 
 from __future__ import annotations
 
+from operator import attrgetter
 from typing import Any
 
 from .. import listing as ls
@@ -103,6 +104,9 @@ def _money_filter(flt: dict[str, Any], key: str) -> int | None:
     return None
 
 
+_by_id = attrgetter("id")
+
+
 def _products(call: Call, flt: dict[str, Any]) -> list[Product]:
     db = call.db
     sites = _catalog_sites(call, flt)
@@ -131,6 +135,15 @@ def _products(call: Call, flt: dict[str, Any]) -> list[Product]:
         candidates = [db.products[i] for i in sorted(product_ids) if i in db.products]
     elif ids is not None:
         candidates = [db.products[i] for i in dict.fromkeys(ids) if i in db.products]
+    only_sites = all(value is None for value in (
+        ids, external_id, since_id, since_updated, active, groups, group_ext, manufacturer, url, kind, offer_ids,
+        offer_ext, offer_xml, xml_id, min_price, max_price, min_qty, max_qty)) and not name
+    if only_sites:  # a plain page of the catalog (every sync reads the whole of it): skip the per-product checks
+        result = [product for product in candidates if product.site in sites]
+        result.sort(key=_by_id, reverse=True)
+        return result
+    needs_offers = bool(name) or any(value is not None for value in (
+        offer_ids, offer_ext, offer_xml, xml_id, min_price, max_price, min_qty, max_qty))
     result = []
     for product in candidates:
         if product.site not in sites:
@@ -155,7 +168,7 @@ def _products(call: Call, flt: dict[str, Any]) -> list[Product]:
             continue
         if kind is not None and product.type != kind:
             continue
-        offers = [db.offers[i] for i in product.offer_ids if i in db.offers]
+        offers = [db.offers[i] for i in product.offer_ids if i in db.offers] if needs_offers else []
         if offer_ids is not None and not any(o.id in offer_ids for o in offers):
             continue
         if offer_ext is not None and not any(o.external_id in offer_ext for o in offers):
@@ -177,7 +190,7 @@ def _products(call: Call, flt: dict[str, Any]) -> list[Product]:
             if (min_qty is not None and qty < min_qty) or (max_qty is not None and qty > max_qty):
                 continue
         result.append(product)
-    result.sort(key=lambda p: p.id, reverse=True)
+    result.sort(key=_by_id, reverse=True)
     return result
 
 
