@@ -67,6 +67,11 @@ class _Staged:
             "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         })
 
+    def prefetch(self, ctx: Any) -> None:
+        prefetch = getattr(self.inner, "prefetch", None)
+        if prefetch is not None:
+            prefetch(ctx)
+
     def plan(self, ctx: Any) -> Any:
         plan = self.inner.plan(ctx)
         self._note("plan")

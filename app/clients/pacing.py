@@ -38,13 +38,19 @@ class Slot:
 
 class RollingWindowPacer:
     """At most ``limit`` requests in any rolling ``window * (1 + margin)`` seconds, counted from when each
-    request *ended*.
+    request *ended* (or, with ``transit``, from when it reached the service at the latest).
 
     The service counts a request when it admits it, somewhere between our send and its answer. Counting
     our slot until ``span`` seconds after the answer came back keeps every pair of requests at least a
     window apart on the service's clock too, however late a request travelled (a network hiccup, a
     garbage-collection pause): jitter can only make us slower, never over the limit. The margin covers
     the service's window edges and clock; throughput is ``limit / (span + latency)``.
+
+    A slow answer (an upload the service takes a while to process) then costs rate for nothing: the
+    service counted the request when it *arrived*. ``transit`` is an allowance for that trip: a slot counts
+    from ``min(answer, start + transit)``, so the throughput is ``limit / (span + min(latency, transit))``;
+    a request that travels longer than ``transit + margin * window`` could be counted by the service inside
+    the next window (the client then meets one 503 and waits, it never loses data).
     """
 
     POLL = 0.005  # seconds to wait when every slot is still in flight
@@ -55,13 +61,15 @@ class RollingWindowPacer:
         window: float = 1.0,
         margin: float = 0.05,
         *,
+        transit: float | None = None,
         clock: Clock = time.monotonic,
         sleep: Sleep = time.sleep,
     ) -> None:
-        if limit < 1 or window <= 0 or margin < 0:
-            raise ValueError("limit must be >= 1, window > 0, margin >= 0")
+        if limit < 1 or window <= 0 or margin < 0 or (transit is not None and transit < 0):
+            raise ValueError("limit must be >= 1, window > 0, margin >= 0, transit >= 0")
         self.limit = limit
         self.span = window * (1 + margin)
+        self.transit = transit
         self._clock = clock
         self._sleep = sleep
         self._lock = threading.Lock()
@@ -73,9 +81,24 @@ class RollingWindowPacer:
         """The sustained requests per second this pacer allows (with answers that take no time)."""
         return self.limit / self.span
 
+    def _counted_from(self, slot: Slot) -> float | None:
+        """When the service admitted the request at the latest: its answer, or (with ``transit``) its start
+        plus the travel allowance when that comes first; None while that moment is still ahead."""
+        if self.transit is None:
+            return slot.end
+        arrived = slot.start + self.transit
+        if slot.end is not None and slot.end < arrived:
+            return slot.end
+        return arrived if slot.end is not None or self._clock() >= arrived else None
+
     def _prune(self, now: float) -> None:
         edge = now - self.span
-        self._slots = [s for s in self._slots if s.end is None or s.end > edge]
+        kept = []
+        for slot in self._slots:
+            counted = self._counted_from(slot)
+            if counted is None or counted > edge:
+                kept.append(slot)
+        self._slots = kept
 
     def try_acquire(self) -> Slot | float:
         """A :class:`Slot` when a request may start now, else how many seconds to wait."""
@@ -88,7 +111,7 @@ class RollingWindowPacer:
                 slot = Slot(now)
                 self._slots.append(slot)
                 return slot
-            ends = [s.end for s in self._slots if s.end is not None]
+            ends = [t for t in map(self._counted_from, self._slots) if t is not None]
             if not ends:
                 return self.POLL
             return max(min(ends) + self.span - now, 1e-4)

@@ -98,6 +98,9 @@ class RetailCrmLimits:
     # the rolling window is this much longer than a second: room for the service's window edges and clock (the
     # window already runs from each answer, so network delays cannot squeeze requests together): ≈ 9.8 req/s
     safety_margin: float = 0.02
+    # a request reaches the service this soon after it leaves (RetailCRM counts it on arrival): a slow answer
+    # (a 250-offer upload) need not hold its slot in the window until it comes back
+    transit: float = 0.02
     rejection_pause: float = 1.0  # after a 503/429 nobody sends for this long
     rejections_per_minute: int = 60  # then give up with ServiceUnavailable
 
@@ -107,7 +110,9 @@ class RetailCrmGate:
 
     def __init__(self, limits: RetailCrmLimits) -> None:
         self.limits = limits
-        self.pacer = RollingWindowPacer(limits.requests_per_second, 1.0, limits.safety_margin)
+        self.pacer = RollingWindowPacer(
+            limits.requests_per_second, 1.0, limits.safety_margin, transit=limits.transit
+        )
 
     def enter(self, call: Call) -> Slot:
         return self.pacer.acquire()

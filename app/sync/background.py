@@ -57,10 +57,13 @@ class BackgroundWrites:
         self._after: dict[Flow, list[Callable[[FlowOutcome], None]]] = {}
         self._stop_all = threading.Event()  # a settings error or Stop: nothing more is sent, for any flow
 
-    def defer(self, flow: Flow, job: Job) -> None:
+    def defer(self, flow: Flow, job: Job, *, even_after_stop: bool = False) -> None:
+        """Queue ``job``. ``even_after_stop``: it runs after Stop or a failure too (local records of what is
+        already known, which cost no request and make the next run shorter)."""
         with self._lock:
             outcome = self._outcomes.setdefault(flow, FlowOutcome())
-            self._futures.setdefault(flow, []).append(self._pool.submit(self._run, flow, outcome, job))
+            future = self._pool.submit(self._run, flow, outcome, job, even_after_stop)
+            self._futures.setdefault(flow, []).append(future)
 
     def after(self, flow: Flow, step: Callable[[FlowOutcome], None]) -> None:
         """``step(outcome)`` runs on the engine's thread once every job of ``flow`` has ended."""
@@ -76,8 +79,8 @@ class BackgroundWrites:
         with self._lock:
             return flow in self._outcomes
 
-    def _run(self, flow: Flow, outcome: FlowOutcome, job: Job) -> None:
-        if self._stop_all.is_set() or not outcome.ok:
+    def _run(self, flow: Flow, outcome: FlowOutcome, job: Job, even_after_stop: bool) -> None:
+        if not even_after_stop and (self._stop_all.is_set() or not outcome.ok):
             with self._lock:
                 outcome.skipped_jobs += 1
             return

@@ -104,7 +104,10 @@ class _PageFeed:
 
     def _read(self, ms: Any, entity: str) -> None:
         try:
-            pages = ms.catalog_pages(entity, filters=WITH_ARCHIVED, pool=self._pool)
+            if entity == "productfolder":  # a few dozen rows: one plain page
+                pages = ms.map_pages("entity/productfolder", _folders, filters=WITH_ARCHIVED, parallel=1)
+            else:
+                pages = ms.catalog_pages(entity, filters=WITH_ARCHIVED, pool=self._pool)
             try:
                 for page in pages:
                     if self._stop.is_set():
@@ -116,7 +119,7 @@ class _PageFeed:
         except BaseException as exc:  # handed to the caller, raised there
             self._put(("error", entity, exc))
 
-    def __iter__(self) -> Iterator[tuple[str, list[CatalogRow]]]:
+    def __iter__(self) -> Iterator[tuple[str, list[Any]]]:
         for thread in self._threads:
             thread.start()
         try:
@@ -134,6 +137,10 @@ class _PageFeed:
                 thread.join(timeout=30)
 
 
+def _folders(rows: list[dict[str, Any]]) -> list[ProductFolder]:
+    return [ProductFolder.from_api(row) for row in rows]
+
+
 def load_moysklad_catalog(
     ms: Any, progress: Callable[[int], None] = lambda done: None, *, with_folders: bool = True
 ) -> MsCatalog:
@@ -142,12 +149,15 @@ def load_moysklad_catalog(
     catalog = MsCatalog()
     products: list[CatalogRow] = []
     variants: list[CatalogRow] = []
-    if with_folders:
-        folders = (ProductFolder.from_api(r) for r in ms.iter_entities("productfolder", filters=WITH_ARCHIVED))
-        catalog.folders = {f.id: f for f in folders}
-    for entity, page in _PageFeed(ms, ("product", "variant")):
+    folders: list[ProductFolder] = []
+    lists = ("product", "variant", "productfolder") if with_folders else ("product", "variant")
+    for entity, page in _PageFeed(ms, lists):
+        if entity == "productfolder":
+            folders.extend(page)
+            continue
         (products if entity == "product" else variants).extend(page)
         progress(len(products) + len(variants))
+    catalog.folders = {f.id: f for f in folders}
     progress(len(products) + len(variants))
     catalog.products = {p.id: p for p in products}
     parents = {v.product_id for v in variants if v.product_id} | {p.id for p in products if p.variants_count}

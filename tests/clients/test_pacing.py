@@ -11,6 +11,7 @@ from app.clients.pacing import (
     ConcurrencyLimiter,
     RateHeaders,
     RollingWindowPacer,
+    Slot,
     Ticket,
     WeightedBucketPacer,
     WeightLearner,
@@ -109,6 +110,48 @@ def test_late_requests_never_squeeze_more_than_the_limit_into_a_server_window():
             with lock:
                 admissions.append(time.monotonic())
             time.sleep(local.uniform(0, 0.01))
+            pacer.release(slot)
+
+    threads = [threading.Thread(target=worker, args=(rng.random(),)) for _ in range(5)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(admissions) == 40
+    assert max_in_any_window(admissions, window) <= limit
+
+
+def test_with_a_transit_allowance_a_slow_answer_counts_from_its_arrival():
+    clock = FakeClock()
+    pacer = RollingWindowPacer(2, 1.0, 0.0, transit=0.02, clock=clock, sleep=clock.sleep)
+    slow = pacer.acquire()
+    fast = pacer.acquire()
+    clock.sleep(0.01)
+    pacer.release(fast)  # answered before the allowance ran out: counts from its answer, as without it
+    assert pacer.try_acquire() == pytest.approx(0.01 + 1.0 - 0.01)  # the slow one: from start + 0.02
+    clock.sleep(0.5)
+    pacer.release(slow)  # 0.51 s late: it reached the service long before, and counts from start + 0.02
+    assert pacer.try_acquire() == pytest.approx(1.0 + 0.01 - 0.51)
+    clock.sleep(0.5)
+    assert isinstance(pacer.try_acquire(), Slot)
+
+
+def test_with_a_transit_allowance_arrivals_within_it_never_exceed_the_limit():
+    """Real threads: each request arrives up to the allowance after it starts and takes long to answer."""
+    limit, window, transit, margin = 5, 0.2, 0.01, 0.05
+    pacer = RollingWindowPacer(limit, window, margin, transit=transit)
+    admissions: list[float] = []
+    lock = threading.Lock()
+    rng = random.Random(5)
+
+    def worker(seed: int) -> None:
+        local = random.Random(seed)
+        for _ in range(8):
+            slot = pacer.acquire()
+            time.sleep(local.uniform(0, transit))  # on its way
+            with lock:
+                admissions.append(time.monotonic())
+            time.sleep(local.uniform(0.0, 0.08))  # a slow answer
             pacer.release(slot)
 
     threads = [threading.Thread(target=worker, args=(rng.random(),)) for _ in range(5)]

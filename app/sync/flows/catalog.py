@@ -32,6 +32,7 @@ from app.clients.moysklad_models import ProductFolder
 from app.money import rub_to_kopecks
 from app.store import NewLink
 from app.store.settings import PricePair
+from app.sync import stock_report
 from app.sync.catalog_source import (
     SHARED_KEY,
     CatalogSnapshot,
@@ -662,12 +663,19 @@ class _Applier:
             if self.snapshot is not None and self.snapshot.links.get(stale.ms_id) == stale.rc_id:
                 del self.snapshot.links[stale.ms_id]
             self._log(Level.INFO, f"{stale.title}. Связь удалена.", entity_type="offer", entity_ref=stale.ms_id)
+        if work.new_links:
+            # The run goes on with the links in memory (ctx.shared), so storing 50,000 of them with a log line
+            # each need not hold up the stock uploads: it runs beside them (inline without background writes).
+            self.ctx.defer_bookkeeping(Flow.CATALOG, self._store_new_links, into=self.counts)
+
+    def _store_new_links(self) -> Counts:
+        work = self.work
+        counts = Counts()
         new_links = work.new_links
-        for start in range(0, len(new_links), LINK_BATCH):
-            self.ctx.check_cancel()
+        for start in range(0, len(new_links), LINK_BATCH):  # no Stop check: local records of matches made
             chunk = new_links[start : start + LINK_BATCH]
             self.links.bulk_upsert(chunk)
-            self.counts.created += len(chunk)
+            counts.created += len(chunk)
             for link in chunk:
                 self._log(
                     Level.INFO,
@@ -678,6 +686,7 @@ class _Applier:
                     entity_url=self._ms_url(link.ms_id),
                 )
             self._progress(len(chunk))
+        return counts
 
     def _ms_name(self, ms_id: str) -> str:
         item = self.snapshot.ms.items.get(ms_id) if self.snapshot else None
@@ -1047,10 +1056,15 @@ def _add_stock_to_conflicts(ctx: RunContext, conflicts: Sequence[Any]) -> None:
     items = [data for c in conflicts for data in getattr(c, "ms_data", ()) if isinstance(data, dict) and data.get("id")]
     if not items:
         return
-    try:
-        rows = ctx.moysklad.stock_current("stock", by_store=True, assortment_ids=[d["id"] for d in items])
-    except SvyazkaApiError:
-        return
+    wanted = {str(d["id"]) for d in items}
+    full_report = stock_report.full_on_hand(ctx.shared)  # read already, while the catalogs were
+    if full_report is not None:
+        rows = [row for row in full_report if row.assortment_id in wanted and row.value != 0]
+    else:
+        try:
+            rows = ctx.moysklad.stock_current("stock", by_store=True, assortment_ids=sorted(wanted))
+        except SvyazkaApiError:
+            return
     names = {pair.ms_store_id: pair.ms_store_name for pair in ctx.settings.store_pairs}
     if any(row.store_id and row.store_id not in names for row in rows):
         with contextlib.suppress(SvyazkaApiError):

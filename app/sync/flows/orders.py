@@ -554,11 +554,12 @@ class _Planner:
             if link.ms_id and rc_id.isdigit():
                 targets[int(rc_id)] = OfferTarget(link.ms_id, link.ms_type or "product")
         snapshot = shared_snapshot(self.ctx.shared)
-        if self.ctx.dry_run and snapshot is not None:
-            # a dry run sees the links the catalog plan would make (the catalog flow ran just before)
+        if snapshot is not None:
+            # The catalog flow ran just before: its links are this run's (a dry run's are the ones it would make,
+            # a real run may still be storing them beside the uploads).
             for ms_id, offer_id in snapshot.links.items():
                 item = snapshot.ms.items.get(ms_id)
-                targets.setdefault(offer_id, OfferTarget(ms_id, item.type if item is not None else "product"))
+                targets[offer_id] = OfferTarget(ms_id, item.type if item is not None else "product")
         return targets
 
     def _store_for(self, order: Order) -> str | None:

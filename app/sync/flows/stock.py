@@ -32,16 +32,15 @@ import functools
 import threading
 from collections import defaultdict
 from collections.abc import Callable
-from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 
 from app.clients.errors import RemoteValidationError
-from app.clients.moysklad_models import StockRow
 from app.clients.retailcrm_models import InventoryUpdate, OfferRef, StoreLevel
 from app.money import rub
 from app.store.settings import StorePair
+from app.sync import stock_report
 from app.sync.background import FlowOutcome
 from app.sync.catalog_source import CatalogSnapshot, offer_links, rc_product_url, shared_snapshot
 from app.sync.engine import RunContext
@@ -55,7 +54,6 @@ HEAL_EVERY = timedelta(hours=24)
 UPLOAD_BATCH = 250
 FRESH_LIMIT = 140  # never-sent items read by id fit one request (~145 ids a URL); more: one full report
 CURSOR_FLOW = "stock"
-PREFETCH_KEY = "stock_report"  # ctx.shared: the report asked for at the start of the run
 FRESH_WHY = "много товаров, остатки которых ещё не передавались"
 
 
@@ -115,15 +113,6 @@ class StockWork:
         return self.labels.url(offer_id) if self.labels is not None else None
 
 
-@dataclass
-class _Prefetched:
-    now: datetime
-    full: bool
-    why: str
-    since: datetime | None
-    report: Future[list[StockRow]]
-
-
 class StockFlow:
     flow = Flow.STOCK
 
@@ -141,7 +130,9 @@ class StockFlow:
         future = ctx.prefetch.submit(
             ctx.moysklad.stock_current, ctx.settings.stock_type, by_store=True, changed_since=since, include_zero=full
         )
-        ctx.shared[PREFETCH_KEY] = _Prefetched(now=now, full=full, why=why, since=since, report=future)
+        ctx.shared[stock_report.SHARED_KEY] = stock_report.PrefetchedReport(
+            now=now, full=full, why=why, since=since, stock_type=ctx.settings.stock_type, report=future
+        )
 
     def _moment_and_mode(self, ctx: RunContext) -> tuple[datetime, bool, str, datetime | None]:
         """This run's poll moment (taken before the report is asked for), full pass or not and why, and the
@@ -165,11 +156,12 @@ class StockFlow:
         plan = FlowPlan(flow=self.flow)
         settings = ctx.settings
         pairs = settings.store_pairs
-        prefetched = ctx.shared.pop(PREFETCH_KEY, None)
+        prefetched = stock_report.prefetched(ctx.shared)
+        ctx.shared.pop(stock_report.SHARED_KEY, None)
         if not pairs:
             plan.notes.append("Остатки не передаются: склады МойСклад не сопоставлены со складами RetailCRM.")
             return plan
-        if isinstance(prefetched, _Prefetched):
+        if prefetched is not None:
             now, full, why, since = prefetched.now, prefetched.full, prefetched.why, prefetched.since
         else:
             now, full, why, since = self._moment_and_mode(ctx)
@@ -193,10 +185,10 @@ class StockFlow:
         work = StockWork(full=full, poll=now.isoformat(timespec="seconds"))
 
         ctx.progress(self.flow, 0, 0, "plan")
-        if isinstance(prefetched, _Prefetched) and (prefetched.full, prefetched.since) == (full, since):
+        if prefetched is not None and (prefetched.full, prefetched.since) == (full, since):
             rows = prefetched.report.result()
         else:
-            if isinstance(prefetched, _Prefetched):
+            if prefetched is not None:
                 prefetched.report.cancel()  # not the report this plan needs (its answer, if any, is dropped)
             rows = ctx.moysklad.stock_current(
                 settings.stock_type, by_store=True, changed_since=since, include_zero=full

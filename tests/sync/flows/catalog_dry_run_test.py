@@ -60,19 +60,18 @@ def test_dry_run_writes_nothing_but_shows_everything(cat_env: CatEnv) -> None:
     assert real.counts[Flow.PRICES].updated >= report.counts[Flow.PRICES].updated
 
 
-def test_stop_during_the_catalog_keeps_links_and_the_next_run_creates_once(cat_env: CatEnv) -> None:
+def test_stop_before_the_catalog_applies_writes_nothing_and_the_next_run_creates_once(cat_env: CatEnv) -> None:
     env = cat_env
     cancel = CancelToken()
 
     def on_progress(progress: Progress) -> None:
-        # links are written first; Stop before the products are created
-        if progress.flow is Flow.CATALOG and progress.stage == "apply":
-            cancel.cancel()
+        if progress.flow is Flow.CATALOG and progress.stage == "plan" and progress.total and progress.done == 1:
+            cancel.cancel()  # the plan is complete; Stop comes before anything is written
 
     report = env.engine(cancel=cancel, callbacks=Callbacks(on_progress=on_progress)).run([Flow.CATALOG])
     assert report.cancelled
     planned = report.plans[Flow.CATALOG].state["stats"]["new_pairs"]
-    assert len(env.offer_links()) == planned
+    assert env.offer_links() == {}
     assert not env.requests("retailcrm", "POST")
     products = env.rc_state.counts()["products"]
 
@@ -83,6 +82,32 @@ def test_stop_during_the_catalog_keeps_links_and_the_next_run_creates_once(cat_e
     report = env.run(Flow.CATALOG)
     assert report.plans[Flow.CATALOG].changes == []
     assert env.rc_state.counts()["products"] == products + 3
+
+
+def test_stop_while_the_catalog_applies_still_stores_the_matches_and_nothing_is_created_twice(
+    cat_env: CatEnv,
+) -> None:
+    env = cat_env
+    products = env.rc_state.counts()["products"]
+    cancel = CancelToken()
+
+    def on_progress(progress: Progress) -> None:
+        if progress.flow is Flow.CATALOG and progress.stage == "apply":
+            cancel.cancel()
+
+    report = env.engine(cancel=cancel, callbacks=Callbacks(on_progress=on_progress)).run([Flow.CATALOG])
+    planned = report.plans[Flow.CATALOG].state["stats"]["new_pairs"]
+    # the links found by matching cost no request: they are stored even after Stop
+    links = env.offer_links()
+    assert len(links) >= planned
+    created = env.rc_state.counts()["products"] - products
+    assert created in (0, 3) and len(links) == planned + created
+
+    report = env.run(Flow.CATALOG)
+    assert report.errors == 0
+    assert env.rc_state.counts()["products"] == products + 3
+    assert len(env.offer_links()) == planned + 3
+    assert env.run(Flow.CATALOG).plans[Flow.CATALOG].changes == []
 
 
 def test_products_created_but_not_read_back_are_linked_not_created_again(cat_env: CatEnv) -> None:
