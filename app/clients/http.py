@@ -64,6 +64,9 @@ class Call:
     headers: Mapping[str, str] | None = None
     auth: httpx.Auth | None = None  # overrides the client's auth (MoySklad token request)
     follow_redirects: bool = False  # only for reads whose redirects stay with the service
+    # a successful answer's body is handed over as bytes, unparsed: for answers too big to hold as one parsed
+    # tree (the caller parses them piece by piece); it is still checked to be one whole JSON value
+    raw_body: bool = False
 
 
 @dataclass(frozen=True)
@@ -275,6 +278,15 @@ class HttpCore:
         rejection = self.gate.rejection(response)
         if rejection is not None:
             return self._rejected(call, attempt, response, rejection)
+        if call.raw_body and 200 <= response.status_code < 300 and _whole_json(body):
+            return ApiResponse(
+                status=response.status_code,
+                headers=response.headers,
+                data=body,
+                is_json=True,
+                snippet="",
+                content_type=response.headers.get("content-type", ""),
+            )
         parsed = _parse(response, body)
         if response.status_code >= 500:
             self.stats.add(server_errors=1)
@@ -356,6 +368,12 @@ class _Parsed:
     malformed: bool
     snippet: str
     content_type: str
+
+
+def _whole_json(body: bytes) -> bool:
+    """A cheap check that ``body`` is one complete JSON array or object (a cut-off answer is not)."""
+    text = body.strip()
+    return (text[:1], text[-1:]) in ((b"[", b"]"), (b"{", b"}"))
 
 
 def _parse(response: httpx.Response, body: bytes) -> _Parsed:

@@ -15,6 +15,7 @@ import pytest
 from app.clients.errors import (
     ItemError,
     NotFound,
+    ProtocolError,
     RemoteValidationError,
     ServiceUnavailable,
     SettingsError,
@@ -493,3 +494,15 @@ def test_rejections_are_capped_far_below_the_lockout(shop: Shop):
         assert "слишком часто" in caught.value.message
         assert settled_count(server, lambda e: e.status == 429) == 7
         assert not emulator.limiter.is_locked(emulator.login)
+
+
+def test_stock_rows_are_read_one_at_a_time_from_a_well_formed_array_only() -> None:
+    from app.clients.moysklad import _array_items
+
+    body = b' [ {"assortmentId": "a", "stock": 1.0} ,\n{"assortmentId": "b", "stock": 2} ] '
+    assert [row["assortmentId"] for row in _array_items(body, "report")] == ["a", "b"]
+    assert list(_array_items(b"[ ]", "report")) == []
+    assert list(_array_items([{"x": 1}], "report")) == [{"x": 1}]
+    for bad in (b'{"rows": []}', b'[{"a": 1} {"b": 2}]', b'[{"a": 1},', b"nonsense"):
+        with pytest.raises(ProtocolError):
+            list(_array_items(bad, "report"))
