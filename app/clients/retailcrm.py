@@ -98,9 +98,11 @@ class RetailCrmLimits:
     # the rolling window is this much longer than a second: room for the service's window edges and clock (the
     # window already runs from each answer, so network delays cannot squeeze requests together): ≈ 9.8 req/s
     safety_margin: float = 0.02
-    # a request reaches the service this soon after it leaves (RetailCRM counts it on arrival): a slow answer
-    # (a 250-offer upload) need not hold its slot in the window until it comes back
-    transit: float = 0.02
+    # None: a request counts in the window until its answer is back (never a 503, however late it travels).
+    # A number (seconds) lets a slow answer count from start + transit instead; measured with the sync's own
+    # threads competing for the interpreter, 0.02 let one request in ~300 arrive inside the next window (a
+    # 503 and a 1 s pause), so the safe rule stays the default.
+    transit: float | None = None
     rejection_pause: float = 1.0  # after a 503/429 nobody sends for this long
     rejections_per_minute: int = 60  # then give up with ServiceUnavailable
 
