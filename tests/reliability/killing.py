@@ -203,7 +203,9 @@ def run_child(switch: KillSwitch, sandbox: Sandbox, data_dir: Path, trigger: Tri
     result = SyncResult(code, parse_report(stdout), lines)
     kill = Kill(
         trigger=trigger or Trigger("none", Flow.CATALOG),
-        killed=switch.fired,
+        # a kill that fired as the child was already exiting on its own came too late: it finished (the run
+        # is judged as a finished one); only a child that died of the signal was killed
+        killed=switch.fired and code == -signal.SIGKILL,
         landed=switch.landed,
         where=switch.where,
         code=code,
