@@ -39,7 +39,6 @@ class FlowOutcome:
     error: SvyazkaApiError | None = None  # the first service error; the later jobs were skipped
     fatal: ServiceSettingsError | None = None
     cancelled: bool = False
-    skipped_jobs: int = 0
 
     @property
     def ok(self) -> bool:
@@ -75,15 +74,9 @@ class BackgroundWrites:
         """Skip every job that has not started (Stop, or the run failed)."""
         self._stop_all.set()
 
-    def pending(self, flow: Flow) -> bool:
-        with self._lock:
-            return flow in self._outcomes
-
     def _run(self, flow: Flow, outcome: FlowOutcome, job: Job, even_after_stop: bool) -> None:
         if not even_after_stop and (self._stop_all.is_set() or not outcome.ok):
-            with self._lock:
-                outcome.skipped_jobs += 1
-            return
+            return  # skipped: the flow failed or the run stopped
         try:
             counts = job()
         except Cancelled:
