@@ -15,6 +15,7 @@ import cProfile
 import json
 import resource
 import sys
+import threading
 import time
 from typing import Any
 
@@ -47,6 +48,39 @@ def _rss_mb() -> float:
             return round(int(statm.read().split()[1]) * resource.getpagesize() / 2**20, 1)
     except OSError:
         return 0.0
+
+
+class _RssTimeline:
+    """Resident memory sampled every ``every`` seconds in a daemon thread: where in the run the peak is (the
+    stages only show memory at their ends, and the peak of a long stage can come and go within it)."""
+
+    def __init__(self, every: float = 0.25) -> None:
+        self.every = every
+        self.samples: list[tuple[float, float]] = []
+        self._stop = threading.Event()
+        self._started = time.monotonic()
+        self._thread = threading.Thread(target=self._run, name="bench-rss", daemon=True)
+
+    def start(self) -> None:
+        self._started = time.monotonic()
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.every):
+            self.samples.append((round(time.monotonic() - self._started, 2), _rss_mb()))
+
+    def stop(self) -> list[tuple[float, float]]:
+        self._stop.set()
+        self._thread.join()
+        return self.samples
+
+
+def _per_second_max(samples: list[tuple[float, float]]) -> list[list[float]]:
+    """[second, highest RSS sampled in it]: short enough for the JSON, and a peak is not sampled away."""
+    highest: dict[int, float] = {}
+    for at, rss in samples:
+        highest[int(at)] = max(rss, highest.get(int(at), 0.0))
+    return [[second, rss] for second, rss in sorted(highest.items())]
 
 
 class _Staged:
@@ -106,6 +140,8 @@ def main(argv: list[str] | None = None) -> int:
         staged = {flow: _Staged(runner, stages, started) for flow, runner in default_flows().items()}
         engine = build_engine(db, profile.id, SecretStore(), flows=staged)
         profiler = cProfile.Profile() if args.profile else None
+        timeline = _RssTimeline()
+        timeline.start()
         started = time.monotonic()
         for runner in staged.values():
             runner.started = started
@@ -118,6 +154,7 @@ def main(argv: list[str] | None = None) -> int:
                 profiler.disable()
                 profiler.dump_stats(args.profile)
             wall = time.monotonic() - started
+            samples = timeline.stop()
             stats = {client.service: client.stats.snapshot() for client in (engine.retailcrm, engine.moysklad)}
             close_engine(engine)
     finally:
@@ -140,6 +177,7 @@ def main(argv: list[str] | None = None) -> int:
         },
         "plans": _plan_figures(report),
         "stages": stages,
+        "rss_timeline": _per_second_max(samples),
     }
     print(json.dumps(result, ensure_ascii=False), flush=True)
     return 0

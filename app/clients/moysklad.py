@@ -22,7 +22,7 @@ import logging
 import re
 import uuid
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
@@ -467,7 +467,7 @@ class MoySkladClient:
     def map_pages(
         self,
         path: str,
-        transform: Callable[[list[dict[str, Any]]], R],
+        transform: Callable[[Iterable[dict[str, Any]]], R],
         *,
         filters: Filter | str | None = None,
         parallel: int = 3,
@@ -480,9 +480,10 @@ class MoySkladClient:
         makes us wait between two requests; asked one after another, a big catalog would be read at the
         service's speed instead of at the rate limit. The first page tells the size; the other offsets are then
         requested by ``parallel`` worker threads (the gate still keeps the bucket and the in-flight limit).
-        ``transform`` runs in the worker right after the page is parsed, so the page's JSON is dropped there
-        and at most ``parallel`` transformed pages wait for the caller: memory stays that of a few pages
-        however big the list. Closing the iterator early cancels the pages not yet asked for.
+        ``transform`` runs in the worker and gets the page's rows one at a time, each decoded from the answer's
+        text as it is asked for (:class:`_ListAnswer`): a 1000-row page is never a parsed tree of a million
+        objects, and at most ``parallel`` transformed pages wait for the caller, so memory stays that of a
+        few pages' text however big the list. Closing the iterator early cancels the pages not yet asked for.
         """
         extra = list(params)
         filter_text = filters.render() if isinstance(filters, Filter) else filters
@@ -490,34 +491,33 @@ class MoySkladClient:
             extra.append(("filter", filter_text))
         endpoint = f"GET {path}"
 
-        def fetch(offset: int) -> tuple[list[dict[str, Any]], int | None]:
+        def fetch(offset: int) -> tuple[R, _ListAnswer]:
             query = [("limit", str(MAX_PAGE)), ("offset", str(offset)), *extra]
-            data = as_map(self._get(path, query, endpoint=endpoint))
-            if "rows" not in data:
-                raise ProtocolError(SERVICE, protocol_message(SERVICE), detail=f"{path}: no rows in a list answer")
-            rows = [as_map(row) for row in as_list(data.get("rows"))]
-            return rows, integer(as_map(data.get("meta")).get("size"))
+            answer = _ListAnswer(self._get(path, query, endpoint=endpoint, raw=True), path)
+            result = transform(answer.rows())
+            answer.finish()  # the rest of the answer (its meta may follow the rows)
+            return result, answer
 
-        first, size = fetch(0)
-        full_first = len(first) >= MAX_PAGE
-        yield transform(first)
+        first, answer = fetch(0)
+        size = answer.size
+        yield first
         del first
-        if not full_first:
+        if answer.count < MAX_PAGE:
             return
         if size is None:  # a list that does not tell its size: one page after another until a short one
             offset = MAX_PAGE
             while True:
-                rows, _ = fetch(offset)
-                short = len(rows) < MAX_PAGE
-                yield transform(rows)
-                if short:
+                result, answer = fetch(offset)
+                yield result
+                if answer.count < MAX_PAGE:
                     return
                 offset += MAX_PAGE
         offsets = list(range(MAX_PAGE, size, MAX_PAGE))
         if not offsets:
             return
+
         def job(offset: int) -> R:
-            return transform(fetch(offset)[0])
+            return fetch(offset)[0]
 
         workers = max(1, min(parallel, len(offsets)))
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="svyazka-moysklad-pages") as pool:
@@ -548,7 +548,7 @@ class MoySkladClient:
         pages read ``parallel`` at once (:meth:`map_pages`). ``pool`` shares repeated texts across pages."""
         share = pool or TextPool()
 
-        def rows_of(page: list[dict[str, Any]]) -> list[CatalogRow]:
+        def rows_of(page: Iterable[dict[str, Any]]) -> list[CatalogRow]:
             return [CatalogRow.from_api(row, entity, share) for row in page]
 
         return self.map_pages(f"entity/{entity}", rows_of, filters=filters, parallel=parallel)
@@ -763,6 +763,7 @@ class MoySkladClient:
             filters = [store_part]
         rows: list[StockRow] = []
         stores = TextPool()  # a full report repeats a handful of store ids over 100,000 rows
+        items = TextPool()  # and each item's id once per warehouse: one string each instead of three
         for filter_text in filters or [""]:
             query = [*params, ("filter", filter_text)] if filter_text else params
             # A full report is ~100 bytes a row, 130,000 rows at 50,000 offers: parsed whole it would be a
@@ -770,7 +771,7 @@ class MoySkladClient:
             data = self._request("GET", path, params=query, raw=True)
             for entry in _array_items(data, path):
                 row = as_map(entry)
-                assortment = text(row.get("assortmentId"))
+                assortment = items(text(row.get("assortmentId")))
                 if assortment is None:
                     continue
                 rows.append(
@@ -785,6 +786,45 @@ class MoySkladClient:
 
 
 _SPACE = re.compile(r"[ \t\n\r]*")
+_DECODER = json.JSONDecoder()
+
+
+def _malformed(path: str, what: str = "malformed JSON") -> ProtocolError:
+    return ProtocolError(SERVICE, protocol_message(SERVICE), detail=f"{path}: {what}")
+
+
+def _skip(text: str, at: int) -> int:
+    return _SPACE.match(text, at).end()  # type: ignore[union-attr]  # the pattern matches the empty string
+
+
+def _decode_at(text: str, at: int, path: str) -> tuple[Any, int]:
+    try:
+        return _DECODER.raw_decode(text, at)
+    except ValueError:
+        raise _malformed(path) from None
+
+
+def _items_at(text: str, at: int, path: str) -> Generator[Any, None, int]:
+    """The items of the JSON array starting at ``text[at]``, one at a time; returns the position after it."""
+    if text[at : at + 1] != "[":
+        raise _malformed(path, "not an array")
+    at = _skip(text, at + 1)
+    if text[at : at + 1] == "]":
+        return at + 1
+    while True:
+        item, at = _decode_at(text, at, path)
+        yield item
+        at = _skip(text, at)
+        mark = text[at : at + 1]
+        if mark == "]":
+            return at + 1
+        if mark != ",":
+            raise _malformed(path)
+        at = _skip(text, at + 1)
+
+
+def _as_text(body: bytes | bytearray) -> str:
+    return bytes(body).decode("utf-8", errors="replace")
 
 
 def _array_items(body: Any, path: str) -> Iterator[Any]:
@@ -794,28 +834,77 @@ def _array_items(body: Any, path: str) -> Iterator[Any]:
         yield from body
         return
     if not isinstance(body, bytes | bytearray):
-        raise ProtocolError(SERVICE, protocol_message(SERVICE), detail=f"{path}: not an array")
-    text = bytes(body).decode("utf-8", errors="replace")
-    decoder = json.JSONDecoder()
-    at = _SPACE.match(text, 0).end()  # type: ignore[union-attr]
-    if text[at : at + 1] != "[":
-        raise ProtocolError(SERVICE, protocol_message(SERVICE), detail=f"{path}: not an array")
-    at = _SPACE.match(text, at + 1).end()  # type: ignore[union-attr]
-    if text[at : at + 1] == "]":
-        return
-    while True:
-        try:
-            item, at = decoder.raw_decode(text, at)
-        except ValueError:
-            raise ProtocolError(SERVICE, protocol_message(SERVICE), detail=f"{path}: malformed JSON") from None
-        yield item
-        at = _SPACE.match(text, at).end()  # type: ignore[union-attr]
-        mark = text[at : at + 1]
-        if mark == "]":
+        raise _malformed(path, "not an array")
+    text = _as_text(body)
+    yield from _items_at(text, _skip(text, 0), path)
+
+
+class _ListAnswer:
+    """A list answer (``{"context": …, "meta": {"size": …}, "rows": […]}``) whose rows are decoded one at a
+    time as :meth:`rows` is iterated; ``size`` (from ``meta``) and ``count`` are known once it is
+    finished (:meth:`finish`). ``body`` is the raw bytes, or an already parsed object."""
+
+    def __init__(self, body: Any, path: str) -> None:
+        self.path = path
+        self.size: int | None = None
+        self.count = 0
+        self._walk = self._members(body)
+
+    def rows(self) -> Iterator[dict[str, Any]]:
+        return self._walk
+
+    def finish(self) -> None:
+        for _ in self._walk:  # rows the caller did not take, then the members after them
+            pass
+
+    def _members(self, body: Any) -> Iterator[dict[str, Any]]:
+        if isinstance(body, Mapping):  # parsed already (an answer the transport could not hand over raw)
+            yield from self._parsed(body)
             return
-        if mark != ",":
-            raise ProtocolError(SERVICE, protocol_message(SERVICE), detail=f"{path}: malformed JSON")
-        at = _SPACE.match(text, at + 1).end()  # type: ignore[union-attr]
+        if not isinstance(body, bytes | bytearray):
+            raise _malformed(self.path, "not a list answer")
+        text = _as_text(body)
+        at = _skip(text, 0)
+        if text[at : at + 1] != "{":
+            raise _malformed(self.path, "not a list answer")
+        at = _skip(text, at + 1)
+        seen_rows = False
+        while text[at : at + 1] != "}":
+            key, at = _decode_at(text, at, self.path)
+            at = _skip(text, at)
+            if not isinstance(key, str) or text[at : at + 1] != ":":
+                raise _malformed(self.path)
+            at = _skip(text, at + 1)
+            if key == "rows":
+                seen_rows = True
+                rows = _items_at(text, at, self.path)
+                while True:
+                    try:
+                        row = next(rows)
+                    except StopIteration as end:
+                        at = end.value
+                        break
+                    self.count += 1
+                    yield as_map(row)
+            else:
+                value, at = _decode_at(text, at, self.path)
+                if key == "meta":
+                    self.size = integer(as_map(value).get("size"))
+            at = _skip(text, at)
+            if text[at : at + 1] == ",":
+                at = _skip(text, at + 1)
+            elif text[at : at + 1] != "}":
+                raise _malformed(self.path)
+        if not seen_rows:
+            raise _malformed(self.path, "no rows in a list answer")
+
+    def _parsed(self, data: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
+        if "rows" not in data:
+            raise _malformed(self.path, "no rows in a list answer")
+        self.size = integer(as_map(data.get("meta")).get("size"))
+        for row in as_list(data.get("rows")):
+            self.count += 1
+            yield as_map(row)
 
 
 @functools.lru_cache(maxsize=4096, typed=True)  # typed: 5 stays Decimal('5'), 5.0 stays Decimal('5.0')

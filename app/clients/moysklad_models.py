@@ -8,11 +8,11 @@ References to other entities are kept as ids (the last segment of their ``href``
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Generic, TypeVar, overload
 
 from app.clients.parsing import as_list, as_map, boolean, decimal, integer, kopecks, meta_id, text, timestamp
 
@@ -243,18 +243,31 @@ class Variant:
         )
 
 
-class TextPool:
-    """Shares equal texts between rows: every row of a page decodes its own copy of "Цена продажи", of each
+H = TypeVar("H", bound=Hashable)
+
+
+class SharedPool(Generic[H]):
+    """Shares equal values between rows: every row of a page decodes its own copy of "Цена продажи", of each
     price type id and of "Размер"; at 50,000 items those copies are tens of MB. Thread-safe enough: a race
-    only means two equal strings survive."""
+    only means two equal values survive.
+
+    Only for values where equal means interchangeable: texts, or amounts of one scale (``Decimal("1.0")``
+    equals ``Decimal("1.00")`` but does not print the same)."""
 
     def __init__(self) -> None:
-        self._texts: dict[str, str] = {}
+        self._values: dict[H, H] = {}
 
-    def __call__(self, value: str | None) -> str | None:
+    @overload
+    def __call__(self, value: H) -> H: ...
+    @overload
+    def __call__(self, value: None) -> None: ...
+    def __call__(self, value: H | None) -> H | None:
         if value is None:
             return None
-        return self._texts.setdefault(value, value)
+        return self._values.setdefault(value, value)
+
+
+TextPool = SharedPool[str]
 
 
 @functools.lru_cache(maxsize=16384)

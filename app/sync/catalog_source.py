@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from app.clients.moysklad_models import CatalogRow, ProductFolder, TextPool
+from app.clients.moysklad_models import CatalogRow, ProductFolder, SharedPool, TextPool
 from app.clients.retailcrm_models import Product as RcProduct
 from app.clients.retailcrm_models import Site
 from app.store.settings import SyncSettings
@@ -137,7 +137,7 @@ class _PageFeed:
                 thread.join(timeout=30)
 
 
-def _folders(rows: list[dict[str, Any]]) -> list[ProductFolder]:
+def _folders(rows: Iterable[dict[str, Any]]) -> list[ProductFolder]:
     return [ProductFolder.from_api(row) for row in rows]
 
 
@@ -193,7 +193,7 @@ def _item(row: CatalogRow, parent: CatalogRow | None) -> MsItem:
         product_id=row.product_id,
         product_external_code=(parent.external_code if parent else None) if row.kind == "variant" else None,
         characteristics=row.characteristics,
-        sale_prices=tuple((name or "", value) for _, name, value in row.sale_prices),
+        sale_prices=row.sale_prices,
         buy_price=buy_price,
         archived=row.archived or bool(parent and parent.archived),
     )
@@ -224,6 +224,10 @@ class RcCatalog:
     products: dict[int, RcProductInfo] = field(default_factory=dict)
     prices: dict[int, dict[str, Decimal]] = field(default_factory=dict)  # offer id -> {price code: roubles}
     purchase_prices: dict[int, Decimal] = field(default_factory=dict)  # offer id -> roubles (when set)
+    # 50,000 offers repeat a few price codes, one site code and a few thousand amounts: each decoded on its own
+    # they cost ~30 MB. Amounts are all two-place roubles (``roubles``), so equal ones are interchangeable.
+    _texts: TextPool = field(default_factory=TextPool, repr=False, compare=False)
+    _amounts: SharedPool[Decimal] = field(default_factory=SharedPool, repr=False, compare=False)
 
     @property
     def catalog_id(self) -> int | None:
@@ -256,12 +260,12 @@ class RcCatalog:
                 external_id=offer.external_id,
                 xml_id=offer.xml_id,
                 barcode=offer.barcode,
-                site=offer.site or site_code,
+                site=self._texts(offer.site or site_code),
                 active=offer.active and product.active,
             )
-            self.prices[offer.id] = dict(offer.prices)
+            self.prices[offer.id] = {self._texts(code): self._amounts(value) for code, value in offer.prices.items()}
             if offer.purchase_price is not None:
-                self.purchase_prices[offer.id] = offer.purchase_price
+                self.purchase_prices[offer.id] = self._amounts(offer.purchase_price)
 
 
 def choose_site(sites: list[Site], settings: SyncSettings) -> Site | None:

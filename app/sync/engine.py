@@ -153,9 +153,10 @@ class RunContext:
 
     def defer_bookkeeping(self, flow: Flow, job: Callable[[], Counts], into: Counts) -> None:
         """Local records no later flow of this run reads from the store (it has them in ``shared``), e.g. the
-        catalog's new links with a log line each. In the background they start once the next flow has queued its
-        uploads (:meth:`start_bookkeeping`), so that they never hold those up; inline they run now. They cost no
-        request, so they run after Stop too: ``job`` should not check the cancel token."""
+        catalog's new links with a log line each. In the background they start on the records thread once the
+        next flow has planned and queued its uploads (:meth:`start_bookkeeping`), so that they never slow that
+        plan down; inline they run now. They cost no request, so they run after Stop too: ``job`` should not
+        check the cancel token."""
         if self.background is None:
             into.add(job())
         else:
@@ -163,14 +164,14 @@ class RunContext:
                 self._bookkeeping.append((flow, job))
 
     def start_bookkeeping(self, keep: Flow | None = None) -> None:
-        """Hand the waiting bookkeeping to the background writers, except ``keep``'s (the flow just applied)."""
+        """Hand the waiting bookkeeping to the records thread, except ``keep``'s (the flow just applied)."""
         if self.background is None:
             return
         with self._lock:
             ready = [(flow, job) for flow, job in self._bookkeeping if flow is not keep]
             self._bookkeeping = [(flow, job) for flow, job in self._bookkeeping if flow is keep]
         for flow, job in ready:
-            self.background.defer(flow, job, even_after_stop=True)
+            self.background.defer(flow, job, records=True)
 
     def after_writes(self, flow: Flow, step: Callable[[FlowOutcome], None]) -> None:
         """``step`` once every batch ``flow`` deferred has ended (now, when they ran inline)."""
@@ -296,7 +297,7 @@ class SyncEngine:
                         else:
                             ctx.check_cancel()
                             counts[flow] = runner.apply(ctx, plan)
-                            ctx.start_bookkeeping(keep=flow)  # the earlier flows' records, now behind the uploads
+                            ctx.start_bookkeeping(keep=flow)  # the earlier flows' records, beside the uploads
                     except ServiceSettingsError as exc:
                         fatal = exc.message
                         ctx.log(Level.ERROR, flow, f"{flow.title}: {exc.message}")

@@ -56,7 +56,8 @@ class MsItem:
     product_id: str | None = None  # variants: the parent product's id
     product_external_code: str | None = None  # variants: the parent product's externalCode
     characteristics: tuple[tuple[str, str], ...] = ()  # variants: (name, value), e.g. ("Цвет", "красный")
-    sale_prices: tuple[tuple[str, Decimal], ...] = ()  # (price type name, roubles)
+    # (price type id, price type name, roubles): the very tuple the catalog listing parsed, shared, not copied
+    sale_prices: tuple[tuple[str | None, str | None, Decimal], ...] = ()
     buy_price: Decimal | None = None  # roubles
     archived: bool = False
 

@@ -662,7 +662,9 @@ class _Matcher:
             "barcodes": list(item.barcodes),
             "product_id": item.product_id,
             "characteristics": [{"name": name, "value": value} for name, value in item.characteristics],
-            "sale_prices": [{"price_type": name, "value": _money(value)} for name, value in item.sale_prices],
+            "sale_prices": [
+                {"price_type": name or "", "value": _money(value)} for _, name, value in item.sale_prices
+            ],
             "buy_price": _money(item.buy_price),
             "archived": item.archived,
             "linked_rc_id": self.ms_partner.get(item.id),

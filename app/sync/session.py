@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from app.allocator import limit_heap_arenas
 from app.clients.errors import SettingsError
 from app.clients.moysklad import MoySkladClient
 from app.clients.retailcrm import RetailCrmClient
@@ -68,6 +69,8 @@ def build_engine(
     flows: Mapping[Flow, FlowRunner] | None = None,
 ) -> SyncEngine:
     """An engine for one run of a saved profile. Close it with :func:`close_engine` (or ``with``)."""
+    # Before the run's reader and writer threads exist: their buffers would otherwise spread over many heaps.
+    limit_heap_arenas()
     profile = db.profiles.get(profile_id)
     if profile is None:
         raise SettingsError("svyazka", "Профиль подключения не найден. Пройдите настройку заново.", reason="profile")

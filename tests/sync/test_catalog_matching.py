@@ -91,7 +91,7 @@ def test_two_links_to_one_offer_keep_one():
 
 
 def test_duplicate_in_moysklad_is_a_conflict_not_a_guess():
-    prices = (("Цена продажи", Decimal("1250.5")),)
+    prices = (("type-1", "Цена продажи", Decimal("1250.5")),)
     result = match_catalog(
         [ms("a", "ABC-1", sale_prices=prices, buy_price=Decimal("700")), ms("b", "abc-1 ", code="00007")],
         [rc(1, "ABC-1", site="shop")],

@@ -55,6 +55,7 @@ UPLOAD_BATCH = 250
 FRESH_LIMIT = 140  # never-sent items read by id fit one request (~145 ids a URL); more: one full report
 CURSOR_FLOW = "stock"
 FRESH_WHY = "много товаров, остатки которых ещё не передавались"
+_ZERO = Decimal(0)
 
 
 def moscow_now() -> datetime:
@@ -231,7 +232,8 @@ class StockFlow:
             for code, feeding in ms_stores_of_code.items():
                 present = [by_store[p.ms_store_id] for p in feeding if p.ms_store_id in by_store]
                 if present or ms_id in whole:  # a warehouse without a row holds nothing of the item
-                    targets[(offer_id, code)] = sum(present, Decimal(0))
+                    # one warehouse feeding a code is the common case: keep its (shared) figure, no new Decimal
+                    targets[(offer_id, code)] = present[0] if len(present) == 1 else sum(present, Decimal(0))
 
         snapshot = shared_snapshot(ctx.shared)
         labels = _Labels(ctx, snapshot, links)
@@ -329,7 +331,7 @@ class StockFlow:
         rows: dict[int, OfferRow] = {}
         warned: set[int] = set()
         for (offer_id, code), value in sorted(targets.items()):
-            sent = max(value, Decimal(0))
+            sent = value if value > 0 else _ZERO  # negative (and -0) go as 0
             text = quantity_text(sent)
             before = pushed.get(f"{offer_id}:{code}")
             if before == text and offer_id not in purchases:
