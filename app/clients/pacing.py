@@ -177,6 +177,8 @@ class Ticket:
     sent_at: float
     sent_total: float  # units sent so far, this request included
     quiet: bool  # nothing else was in flight when it started
+    # units of the requests still unanswered when this one started: the service may admit them after it
+    in_flight_before: float = 0.0
 
 
 class WeightLearner:
@@ -246,6 +248,7 @@ class WeightedBucketPacer:
         self._seq = 0
         self._sent_total = 0.0
         self._in_flight = 0
+        self._in_flight_units = 0.0
         # (seq, level-after low, level-after high, received_at, sent_at) of the last quiet request
         self._last_quiet: tuple[int, float, float, float, float] | None = None
 
@@ -281,8 +284,12 @@ class WeightedBucketPacer:
             self._level -= weight
             self._seq += 1
             self._sent_total += weight
-            ticket = Ticket(self._seq, weight_class, weight, now, self._sent_total, quiet=self._in_flight == 0)
+            ticket = Ticket(
+                self._seq, weight_class, weight, now, self._sent_total,
+                quiet=self._in_flight == 0, in_flight_before=self._in_flight_units,
+            )
             self._in_flight += 1
+            self._in_flight_units += weight
             return ticket
 
     def acquire(self, weight_class: str = "default") -> Ticket:
@@ -326,6 +333,7 @@ class WeightedBucketPacer:
         with self._lock:
             now = self._clock()
             self._in_flight = max(0, self._in_flight - 1)
+            self._in_flight_units = max(0.0, self._in_flight_units - ticket.weight)
             if headers is None or headers.remaining is None:
                 self._last_quiet = None
                 return
@@ -342,6 +350,15 @@ class WeightedBucketPacer:
             floor = min(self.capacity, after_low) - sent_since
             if floor < self._level:
                 self._level = floor
+            # Pulled down once, the level would never come back up: with several requests in flight every
+            # answer's ``sent_since`` counts requests the service had already charged, and the mirror ends up
+            # a whole 20 units (1.5 s) below the service for the rest of a long read. Raising it is safe to
+            # what the service surely has: its level after this request, less every request of ours it may
+            # charge after it — those sent after it, and those still unanswered when it was sent (they may
+            # arrive later than it did). Someone else spending the same bucket still only pulls it down.
+            surely = min(self.capacity, after_low) - sent_since - ticket.in_flight_before
+            if surely > self._level and not rejected:
+                self._level = surely
             quiet = ticket.quiet and self._seq == ticket.seq and not rejected
             if self._learn and quiet:
                 self._learn_weight(ticket, (after_low, after_high), now)
