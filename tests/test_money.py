@@ -30,3 +30,15 @@ def test_comma_decimal_from_a_human():
 def test_bad_values_raise_money_error(bad):
     with pytest.raises(MoneyError):
         rub(bad)
+
+
+def test_rub_amount_is_rub_remembered_by_value() -> None:
+    from app.money import rub_amount
+
+    for value in (Decimal("33.535"), Decimal("1.0"), Decimal("1.00"), Decimal("-0.004"), Decimal("1E+2")):
+        assert rub_amount(value) == rub(value)
+        assert str(rub_amount(value)) == str(rub(value))  # two places, whichever equal value came first
+    with pytest.raises(MoneyError):
+        rub_amount(Decimal("sNaN"))
+    with pytest.raises(MoneyError):
+        rub_amount(Decimal("NaN"))

@@ -14,9 +14,11 @@ from app.store.types import UTCDateTime
 
 T = TypeVar("T")
 
-# Rows per write transaction in bulk operations: big enough to be fast, small enough that another writer
-# (the GUI saving a setting) never waits long for the lock.
-BULK_CHUNK = 10_000
+# Rows per write transaction in bulk operations: big enough to be fast (WAL, synchronous=NORMAL: a commit is
+# cheap), small enough that another writer never waits long for the lock — the GUI saving a setting, or a sync's
+# upload thread recording what RetailCRM just accepted while a records thread stores 50,000 links (10,000 rows
+# a transaction held those threads up to 0.1 s at a time, and RetailCRM's rate went unused meanwhile).
+BULK_CHUNK = 2_000
 
 
 def chunked(items: Iterable[T], size: int = BULK_CHUNK) -> Iterator[list[T]]:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -153,23 +154,22 @@ class RunContext:
 
     def defer_bookkeeping(self, flow: Flow, job: Callable[[], Counts], into: Counts) -> None:
         """Local records no later flow of this run reads from the store (it has them in ``shared``), e.g. the
-        catalog's new links with a log line each. In the background they start on the records thread once the
-        next flow has planned and queued its uploads (:meth:`start_bookkeeping`), so that they never slow that
-        plan down; inline they run now. They cost no request, so they run after Stop too: ``job`` should not
-        check the cancel token."""
+        catalog's new links with a log line each. In the background they start on the records thread when every
+        flow has planned and queued its work (:meth:`start_bookkeeping`): seconds of SQLite that would otherwise
+        take the interpreter from the planning and from the upload threads; inline they run now. They cost no
+        request, so they run after Stop too: ``job`` should not check the cancel token."""
         if self.background is None:
             into.add(job())
         else:
             with self._lock:
                 self._bookkeeping.append((flow, job))
 
-    def start_bookkeeping(self, keep: Flow | None = None) -> None:
-        """Hand the waiting bookkeeping to the records thread, except ``keep``'s (the flow just applied)."""
+    def start_bookkeeping(self) -> None:
+        """Hand the waiting bookkeeping to the records thread."""
         if self.background is None:
             return
         with self._lock:
-            ready = [(flow, job) for flow, job in self._bookkeeping if flow is not keep]
-            self._bookkeeping = [(flow, job) for flow, job in self._bookkeeping if flow is keep]
+            ready, self._bookkeeping = self._bookkeeping, []
         for flow, job in ready:
             self.background.defer(flow, job, records=True)
 
@@ -246,7 +246,7 @@ class SyncEngine:
         full: bool = False,
         trigger: str = "manual",
     ) -> RunReport:
-        with _few_collections():
+        with _few_collections(), _quick_thread_switches():
             return self._run(flows, dry_run=dry_run, full=full, trigger=trigger)
 
     def _run(self, flows: Iterable[Flow], *, dry_run: bool, full: bool, trigger: str) -> RunReport:
@@ -297,7 +297,6 @@ class SyncEngine:
                         else:
                             ctx.check_cancel()
                             counts[flow] = runner.apply(ctx, plan)
-                            ctx.start_bookkeeping(keep=flow)  # the earlier flows' records, beside the uploads
                     except ServiceSettingsError as exc:
                         fatal = exc.message
                         ctx.log(Level.ERROR, flow, f"{flow.title}: {exc.message}")
@@ -383,6 +382,20 @@ def _few_collections() -> Iterator[None]:
         yield
     finally:
         gc.set_threshold(*previous)
+
+
+@contextlib.contextmanager
+def _quick_thread_switches() -> Iterator[None]:
+    """While the engine's thread plans (seconds of pure Python), the upload threads only need the interpreter
+    for moments: to send the next batch when the rate limit allows, to note the answer. At the default 5 ms
+    switch interval each of those moments waits its turn behind the planning, and RetailCRM's window goes
+    unused (measured at 50,000 offers: ~0.8 s of a 40 s run). 1 ms costs the planning nothing measurable."""
+    previous = sys.getswitchinterval()
+    sys.setswitchinterval(min(previous, 0.001))
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(previous)
 
 
 @dataclass

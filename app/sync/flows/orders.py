@@ -84,6 +84,7 @@ T = TypeVar("T")
 
 CURSOR_FLOW = "orders"
 HISTORY_CURSOR = "history_since_id"
+PREFETCH_KEY = "orders.reading"  # RunContext.shared: the planner and its reads started at the run's start
 WAITING_CURSOR = "waiting_order_ids"
 REVERSE_CURSOR = "reverse_updated_since"
 DELIVERY_SERVICE_CURSOR = "delivery_service_id"  # + ":<name>": the service is per name
@@ -261,7 +262,22 @@ class OrdersFlow:
         self.counterparty_scan_rows = counterparty_scan_rows
         self.create_batch = max(1, min(create_batch, 1000))
 
+    def prefetch(self, ctx: RunContext) -> None:
+        """Read RetailCRM's side (statuses, the history cursor, the orders to export) when the run starts.
+
+        Those reads need nothing the earlier flows produce, and RetailCRM is idle while MoySklad's catalog is
+        read; done at the plan they would take their turn among the stock uploads instead. Reads only: a
+        Stop or a failure reaches the plan through the future."""
+        if ctx.prefetch is None:
+            return
+        planner = _Planner(ctx, self.counterparty_scan_rows)
+        ctx.shared[PREFETCH_KEY] = (planner, ctx.prefetch.submit(planner.read))
+
     def plan(self, ctx: RunContext) -> FlowPlan:
+        found = ctx.shared.pop(PREFETCH_KEY, None)
+        if found is not None:
+            planner, reading = found
+            return planner.decide(reading.result())
         return _Planner(ctx, self.counterparty_scan_rows).run()
 
     def apply(self, ctx: RunContext, plan: FlowPlan) -> Counts:
@@ -309,6 +325,21 @@ class _Planner:
 
     # -- run ---------------------------------------------------------------------------------------------
     def run(self) -> FlowPlan:
+        return self.decide(self.read())
+
+    def decide(self, reading: tuple[dict[int, Order], HistoryScan | None] | None) -> FlowPlan:
+        """The plan from what :meth:`read` found (None: nothing to follow)."""
+        if reading is None:
+            return self._finish()
+        orders, scan = reading
+        self._decide(orders, scan)
+        if self.settings.reverse_status_flow:
+            self._plan_statuses_back(orders, scan)
+        return self._finish()
+
+    def read(self) -> tuple[dict[int, Order], HistoryScan | None] | None:
+        """RetailCRM's side: the orders to look at and the history that touched them (None: nothing to do).
+        Reads only, so it may run ahead of the earlier flows (:meth:`OrdersFlow.prefetch`)."""
         ctx = self.ctx
         cursor_text = self.cursors.get(CURSOR_FLOW, HISTORY_CURSOR)
         cursor = int(cursor_text) if cursor_text and cursor_text.isdigit() else None
@@ -319,7 +350,7 @@ class _Planner:
                 "Отметьте статусы RetailCRM в настройках."
             )
             if cursor is None:  # nothing was ever exported: nothing to keep up to date either
-                return self._finish()
+                return None
         if not self.settings.organization_id:
             self.plan.notes.append(
                 "Не выбрано юрлицо МойСклад, поэтому новые заказы не выгружаются. Выберите юрлицо в настройках."
@@ -359,10 +390,7 @@ class _Planner:
                 self.plan.notes.append(
                     f"История RetailCRM: {scan.records} изменений в {len(scan.touched)} заказ(ах){own}."
                 )
-        self._decide(orders, scan)
-        if self.settings.reverse_status_flow:
-            self._plan_statuses_back(orders, scan)
-        return self._finish()
+        return orders, scan
 
     # -- reading -----------------------------------------------------------------------------------------
     def _rc_statuses(self) -> dict[str, Status]:

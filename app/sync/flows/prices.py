@@ -19,7 +19,8 @@ from decimal import Decimal
 
 from app.clients.errors import RemoteValidationError
 from app.clients.retailcrm_models import OfferRef, PriceUpdate
-from app.money import rub
+from app.money import rub_amount
+from app.store.pushed import PushedRepository
 from app.sync.catalog_source import MsCatalog, load_moysklad_catalog, offer_links, shared_snapshot
 from app.sync.engine import RunContext
 from app.sync.flows.catalog import plural
@@ -67,6 +68,14 @@ class PricesFlow:
         rows: dict[int, PriceRow] = {}
         zero = 0
         zero_examples: list[str] = []
+        texts: dict[Decimal, str] = {}  # of two-place amounts only (equal ones print the same)
+
+        def money_text(amount: Decimal) -> str:
+            found = texts.get(amount)
+            if found is None:
+                found = texts[amount] = str(amount)
+            return found
+
         for ms_id, offer_id in sorted(links.items(), key=lambda kv: kv[1]):
             prices = ms.prices.get(ms_id)
             if prices is None:
@@ -78,7 +87,7 @@ class PricesFlow:
                 raw = prices.get(pair.ms_price_type_id)
                 if raw is None:
                     continue
-                value = rub(raw)
+                value = rub_amount(raw)
                 entity = f"{offer_id}:{pair.rc_price_code}"
                 if value == 0 and not send_zero:
                     # Not a line per price: unset price types are 0 in MoySklad, on every run, for many goods.
@@ -88,10 +97,10 @@ class PricesFlow:
                     continue
                 if current is not None:
                     before = current.get(pair.rc_price_code)
-                    before_text = str(rub(before)) if before is not None else None
+                    before_text = money_text(rub_amount(before)) if before is not None else None
                 else:
                     before_text = pushed.get(entity)
-                if before_text == str(value):
+                if before_text == money_text(value):
                     plan.counts.unchanged += 1
                     if pushed.get(entity) != before_text:
                         work.confirmed[entity] = before_text
@@ -141,9 +150,11 @@ class PricesFlow:
         work: PricesWork | None = plan.state.get("work")
         if work is None:
             return counts
-        pushed = ctx.db.pushed(ctx.profile_id)
         if work.confirmed:
-            pushed.put_many("price", work.confirmed)
+            # ~150,000 on a first run: seconds of SQLite no later flow needs, so beside the uploads, not before
+            confirmed = work.confirmed
+            pushed = ctx.db.pushed(ctx.profile_id)
+            ctx.defer_bookkeeping(self.flow, lambda: _remember(pushed, confirmed), into=counts)
         summaries: dict[int, list[str]] = {}
         for change in plan.changes:
             summaries.setdefault(change.payload["offer_id"], []).append(change.summary)
@@ -152,6 +163,12 @@ class PricesFlow:
             batch = work.rows[start : start + UPLOAD_BATCH]
             ctx.defer(self.flow, functools.partial(uploads.send, batch), into=counts)
         return counts
+
+
+def _remember(pushed: PushedRepository, confirmed: dict[str, str]) -> Counts:
+    """Prices RetailCRM already had, recorded as sent (the next run then compares without reading them)."""
+    pushed.put_many("price", confirmed)
+    return Counts()
 
 
 class _Uploads:

@@ -334,3 +334,26 @@ def test_a_newly_paired_warehouse_makes_one_full_pass(cat_env: CatEnv) -> None:
     assert report.counts[Flow.STOCK].updated == len(env.offer_links())  # the new store's figures only
     rc = _rc_stock(env)
     assert all(rc[key] == value for key, value in _expected(env).items())
+
+
+def test_orders_reads_go_ahead_of_the_stock_uploads(cat_env: CatEnv) -> None:
+    """RetailCRM's side of the orders flow is read while MoySklad's catalog is, not among the uploads."""
+    from app.sync.accounts import check_moysklad, check_retailcrm, suggest_settings
+    from app.sync.engine import SyncEngine
+    from app.sync.flows.orders import OrdersFlow
+
+    env = cat_env
+    env.settings = suggest_settings(
+        check_retailcrm(env.retailcrm), check_moysklad(env.moysklad), base=env.settings
+    ).settings  # the wizard's choices: orders exported too
+    engine = SyncEngine(
+        env.db, env.profile_id, env.settings, env.retailcrm, env.moysklad,
+        {**env.flows(), Flow.ORDERS: OrdersFlow()}, callbacks=Callbacks(on_log=env.events.append),
+    )
+    report = engine.run((Flow.CATALOG, Flow.STOCK, Flow.ORDERS))
+    assert report.errors == 0
+    arrivals = sorted(env.requests("retailcrm"), key=lambda e: e.started)
+    first_upload = min(i for i, e in enumerate(arrivals) if e.path.endswith("/store/inventories/upload"))
+    order_reads = [i for i, e in enumerate(arrivals) if e.method == "GET" and "/orders" in e.path]
+    assert any(arrivals[i].path.endswith("/orders") for i in order_reads)  # the orders to export were listed
+    assert max(order_reads) < first_upload
