@@ -145,36 +145,65 @@ def load_moysklad_catalog(
     ms: Any, progress: Callable[[int], None] = lambda done: None, *, with_folders: bool = True
 ) -> MsCatalog:
     """Read products, variants and (unless not needed) folders: one request per 1000 rows of each, the two
-    lists at once. ``progress`` (rows read so far) is called on the calling thread only."""
+    lists at once. ``progress`` (rows read so far) is called on the calling thread only.
+
+    Items are built as their pages arrive (this thread would otherwise only wait for the next page): a
+    product without variants at once, a variant as soon as its product has been read. What is left when the
+    last page is in (variants read before their product, products that turn out to have variants after all)
+    is settled then, and the catalog comes out exactly as if it had been built from the whole lists: products
+    first, then variants, each in the order read."""
     catalog = MsCatalog()
-    products: list[CatalogRow] = []
-    variants: list[CatalogRow] = []
     folders: list[ProductFolder] = []
+    sellable: list[tuple[CatalogRow, MsItem, dict[str, Decimal]]] = []  # products that claim no variants
+    variants: list[CatalogRow] = []
+    built: dict[str, tuple[CatalogRow, MsItem, dict[str, Decimal]]] = {}  # variants whose product came first
+    parents: set[str] = set()  # products that some variant names
+    rows = 0
     lists = ("product", "variant", "productfolder") if with_folders else ("product", "variant")
     for entity, page in _PageFeed(ms, lists):
         if entity == "productfolder":
             folders.extend(page)
             continue
-        (products if entity == "product" else variants).extend(page)
-        progress(len(products) + len(variants))
+        if entity == "product":
+            for product in page:
+                catalog.products[product.id] = product
+                if not product.variants_count:
+                    sellable.append((product, _item(product, None), _own_prices(product)))
+        else:
+            for variant in page:
+                variants.append(variant)
+                if variant.product_id:
+                    parents.add(variant.product_id)
+                parent = catalog.products.get(variant.product_id or "")
+                if parent is not None:
+                    built[variant.id] = (parent, *_variant_item(variant, parent))
+        rows += len(page)
+        progress(rows)
     catalog.folders = {f.id: f for f in folders}
-    progress(len(products) + len(variants))
-    catalog.products = {p.id: p for p in products}
-    parents = {v.product_id for v in variants if v.product_id} | {p.id for p in products if p.variants_count}
-    for product in products:
+    progress(rows)
+    for product, item, prices in sellable:
         if product.id in parents:
             continue  # sold as its variants
-        catalog.items[product.id] = _item(product, None)
-        catalog.prices[product.id] = {type_id: value for type_id, _, value in product.sale_prices if type_id}
-    del products
+        catalog.items[product.id] = item
+        catalog.prices[product.id] = prices
     for variant in variants:
         parent = catalog.products.get(variant.product_id or "")
-        catalog.items[variant.id] = _item(variant, parent)
-        own = {type_id: value for type_id, _, value in variant.sale_prices if type_id}
-        # A modification without its own price of a type sells at the product's price of that type.
-        inherited = {type_id: value for type_id, _, value in parent.sale_prices if type_id} if parent else {}
-        catalog.prices[variant.id] = {**inherited, **own}
+        early = built.pop(variant.id, None)
+        if early is not None and early[0] is parent:
+            catalog.items[variant.id], catalog.prices[variant.id] = early[1], early[2]
+        else:  # its product came after it (or was read twice): build it now
+            catalog.items[variant.id], catalog.prices[variant.id] = _variant_item(variant, parent)
     return catalog
+
+
+def _own_prices(row: CatalogRow) -> dict[str, Decimal]:
+    return {type_id: value for type_id, _, value in row.sale_prices if type_id}
+
+
+def _variant_item(variant: CatalogRow, parent: CatalogRow | None) -> tuple[MsItem, dict[str, Decimal]]:
+    # A modification without its own price of a type sells at the product's price of that type.
+    inherited = _own_prices(parent) if parent is not None else {}
+    return _item(variant, parent), {**inherited, **_own_prices(variant)}
 
 
 def _item(row: CatalogRow, parent: CatalogRow | None) -> MsItem:

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
 from app.sandbox.sandbox import Sandbox, SandboxOptions
 from app.sync.catalog_source import WITH_ARCHIVED, load_moysklad_catalog
 from tests.sync.flows.orders_support import make_clients
+
+if TYPE_CHECKING:
+    from app.clients.moysklad_models import CatalogRow
 
 
 def test_loaded_products_keep_no_raw_json_but_every_parsed_field() -> None:
@@ -67,3 +74,63 @@ def test_both_catalogs_are_read_together_and_progress_stays_on_the_calling_threa
         missing = replace(env.settings, retailcrm_site="no-such-site")
         assert read_both_catalogs(env.moysklad, env.retailcrm, missing, lambda done: None, lambda: None)[1:] == (
             None, None)
+
+
+def _row(kind: str, row_id: str, *, parent: str | None = None, variants: int = 0, price: str = "10.00",
+         buy: str | None = None) -> CatalogRow:
+    from app.clients.moysklad_models import CatalogRow
+
+    return CatalogRow(
+        kind=kind, id=row_id, name=f"{kind} {row_id}", article=None, code=row_id, external_code=row_id,
+        folder_id=None, product_id=parent, characteristics=(),
+        sale_prices=(("t1", "Цена продажи", Decimal(price)),)
+        + ((("t2", "Опт", Decimal("5.00")),) if parent is None else ()),
+        buy_price=Decimal(buy) if buy else None, barcodes=(), archived=False, variants_count=variants,
+    )
+
+
+class _OrderedPages:
+    """A MoySklad client stand-in whose variant pages all arrive before the first product page."""
+
+    def __init__(self, products: list[list[CatalogRow]], variants: list[list[CatalogRow]]) -> None:
+        import threading
+
+        self.products, self.variants = products, variants
+        self.variants_sent = threading.Event()
+
+    def catalog_pages(self, entity: str, **_: object) -> Iterator[list[CatalogRow]]:
+        if entity == "variant":
+            yield from self.variants
+            self.variants_sent.set()
+        else:
+            self.variants_sent.wait(5)
+            yield from self.products
+
+
+def test_items_built_as_pages_arrive_equal_those_built_from_the_whole_lists() -> None:
+    from app.sync.catalog_source import _item
+
+    products = [
+        [_row("product", "p1"), _row("product", "p2", variants=2, buy="3.00"), _row("product", "p3")],
+        # p4 says it has no variants, yet v4 names it: it is sold as its variant, never as itself
+        [_row("product", "p4"), _row("product", "p2", variants=2, buy="4.00")],  # p2 read twice: the later wins
+    ]
+    variants = [
+        [_row("variant", "v1", parent="p2", price="12.00"), _row("variant", "v2", parent="p2")],
+        [_row("variant", "v4", parent="p4"), _row("variant", "v9", parent="gone")],
+    ]
+    catalog = load_moysklad_catalog(_OrderedPages(products, variants), with_folders=False)
+
+    # the reference: the whole lists first, then products (not parents) and variants in the order read
+    every_product = {p.id: p for page in products for p in page}
+    every_variant = [v for page in variants for v in page]
+    parents = {v.product_id for v in every_variant} | {p.id for p in every_product.values() if p.variants_count}
+    expected_items = {p.id: _item(p, None) for page in products for p in page if p.id not in parents}
+    for v in every_variant:
+        expected_items[v.id] = _item(v, every_product.get(v.product_id or ""))
+    assert list(catalog.items) == list(expected_items) == ["p1", "p3", "v1", "v2", "v4", "v9"]
+    assert catalog.items == expected_items
+    assert catalog.items["v1"].buy_price == Decimal("4.00")  # from the product as read last
+    assert catalog.prices["v1"] == {"t1": Decimal("12.00"), "t2": Decimal("5.00")}  # own price wins, the rest inherited
+    assert catalog.prices["v9"] == {"t1": Decimal("10.00")}  # no product read: its own prices only
+    assert list(catalog.products) == ["p1", "p2", "p3", "p4"]

@@ -200,7 +200,27 @@ class StockFlow:
         values_by_item: dict[str, dict[str, Decimal]] = defaultdict(dict)  # ms item -> ms store -> value
         unmapped: dict[str, int] = defaultdict(int)
         not_linked: set[str] = set()
-        for row in rows:
+        direct = full and not shared_codes
+        if direct:
+            # The common full pass (each RetailCRM store fed by one warehouse): a row *is* a target, and an item
+            # without a row at a warehouse holds nothing there. Same figures as below, without 50,000 dicts.
+            for row in rows:
+                if row.store_id is None:
+                    continue
+                code = store_codes.get(row.store_id)
+                if code is None:
+                    if row.value != 0:
+                        unmapped[row.store_id] += 1
+                    continue
+                offer_id = links.get(row.assortment_id)
+                if offer_id is None:
+                    not_linked.add(row.assortment_id)
+                    continue
+                targets[(offer_id, code)] = row.value
+            for offer_id in links.values():
+                for code in codes:
+                    targets.setdefault((offer_id, code), _ZERO)
+        for row in () if direct else rows:
             if row.store_id is None:
                 continue  # reserves without a warehouse: not stock anywhere
             if row.store_id not in store_codes:
@@ -214,7 +234,7 @@ class StockFlow:
 
         # Items whose figures are read whole: on a changes-only pass, the fresh ones and items feeding a RetailCRM
         # store that several warehouses share (a sum needs all its parts).
-        whole: set[str] = set(links) if full else fresh
+        whole: set[str] = set() if direct else set(links) if full else fresh
         if not full:
             if shared_codes:
                 whole |= set(values_by_item)
