@@ -190,6 +190,7 @@ def evaluate(result: dict[str, Any], minimum: Minimum) -> dict[str, Any]:
         "clients": clients,
         "plans": result["plans"],
         "stages": result["stages"],
+        "rss_timeline": result.get("rss_timeline", []),  # [second, highest RSS in it (MB)]
     }
 
 
