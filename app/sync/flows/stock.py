@@ -200,37 +200,29 @@ class StockFlow:
         values_by_item: dict[str, dict[str, Decimal]] = defaultdict(dict)  # ms item -> ms store -> value
         unmapped: dict[str, int] = defaultdict(int)
         not_linked: set[str] = set()
+        # The common full pass (each RetailCRM store fed by one warehouse): a row *is* a figure to send, and an
+        # item without a row at a warehouse holds nothing there; the same figures as the general way below,
+        # without a dict per item (50,000 of them).
         direct = full and not shared_codes
-        if direct:
-            # The common full pass (each RetailCRM store fed by one warehouse): a row *is* a target, and an item
-            # without a row at a warehouse holds nothing there. Same figures as below, without 50,000 dicts.
-            for row in rows:
-                if row.store_id is None:
-                    continue
-                code = store_codes.get(row.store_id)
-                if code is None:
-                    if row.value != 0:
-                        unmapped[row.store_id] += 1
-                    continue
-                offer_id = links.get(row.assortment_id)
-                if offer_id is None:
-                    not_linked.add(row.assortment_id)
-                    continue
-                targets[(offer_id, code)] = row.value
-            for offer_id in links.values():
-                for code in codes:
-                    targets.setdefault((offer_id, code), _ZERO)
-        for row in () if direct else rows:
+        for row in rows:
             if row.store_id is None:
                 continue  # reserves without a warehouse: not stock anywhere
-            if row.store_id not in store_codes:
+            code = store_codes.get(row.store_id)
+            if code is None:
                 if row.value != 0:
                     unmapped[row.store_id] += 1
                 continue
-            if row.assortment_id not in links:
+            offer_id = links.get(row.assortment_id)
+            if offer_id is None:
                 not_linked.add(row.assortment_id)
-                continue
-            values_by_item[row.assortment_id][row.store_id] = row.value
+            elif direct:
+                targets[(offer_id, code)] = row.value
+            else:
+                values_by_item[row.assortment_id][row.store_id] = row.value
+        if direct:
+            for offer_id in links.values():
+                for code in codes:
+                    targets.setdefault((offer_id, code), _ZERO)
 
         # Items whose figures are read whole: on a changes-only pass, the fresh ones and items feeding a RetailCRM
         # store that several warehouses share (a sum needs all its parts).
