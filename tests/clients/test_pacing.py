@@ -43,6 +43,15 @@ def max_in_any_window(times, span):
     return best
 
 
+def run_threads(worker, rng: random.Random, count: int = 5) -> None:
+    """``worker(seed)`` on ``count`` threads at once; returns when all have ended."""
+    threads = [threading.Thread(target=worker, args=(rng.random(),)) for _ in range(count)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+
 # --- RetailCRM: rolling window -------------------------------------------------------------------------
 
 
@@ -112,11 +121,7 @@ def test_late_requests_never_squeeze_more_than_the_limit_into_a_server_window():
             time.sleep(local.uniform(0, 0.01))
             pacer.release(slot)
 
-    threads = [threading.Thread(target=worker, args=(rng.random(),)) for _ in range(5)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    run_threads(worker, rng)
     assert len(admissions) == 40
     assert max_in_any_window(admissions, window) <= limit
 
@@ -154,11 +159,7 @@ def test_with_a_transit_allowance_arrivals_within_it_never_exceed_the_limit():
             time.sleep(local.uniform(0.0, 0.08))  # a slow answer
             pacer.release(slot)
 
-    threads = [threading.Thread(target=worker, args=(rng.random(),)) for _ in range(5)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    run_threads(worker, rng)
     assert len(admissions) == 40
     assert max_in_any_window(admissions, window) <= limit
 

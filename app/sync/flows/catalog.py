@@ -271,16 +271,7 @@ class _PlanBuilder:
                 plan.counts.unchanged += 1  # a decision made earlier is already a stored link
                 continue
             text = self._ms_key_text(pair.ms)
-            work.new_links.append(
-                NewLink(
-                    kind="offer",
-                    ms_id=pair.ms.id,
-                    rc_id=str(pair.rc.id),
-                    ms_type=pair.ms.type,
-                    rc_ext=pair.rc.xml_id,
-                    match_key=text,
-                )
-            )
+            work.new_links.append(_offer_link(pair.ms, pair.rc, text))
             if plan.keep_detail():  # thousands on a first run: the first ones are shown, the rest counted
                 plan.changes.append(self._link_change(pair.ms, pair.rc, text, pair.how))
             plan.counts.created += 1
@@ -368,16 +359,7 @@ class _PlanBuilder:
             self.linked_rc.add(offer.id)
             self.linked_ms.add(item.id)
             text = self._ms_key_text(item)
-            self.work.new_links.append(
-                NewLink(
-                    kind="offer",
-                    ms_id=item.id,
-                    rc_id=str(offer.id),
-                    ms_type=item.type,
-                    rc_ext=offer.xml_id,
-                    match_key=text,
-                )
-            )
+            self.work.new_links.append(_offer_link(item, offer, text))
             if self.plan.keep_detail():
                 self.plan.changes.append(self._link_change(item, offer, None, "external"))
             self.plan.counts.created += 1
@@ -890,16 +872,7 @@ class _Applier:
                     entity_url=url,
                 )
                 continue
-            new_links.append(
-                NewLink(
-                    kind="offer",
-                    ms_id=item.id,
-                    rc_id=str(offer.id),
-                    ms_type=item.type,
-                    rc_ext=offer.xml_id,
-                    match_key=create.key_text,
-                )
-            )
+            new_links.append(_offer_link(item, offer, create.key_text))
             if self.snapshot is not None:
                 self.snapshot.rc.add_product(product, self.work.site_code)
                 self.snapshot.links[item.id] = offer.id
@@ -1020,6 +993,13 @@ class _Applier:
             if cost is not None:
                 body["buyPrice"] = {"value": rub_to_kopecks(cost)}
         return body
+
+
+def _offer_link(item: MsItem, offer: RcOffer, match_key: str | None) -> NewLink:
+    """The stored link of a MoySklad item and the RetailCRM offer it sells as."""
+    return NewLink(
+        kind="offer", ms_id=item.id, rc_id=str(offer.id), ms_type=item.type, rc_ext=offer.xml_id, match_key=match_key
+    )
 
 
 def _ms_sale_prices(ms: Any, pairs: Sequence[PricePair], prices: dict[str, Decimal]) -> list[dict[str, Any]]:
