@@ -19,12 +19,13 @@ DEMO_PROFILE_NAME = "Демо-магазин"
 
 
 def demo_base_settings() -> SyncSettings:
-    """Choices the demo makes before the wizard's suggestions fill the rest.
+    """Choices the demo makes before the wizard's suggestions fill the rest: the defaults a real shop gets.
 
-    The demo shop's orders carry fixed dates from its seed; its first sync takes all of them, whatever today
-    is (a real shop's first sync takes the last 30 days only).
+    The demo shop's orders are dated back from the moment the demo starts (app.sandbox.seed): most from the
+    last days, some from a week to a year and a half ago. So its first sync takes the last 30 days, as a real
+    shop's does, and shows the older orders left out, on any date.
     """
-    return SyncSettings(first_sync_days=0)
+    return SyncSettings()
 
 
 @dataclass

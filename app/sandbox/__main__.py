@@ -12,7 +12,9 @@ import signal
 import sys
 import threading
 import time
+from datetime import datetime
 
+from app.sandbox.clock import shifted_clock
 from app.sandbox.sandbox import Sandbox, SandboxOptions
 
 
@@ -30,7 +32,17 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--seed", type=int, default=1, help="the same seed gives the same shop")
     parser.add_argument("--no-rate-limit", action="store_true", help="serve without the services' rate limits")
     parser.add_argument("--latency-ms", type=float, default=0.0, help="added to every response")
+    parser.add_argument("--now", type=_moment, default=None, metavar="YYYY-MM-DDTHH:MM",
+                        help="start the sandbox's clock at this Moscow time (default: now); seeded dates count back "
+                             "from it")
     return parser
+
+
+def _moment(text: str) -> datetime:
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("expected a date and time such as 2027-12-31T23:50") from None
 
 
 def _non_negative(text: str) -> int:
@@ -62,6 +74,7 @@ def main(argv: list[str] | None = None) -> int:
         host=args.host,
         retailcrm_port=args.retailcrm_port,
         moysklad_port=args.moysklad_port,
+        clock=shifted_clock(args.now) if args.now else None,
     )
     try:
         sandbox = Sandbox(options).start()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from app.sandbox.clock import TimeSource, moscow_now
 from app.sandbox.core import EmulatorServer, FaultConfig, RequestLog
 from app.sandbox.moysklad import MoySkladEmulator
 from app.sandbox.retailcrm import RetailCrmEmulator
@@ -24,6 +25,9 @@ class SandboxOptions:
     host: str = "127.0.0.1"
     retailcrm_port: int = 0
     moysklad_port: int = 0
+    # the sandbox's "now" (naive Moscow time): None follows the wall clock; a test moves it with
+    # app.sandbox.clock.shifted_clock. Seeded dates count back from its reading at start.
+    clock: TimeSource | None = None
 
 
 class Sandbox:
@@ -36,10 +40,11 @@ class Sandbox:
     def __init__(self, options: SandboxOptions | None = None, shop: Shop | None = None) -> None:
         self.options = options or SandboxOptions()
         o = self.options
-        self.shop = shop or generate_shop(products=o.products, orders=o.orders, stores=o.stores, seed=o.seed)
+        self.shop = shop or generate_shop(products=o.products, orders=o.orders, stores=o.stores, seed=o.seed,
+                                          now=(o.clock or moscow_now)())
         self.log = RequestLog()
-        self.retailcrm = RetailCrmEmulator(self.shop, rate_limit=o.rate_limit)
-        self.moysklad = MoySkladEmulator(self.shop, rate_limit=o.rate_limit)
+        self.retailcrm = RetailCrmEmulator(self.shop, rate_limit=o.rate_limit, clock=o.clock)
+        self.moysklad = MoySkladEmulator(self.shop, rate_limit=o.rate_limit, clock=o.clock)
         self.retailcrm_server = EmulatorServer(
             self.retailcrm, host=o.host, port=o.retailcrm_port, log=self.log, latency_ms=o.latency_ms
         )

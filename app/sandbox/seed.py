@@ -1,8 +1,11 @@
 """A deterministic, realistic small shop that both emulators load, so their data fits together.
 
-The same seed always gives the same shop. The catalog lives in MoySklad; most of it is also in
-RetailCRM's catalog (same articles, xmlId = MoySklad externalCode), with a few deliberate flaws a real
-shop has, so the demo and the tests meet them:
+The same seed and the same "now" always give the same shop. Every date is counted back from that "now" (the
+sandbox's clock when it starts, or a moment a test chooses), never from a fixed day, so a fresh shop has
+orders from today, from last week and from last year whatever the calendar says.
+
+The catalog lives in MoySklad; most of it is also in RetailCRM's catalog (same articles, xmlId = MoySklad
+externalCode), with a few deliberate flaws a real shop has, so the demo and the tests meet them:
 
 * duplicate articles on each side (a copied product in MoySklad, a copied offer in RetailCRM);
 * items only in MoySklad (new arrivals) and only in RetailCRM (discontinued);
@@ -20,8 +23,12 @@ import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-# A fixed "today" for seeded history, so the same seed gives byte-identical data on every machine.
-SEED_EPOCH = datetime(2026, 11, 1, 10, 0, 0)
+from app.sandbox.clock import moscow_now
+
+# How long ago the older orders were placed, in days: from last week to a year and a half back. None lies near
+# 30 days, the default window of a first sync, so whether an older order falls inside it never depends on the
+# minute a test runs (the recent ones are all within the last days, see generate_shop).
+_OLD_ORDER_AGES = (8, 12, 18, 25, 40, 60, 90, 130, 200, 300, 420, 540)
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,6 +186,7 @@ class Shop:
     customers: tuple[SeedCustomer, ...]
     counterparties: tuple[SeedCounterparty, ...]
     orders: tuple[SeedOrder, ...]
+    epoch: datetime  # the shop's "now" (naive Moscow time): every seeded date lies before it
     stock: dict[tuple[str, str], int]  # (offer key, store key) -> quantity on hand in MoySklad
     delivery_types: tuple[tuple[str, str, int], ...]  # (code, name, default cost kopecks)
     payment_types: tuple[tuple[str, str], ...]
@@ -372,8 +380,11 @@ def generate_shop(
     seed: int = 1,
     variant_share: float = 0.3,
     customers: int | None = None,
+    now: datetime | None = None,
 ) -> Shop:
-    """Build the shop. ``stores`` is clamped to 1..10; extra stores get generated names."""
+    """Build the shop. ``stores`` is clamped to 1..10; extra stores get generated names. ``now`` (naive Moscow
+    time; default: the wall clock) is the moment every seeded date counts back from."""
+    epoch = (now or moscow_now()).replace(second=0, microsecond=0)
     rng = random.Random(seed)
     stores = max(1, min(stores, 10))
     store_list = list(_STORES[:stores])
@@ -531,6 +542,15 @@ def generate_shop(
     status_codes = [s for s, _ in _ORDER_STATUS_WEIGHTS]
     status_weights = [w for _, w in _ORDER_STATUS_WEIGHTS]
     order_list: list[SeedOrder] = []
+    # Every tenth order is an older one (placed 8 to 540 days ago, see _OLD_ORDER_AGES), done or cancelled long
+    # since; the rest are recent, one every 30-90 minutes up to now. Older orders come first, so order numbers
+    # grow with time as in a real account. Their own generator keeps the recent orders' draws as they were.
+    old_rng = random.Random(seed * 7 + 13)
+    old_ages = sorted(
+        (timedelta(days=_OLD_ORDER_AGES[k % len(_OLD_ORDER_AGES)], hours=k // len(_OLD_ORDER_AGES) % 24,
+                   minutes=old_rng.randint(0, 600)) for k in range(orders // 10)),
+        reverse=True,
+    )
     for i in range(orders):
         customer = customer_list[rng.randrange(len(customer_list))]
         lines: dict[str, SeedOrderItem] = {}
@@ -543,13 +563,17 @@ def generate_shop(
             lines[offer.key] = SeedOrderItem(offer.key, rng.choice((1, 1, 1, 2, 3)), base_price, discount)
         city, region = rng.choice(_CITIES)
         delivery = rng.choice(_DELIVERY_TYPES)
-        created = SEED_EPOCH - timedelta(minutes=(orders - i) * rng.randint(30, 90))
+        created = epoch - timedelta(minutes=(orders - i) * rng.randint(30, 90))
+        status = rng.choices(status_codes, weights=status_weights)[0]
+        if i < len(old_ages):
+            created = epoch - old_ages[i]
+            status = old_rng.choice(("complete", "complete", "complete", "cancel-other"))
         order_list.append(
             SeedOrder(
                 key=f"o{i:06d}",
                 number=f"{1001 + i}C",
                 site="svyazka-demo",
-                status=rng.choices(status_codes, weights=status_weights)[0],
+                status=status,
                 customer_key=customer.key,
                 items=tuple(lines.values()),
                 delivery_code=delivery[0],
@@ -578,6 +602,7 @@ def generate_shop(
         customers=tuple(customer_list),
         counterparties=tuple(counterparties),
         orders=tuple(order_list),
+        epoch=epoch,
         stock=stock,
         delivery_types=_DELIVERY_TYPES,
         payment_types=_PAYMENT_TYPES,

@@ -30,6 +30,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from app.clients.errors import SettingsError as ServiceSettingsError
@@ -93,6 +94,9 @@ class RunContext:
     background: BackgroundWrites | None = None
     # reads started before the flow that needs them (the stock report while the catalog is read)
     prefetch: ThreadPoolExecutor | None = None
+    # the local clock (aware): the orders flow counts a first sync's window back from it. Tests move it together
+    # with the sandbox's, so nothing depends on the day the suite runs.
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     _pending_log: list[LogEntry] = field(default_factory=list)
     _bookkeeping: list[tuple[Flow, Callable[[], Counts]]] = field(default_factory=list)
     _last_flush: float = field(default_factory=time.monotonic)
@@ -199,7 +203,9 @@ class SyncEngine:
         *,
         callbacks: Callbacks | None = None,
         cancel: CancelToken | None = None,
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
+        self.clock = clock
         self.db = db
         self.profile_id = profile_id
         self.settings = settings
@@ -267,6 +273,8 @@ class SyncEngine:
             dry_run=dry_run,
             full=full,
         )
+        if self.clock is not None:
+            ctx.clock = self.clock
         counts: dict[Flow, Counts] = {f: Counts() for f in selected}
         plans: dict[Flow, FlowPlan] = {}
         conflicts = 0

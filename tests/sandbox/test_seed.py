@@ -1,13 +1,30 @@
 """The demo shop: deterministic, realistic, and flawed in the ways the sync must handle."""
 
 from collections import Counter
+from datetime import datetime, timedelta
 
 from app.sandbox.seed import generate_shop
 
+NOW = datetime(2029, 2, 28, 23, 59)
+
 
 def test_same_seed_same_shop_other_seed_other_shop():
-    assert generate_shop(seed=3) == generate_shop(seed=3)
-    assert generate_shop(seed=3).products != generate_shop(seed=4).products
+    assert generate_shop(seed=3, now=NOW) == generate_shop(seed=3, now=NOW)
+    assert generate_shop(seed=3, now=NOW).products != generate_shop(seed=4, now=NOW).products
+
+
+def test_every_date_counts_back_from_the_shops_now():
+    shop = generate_shop(orders=120, now=NOW)
+    moved = generate_shop(orders=120, now=NOW + timedelta(days=400))
+    assert shop.epoch == NOW
+    assert all(o.created_at < NOW for o in shop.orders)
+    assert [o.created_at + timedelta(days=400) for o in shop.orders] == [o.created_at for o in moved.orders]
+    ages = [NOW - o.created_at for o in shop.orders]
+    assert sum(age < timedelta(days=7) for age in ages) > 90  # most are recent
+    assert sum(timedelta(days=7) < age < timedelta(days=30) for age in ages) >= 3  # some in between
+    assert sum(age > timedelta(days=45) for age in ages) >= 5  # and some from long before
+    numbers = [int(o.number.rstrip("C")) for o, age in zip(shop.orders, ages, strict=True) if age > timedelta(days=7)]
+    assert numbers == sorted(numbers)  # older orders got the lower numbers
 
 
 def test_catalog_has_variants_russian_names_and_unique_keys():

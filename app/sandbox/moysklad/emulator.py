@@ -32,7 +32,9 @@ from __future__ import annotations
 
 import secrets
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from app.sandbox.core import Request, Response, accepts_gzip
 from app.sandbox.moysklad import errors
@@ -65,13 +67,15 @@ class MoySkladEmulator:
     service = "moysklad"
 
     def __init__(self, shop: Shop, *, rate_limit: bool = True, weights: Weights | None = None,
-                 login: str | None = None, password: str | None = None, token: str | None = None) -> None:
+                 login: str | None = None, password: str | None = None, token: str | None = None,
+                 clock: Callable[[], datetime] | None = None) -> None:
         self.weights = weights or Weights()
         account = shop.site_code.replace("_", "-") or "svyazka"
         self.credentials = Credentials(login or f"admin@{account}", password or secrets.token_urlsafe(12),
                                        token or new_token())
         self.limiter = RateLimiter(enabled=rate_limit)
-        self.state = MoySkladState(credentials=self.credentials, limiter=self.limiter, seed=shop.seed)
+        self.state = MoySkladState(credentials=self.credentials, limiter=self.limiter, seed=shop.seed,
+                                   clock=clock)
         seed_state(self.state, shop, self.credentials.login)
         self.router = Router(self)
         self.reports = StockReports(self.state)

@@ -62,9 +62,10 @@ def locked(method: Callable[Concatenate[MoySkladState, P], T]) -> Callable[Conca
 class MoySkladState:
     """Data, indices and the write engine of one emulated MoySklad account."""
 
-    def __init__(self, *, credentials: Credentials, limiter: RateLimiter, seed: int = 1) -> None:
+    def __init__(self, *, credentials: Credentials, limiter: RateLimiter, seed: int = 1,
+                 clock: Callable[[], datetime] | None = None) -> None:
         self.lock = threading.RLock()
-        self.clock = Clock()
+        self.clock = Clock(clock)
         self.credentials = credentials
         self.limiter = limiter
         self.kinds: dict[str, EntityKind] = build_kinds()

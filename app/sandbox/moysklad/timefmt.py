@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 
 MSK = timezone(timedelta(hours=3))
@@ -53,16 +54,18 @@ def to_minute(value: datetime) -> datetime:
 class Clock:
     """Naive MSK "now", pinned or following the wall clock. Thread-safe."""
 
-    def __init__(self) -> None:
+    def __init__(self, source: Callable[[], datetime] | None = None) -> None:
         self._lock = threading.Lock()
         self._pinned: datetime | None = None
+        # the time followed while not pinned: the wall clock, or a moved one (see app.sandbox.clock)
+        self._source = source or (lambda: datetime.now(MSK).replace(tzinfo=None))
 
     def now(self) -> datetime:
         with self._lock:
             pinned = self._pinned
         if pinned is not None:
             return pinned
-        current = datetime.now(MSK).replace(tzinfo=None)
+        current = self._source()
         return current.replace(microsecond=current.microsecond // 1000 * 1000)
 
     def set(self, moment: datetime | None) -> None:

@@ -15,7 +15,9 @@ Every answer is JSON with ``success``; only an injected 5xx looks like nginx (an
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from app.sandbox.core import Request, Response
@@ -61,11 +63,11 @@ class RetailCrmEmulator:
     service = "retailcrm"
 
     def __init__(self, shop: Shop, *, rate_limit: bool = True, rps: int = 10, api_key: str | None = None,
-                 config: RetailCrmConfig | None = None) -> None:
+                 config: RetailCrmConfig | None = None, clock: Callable[[], datetime] | None = None) -> None:
         self.config = config or RetailCrmConfig()
         self.config.rate_limit = rate_limit
         self.config.rps = rps
-        self.state = RetailCrmState(shop, self.config)
+        self.state = RetailCrmState(shop, self.config, clock)
         self.api_key = api_key or new_api_key()
         self.state.add_api_key(self.api_key)
         self.router = build_router()

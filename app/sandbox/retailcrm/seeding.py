@@ -17,7 +17,7 @@ from __future__ import annotations
 import random
 from datetime import datetime, timedelta
 
-from app.sandbox.seed import SEED_EPOCH, SeedOrder, Shop
+from app.sandbox.seed import SeedOrder, Shop
 
 from .config import RetailCrmConfig
 from .database import Actor, Clock, Database
@@ -62,7 +62,7 @@ def build_database(shop: Shop, config: RetailCrmConfig, clock: Clock | None = No
 def _references(db: Database, shop: Shop) -> None:
     db.sites[shop.site_code] = Site(
         id=1, code=shop.site_code, name=shop.site_name, url=f"https://{shop.site_code}.example.ru",
-        catalog_id=1, catalog_updated_at=SEED_EPOCH - timedelta(days=1),
+        catalog_id=1, catalog_updated_at=shop.epoch - timedelta(days=1),
     )
     for store in shop.stores:
         kind = "store-type-retail" if store.key == "shop" else "store-type-warehouse"
@@ -102,7 +102,7 @@ def _catalog(db: Database, shop: Shop) -> dict[str, int]:
     deltas = (-3, -2, -1, 1, 2, 5)
     offers, by_xml, by_ext = db.offers, db.offers_by_xml, db.offers_by_ext
     offer_of_key: dict[str, int] = {}
-    catalog_time = SEED_EPOCH - timedelta(days=30)
+    catalog_time = shop.epoch - timedelta(days=30)
     for pos, seed_product in enumerate(shop.products):
         if not seed_product.in_retailcrm:
             continue
@@ -187,7 +187,7 @@ def _customers_and_orders(db: Database, shop: Shop, offer_of_key: dict[str, int]
         if prev is None or seed_order.created_at < prev:
             first_order[seed_order.customer_key] = seed_order.created_at
     for seed_customer in shop.customers:
-        created = first_order.get(seed_customer.key, SEED_EPOCH - timedelta(days=40)) - timedelta(
+        created = first_order.get(seed_customer.key, shop.epoch - timedelta(days=40)) - timedelta(
             minutes=rng.randint(5, 600))
         contragent: dict[str, object] = {"contragentType": "individual"}
         if seed_customer.inn:
@@ -208,10 +208,10 @@ def _customers_and_orders(db: Database, shop: Shop, offer_of_key: dict[str, int]
         events.append((customer.created_at, 0, customer.id, "customer", customer))
     methods = list(db.order_methods)
     for seq, seed_order in enumerate(shop.orders):
-        order, path_times = _seed_order(db, seed_order, customer_by_key, offer_of_key, methods, rng)
+        order, path_times = _seed_order(db, seed_order, customer_by_key, offer_of_key, methods, rng, shop.epoch)
         events.append((order.created_at, 1, seq, "order", (order, path_times)))
     events.sort(key=lambda e: (e[0], e[1], e[2]))
-    latest = SEED_EPOCH
+    latest = shop.epoch
     for moment, _, _, kind, payload in events:
         if kind == "customer":
             assert isinstance(payload, Customer)
@@ -233,7 +233,7 @@ def _customers_and_orders(db: Database, shop: Shop, offer_of_key: dict[str, int]
 
 
 def _seed_order(db: Database, seed_order: SeedOrder, customers: dict[str, Customer], offer_of_key: dict[str, int],
-                methods: list[str], rng: random.Random) -> tuple[Order, list[tuple[str, datetime]]]:
+                methods: list[str], rng: random.Random, epoch: datetime) -> tuple[Order, list[tuple[str, datetime]]]:
     customer = customers[seed_order.customer_key]
     items = []
     for line in seed_order.items:
@@ -266,7 +266,7 @@ def _seed_order(db: Database, seed_order: SeedOrder, customers: dict[str, Custom
     path = _status_path(db, seed_order.status)
     times: list[tuple[str, datetime]] = []
     moment = seed_order.created_at
-    horizon = SEED_EPOCH - timedelta(minutes=1)
+    horizon = epoch - timedelta(minutes=1)
     for status in path[1:]:
         moment = moment + timedelta(minutes=rng.randint(20, 20 * 60))
         times.append((status, moment))

@@ -410,7 +410,7 @@ class _Planner:
         if days <= 0:
             return None  # 0: every order, including those a limited first sync left out
         if first_run:
-            start = first_sync_start(days)
+            start = first_sync_start(days, self.ctx.clock().astimezone(MSK).date())
             self.work.first_sync_from = start.isoformat() if start else None
             return start
         stored = self.cursors.get(CURSOR_FLOW, FIRST_SYNC_CURSOR)

@@ -92,7 +92,9 @@ def test_item_removal_is_recorded(api, emulator) -> None:
 
 def test_user_edits_are_source_user(api, emulator) -> None:
     start = emulator.state.last_history_id()
-    emulator.state.user_edit_order(1001, user_id=12, status="cancel-other", managerComment="клиент передумал")
+    current = emulator.state.find_order(number="1001C")["status"]
+    status = "no-product" if current == "cancel-other" else "cancel-other"
+    emulator.state.user_edit_order(1001, user_id=12, status=status, managerComment="клиент передумал")
     records = _all_history(api, sinceId=start)
     assert {r["field"] for r in records} == {"status", "manager_comment"}
     for record in records:

@@ -184,8 +184,8 @@ def open_env(sandbox: Sandbox, tmp_path: Path, *, attempts: int = 8, page_limit:
     profile = db.profiles.create("Тест", sandbox.retailcrm_url, sandbox.moysklad_url, "admin@test")
     rc, ms = make_clients(sandbox, attempts, page_limit=page_limit)
     suggestion = suggest_settings(check_retailcrm(rc), check_moysklad(ms))
-    # the seeded orders have fixed dates in the past: without this the first run's window (30 days back
-    # from the real clock) would decide which of them go; the window has tests of its own
+    # every seeded order counts here, the older ones too (the seed dates some of them months back): the first
+    # run's 30-day window has tests of its own (orders_window_test, tests/sync/test_any_date.py)
     settings_changes.setdefault("first_sync_days", 0)
     settings = replace(suggestion.settings, **settings_changes)
     if linking == "catalog":
