@@ -259,6 +259,8 @@ class Address:
     city: str | None = None
     street: str | None = None
     building: str | None = None
+    house: str | None = None  # строение (RetailCRM's own text: "д. 50, стр. 5, корп. 1, кв./офис 13")
+    housing: str | None = None  # корпус
     flat: str | None = None
     parts: Raw = field(default_factory=dict, compare=False)
 
@@ -273,6 +275,8 @@ class Address:
             city=text(data.get("city")),
             street=text(data.get("street")),
             building=text(data.get("building")),
+            house=text(data.get("house")),
+            housing=text(data.get("housing")),
             flat=text(data.get("flat")),
             parts=data,
         )

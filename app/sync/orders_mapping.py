@@ -136,6 +136,9 @@ def address_text(address: Address) -> str:
         address.city,
         address.street,
         f"д. {address.building}" if address.building else None,
+        # in RetailCRM's own order: "д. 50, стр. 5, корп. 1, кв./офис 13" (recorded References/testStores)
+        f"стр. {address.house}" if address.house else None,
+        f"корп. {address.housing}" if address.housing else None,
         f"кв. {address.flat}" if address.flat else None,
         text(parts.get("notes")),
     ]

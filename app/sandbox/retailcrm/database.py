@@ -298,8 +298,12 @@ class Database:
                 if old_v != new_v:
                     if wrap:
                         old_v, new_v = _code(old_v), _code(new_v)
-                    self._order_entry(order, actor, field_name, old_v, new_v, at,
-                                      payment={"id": pid, "type": new_payment["type"]})
+                    # the payment as a record names it: id, type and its externalId if it has one
+                    # (fixture Orders/testHistory, "payments.status": {"id", "type", "externalId"})
+                    pref = {"id": pid, "type": new_payment["type"]}
+                    if new_payment.get("externalId") is not None:
+                        pref["externalId"] = new_payment["externalId"]
+                    self._order_entry(order, actor, field_name, old_v, new_v, at, payment=pref)
                     count += 1
         for pid, new_payment in after.payments.items():
             if pid not in before.payments:

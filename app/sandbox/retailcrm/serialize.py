@@ -241,17 +241,25 @@ def item_json(db: Database, item: OrderItem) -> dict[str, Any]:
     if item.discount_manual_percent:
         data["discountManualPercent"] = num_json(item.discount_manual_percent)
     data["discountTotal"] = kop_json(discount)
+    # the line's discounts by kind (fixture Orders/testList: [{"type": "round", "amount": 0.5}]); the sandbox
+    # only knows the manual one, and gives it for the whole line
+    data["discounts"] = (
+        [{"type": "manual_product", "amount": kop_json(_times(discount, item.quantity))}] if discount else []
+    )
     data["prices"] = [{"price": kop_json(item.initial_price - discount), "quantity": num_json(item.quantity)}]
     data["vatRate"] = item.vat_rate or "none"
     data["createdAt"] = fmt_dt(item.created_at)
     data["quantity"] = num_json(item.quantity)
     data["status"] = item.status
+    data["markingCodes"] = []  # fixtures Orders/testList, testGet: always present, empty without marking
     _put(data, "comment", item.comment)
     offer = db.offers.get(item.offer_id) if item.offer_id is not None else None
     if offer is not None:
         data["offer"] = item_offer_json(db, offer)
     _put(data, "productName", item.product_name)
-    data["properties"] = jsonable(item.properties)
+    # keyed by property code, [] when none (fixture Orders/testHistory: {"size": {"name", "value", "code"}})
+    data["properties"] = empty_map(db, {str(p.get("code") or p.get("name") or i): p
+                                        for i, p in enumerate(item.properties)})
     if item.purchase_price is not None:
         data["purchasePrice"] = kop_json(item.purchase_price)
     return data
@@ -271,7 +279,8 @@ def order_json(db: Database, order: Order, *, payments_as_list: bool = False) ->
     """The full order. History creation records carry ``payments`` as a list (fixture testHistory);
     ``orders`` / ``orders/{id}`` key them by id."""
     totals = order_totals(order)
-    data: dict[str, Any] = {"slug": order.id, "id": order.id, "number": order.number}
+    data: dict[str, Any] = {"slug": order.id, "bonusesCreditTotal": 0, "bonusesChargeTotal": 0, "id": order.id,
+                            "number": order.number}  # no loyalty programme: no bonuses credited or charged
     _put(data, "externalId", order.external_id)
     data["orderType"] = order.order_type
     _put(data, "orderMethod", order.order_method)
@@ -302,6 +311,8 @@ def order_json(db: Database, order: Order, *, payments_as_list: bool = False) ->
     customer = db.customers.get(order.customer_id) if order.customer_id is not None else None
     if customer is not None:
         data["customer"] = customer_json(db, customer)
+        # an individual's order names the same person as its contact (fixtures Orders/testList, testGet)
+        data["contact"] = dict(data["customer"])
     data["contragent"] = jsonable(order.contragent)
     delivery: dict[str, Any] = {}
     _put(delivery, "code", order.delivery_code)
@@ -320,6 +331,13 @@ def order_json(db: Database, order: Order, *, payments_as_list: bool = False) ->
     payments = [payment_json(p) for p in order.payments.values()]
     data["payments"] = payments if payments_as_list else {str(p["id"]): p for p in payments}
     data["fromApi"] = order.from_api
+    # weight in grams from the offers, dimensions unknown (fixture Orders/testList: weight 1000, length 0, ...)
+    data["weight"] = _weight(db, order)
+    data["length"] = data["width"] = data["height"] = 0
+    if order.payments and 0 < totals["totalSumm"] <= totals["prepaySum"]:
+        paid_at = [p.paid_at for p in order.payments.values() if p.status == "paid" and p.paid_at is not None]
+        if paid_at:
+            data["fullPaidAt"] = fmt_dt(max(paid_at))
     _put(data, "shipmentStore", order.shipment_store)
     if order.shipment_date is not None:
         data["shipmentDate"] = fmt_date(order.shipment_date)
@@ -327,6 +345,21 @@ def order_json(db: Database, order: Order, *, payments_as_list: bool = False) ->
     data["currency"] = "RUB"
     data["customFields"] = empty_map(db, order.custom_fields)
     return data
+
+
+def _weight(db: Database, order: Order) -> int:
+    grams = 0
+    for item in order.items:
+        offer = db.offers.get(item.offer_id) if item.offer_id is not None else None
+        if offer is not None and offer.weight:
+            grams += _times(offer.weight, item.quantity)
+    return grams
+
+
+def written_order_json(db: Database, order: Order, *, created: bool) -> dict[str, Any]:
+    """The order a write answers with: ``applyRound`` as in every recorded write answer, and on a create (or
+    upload) the payments as a list (fixtures Orders/testCreate, testUpload; testEdit keys them by id)."""
+    return {**order_json(db, order, payments_as_list=created), "applyRound": True}
 
 
 def order_ref(order: Order) -> dict[str, Any]:

@@ -185,7 +185,7 @@ def register(router: Router) -> None:
         body = call.json_object("order")
         site = call.site_for_write(body.get("site"))
         order = create_order(call.db, body, site, call.actor)
-        return {"success": True, "id": order.id, "order": ser.order_json(call.db, order)}, 201
+        return {"success": True, "id": order.id, "order": ser.written_order_json(call.db, order, created=True)}, 201
 
     @router.add("POST", "/api/v5/orders/upload", "order_write")
     def orders_upload(call: Call) -> Reply:
@@ -213,7 +213,7 @@ def register(router: Router) -> None:
             if order.external_id is not None:
                 ref["externalId"] = order.external_id
             uploaded.append(ref)
-            bodies.append(ser.order_json(call.db, order))
+            bodies.append(ser.written_order_json(call.db, order, created=True))
         if failed:
             return {
                 "success": False,
@@ -306,4 +306,4 @@ def register(router: Router) -> None:
         order = find_order(call, call.path_params["uid"], call.by(), call.text_param("site"))
         body = call.json_object("order")
         updated = edit_order(call.db, order, body, call.actor)
-        return {"success": True, "id": updated.id, "order": ser.order_json(call.db, updated)}
+        return {"success": True, "id": updated.id, "order": ser.written_order_json(call.db, updated, created=False)}

@@ -8,6 +8,8 @@ from typing import Any
 from ..router import Call, Reply, Router
 from ..units import fmt_dt, kop_json
 
+WEEK = ("mo", "tu", "we", "th", "fr", "sa", "su")
+
 
 def register(router: Router) -> None:
     @router.add("GET", "/api/v5/reference/statuses", "reference_read")
@@ -30,9 +32,11 @@ def register(router: Router) -> None:
     def stores(call: Call) -> Reply:
         rows = []
         for store in call.db.stores.values():
-            row: dict[str, Any] = {"code": store.code, "name": store.name, "type": store.type,
-                                   "inventoryType": store.inventory_type, "active": store.active,
-                                   "address": {"text": store.address}, "phone": {}}
+            # fixture References/testStores: a description, a week of working hours (empty lists: not set)
+            row: dict[str, Any] = {"description": store.address, "code": store.code, "name": store.name,
+                                   "type": store.type, "inventoryType": store.inventory_type,
+                                   "active": store.active, "address": {"text": store.address}, "phone": {},
+                                   "workTime": {day: [] for day in WEEK}}
             if store.external_id:
                 row["externalId"] = store.external_id
             rows.append(row)
@@ -41,17 +45,23 @@ def register(router: Router) -> None:
     @router.add("GET", "/api/v5/reference/sites", "reference_read")
     def sites(call: Call) -> Reply:
         result: dict[str, Any] = {}
-        for site in call.db.sites.values():
+        for ordering, site in enumerate(call.db.sites.values(), start=989):
             if not call.can_see(site.code):
                 continue
-            row: dict[str, Any] = {"id": site.id, "code": site.code, "name": site.name, "url": site.url}
-            if site.yml_url:
-                row["ymlUrl"] = site.yml_url
+            row: dict[str, Any] = {"id": site.id, "code": site.code, "name": site.name, "url": site.url,
+                                   "description": site.name}
+            # every recorded site has a catalog URL, loaded from it or not (fixture References/testSites)
+            row["ymlUrl"] = site.yml_url or f"{site.url}/catalog.xml"
             row["loadFromYml"] = site.load_from_yml
             if site.catalog_updated_at is not None:
                 row["catalogUpdatedAt"] = fmt_dt(site.catalog_updated_at)
-            row.update({"catalogId": site.catalog_id, "isCatalogMainSite": True, "currency": "RUB",
-                        "countryIso": "RU", "defaultForCrm": True})
+                row["catalogLoadingAt"] = fmt_dt(site.catalog_updated_at)
+            # catalogId is a string, and need not be a number ("catalog" in fixture References/testSites)
+            row.update({"catalogId": str(site.catalog_id), "isCatalogMainSite": True, "currency": "RUB",
+                        "countryIso": "RU", "defaultForCrm": True, "ordering": ordering, "isDemo": False,
+                        "senderName": site.name, "senderEmail": f"shop@{site.code}.example.ru",
+                        "contragent": {"contragentType": "legal-entity", "legalName": f"ООО «{site.name}»",
+                                       "INN": f"77{site.id:08d}", "code": site.code, "countryIso": "RU"}})
             result[site.code] = row
         return {"success": True, "sites": result}
 
@@ -59,9 +69,14 @@ def register(router: Router) -> None:
     def delivery_types(call: Call) -> Reply:
         db = call.db
         return {"success": True, "deliveryTypes": {
-            code: {"code": code, "name": name, "active": True, "defaultCost": kop_json(cost), "defaultNetCost": 0,
+            code: {"isDynamicCostCalculation": False, "isAutoCostCalculation": False,
+                   "isAutoNetCostCalculation": False, "isCostDependsOnRegionAndWeightAndSum": False,
+                   "isCostDependsOnDateTime": False, "code": code, "name": name, "description": name,
+                   "active": True, "defaultCost": kop_json(cost), "defaultNetCost": 0,
                    "paymentTypes": list(db.payment_types), "deliveryServices": [], "currency": "RUB",
-                   "sites": list(db.sites), "defaultForCrm": False}
+                   "sites": list(db.sites), "defaultForCrm": False,
+                   # fixture References/testDeliveryTypes: whether each payment type is cash on delivery
+                   "deliveryPaymentTypes": [{"code": p, "cod": p == "cash"} for p in db.payment_types]}
             for code, (name, cost) in db.delivery_types.items()
         }}
 
@@ -69,7 +84,8 @@ def register(router: Router) -> None:
     def payment_types(call: Call) -> Reply:
         db = call.db
         return {"success": True, "paymentTypes": {
-            code: {"name": name, "code": code, "active": True, "defaultForCrm": False, "defaultForApi": False,
+            code: {"name": name, "code": code, "description": name, "active": True, "defaultForCrm": False,
+                   "defaultForApi": False,
                    "deliveryTypes": list(db.delivery_types), "paymentStatuses": list(db.payment_statuses),
                    "sites": list(db.sites)}
             for code, name in db.payment_types.items()
