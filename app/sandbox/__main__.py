@@ -30,6 +30,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--seed", type=int, default=1, help="the same seed gives the same shop")
     parser.add_argument("--no-rate-limit", action="store_true", help="serve without the services' rate limits")
     parser.add_argument("--latency-ms", type=float, default=0.0, help="added to every response")
+    parser.add_argument(
+        "--retailcrm-refuse-limit-250",
+        action="store_true",
+        help="RetailCRM answers limit=250 on /store/products and /store/offers with a 400 (undocumented there)",
+    )
     return parser
 
 
@@ -62,6 +67,7 @@ def main(argv: list[str] | None = None) -> int:
         host=args.host,
         retailcrm_port=args.retailcrm_port,
         moysklad_port=args.moysklad_port,
+        retailcrm_limit_250_on_catalog=not args.retailcrm_refuse_limit_250,
     )
     try:
         sandbox = Sandbox(options).start()

@@ -8,6 +8,7 @@ from typing import Any
 from app.sandbox.core import EmulatorServer, FaultConfig, RequestLog
 from app.sandbox.moysklad import MoySkladEmulator
 from app.sandbox.retailcrm import RetailCrmEmulator
+from app.sandbox.retailcrm.config import RetailCrmConfig
 from app.sandbox.seed import Shop, generate_shop
 
 MOYSKLAD_API_PATH = "/api/remap/1.2"
@@ -24,6 +25,9 @@ class SandboxOptions:
     host: str = "127.0.0.1"
     retailcrm_port: int = 0
     moysklad_port: int = 0
+    # False: RetailCRM refuses limit=250 on /store/products and /store/offers (undocumented there), as a
+    # real account may; see RetailCrmConfig.limit_250_on_catalog_lists
+    retailcrm_limit_250_on_catalog: bool = True
 
 
 class Sandbox:
@@ -38,7 +42,11 @@ class Sandbox:
         o = self.options
         self.shop = shop or generate_shop(products=o.products, orders=o.orders, stores=o.stores, seed=o.seed)
         self.log = RequestLog()
-        self.retailcrm = RetailCrmEmulator(self.shop, rate_limit=o.rate_limit)
+        self.retailcrm = RetailCrmEmulator(
+            self.shop,
+            rate_limit=o.rate_limit,
+            config=RetailCrmConfig(limit_250_on_catalog_lists=o.retailcrm_limit_250_on_catalog),
+        )
         self.moysklad = MoySkladEmulator(self.shop, rate_limit=o.rate_limit)
         self.retailcrm_server = EmulatorServer(
             self.retailcrm, host=o.host, port=o.retailcrm_port, log=self.log, latency_ms=o.latency_ms
@@ -70,7 +78,13 @@ class Sandbox:
     def credentials(self) -> dict[str, Any]:
         """What ``python -m app.sandbox`` prints: everything a client needs to connect."""
         return {
-            "retailcrm": {"url": self.retailcrm_url, "api_key": self.retailcrm.api_key},
+            "retailcrm": {
+                "url": self.retailcrm_url,
+                "api_key": self.retailcrm.api_key,
+                # another key of the same account (the web shop's integration): its changes are someone
+                # else's to a sync holding api_key (history apiKey.current false)
+                "other_api_key": self.retailcrm.other_api_key,
+            },
             "moysklad": {
                 "url": self.moysklad_url,
                 "token": self.moysklad.token,

@@ -33,6 +33,10 @@ class RetailCrmConfig:
     # (U) whether limit=250 also works on orders, history, customers and product groups; the documented
     # values are 20/50/100, and 250 is only evidenced on store lists
     limit_250_everywhere: bool = False
+    # (U) whether /store/products and /store/offers take limit=250. Only /store/inventories is evidenced with
+    # 250 (official WOO/PS modules); False refuses 250 there like any limit outside 20/50/100 (400 "Errors in
+    # the input parameters", errors.limit), so a client's fall-back to 100 can be tested over HTTP.
+    limit_250_on_catalog_lists: bool = True
 
     # --- auth --------------------------------------------------------------------------------------
     missing_key_status: int = 403  # (U) 403 or 400; the doc has no evidence either way

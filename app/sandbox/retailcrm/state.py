@@ -48,12 +48,14 @@ class RetailCrmState:
         self.db: Database = build_database(shop, self.config, Clock(clock))
 
     # --- API keys ------------------------------------------------------------------------------------
-    def add_api_key(self, key: str, scopes: Iterable[str] | None = None, sites: Iterable[str] | None = None) -> None:
-        """Register a key. ``scopes`` None = every scope; ``sites`` None = access to all sites."""
+    def add_api_key(self, key: str, scopes: Iterable[str] | None = None, sites: Iterable[str] | None = None,
+                    *, key_id: int | None = None) -> None:
+        """Register a key. ``scopes`` None = every scope; ``sites`` None = access to all sites; ``key_id`` gives
+        the key an id already in use (the seeded shop integration's, ``SITE_API_KEY_ID``)."""
         with self.lock:
             existing = self.db.api_keys.get(key)
             record = ApiKeyRecord(
-                id=existing.id if existing else self.db.next_id("api_key"),
+                id=key_id if key_id is not None else existing.id if existing else self.db.next_id("api_key"),
                 key=key,
                 scopes=frozenset(ALL_SCOPES if scopes is None else scopes),
                 sites=tuple(sites) if sites is not None else None,
