@@ -307,6 +307,29 @@ class RetailCrmState:
                 site.load_from_yml = mode == "icml"
                 site.yml_url = f"{site.url}/retailcrm.xml" if mode == "icml" else None
 
+    def set_store_inventory_type(self, store_code: str, inventory_type: str) -> None:
+        """How a store counts stock in ``/reference/stores``: ``"integer"`` (units) or ``"available"`` (in stock
+        or not), the two values real accounts show (recorded ``References/testStores.json``). Uploads to it are
+        kept as sent: what the real service does with 5 on an ``available`` store is not recorded."""
+        if inventory_type not in ("integer", "available"):
+            raise ValueError('inventory_type must be "integer" or "available"')
+        with self.lock:
+            if store_code not in self.db.stores:
+                raise KeyError(f"no store {store_code!r}")
+            self.db.stores[store_code].inventory_type = inventory_type
+
+    def set_catalog_id(self, catalog_id: int | str, site: str | None = None) -> None:
+        """Give a site's catalog another id, e.g. a word: ``/reference/sites`` of real accounts shows
+        ``"catalogId": "catalog"`` next to ``"81"`` (recorded ``References/testSites.json``). The site's
+        products move with it."""
+        with self.lock:
+            code = site or self.site_code()
+            old = self.db.sites[code].catalog_id
+            self.db.sites[code].catalog_id = catalog_id
+            for product in self.db.products.values():
+                if product.site == code and product.catalog_id == old:
+                    product.catalog_id = catalog_id
+
     def set_clock(self, source: Callable[[], datetime]) -> None:
         """Use another time source (naive local datetimes); the clock still never goes backwards."""
         with self.lock:
