@@ -56,6 +56,12 @@ class RetailCrmConfig:
     # (U) store/products/batch/create gives each new product one offer (externalId = xmlId = the product's
     # externalId, as RetailCRM's own MoySklad generator would); without it the product could never be sold
     auto_offer_on_product_create: bool = True
+    # (U) what store/products/batch/create does with a catalogId that is a word, as /reference/sites gives it on
+    # some real accounts ("catalog", References/testSites.json). The official PHP client types the field as
+    # an int (Entity/Store/ProductBatchBase.php `@JMS\Type("int")`, so it cannot even send a word) and the
+    # doc says catalogId(int): by default a word is refused like any non-integer (400, errors
+    # products[i].catalogId). True takes it as the site's catalog, the other possible reading.
+    word_catalog_id_on_create: bool = False
 
     # --- output ----------------------------------------------------------------------------------
     # PHP serialises an empty map as [] (customFields: [], properties: []), as the fixtures show.

@@ -49,10 +49,26 @@ def test_statuses_match_the_shop(api, shop) -> None:
 
 def test_site_and_catalog_mode(api, emulator, shop) -> None:
     site = api.get("/api/v5/reference/sites").json()["sites"][shop.site_code]
-    assert site["loadFromYml"] is False and isinstance(site["catalogId"], int) and "ymlUrl" not in site
+    # a string, as real accounts give it (References/testSites.json: "81", "catalog")
+    assert site["loadFromYml"] is False and site["catalogId"].isdigit() and "ymlUrl" not in site
     emulator.state.set_catalog_mode("icml")
     site = api.get("/api/v5/reference/sites").json()["sites"][shop.site_code]
     assert site["loadFromYml"] is True and site["ymlUrl"].endswith(".xml")
+
+
+def test_a_site_catalog_id_may_be_a_word(api, emulator, shop) -> None:
+    emulator.state.set_catalog_id("catalog")
+    site = api.get("/api/v5/reference/sites").json()["sites"][shop.site_code]
+    assert site["catalogId"] == "catalog"
+
+
+def test_stores_say_how_they_count_stock(api, emulator) -> None:
+    code = emulator.state.stores()[0]
+    stores = {s["code"]: s for s in api.get("/api/v5/reference/stores").json()["stores"]}
+    assert {s["inventoryType"] for s in stores.values()} == {"integer"}
+    emulator.state.set_store_inventory_type(code, "available")
+    stores = {s["code"]: s for s in api.get("/api/v5/reference/stores").json()["stores"]}
+    assert stores[code]["inventoryType"] == "available"
 
 
 def test_delivery_types_carry_default_cost_in_roubles(api, shop) -> None:

@@ -50,7 +50,8 @@ def register(router: Router) -> None:
             row["loadFromYml"] = site.load_from_yml
             if site.catalog_updated_at is not None:
                 row["catalogUpdatedAt"] = fmt_dt(site.catalog_updated_at)
-            row.update({"catalogId": site.catalog_id, "isCatalogMainSite": True, "currency": "RUB",
+            # a string on real accounts, and not always a number ("catalog", "81": References/testSites.json)
+            row.update({"catalogId": str(site.catalog_id), "isCatalogMainSite": True, "currency": "RUB",
                         "countryIso": "RU", "defaultForCrm": True})
             result[site.code] = row
         return {"success": True, "sites": result}

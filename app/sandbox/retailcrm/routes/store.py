@@ -47,9 +47,9 @@ def _catalog_sites(call: Call, flt: dict[str, Any]) -> set[str]:
     sites = ls.strings(flt, "sites")
     if sites is not None:
         visible &= set(sites)
-    catalogs = ls.ints(flt, "catalogs")
+    catalogs = ls.strings(flt, "catalogs")  # compared as text: a catalog id may be a word (testSites.json)
     if catalogs is not None:
-        visible = {s for s in visible if call.db.sites[s].catalog_id in catalogs}
+        visible = {s for s in visible if str(call.db.sites[s].catalog_id) in {c.strip() for c in catalogs}}
     return visible
 
 
