@@ -797,9 +797,6 @@ class _Applier:
         work = self.work
         waiting: list[int] = []  # ids of created products not read back yet
         by_external: dict[str, RcProductCreate] = {}  # the product's externalId tells which item it came from
-        if work.rc_creates and work.catalog_id is None:
-            self._no_catalog(len(work.rc_creates), "в справочнике магазинов RetailCRM у него не указан каталог")
-            return
         try:
             for start in range(0, len(work.rc_creates), PRODUCT_BATCH):
                 self.ctx.check_cancel()
@@ -824,7 +821,9 @@ class _Applier:
     def _no_catalog(self, count: int, why: str) -> None:
         """Creates that cannot name a catalog RetailCRM takes: one clear line, not one error per product."""
         self.counts.failed += count
-        catalog = f" (catalogId «{self.work.catalog_id}»)" if self.work.catalog_id is not None else ""
+        catalog_id = self.work.catalog_id
+        catalog = (f" (catalogId «{catalog_id}»)" if catalog_id is not None
+                   else " (в справочнике магазинов RetailCRM каталог не указан)")
         self._log(
             Level.ERROR,
             f"Связка не может создать в RetailCRM новые товары из МойСклад ({count}): каталог магазина "

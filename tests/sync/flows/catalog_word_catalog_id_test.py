@@ -63,3 +63,16 @@ def test_a_word_catalog_the_service_refuses_is_said_once_and_nothing_breaks(cat_
 
     # stock still flows for the linked offers
     assert env.run(Flow.STOCK).errors == 0
+
+
+def test_a_site_without_a_catalog_id_is_tried_and_said_once(cat_env: CatEnv) -> None:
+    """No catalogId at all: the creates go without one (whether RetailCRM fills it in is not documented) and
+    the sandbox's refusal ("should not be blank") is one clear line."""
+    env = cat_env
+    env.rc_state.set_catalog_id("")
+    report = env.run(Flow.CATALOG)
+
+    assert len(env.requests("retailcrm", "POST", "/store/products/batch/create")) == 1
+    errors = [e.message for e in env.events if e.level == Level.ERROR]
+    assert len(errors) == 1 and "каталог не указан" in errors[0]
+    assert report.counts[Flow.CATALOG].failed == len(_new_products(env))
