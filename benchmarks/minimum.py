@@ -132,6 +132,7 @@ def full_sync_minimum(size: ShopSize, plans: dict[str, dict[str, int]]) -> Minim
 
     # stock: one short report for every warehouse, then the offers whose figures differ
     m.moysklad["stock: report"] = 1
+    m.retailcrm["stock: store types"] = _store_types(stock)
     m.retailcrm["stock: upload"] = batches(stock.get("offers_to_send", 0), RC_UPLOAD_BATCH)
 
     # prices: MoySklad's prices came with the catalog, RetailCRM's with its products
@@ -162,5 +163,11 @@ def incremental_stock_minimum(plans: dict[str, dict[str, int]]) -> Minimum:
     m = Minimum()
     stock = plans.get("stock", {})
     m.moysklad["stock: changes report"] = 1
+    m.retailcrm["stock: store types"] = _store_types(stock)
     m.retailcrm["stock: upload"] = batches(stock.get("offers_to_send", 0), RC_UPLOAD_BATCH)
     return m
+
+
+def _store_types(stock: dict[str, int]) -> int:
+    """/reference/stores, read when the plan has figures: how each RetailCRM store counts (integer or 0/1)."""
+    return 1 if stock.get("values_to_send", 0) + stock.get("values_unchanged", 0) else 0

@@ -15,6 +15,7 @@ Redirects are reported, never followed (the key header would travel to the other
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -70,6 +71,11 @@ __all__ = ["DEFAULT_SCOPES", "RetailCrmClient", "RetailCrmLimits", "normalize_ac
 SERVICE = "retailcrm"
 API_KEYS_PAGE = "Настройки → Интеграция → Ключи доступа к API"
 SMALLEST_PAGE = 20  # the smallest limit orders/history accepts: the cheapest way to learn the page count
+# The documented page sizes are 20/50/100 (retailcrm-api.md §3, V5EN). 250 is evidenced only on
+# /store/inventories (official WOO and PrestaShop modules page it by 250), so on /store/products and
+# /store/offers it is tried (a 50,000-offer catalog in 200 pages, not 500) and given up on a refusal.
+DOCUMENTED_PAGE = 100
+INVENTORY_PAGE = 250
 # What a full two-way sync needs; callers may ask for fewer (a read-only preview).
 DEFAULT_SCOPES: tuple[str, ...] = (
     "order_read",
@@ -155,6 +161,16 @@ def _field_errors(raw: Any) -> list[FieldError]:
     return []
 
 
+def _about_limit(exc: RemoteValidationError) -> bool:
+    """A 400 that names the ``limit`` parameter (RetailCRM's envelope for bad GET parameters puts the field in
+    ``errors``; retailcrm-api.md §2-3). Anything else about the request is not a page-size problem."""
+    if exc.status != 400:
+        return False
+    if any(e.field and "limit" in e.field.lower() for e in exc.errors):
+        return True
+    return "limit" in exc.detail.lower() or any("limit" in e.message.lower() for e in exc.errors)
+
+
 def _quantity(value: Decimal | int | float) -> int | float:
     amount = Decimal(str(value))
     return int(amount) if amount == amount.to_integral_value() else float(amount)
@@ -178,7 +194,7 @@ class RetailCrmClient:
         upload_batch_size: int = 250,
         products_batch_size: int = 50,
         page_limit: int = 100,
-        catalog_page_limit: int = 250,
+        catalog_page_limit: int = INVENTORY_PAGE,
     ) -> None:
         key = (api_key or "").strip()
         if not key:
@@ -196,7 +212,11 @@ class RetailCrmClient:
         self.upload_batch_size = upload_batch_size
         self.products_batch_size = products_batch_size
         self.page_limit = page_limit  # orders, customers, history accept 20/50/100
-        self.catalog_page_limit = catalog_page_limit  # store/* also accept 250
+        # store/products and store/offers: 250 is not documented there. If the service refuses it, the client
+        # falls back to DOCUMENTED_PAGE and keeps that here; the sync layer remembers it for the account.
+        self.catalog_page_limit = catalog_page_limit
+        self.inventory_page_limit = catalog_page_limit  # 250 evidenced here (INVENTORY_PAGE)
+        self._limit_lock = threading.Lock()
         self.gate = RetailCrmGate(self.limits)
         self._http = HttpCore(
             service=SERVICE,
@@ -368,17 +388,47 @@ class RetailCrmClient:
             missing_scopes=(scope,) if scope else (),
         )
 
-    def _pages(self, path: str, key: str, params: Sequence[tuple[str, str]], limit: int) -> Iterator[dict[str, Any]]:
-        page = 1
+    def _pages(
+        self,
+        path: str,
+        key: str,
+        params: Sequence[tuple[str, str]],
+        limit: int,
+        *,
+        limit_attr: str | None = None,
+    ) -> Iterator[dict[str, Any]]:
+        """Every row of a paged list. With ``limit_attr`` (the attribute holding an undocumented page size
+        above 100), a 400 about ``limit`` drops that attribute to :data:`DOCUMENTED_PAGE` and the walk goes
+        on from the first row not yet yielded."""
+        page, skip, seen = 1, 0, 0
         while True:
-            data = self._get_ok(path, [*params, ("limit", str(limit)), ("page", str(page))])
+            try:
+                data = self._get_ok(path, [*params, ("limit", str(limit)), ("page", str(page))])
+            except RemoteValidationError as exc:
+                if limit_attr is None or limit <= DOCUMENTED_PAGE or not _about_limit(exc):
+                    raise
+                limit = self._fall_back(limit_attr, limit, path, exc)
+                page, skip = divmod(seen, limit)
+                page += 1
+                continue
             rows = as_list(data.get(key))
-            for row in rows:
+            for row in rows[skip:]:
+                seen += 1
                 yield as_map(row)
+            skip = 0
             total_pages = integer(as_map(data.get("pagination")).get("totalPageCount"))
             if not rows or total_pages is None or page >= total_pages:
                 return
             page += 1
+
+    def _fall_back(self, limit_attr: str, limit: int, path: str, exc: RemoteValidationError) -> int:
+        with self._limit_lock:
+            if getattr(self, limit_attr) > DOCUMENTED_PAGE:
+                setattr(self, limit_attr, DOCUMENTED_PAGE)
+                _log.warning(
+                    "%s refused limit=%d (%s); paging by %d from now on", path, limit, exc.detail, DOCUMENTED_PAGE
+                )
+        return DOCUMENTED_PAGE
 
     @staticmethod
     def _filter(values: Mapping[str, Any] | None) -> list[tuple[str, str]]:
@@ -600,11 +650,18 @@ class RetailCrmClient:
 
     # --- catalog ----------------------------------------------------------------------------------------
     def iter_offers(self, filter: Mapping[str, Any] | None = None) -> Iterator[Offer]:
-        for row in self._pages("store/offers", "offers", self._filter(filter), self.catalog_page_limit):
+        rows = self._pages(
+            "store/offers", "offers", self._filter(filter), self.catalog_page_limit, limit_attr="catalog_page_limit"
+        )
+        for row in rows:
             yield Offer.from_api(row)
 
     def iter_products(self, filter: Mapping[str, Any] | None = None) -> Iterator[Product]:
-        for row in self._pages("store/products", "products", self._filter(filter), self.catalog_page_limit):
+        rows = self._pages(
+            "store/products", "products", self._filter(filter), self.catalog_page_limit,
+            limit_attr="catalog_page_limit",
+        )
+        for row in rows:
             yield Product.from_api(row)
 
     def iter_inventories(
@@ -614,7 +671,11 @@ class RetailCrmClient:
         values = dict(filter or {})
         if details:
             values["details"] = True
-        for row in self._pages("store/inventories", "offers", self._filter(values), self.catalog_page_limit):
+        rows = self._pages(
+            "store/inventories", "offers", self._filter(values), self.inventory_page_limit,
+            limit_attr="inventory_page_limit",
+        )
+        for row in rows:
             yield InventoryOffer.from_api(row)
 
     def iter_product_groups(self, filter: Mapping[str, Any] | None = None) -> Iterator[ProductGroup]:

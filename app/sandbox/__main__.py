@@ -35,6 +35,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--now", type=_moment, default=None, metavar="YYYY-MM-DDTHH:MM",
                         help="start the sandbox's clock at this Moscow time (default: now); seeded dates count back "
                              "from it")
+    parser.add_argument(
+        "--retailcrm-refuse-limit-250",
+        action="store_true",
+        help="RetailCRM answers limit=250 on /store/products and /store/offers with a 400 (undocumented there)",
+    )
     return parser
 
 
@@ -75,6 +80,7 @@ def main(argv: list[str] | None = None) -> int:
         retailcrm_port=args.retailcrm_port,
         moysklad_port=args.moysklad_port,
         clock=shifted_clock(args.now) if args.now else None,
+        retailcrm_limit_250_on_catalog=not args.retailcrm_refuse_limit_250,
     )
     try:
         sandbox = Sandbox(options).start()

@@ -9,6 +9,7 @@ from app.sandbox.clock import TimeSource, moscow_now
 from app.sandbox.core import EmulatorServer, FaultConfig, RequestLog
 from app.sandbox.moysklad import MoySkladEmulator
 from app.sandbox.retailcrm import RetailCrmEmulator
+from app.sandbox.retailcrm.config import RetailCrmConfig
 from app.sandbox.seed import Shop, generate_shop
 
 MOYSKLAD_API_PATH = "/api/remap/1.2"
@@ -28,6 +29,9 @@ class SandboxOptions:
     # the sandbox's "now" (naive Moscow time): None follows the wall clock; a test moves it with
     # app.sandbox.clock.shifted_clock. Seeded dates count back from its reading at start.
     clock: TimeSource | None = None
+    # False: RetailCRM refuses limit=250 on /store/products and /store/offers (undocumented there), as a
+    # real account may; see RetailCrmConfig.limit_250_on_catalog_lists
+    retailcrm_limit_250_on_catalog: bool = True
 
 
 class Sandbox:
@@ -43,7 +47,12 @@ class Sandbox:
         self.shop = shop or generate_shop(products=o.products, orders=o.orders, stores=o.stores, seed=o.seed,
                                           now=(o.clock or moscow_now)())
         self.log = RequestLog()
-        self.retailcrm = RetailCrmEmulator(self.shop, rate_limit=o.rate_limit, clock=o.clock)
+        self.retailcrm = RetailCrmEmulator(
+            self.shop,
+            rate_limit=o.rate_limit,
+            config=RetailCrmConfig(limit_250_on_catalog_lists=o.retailcrm_limit_250_on_catalog),
+            clock=o.clock,
+        )
         self.moysklad = MoySkladEmulator(self.shop, rate_limit=o.rate_limit, clock=o.clock)
         self.retailcrm_server = EmulatorServer(
             self.retailcrm, host=o.host, port=o.retailcrm_port, log=self.log, latency_ms=o.latency_ms
@@ -75,7 +84,13 @@ class Sandbox:
     def credentials(self) -> dict[str, Any]:
         """What ``python -m app.sandbox`` prints: everything a client needs to connect."""
         return {
-            "retailcrm": {"url": self.retailcrm_url, "api_key": self.retailcrm.api_key},
+            "retailcrm": {
+                "url": self.retailcrm_url,
+                "api_key": self.retailcrm.api_key,
+                # another key of the same account (the web shop's integration): its changes are someone
+                # else's to a sync holding api_key (history apiKey.current false)
+                "other_api_key": self.retailcrm.other_api_key,
+            },
             "moysklad": {
                 "url": self.moysklad_url,
                 "token": self.moysklad.token,

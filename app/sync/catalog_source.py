@@ -259,11 +259,19 @@ class RcCatalog:
     _amounts: SharedPool[Decimal] = field(default_factory=SharedPool, repr=False, compare=False)
 
     @property
-    def catalog_id(self) -> int | None:
-        try:
-            return int(self.site.catalog_id) if self.site.catalog_id is not None else None
-        except ValueError:
+    def catalog_id(self) -> int | str | None:
+        """The site's catalog as a product create names it (None: the site gives none).
+
+        ``/reference/sites`` gives ``catalogId`` as a string that is not always a number (``"81"`` and
+        ``"catalog"`` in the recorded ``References/testSites.json``), while creates take an int
+        (``catalogId(int)``, retailcrm-api.md §5.4; PHP ``ProductBatchBase`` types it ``int``). A number goes
+        as a number; a word goes as given, the only name the service offers for that catalog: whether it
+        takes it is not documented, so the catalog flow detects a refusal and says so once.
+        """
+        raw = (self.site.catalog_id or "").strip()
+        if not raw:
             return None
+        return int(raw) if raw.isdigit() else raw
 
     def add_product(self, product: RcProduct, site_code: str) -> None:
         offers = product.offers

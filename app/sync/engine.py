@@ -37,6 +37,7 @@ from app.clients.errors import SettingsError as ServiceSettingsError
 from app.clients.errors import SvyazkaApiError
 from app.store import Database, LogEntry, SyncSettings
 from app.store.errors import StoreError
+from app.sync import page_limits
 from app.sync.background import BackgroundWrites, FlowOutcome
 from app.sync.model import (
     ALL_FLOWS,
@@ -282,6 +283,7 @@ class SyncEngine:
         fatal: str | None = None
         what = "Пробный запуск" if dry_run else "Синхронизация"
         ctx.log(Level.INFO, None, f"{what} начата: {', '.join(f.title for f in selected) or 'ничего не выбрано'}.")
+        page_sizes = page_limits.restore(self.db, self.profile_id, self.retailcrm)
         if not dry_run:
             ctx.background = BackgroundWrites(self.write_workers)
         ctx.prefetch = ThreadPoolExecutor(max_workers=2, thread_name_prefix="svyazka-prefetch")
@@ -334,6 +336,10 @@ class SyncEngine:
             if ctx.background is not None:
                 ctx.background.close()
             ctx.prefetch.shutdown(wait=True, cancel_futures=True)
+        # a page size the account refused is a fact about it, whatever became of the run
+        with contextlib.suppress(StoreError):
+            for sentence in page_limits.remember(self.db, self.profile_id, self.retailcrm, page_sizes):
+                ctx.log(Level.INFO, None, sentence)
         if cancelled:
             ctx.log(Level.WARNING, None, "Остановлено пользователем. Всё, что успело записаться, сохранено.")
 

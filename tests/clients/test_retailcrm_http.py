@@ -358,6 +358,50 @@ def test_offer_paging_at_250(client: RetailCrmClient, rc: EmulatorServer, count:
     assert requests_to(rc, "/api/v5/store/offers") == math.ceil(count / 250)
 
 
+@pytest.mark.parametrize("method", ["iter_offers", "iter_products"])
+def test_a_refused_250_falls_back_to_100_and_stays_there(client: RetailCrmClient, rc: EmulatorServer, method: str):
+    emulator = emu(rc)
+    emulator.config.limit_250_on_catalog_lists = False
+    try:
+        expected = len(emulator.state.offers() if method == "iter_offers" else emulator.state.products())
+        rc.log.clear()
+        rows = list(getattr(client, method)())
+        assert len({r.id for r in rows}) == len(rows) == expected
+        assert client.catalog_page_limit == 100
+        path = "/api/v5/store/offers" if method == "iter_offers" else "/api/v5/store/products"
+        limits = [e.query for e in settled_entries(rc, path)]
+        assert "limit=250" in limits[0] and all("limit=100" in q for q in limits[1:])
+        assert len(limits) == 1 + math.ceil(expected / 100)
+        rc.log.clear()
+        list(getattr(client, method)())
+        assert all("limit=100" in e.query for e in settled_entries(rc, path))
+        assert client.inventory_page_limit == 250  # 250 is evidenced on inventories: untouched
+    finally:
+        emulator.config.limit_250_on_catalog_lists = True
+
+
+def test_a_refusal_mid_walk_goes_on_from_the_first_row_not_yet_seen(client: RetailCrmClient, rc: EmulatorServer):
+    """250 taken for page 1, refused for page 2 (a deploy between two requests): nothing lost, nothing twice."""
+    emulator = emu(rc)
+    ids = sorted(o["id"] for o in emulator.state.offers())[:260]
+    rows = client.iter_offers({"ids": ids})
+    first = [next(rows) for _ in range(250)]
+    emulator.config.limit_250_on_catalog_lists = False
+    try:
+        rest = list(rows)
+    finally:
+        emulator.config.limit_250_on_catalog_lists = True
+    seen = [o.id for o in first + rest]
+    assert sorted(seen) == ids
+    assert client.catalog_page_limit == 100
+
+
+def test_other_400s_on_a_list_are_not_taken_for_a_limit_problem(client: RetailCrmClient, rc: EmulatorServer):
+    with pytest.raises(RemoteValidationError):
+        list(client.iter_products({"nonsense": "1"}))
+    assert client.catalog_page_limit == 250
+
+
 def test_inventory_upload_is_split_into_250s_and_reports_unknown_offers(client: RetailCrmClient, rc: EmulatorServer):
     state = emu(rc).state
     offers = state.offers()[:560]

@@ -12,7 +12,8 @@ import httpx
 
 def test_serves_until_sigterm_and_prints_working_credentials():
     process = subprocess.Popen(
-        [sys.executable, "-m", "app.sandbox", "--products", "50", "--orders", "5", "--no-rate-limit"],
+        [sys.executable, "-m", "app.sandbox", "--products", "50", "--orders", "5", "--no-rate-limit",
+         "--retailcrm-refuse-limit-250"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -24,6 +25,13 @@ def test_serves_until_sigterm_and_prints_working_credentials():
             creds["retailcrm"]["url"] + "/api/v5/reference/stores", headers={"X-API-KEY": creds["retailcrm"]["api_key"]}
         )
         assert rc.status_code == 200 and rc.json()["success"] is True
+        # another key of the same account works too, and the switch refuses limit=250 on the catalog lists
+        other = creds["retailcrm"]["other_api_key"]
+        assert other and other != creds["retailcrm"]["api_key"]
+        products = httpx.get(
+            creds["retailcrm"]["url"] + "/api/v5/store/products", params={"limit": 250}, headers={"X-API-KEY": other}
+        )
+        assert products.status_code == 400 and "limit" in products.json()["errors"]
         ms = httpx.get(
             creds["moysklad"]["url"] + "/entity/store",
             headers={"Authorization": f"Bearer {creds['moysklad']['token']}", "Accept-Encoding": "gzip"},

@@ -188,9 +188,9 @@ def _check_catalog_editable(db: Database, site_codes: set[str]) -> None:
             )
 
 
-def _site_for_catalog(db: Database, catalog_id: int) -> str | None:
+def _site_for_catalog(db: Database, catalog_id: int | str) -> str | None:
     for site in db.sites.values():
-        if site.catalog_id == catalog_id:
+        if str(site.catalog_id) == str(catalog_id):
             return site.code
     return None
 
@@ -258,17 +258,23 @@ def batch_create_products(db: Database, rows_value: Any) -> dict[str, Any]:
             continue
         if not row.get("name"):
             errors.add(f"{key}.name", "This value should not be blank.")
-        catalog_id = v.integer(row.get("catalogId"), f"{key}.catalogId", errors)
-        if row.get("catalogId") is None:
+        raw_catalog = row.get("catalogId")
+        if raw_catalog is None:
             errors.add(f"{key}.catalogId", "This value should not be blank.")
             continue
+        catalog_id: int | str | None
+        if db.config.word_catalog_id_on_create and isinstance(raw_catalog, str) and raw_catalog.strip() \
+                and not raw_catalog.strip().isdigit():
+            catalog_id = raw_catalog  # (U) taken as /reference/sites names it; see the config knob
+        else:
+            catalog_id = v.integer(raw_catalog, f"{key}.catalogId", errors)
         site = _site_for_catalog(db, catalog_id) if catalog_id is not None else None
         if site is None:
             errors.add(f"{key}.catalogId", f"Catalog with id={row.get('catalogId')} not found.")
             continue
         sites.add(site)
-        product = Product(id=0, site=site, catalog_id=catalog_id or 0, name="", article=None, external_id=None,
-                          group_ids=[], offer_ids=[], created_at=now, updated_at=now)
+        product = Product(id=0, site=site, catalog_id=db.sites[site].catalog_id, name="", article=None,
+                          external_id=None, group_ids=[], offer_ids=[], created_at=now, updated_at=now)
         if row.get("externalId") is not None:
             ext = v.text(row["externalId"], f"{key}.externalId", errors, allow_empty=False)
             if ext is not None and ((site, ext) in db.products_by_ext or (site, ext) in new_ext):

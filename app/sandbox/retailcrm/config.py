@@ -33,6 +33,10 @@ class RetailCrmConfig:
     # (U) whether limit=250 also works on orders, history, customers and product groups; the documented
     # values are 20/50/100, and 250 is only evidenced on store lists
     limit_250_everywhere: bool = False
+    # (U) whether /store/products and /store/offers take limit=250. Only /store/inventories is evidenced with
+    # 250 (official WOO/PS modules); False refuses 250 there like any limit outside 20/50/100 (400 "Errors in
+    # the input parameters", errors.limit), so a client's fall-back to 100 can be tested over HTTP.
+    limit_250_on_catalog_lists: bool = True
 
     # --- auth --------------------------------------------------------------------------------------
     missing_key_status: int = 403  # (U) 403 or 400; the doc has no evidence either way
@@ -52,6 +56,12 @@ class RetailCrmConfig:
     # (U) store/products/batch/create gives each new product one offer (externalId = xmlId = the product's
     # externalId, as RetailCRM's own MoySklad generator would); without it the product could never be sold
     auto_offer_on_product_create: bool = True
+    # (U) what store/products/batch/create does with a catalogId that is a word, as /reference/sites gives it on
+    # some real accounts ("catalog", References/testSites.json). The official PHP client types the field as
+    # an int (Entity/Store/ProductBatchBase.php `@JMS\Type("int")`, so it cannot even send a word) and the
+    # doc says catalogId(int): by default a word is refused like any non-integer (400, errors
+    # products[i].catalogId). True takes it as the site's catalog, the other possible reading.
+    word_catalog_id_on_create: bool = False
 
     # --- output ----------------------------------------------------------------------------------
     # PHP serialises an empty map as [] (customFields: [], properties: []), as the fixtures show.

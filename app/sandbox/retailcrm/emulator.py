@@ -29,6 +29,7 @@ from .phpquery import FormError, parse_form, parse_query
 from .ratelimit import SlidingWindowLimiter
 from .router import Call, Route
 from .routes import build_router
+from .seeding import SITE_API_KEY_ID
 from .state import RetailCrmState, new_api_key
 
 _NGINX_PAGE = (
@@ -54,22 +55,30 @@ def _error(status: int, message: str, **extra: Any) -> Response:
 
 
 class RetailCrmEmulator:
-    """``RetailCrmEmulator(shop, rate_limit=True, rps=10, api_key=None, config=None)``.
+    """``RetailCrmEmulator(shop, rate_limit=True, rps=10, api_key=None, config=None, other_api_key=None)``.
 
     ``api_key`` is a full-scope key (generated when None); ``state`` is the Python API; ``config`` holds the
     choices for what the reference marks unverified. ``rate_limit`` and ``rps`` always win over the values
-    in a passed ``config``; change them later with :meth:`set_rate_limit`."""
+    in a passed ``config``; change them later with :meth:`set_rate_limit`.
+
+    ``other_api_key`` is a second full-scope key of the same account: the web shop's own integration, whose
+    key made the seeded API orders (``SITE_API_KEY_ID``). What is changed with it shows in history as source
+    ``api`` with ``apiKey.current`` false to a reader holding ``api_key`` (the shape of the recorded
+    ``Orders/testHistory.json``), as a person's or another integration's change does on a real account."""
 
     service = "retailcrm"
 
     def __init__(self, shop: Shop, *, rate_limit: bool = True, rps: int = 10, api_key: str | None = None,
-                 config: RetailCrmConfig | None = None, clock: Callable[[], datetime] | None = None) -> None:
+                 config: RetailCrmConfig | None = None, other_api_key: str | None = None,
+                 clock: Callable[[], datetime] | None = None) -> None:
         self.config = config or RetailCrmConfig()
         self.config.rate_limit = rate_limit
         self.config.rps = rps
         self.state = RetailCrmState(shop, self.config, clock)
         self.api_key = api_key or new_api_key()
         self.state.add_api_key(self.api_key)
+        self.other_api_key = other_api_key or new_api_key()
+        self.state.add_api_key(self.other_api_key, key_id=SITE_API_KEY_ID)
         self.router = build_router()
         self._limiter = SlidingWindowLimiter(rps)
         self._admitted: dict[int, _Admitted] = {}

@@ -28,7 +28,7 @@ class Site:
     code: str
     name: str
     url: str
-    catalog_id: int
+    catalog_id: int | str  # a number on most accounts; a word such as "catalog" on some (References/testSites.json)
     load_from_yml: bool = False
     yml_url: str | None = None
     catalog_updated_at: datetime | None = None
@@ -99,7 +99,7 @@ class Offer:
 class Product:
     id: int
     site: str
-    catalog_id: int
+    catalog_id: int | str
     name: str
     article: str | None
     external_id: str | None

@@ -48,12 +48,14 @@ class RetailCrmState:
         self.db: Database = build_database(shop, self.config, Clock(clock))
 
     # --- API keys ------------------------------------------------------------------------------------
-    def add_api_key(self, key: str, scopes: Iterable[str] | None = None, sites: Iterable[str] | None = None) -> None:
-        """Register a key. ``scopes`` None = every scope; ``sites`` None = access to all sites."""
+    def add_api_key(self, key: str, scopes: Iterable[str] | None = None, sites: Iterable[str] | None = None,
+                    *, key_id: int | None = None) -> None:
+        """Register a key. ``scopes`` None = every scope; ``sites`` None = access to all sites; ``key_id`` gives
+        the key an id already in use (the seeded shop integration's, ``SITE_API_KEY_ID``)."""
         with self.lock:
             existing = self.db.api_keys.get(key)
             record = ApiKeyRecord(
-                id=existing.id if existing else self.db.next_id("api_key"),
+                id=key_id if key_id is not None else existing.id if existing else self.db.next_id("api_key"),
                 key=key,
                 scopes=frozenset(ALL_SCOPES if scopes is None else scopes),
                 sites=tuple(sites) if sites is not None else None,
@@ -304,6 +306,29 @@ class RetailCrmState:
             for site in self.db.sites.values():
                 site.load_from_yml = mode == "icml"
                 site.yml_url = f"{site.url}/retailcrm.xml" if mode == "icml" else None
+
+    def set_store_inventory_type(self, store_code: str, inventory_type: str) -> None:
+        """How a store counts stock in ``/reference/stores``: ``"integer"`` (units) or ``"available"`` (in stock
+        or not), the two values real accounts show (recorded ``References/testStores.json``). Uploads to it are
+        kept as sent: what the real service does with 5 on an ``available`` store is not recorded."""
+        if inventory_type not in ("integer", "available"):
+            raise ValueError('inventory_type must be "integer" or "available"')
+        with self.lock:
+            if store_code not in self.db.stores:
+                raise KeyError(f"no store {store_code!r}")
+            self.db.stores[store_code].inventory_type = inventory_type
+
+    def set_catalog_id(self, catalog_id: int | str, site: str | None = None) -> None:
+        """Give a site's catalog another id, e.g. a word: ``/reference/sites`` of real accounts shows
+        ``"catalogId": "catalog"`` next to ``"81"`` (recorded ``References/testSites.json``). The site's
+        products move with it."""
+        with self.lock:
+            code = site or self.site_code()
+            old = self.db.sites[code].catalog_id
+            self.db.sites[code].catalog_id = catalog_id
+            for product in self.db.products.values():
+                if product.site == code and product.catalog_id == old:
+                    product.catalog_id = catalog_id
 
     def set_clock(self, source: Callable[[], datetime]) -> None:
         """Use another time source (naive local datetimes); the clock still never goes backwards."""

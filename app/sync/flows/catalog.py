@@ -110,7 +110,7 @@ class CatalogWork:
 
     key: MatchKey
     site_code: str
-    catalog_id: int | None
+    catalog_id: int | str | None  # see RcCatalog.catalog_id
     stale: list[StaleLink] = field(default_factory=list)
     new_links: list[NewLink] = field(default_factory=list)
     reopen: list[str] = field(default_factory=list)  # conflict keys whose remembered decision was dropped
@@ -600,6 +600,19 @@ class _GroupPlanner:
 # --- applying ----------------------------------------------------------------------------------------------
 
 
+class _CatalogRefused(Exception):
+    """RetailCRM refused the catalogId of a product create: every other create would be refused alike."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _catalog_refusal(exc: RemoteValidationError) -> str | None:
+    """The service's words when it refused ``catalogId`` (``errors`` keys like ``products[0].catalogId``)."""
+    return next((e.message for e in exc.errors if e.field and e.field.endswith("catalogId")), None)
+
+
 class _Applier:
     def __init__(self, ctx: RunContext, work: CatalogWork) -> None:
         self.ctx = ctx
@@ -791,7 +804,12 @@ class _Applier:
                 payload = [self._create_body(c) for c in batch]
                 for create in batch:
                     by_external[create.item.external_code] = create
-                waiting.extend(self._create_batch(batch, payload))
+                try:
+                    waiting.extend(self._create_batch(batch, payload))
+                except _CatalogRefused as refused:
+                    reason = refused.reason.rstrip(".")
+                    self._no_catalog(len(work.rc_creates) - start, f"RetailCRM ответил «{reason}»")
+                    break
                 if len(waiting) >= READBACK_BATCH:
                     self._read_back(waiting, by_external)
                 self._progress(len(batch))
@@ -799,6 +817,21 @@ class _Applier:
             self._read_back(waiting, by_external)
             raise
         self._read_back(waiting, by_external)
+
+    def _no_catalog(self, count: int, why: str) -> None:
+        """Creates that cannot name a catalog RetailCRM takes: one clear line, not one error per product."""
+        self.counts.failed += count
+        catalog_id = self.work.catalog_id
+        catalog = (f" (catalogId «{catalog_id}»)" if catalog_id is not None
+                   else " (в справочнике магазинов RetailCRM каталог не указан)")
+        self._log(
+            Level.ERROR,
+            f"Связка не может создать в RetailCRM новые товары из МойСклад ({count}): каталог магазина "
+            f"«{self.work.site_code}»{catalog} не подходит для создания товаров через API — {why}. "
+            "Уже связанные товары, их остатки и цены передаются как обычно. Создайте эти товары в RetailCRM "
+            "сами (или выгружайте каталог файлом ICML: способ «файл ICML» в настройках Связки) — при следующей "
+            "синхронизации Связка их свяжет.",
+        )
 
     def _create_batch(self, batch: list[RcProductCreate], payload: list[dict[str, Any]]) -> list[int]:
         """Create a batch; the ids RetailCRM gave. A refused batch is retried one product at a time (a
@@ -815,6 +848,9 @@ class _Applier:
             )
             return []
         except RemoteValidationError as exc:
+            refusal = _catalog_refusal(exc)
+            if refusal is not None:
+                raise _CatalogRefused(refusal) from exc  # the same for every product: no one-by-one retry
             if len(batch) > 1:
                 added: list[int] = []
                 for create, body in zip(batch, payload, strict=True):

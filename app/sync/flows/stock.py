@@ -5,6 +5,14 @@ from MoySklad's short report ``report/stock/bystore/current``. Several MoySklad 
 same RetailCRM store add up. Negative stock (MoySklad allows selling into minus) goes to RetailCRM as 0,
 with a warning.
 
+**What RetailCRM stores take.** Every figure sent is a non-negative integer (:func:`stock_for_store`). A
+store's ``inventoryType`` (``/reference/stores``, read once per run when there is anything to send) says how
+it counts: ``integer`` stores get whole units, a fraction rounded down (MoySklad counts kilograms and metres;
+RetailCRM's integer store cannot hold 2.5, and rounding up would promise what is not on the shelf);
+``available`` stores only say whether the offer is in stock, so they get 1 when the figure is above 0, else 0,
+as RetailCRM's own modules send them (Bitrix ``switchCount``, retailcrm-api.md §5.4; both types in the
+recorded ``References/testStores.json``).
+
 **Full pass or changes only.** A full pass reads the whole report in one request (``include=zeroLines``);
 a linked offer without a row at a paired warehouse has 0 there. It runs on the first run, when the user
 asks for a full run, when the last full pass is more than 24 hours old (the daily heal: anything an
@@ -34,7 +42,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
-from decimal import Decimal
+from decimal import ROUND_FLOOR, Decimal
 
 from app.clients.errors import RemoteValidationError
 from app.clients.retailcrm_models import InventoryUpdate, OfferRef, StoreLevel
@@ -56,6 +64,20 @@ FRESH_LIMIT = 140  # never-sent items read by id fit one request (~145 ids a URL
 CURSOR_FLOW = "stock"
 FRESH_WHY = "много товаров, остатки которых ещё не передавались"
 _ZERO = Decimal(0)
+_ONE = Decimal(1)
+AVAILABLE = "available"  # a RetailCRM store that counts only "in stock or not" (inventoryType)
+
+
+def stock_for_store(value: Decimal, inventory_type: str | None) -> Decimal:
+    """The figure a RetailCRM store gets for MoySklad's ``value``: a non-negative integer (see the module doc).
+
+    ``inventory_type`` None (a store missing from ``/reference/stores``) counts as ``integer``, the usual type.
+    """
+    if value <= 0:
+        return _ZERO  # negative (MoySklad sells into minus) and -0 go as 0
+    if inventory_type == AVAILABLE:
+        return _ONE
+    return value.to_integral_value(rounding=ROUND_FLOOR)
 
 
 def moscow_now() -> datetime:
@@ -250,7 +272,8 @@ class StockFlow:
         snapshot = shared_snapshot(ctx.shared)
         labels = _Labels(ctx, snapshot, links)
         purchases = self._purchases(ctx, snapshot, links)
-        self._build_rows(ctx, plan, work, targets, pushed, purchases, labels, ms_stores_of_code)
+        kinds = _inventory_types(ctx) if targets else {}
+        self._build_rows(ctx, plan, work, targets, pushed, purchases, labels, ms_stores_of_code, kinds)
         self._unmapped(ctx, plan, unmapped, full)
 
         unchanged = plan.counts.unchanged
@@ -336,6 +359,7 @@ class StockFlow:
         purchases: dict[int, Decimal],
         labels: _Labels,
         ms_stores_of_code: dict[str, list[StorePair]],
+        kinds: dict[str, str | None],
     ) -> None:
         work.labels = labels
         work.where = {code: " + ".join(f"«{p.ms_store_name}»" for p in feeding)
@@ -345,7 +369,7 @@ class StockFlow:
         # 150,000 figures at 50,000 offers, a few hundred distinct values (shared objects): each text once
         texts: dict[Decimal, str] = {}
         for (offer_id, code), value in sorted(targets.items()):
-            sent = value if value > 0 else _ZERO  # negative (and -0) go as 0
+            sent = stock_for_store(value, kinds.get(code))
             text = texts.get(sent)
             if text is None:
                 text = texts[sent] = quantity_text(sent)
@@ -515,6 +539,11 @@ class _Uploads:
                 cursors.set(CURSOR_FLOW, "last_full", self.work.poll)
         elif not outcome.cancelled:
             self.ctx.log(Level.WARNING, Flow.STOCK, "Не все остатки переданы: следующая синхронизация повторит их.")
+
+
+def _inventory_types(ctx: RunContext) -> dict[str, str | None]:
+    """RetailCRM store code -> ``inventoryType`` (``integer`` | ``available``), as the account has them now."""
+    return {store.code: store.inventory_type for store in ctx.retailcrm.stores()}
 
 
 def _codes(ctx: RunContext) -> list[str]:

@@ -80,6 +80,24 @@ def test_api_changes_are_recorded_with_current_for_the_callers_key(api, emulator
     assert all(h["apiKey"] == {"current": False} for h in theirs)
 
 
+def test_the_other_key_is_someone_elses_to_the_sync(api, emulator, make_api) -> None:
+    """other_api_key (the web shop's integration): its edits read back as source api, apiKey.current false to
+    the sync's key and true to itself, the shape of the recorded Orders/testHistory.json."""
+    other = make_api(emulator.other_api_key)
+    order = emulator.state.orders()[0]
+    answer = other.post(f"/api/v5/orders/{order['id']}/edit", by="id", order={"status": "assembling"})
+    assert answer.status_code == 200, answer.text
+    newest = _all_history(api, sinceId=emulator.state.last_history_id() - 1)[-1]
+    assert newest["order"]["id"] == order["id"] and newest["field"] == "status"
+    assert newest["source"] == "api" and newest["apiKey"] == {"current": False}
+    assert "user" not in newest
+    own = _all_history(other, sinceId=emulator.state.last_history_id() - 1)[-1]
+    assert own["apiKey"] == {"current": True}
+    # the seeded shop's own API orders were made with that same key
+    created = [h for h in emulator.state.history(api_key=emulator.other_api_key) if h.get("created")]
+    assert any(h["source"] == "api" and h["apiKey"]["current"] for h in created)
+
+
 def test_item_removal_is_recorded(api, emulator) -> None:
     order = api.post("/api/v5/orders/create", order={"items": [{"offer": {"id": emulator.state.offers()[2]["id"]}}]})
     oid = order.json()["id"]

@@ -33,6 +33,20 @@ def test_250_is_refused_elsewhere(api, path: str) -> None:
     assert api.get(path, params={"limit": 250}).status_code == 400
 
 
+@pytest.mark.parametrize("path", ["/api/v5/store/offers", "/api/v5/store/products"])
+def test_250_on_catalog_lists_can_be_refused_like_any_bad_limit(api, emulator, path: str) -> None:
+    emulator.config.limit_250_on_catalog_lists = False
+    response = api.get(path, params={"limit": 250})
+    assert response.status_code == 400
+    body = response.json()
+    assert body["success"] is False
+    assert body["errorMsg"] == "Errors in the input parameters"
+    assert "limit" in body["errors"]
+    assert api.get(path, params={"limit": 100}).json()["pagination"]["limit"] == 100
+    # /store/inventories keeps 250: official modules page it by 250 (retailcrm-api.md §3)
+    assert api.get("/api/v5/store/inventories", params={"limit": 250}).status_code == 200
+
+
 def test_250_everywhere_is_configurable(api, emulator) -> None:
     emulator.config.limit_250_everywhere = True
     assert api.get("/api/v5/orders", params={"limit": 250}).json()["pagination"]["limit"] == 250

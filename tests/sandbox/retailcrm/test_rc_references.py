@@ -57,6 +57,21 @@ def test_site_and_catalog_mode(api, emulator, shop) -> None:
     assert site["loadFromYml"] is True and site["ymlUrl"].endswith(".xml")
 
 
+def test_a_site_catalog_id_may_be_a_word(api, emulator, shop) -> None:
+    emulator.state.set_catalog_id("catalog")
+    site = api.get("/api/v5/reference/sites").json()["sites"][shop.site_code]
+    assert site["catalogId"] == "catalog"
+
+
+def test_stores_say_how_they_count_stock(api, emulator) -> None:
+    code = emulator.state.stores()[0]
+    stores = {s["code"]: s for s in api.get("/api/v5/reference/stores").json()["stores"]}
+    assert {s["inventoryType"] for s in stores.values()} == {"integer"}
+    emulator.state.set_store_inventory_type(code, "available")
+    stores = {s["code"]: s for s in api.get("/api/v5/reference/stores").json()["stores"]}
+    assert stores[code]["inventoryType"] == "available"
+
+
 def test_delivery_types_carry_default_cost_in_roubles(api, shop) -> None:
     types = api.get("/api/v5/reference/delivery-types").json()["deliveryTypes"]
     for code, _name, kopecks in shop.delivery_types:

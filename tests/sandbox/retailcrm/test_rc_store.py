@@ -254,6 +254,24 @@ def test_batch_create_and_edit(api, emulator) -> None:
     assert after["name"] == "Новинка (ред.)" and after["active"] is False and after["manufacturer"] == "Фабрика"
 
 
+def test_a_word_catalog_id_is_refused_on_create_unless_configured(api, emulator) -> None:
+    """catalogId is an int on create (PHP ProductBatchBase); /reference/sites may name the catalog by a word."""
+    emulator.state.set_catalog_id("catalog")
+    before = emulator.state.counts()["products"]
+    refused = api.post("/api/v5/store/products/batch/create", products=[{"name": "Новинка", "catalogId": "catalog"}])
+    assert refused.status_code == 400
+    assert refused.json()["errorMsg"] == "Errors in the entity format"
+    assert "products[0].catalogId" in refused.json()["errors"]
+    assert emulator.state.counts()["products"] == before
+    emulator.config.word_catalog_id_on_create = True
+    taken = api.post("/api/v5/store/products/batch/create", products=[{"name": "Новинка", "catalogId": "catalog"}])
+    assert taken.status_code == 200, taken.text
+    product = emulator.state.product(taken.json()["addedProducts"][0])
+    assert product["catalogId"] == "catalog" and product["offers"]
+    unknown = api.post("/api/v5/store/products/batch/create", products=[{"name": "x", "catalogId": "other"}])
+    assert unknown.status_code == 400
+
+
 def test_batch_validation_and_limits(api, emulator) -> None:
     before = emulator.state.counts()
     missing = api.post("/api/v5/store/products/batch/create", products=[{"article": "X"}])

@@ -92,7 +92,9 @@ def test_incremental_run_uploads_exactly_the_changed_figures(cat_env: CatEnv) ->
     ms_requests = env.requests("moysklad")
     assert len(ms_requests) == 1
     assert "changedSince" in ms_requests[0].query
-    assert len(env.requests("retailcrm")) == 1
+    # the stores' inventoryType (how each counts stock), then the one upload
+    paths = [e.path for e in env.requests("retailcrm")]
+    assert paths == ["/api/v5/reference/stores", "/api/v5/store/inventories/upload"]
     assert len(env.requests("retailcrm", "POST", "/store/inventories/upload")) == 1
     plan = report.plans[Flow.STOCK]
     assert {(c.payload["offer_id"], c.payload["store"]) for c in plan.changes} == {key for key, _ in changed}
