@@ -803,7 +803,7 @@ class _Planner:
             rc_data={"customer_id": customer.info.rc_customer_id, "name": customer.name, "inn": customer.info.inn,
                      "email": customer.info.email, "phone": customer.info.phone},
             ms_data={"rule": decision.rule, "candidates": [
-                {"id": c.id, "name": c.name, "inn": c.inn, "email": c.email, "phone": c.phone}
+                {"id": c.id, "name": c.name, "inn": c.inn, "email": c.email, "phone": c.phone, "archived": c.archived}
                 for c in decision.candidates]},
             order=_label(create.order),
         )
