@@ -420,18 +420,22 @@ class VariantKind(_Sellable):
     required = ("product", "characteristics")
     fields: ClassVar[dict[str, FieldSpec]] = {
         "code": STRING, "externalCode": STRING, "description": TEXT, "archived": BOOL,
-        "discountProhibited": BOOL, "shared": BOOL,
+        "discountProhibited": BOOL,
+        "article": STRING,  # in the docs' attribute table (DOC:dictionaries/_variant), though not in the OAS schema
     }
     filters: ClassVar[dict[str, FilterField]] = {
         **common_filters(), "name": FilterField("string"), "code": FilterField("string"),
-        "externalCode": FilterField("string"), "description": FilterField("string"),
+        "externalCode": FilterField("string"), "description": FilterField("string"), "article": FilterField("string"),
         "archived": FilterField("bool"), "syncId": FilterField("uuid"),
         "productid": FilterField("uuid", getter=lambda s, r: r["product"].id if r.get("product") else None),
         "barcode": FilterField("strlist", getter=barcode_values, sortable=False),
     }
     search_fields = ("name", "code")
-    expandable = frozenset({"product", "owner", "group"})
-    owned = True
+    expandable = frozenset({"product"})
+    # No owner, shared or group: neither the OAS variant schema nor the docs' attribute table
+    # (DOC:dictionaries/_variant) nor the OAS fixture variant.json has them (a variant belongs to its product);
+    # only one old response example in the docs shows them.
+    owned = False
 
     def apply_custom(self, state: MoySkladState, record: Record, name: str, value: Any, *, creating: bool) -> bool:
         if name == "product":
