@@ -153,3 +153,10 @@ def split_values(field: str, values: Iterable[object], budget: int, base: Filter
         length += piece
     if current:
         yield start.any_of(field, current)
+
+
+def with_archived(base: Filter | None = None) -> Filter:
+    """``base`` plus ``archived=true;archived=false``: archived rows too. A list without an ``archived``
+    condition shows only the non-archived ones ("archived=true;archived=false returns both; the default is
+    only non-archived", shared/docs/moysklad-api.md §4 filter)."""
+    return (base or Filter()).any_of("archived", (True, False))

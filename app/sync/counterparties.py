@@ -20,6 +20,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from app.clients.moysklad_filter import with_archived
 from app.clients.parsing import as_list, as_map, text
 from app.clients.retailcrm_models import Order
 from app.sync.counterparty import (
@@ -149,6 +150,7 @@ def _candidate(row: Mapping[str, Any]) -> CounterpartyCandidate | None:
         inn=text(row.get("inn")),
         email=text(row.get("email")),
         phone=text(row.get("phone")),
+        archived=row.get("archived") is True,
     )
 
 
@@ -170,7 +172,9 @@ def find_candidates(
 
     First one page of all counterparties (a small account ends there, every spelling included); when the
     account is bigger (or ``known_big`` from an earlier run), OR-filters on INN, e-mail and phone spellings,
-    as few requests as keep URLs short.
+    as few requests as keep URLs short. Archived counterparties are asked for too (MoySklad lists only the
+    others unless told, :func:`with_archived`): a returning customer whose counterparty was archived is the
+    same customer, and creating another would make a duplicate.
     """
     found: dict[str, CounterpartyCandidate] = {}
     if not customers:
@@ -178,7 +182,8 @@ def find_candidates(
     lookups = 0
     if small_account_rows > 0 and not known_big:
         lookups += 1
-        rows = list(itertools.islice(moysklad.iter_entities("counterparty"), small_account_rows))
+        every = moysklad.iter_entities("counterparty", filters=with_archived())
+        rows = list(itertools.islice(every, small_account_rows))
         for row in rows:
             candidate = _candidate(row)
             if candidate is not None:
@@ -201,7 +206,7 @@ def find_candidates(
         if not values:
             continue
         lookups += 1
-        for row in moysklad.find_by_values("counterparty", field_name, list(values)):
+        for row in moysklad.find_by_values("counterparty", field_name, list(values), filters=with_archived()):
             candidate = _candidate(row)
             if candidate is not None:
                 found.setdefault(candidate.id, candidate)

@@ -96,6 +96,7 @@ class CounterpartyCandidate:
     inn: str | None = None
     email: str | None = None
     phone: str | None = None
+    archived: bool = False  # in MoySklad's archive: still the same customer, so still a match
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +139,11 @@ def match_counterparty(customer: CustomerInfo, candidates: Iterable[Counterparty
 def _decide(rule: Rule, found: list[CounterpartyCandidate]) -> CounterpartyMatch:
     if len(found) == 1:
         return CounterpartyMatch(rule=rule, counterparty=found[0])
+    # Several, but only one not archived: a shop archives the old copy of a customer it merged or replaced,
+    # so the one in use is the one (and the one chosen before archived counterparties were looked at at all).
+    active = [cp for cp in found if not cp.archived]
+    if len(active) == 1:
+        return CounterpartyMatch(rule=rule, counterparty=active[0])
     return CounterpartyMatch(rule=rule, ambiguous=tuple(found))
 
 
@@ -150,9 +156,13 @@ def describe(match: CounterpartyMatch) -> str:
         return "создан новый контрагент"
     how = _RULE_WORDS[match.rule]
     if match.ambiguous:
-        names = ", ".join(f"«{cp.name}»" for cp in match.ambiguous[:3])
+        names = ", ".join(f"«{cp.name}»" + (" (в архиве)" if cp.archived else "") for cp in match.ambiguous[:3])
         more = f" и ещё {len(match.ambiguous) - 3}" if len(match.ambiguous) > 3 else ""
         return f"несколько контрагентов подходят {how}: {names}{more}"
+    found = match.counterparty
+    if found is not None and found.archived:
+        return (f"контрагент «{found.name}» найден {how}; он в архиве МойСклад, заказ привязан к нему "
+                "(верните контрагента из архива, если работаете с этим клиентом снова)")
     return f"контрагент найден {how}"
 
 

@@ -34,6 +34,13 @@ NAME_MAX = 255
 # A discount percent with more places looks like a mistake to a person; the net price says it better.
 DISCOUNT_PLACES = 2
 DELIVERY = "delivery"  # stands for the delivery service's id in fingerprints (it may not exist yet)
+# A RetailCRM price holds the VAT (a Russian shop sells at retail prices), so the customer order says so: with
+# ``vatIncluded`` MoySklad keeps ``sum`` at the lines' total and only shows the VAT inside it; without it, it
+# adds VAT on top and the order costs 10-20 % more than in RetailCRM ("Включен ли НДС в цену",
+# DOC:documents/_customerOrder). What a document gets when it does not say is not documented (the docs'
+# example comes back with true), so it is always sent. ``vatEnabled`` (whether VAT is kept at all) is left to
+# MoySklad's own settings: with the VAT inside the price it does not change the sum.
+VAT_INCLUDED = True
 
 MetaFn = Callable[[str, str], dict[str, Any]]
 
@@ -290,6 +297,7 @@ def update_body(
     body: dict[str, Any] = {
         "description": mapped.description,
         "shipmentAddress": mapped.shipment_address,
+        "vatIncluded": VAT_INCLUDED,
         "positions": positions_body(mapped, meta, delivery_service_id),
     }
     if mapped.state_id:
@@ -326,6 +334,34 @@ def create_body(
     if name:
         body["name"] = name
     return body
+
+
+def sent_total(body: Mapping[str, Any]) -> Decimal:
+    """The order total the positions of ``body`` make with the VAT inside the prices: what MoySklad's ``sum``
+    must be (roubles; each line ``quantity × price × (1 − discount/100)`` rounded to the kopeck, as
+    :func:`price_and_discount` expects)."""
+    total = Decimal(0)
+    for raw in as_list(body.get("positions")):
+        row = as_map(raw)
+        price = kopecks(row.get("price")) or Decimal(0)
+        quantity = decimal(row.get("quantity")) or Decimal(0)
+        discount = decimal(row.get("discount")) or Decimal(0)
+        total += _line_total(quantity, price * (1 - discount / 100))
+    return total
+
+
+def sum_mismatch(body: Mapping[str, Any], saved: Mapping[str, Any]) -> tuple[Decimal, Decimal] | None:
+    """(sent, MoySklad's) totals when the saved order's ``sum`` is not what ``body`` sent, else None.
+
+    Rounding may differ by a kopeck a line; more means MoySklad priced the order differently (VAT added on
+    top after all, or a price changed by the account's rules), which a person must look at.
+    """
+    ms_sum = kopecks(saved.get("sum"))
+    if ms_sum is None:
+        return None
+    sent = sent_total(body)
+    slack = KOPECK * max(1, len(as_list(body.get("positions"))))
+    return (sent, ms_sum) if abs(ms_sum - sent) > slack else None
 
 
 # --- fingerprints ------------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
-from app.clients.moysklad_filter import Filter, escape_value, format_value, split_values
+from app.clients.moysklad_filter import Filter, escape_value, format_value, split_values, with_archived
 
 
 def test_every_operator_renders():
@@ -86,3 +86,10 @@ def test_split_values_sends_duplicates_once_and_an_oversized_value_alone():
     chunks = list(split_values("code", ["a", "a", "x" * 50, "b"], budget=30))
     rendered = [c.render() for c in chunks]
     assert rendered == ["code=a", "code=" + "x" * 50, "code=b"]
+
+
+def test_with_archived_asks_for_both_archived_and_not():
+    assert with_archived().render() == "archived=true;archived=false"
+    assert with_archived(Filter().eq("inn", "7707083893")).render() == "inn=7707083893;archived=true;archived=false"
+    chunks = list(split_values("inn", ["1", "2"], 1000, base=with_archived()))
+    assert [c.render() for c in chunks] == ["archived=true;archived=false;inn=1;inn=2"]

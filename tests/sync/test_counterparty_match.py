@@ -127,3 +127,21 @@ def test_lookup_values_collects_normalized_unique_values():
         CustomerInfo("c"),
     ]
     assert lookup_values(customers) == (["7707083893"], ["a@x.ru"], ["79123456789", "79130000001"])
+
+
+def test_an_archived_counterparty_still_matches_and_the_log_says_so():
+    archived = CounterpartyCandidate("cp-old", "ООО «Акме»", inn="7707083893", archived=True)
+    match = match_counterparty(CustomerInfo("ООО Акме", inn="7707083893"), [archived, IVAN])
+    assert match == CounterpartyMatch(rule="inn", counterparty=archived)
+    assert "в архиве МойСклад" in describe(match) and "«ООО «Акме»»" in describe(match)
+
+
+def test_of_several_matches_the_only_one_not_archived_wins():
+    """A shop archives the old copy of a customer: the one in use is taken, not a conflict."""
+    old = CounterpartyCandidate("cp-old", "Иван (старый)", email="ivan@example.ru", archived=True)
+    customer = CustomerInfo("Иван", email="ivan@example.ru")
+    assert match_counterparty(customer, [old, IVAN]) == CounterpartyMatch(rule="email", counterparty=IVAN)
+    both_old = CounterpartyCandidate("cp-old2", "Иван (совсем старый)", email="ivan@example.ru", archived=True)
+    match = match_counterparty(customer, [old, both_old])
+    assert match.ambiguous == (old, both_old)  # two archived ones: still a person's choice
+    assert "(в архиве)" in describe(match)

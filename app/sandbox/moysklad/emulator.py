@@ -26,6 +26,11 @@ Choices made where the docs are silent (moysklad-api.md §10), each also noted w
 * No customer orders or demands exist at start (orders are born in RetailCRM).
 * No services exist at start; a service (``/entity/service``) is a document position that never moves stock,
   and a reserve sent for it is ignored.
+* A document that does not say ``vatIncluded`` gets true (the docs' example); ``state.vat_included_default =
+  False`` makes an account that adds VAT on top, so a client relying on the default is caught.
+* Barcodes: only GTIN is validated (3014); an EAN-13 with a wrong check digit is stored as sent, as in the
+  docs' own example. Archived entities are listed only when the filter names ``archived`` (or ``id``).
+* Variants carry no ``owner``/``shared``/``group`` (not in the spec's variant schema or the docs' table).
 """
 
 from __future__ import annotations

@@ -30,11 +30,13 @@ def seed_state(state: MoySkladState, shop: Shop, login: str) -> None:
     opening = now - OPENING_AGE
     account = state.account_id
 
-    def owned(kind: str, **fields: Any) -> dict[str, Any]:
+    def owned(kind: str, with_owner: bool = True, **fields: Any) -> dict[str, Any]:
+        """A new record; ``with_owner`` False for kinds the spec gives no owner/shared/group (variants)."""
         entity_id = state.new_id()
-        record: dict[str, Any] = {"_ref": Ref.entity(kind, entity_id), "id": entity_id, "accountId": account,
-                                  "owner": state.employee_ref, "shared": False, "group": state.group_ref,
-                                  "updated": opening}
+        record: dict[str, Any] = {"_ref": Ref.entity(kind, entity_id), "id": entity_id, "accountId": account}
+        if with_owner:
+            record.update(owner=state.employee_ref, shared=False, group=state.group_ref)
+        record["updated"] = opening
         record.update(fields)
         return record
 
@@ -142,7 +144,7 @@ def seed_state(state: MoySkladState, shop: Shop, login: str) -> None:
         for seed_variant in seed_product.variants:
             values = ", ".join(value for _, value in seed_variant.characteristics)
             variant = owned(
-                "variant", name=f"{seed_product.name} ({values})", code=seed_variant.code,
+                "variant", False, name=f"{seed_product.name} ({values})", code=seed_variant.code,
                 externalCode=seed_variant.external_code, archived=False, product=product["_ref"],
                 salePrices=prices(seed_variant.sale_prices),
                 buyPrice={"value": float(seed_variant.buy_price), "currency": rub},

@@ -87,6 +87,10 @@ class MoySkladState:
         }
         # status of a batch POST in which some items failed: OAS models 200, the WMK client saw 400
         self.batch_failure_status = 200
+        # vatIncluded of a new document that does not say: the docs' minimal customer order comes back with
+        # true (DOC:documents/_customerOrder); no source says it cannot be otherwise, so a test can set False
+        # ("НДС сверху": sum = lines + VAT) to check a client never relies on the default
+        self.vat_included_default = True
         self.last_base = DEFAULT_BASE
         self.account_id = self.new_id()
         # filled by seeding

@@ -33,6 +33,7 @@ from app.money import rub_to_kopecks
 from app.store import NewLink
 from app.store.settings import PricePair
 from app.sync import stock_report
+from app.sync.barcodes import ms_barcode
 from app.sync.catalog_source import (
     SHARED_KEY,
     CatalogSnapshot,
@@ -1017,8 +1018,20 @@ class _Applier:
             body["article"] = article
         if offer.xml_id:
             body["externalCode"] = offer.xml_id
-        if offer.barcode:
-            body["barcodes"] = [{"ean13": offer.barcode}] if _is_ean13(offer.barcode) else [{"code128": offer.barcode}]
+        if offer.barcode and offer.barcode.strip():
+            barcode = ms_barcode(offer.barcode)
+            if barcode is not None:
+                body["barcodes"] = [barcode]
+            else:
+                self._log(
+                    Level.WARNING,
+                    f"Штрихкод «{shorten(offer.barcode)}» товара «{create.name}» не передан в МойСклад: это не "
+                    "EAN-13 и не текст для Code 128 (латинские буквы, цифры и знаки, до 255 символов). "
+                    "Товар создаётся без штрихкода; проверьте штрихкод в RetailCRM и добавьте верный "
+                    "в карточку товара в МойСклад.",
+                    entity_type="product",
+                    entity_ref=create.key_text or str(offer.id),
+                )
         snapshot = self.snapshot
         if snapshot is not None:
             prices = snapshot.rc.prices.get(offer.id, {})
@@ -1045,10 +1058,6 @@ def _ms_sale_prices(ms: Any, pairs: Sequence[PricePair], prices: dict[str, Decim
         if value is not None:
             result.append({"value": rub_to_kopecks(value), "priceType": ms.price_type_meta(pair.ms_price_type_id)})
     return result
-
-
-def _is_ean13(code: str) -> bool:
-    return len(code) == 13 and code.isdigit()
 
 
 def _site_missing(site_code: str | None) -> SettingsError:

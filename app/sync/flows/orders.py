@@ -77,6 +77,7 @@ from app.sync.orders_mapping import (
     fingerprint_of_entity,
     map_order,
     map_positions,
+    sum_mismatch,
     update_body,
 )
 
@@ -803,7 +804,7 @@ class _Planner:
             rc_data={"customer_id": customer.info.rc_customer_id, "name": customer.name, "inn": customer.info.inn,
                      "email": customer.info.email, "phone": customer.info.phone},
             ms_data={"rule": decision.rule, "candidates": [
-                {"id": c.id, "name": c.name, "inn": c.inn, "email": c.email, "phone": c.phone}
+                {"id": c.id, "name": c.name, "inn": c.inn, "email": c.email, "phone": c.phone, "archived": c.archived}
                 for c in decision.candidates]},
             order=_label(create.order),
         )
@@ -1186,6 +1187,12 @@ class _Applier:
                 notes = "".join(f"; {n}" for n in create.mapped.notes)
                 self.log(Level.INFO, f"Заказ {_label(order)} → МойСклад: создан заказ покупателя {ms_name}, "
                                      f"{how}{notes}", _label(order), ms_order_url(ms_id))
+                mismatch = sum_mismatch(sent, result)
+                if mismatch is not None:
+                    self.log(Level.WARNING, f"Заказ {_label(order)}: сумма заказа покупателя {ms_name} в МойСклад "
+                                            f"{mismatch[1]} ₽, а отправлено позиций на {mismatch[0]} ₽. Проверьте "
+                                            "в МойСклад настройку «НДС включен в цену» и цены позиций.",
+                             _label(order), ms_order_url(ms_id))
             if fingerprints:
                 self.pushed.put_many(PUSHED_TARGET, fingerprints)
                 self.pushed.put_many(PUSHED_STATE, states)
@@ -1391,6 +1398,7 @@ class _Applier:
 # what MoySklad's demand template (``PUT entity/demand/new``) copies from a customer order besides positions
 _DEMAND_REFS = ("organization", "agent", "store")
 _DEMAND_TEXTS = ("shipmentAddress", "description")
+_DEMAND_FLAGS = ("vatEnabled", "vatIncluded")  # copied as sent, so the shipment's sum is the order's
 
 
 def demand_body(order_meta: Mapping[str, Any], sent: Mapping[str, Any]) -> dict[str, Any] | None:
@@ -1410,6 +1418,9 @@ def demand_body(order_meta: Mapping[str, Any], sent: Mapping[str, Any]) -> dict[
         body[key] = sent[key]
     for key in _DEMAND_TEXTS:
         if sent.get(key):
+            body[key] = sent[key]
+    for key in _DEMAND_FLAGS:
+        if key in sent:
             body[key] = sent[key]
     body["positions"] = positions
     return body

@@ -56,6 +56,23 @@ def test_discount_and_vat_sums(api: httpx.Client, cat: Catalog) -> None:
     on_top = api.post("/entity/customerorder",
                       json={**cat.order([]), "positions": [item], "vatIncluded": False}).json()
     assert on_top["sum"] == 3240.0 and on_top["vatSum"] == 540.0
+    no_vat = api.post("/entity/customerorder",
+                      json={**cat.order([]), "positions": [item], "vatEnabled": False, "vatIncluded": False}).json()
+    assert no_vat["sum"] == 2700.0 and no_vat["vatSum"] == 0.0
+
+
+def test_a_document_without_vat_included_takes_the_account_default(api: httpx.Client, cat: Catalog,
+                                                                    emulator: MoySkladEmulator) -> None:
+    """The default is not documented (the docs' example shows true): the switch makes an account that adds VAT
+    on top, so a client that relies on the default is caught."""
+    item = dict(position(cat.products[0], 3, 1000.0), discount=10.0, vat=20)
+    emulator.state.vat_included_default = False
+    silent = api.post("/entity/customerorder", json={**cat.order([]), "positions": [item]}).json()
+    assert silent["vatIncluded"] is False and silent["sum"] == 3240.0
+    said = api.post("/entity/customerorder", json={**cat.order([]), "positions": [item], "vatIncluded": True}).json()
+    assert said["vatIncluded"] is True and said["sum"] == 2700.0
+    template = api.put("/entity/customerorder/new", json={}).json()
+    assert template["vatIncluded"] is False
 
 
 def test_reserve_cannot_exceed_quantity(api: httpx.Client, cat: Catalog) -> None:

@@ -243,3 +243,36 @@ def test_the_relaxations_do_not_hide_real_mismatches(spec: Spec) -> None:
     assert spec.errors("/components/schemas/customerOrder", {"positions": []})
     assert spec.errors("/components/schemas/error", {"errors": [{"code": 1}]})  # "error" text is required
     assert not spec.errors(pointer, {"id": str(uuid.uuid4()), "salePrices": [{"value": 3353.0, "priceType": {}}]})
+
+
+# The docs' attribute table for variants (DOC:dictionaries/_variant) lists ``article`` too; the OAS variant schema
+# misses it. Nothing else: no owner, shared or group (a variant belongs to its product).
+VARIANT_DOC_ONLY = frozenset({"article"})
+
+
+def test_variants_carry_only_the_fields_the_spec_gives(api: httpx.Client, spec: Spec) -> None:
+    """The schema allows any extra key, so validation alone never noticed variants with owner/shared/group."""
+    allowed = set(spec.document["components"]["schemas"]["variant"]["properties"]) | VARIANT_DOC_ONLY
+    assert {"owner", "shared", "group"}.isdisjoint(allowed)
+    fixture = json.loads((SPEC_PATH.parent / "fixtures" / "variant.json").read_text(encoding="utf-8"))
+    assert set(fixture) <= allowed  # the spec's own example variant
+    cat = Catalog(api)
+    seeded = cat.variants[0]
+    product = api.get("/entity/product", params={"filter": f"id={seeded['product']['meta']['href'].rsplit('/', 1)[1]}"})
+    created = api.post("/entity/variant", json={
+        "product": {"meta": product.json()["rows"][0]["meta"]}, "article": "KEYS-1",
+        "characteristics": [{"name": "Цвет", "value": "ключевой"}]})
+    assert created.status_code == 200, created.text
+    variant_id = created.json()["id"]
+    updated = api.put(f"/entity/variant/{variant_id}", json={"description": "без владельца", "shared": True})
+    shapes = {
+        "seeded, listed": api.get("/entity/variant", params={"limit": 5}).json()["rows"],
+        "seeded, by id": [api.get(f"/entity/variant/{seeded['id']}").json()],
+        "listed with expand": api.get("/entity/variant", params={"limit": 5, "expand": "product"}).json()["rows"],
+        "created": [created.json()],
+        "updated": [updated.json()] if updated.status_code == 200 else [],
+    }
+    for label, rows in shapes.items():
+        for row in rows:
+            assert set(row) <= allowed, f"{label}: {sorted(set(row) - allowed)}"
+    assert shapes["created"][0]["article"] == "KEYS-1"

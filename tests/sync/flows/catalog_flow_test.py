@@ -309,3 +309,27 @@ def test_duplicate_conflicts_show_stock_per_warehouse(cat_env: CatEnv) -> None:
         }
         assert {store: float(qty) for store, qty in item["stock"].items()} == expected
     assert any(item["stock"] for item in duplicate.ms_data)
+
+
+def test_retailcrm_barcodes_reach_moysklad_with_the_right_type(cat_env: CatEnv) -> None:
+    """Only a real EAN-13 goes as ``ean13`` (MoySklad would keep a wrong check digit, see app/sync/barcodes.py);
+    other printable ASCII goes as ``code128``; what neither can carry is left out, with a log line."""
+    env = cat_env
+    env.configure(master="retailcrm")
+    sent = {
+        "BC-GOOD": ("4006381333931", [{"ean13": "4006381333931"}]),
+        "BC-CHECK": ("4006381333932", [{"code128": "4006381333932"}]),  # one digit off: not an EAN-13
+        "BC-SHORT": ("12345", [{"code128": "12345"}]),
+        "BC-TEXT": (" AB-12/x ", [{"code128": "AB-12/x"}]),
+        "BC-CYR": ("ШК-001", []),
+    }
+    for article, (barcode, _) in sent.items():
+        env.rc_state.add_offer(name=f"Штрихкод {article}", article=article, xml_id=f"XML-{article}", barcode=barcode)
+    report = env.run(Flow.CATALOG)
+    assert report.errors == 0
+    for article, (_, expected) in sent.items():
+        made = env.ms_state.find_products(external_code=f"XML-{article}")
+        assert len(made) == 1, article
+        assert made[0]["barcodes"] == expected, article
+    warnings = [m for m in env.messages(Flow.CATALOG) if "Штрихкод «ШК-001»" in m]
+    assert len(warnings) == 1 and "не передан в МойСклад" in warnings[0]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import unquote_plus
 
 import pytest
 
@@ -151,13 +152,19 @@ def test_a_big_account_is_remembered_so_later_runs_skip_the_full_page(ord_env: O
     mark = env.log_size()
     env.run()
 
-    def counterparty_reads(since: int) -> list[str]:
-        return [e.query for e in env.sandbox.log.entries()[since:]
-                if e.method == "GET" and e.path.endswith("/entity/counterparty")]
+    def counterparty_reads(since: int) -> list[bool]:
+        """For each counterparty list read: whether it asked by INN, e-mail or phone (else: the whole list)."""
+        found = []
+        for e in env.sandbox.log.entries()[since:]:
+            if e.method == "GET" and e.path.endswith("/entity/counterparty"):
+                query = unquote_plus(e.query)
+                assert "archived=true;archived=false" in query  # archived ones are asked for too
+                found.append(any(f"{name}=" in query for name in ("inn", "email", "phone")))
+        return found
 
     first = counterparty_reads(mark)
-    assert sum("filter=" not in q for q in first) == 1  # one look at the first page, then OR-filters
-    assert any("filter=" in q for q in first)
+    assert first.count(False) == 1  # one look at the first page, then OR-filters
+    assert any(first)
     new_order(env, None, linked_offer_ids(env)[:1], firstName="Нина", lastName="Новикова",
               email="nina.novikova@example.ru")
     mark = env.log_size()
@@ -165,4 +172,30 @@ def test_a_big_account_is_remembered_so_later_runs_skip_the_full_page(ord_env: O
     env.run()
 
     later = counterparty_reads(mark)
-    assert later and all("filter=" in q for q in later)
+    assert later and all(later)
+
+
+@pytest.mark.parametrize("scan_rows", [None, 0], ids=["small-account", "big-account"])
+def test_an_archived_counterparty_is_reused_not_duplicated(ord_env: OrdEnv, scan_rows: int | None) -> None:
+    """MoySklad lists archived counterparties only when asked (``archived=true;archived=false``): a returning
+    customer whose counterparty the shop archived keeps it, and the log says it is archived."""
+    env = ord_env
+    if scan_rows is not None:
+        env.flow = OrdersFlow(counterparty_scan_rows=scan_rows)
+    people = _people(env)
+    archived = {people[rule][1]: env.ms_state.update_entity("counterparty", people[rule][1], {"archived": True})
+                for rule in ("inn", "email")}
+    offers = linked_offer_ids(env)
+    orders = {rule: new_order(env, people[rule][0], offers[:1]) for rule in ("inn", "email")}
+
+    report = env.run()
+
+    assert report.ok and report.errors == 0
+    for ms_id, old in archived.items():  # no second counterparty with the archived one's INN or e-mail
+        twins = [c["id"] for c in env.ms_state.counterparties()
+                 if (old.get("inn") and c.get("inn") == old["inn"]) or (c.get("email") or "").lower()
+                 == (old.get("email") or "-").lower()]
+        assert twins == [ms_id]
+    for rule, order in orders.items():
+        assert ref_id(env.ms_order(order["id"])["agent"]) == people[rule][1], rule
+        assert any(order["number"] in m and "в архиве МойСклад" in m for m in env.messages()), rule

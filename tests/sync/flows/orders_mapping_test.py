@@ -21,6 +21,9 @@ from app.sync.orders_mapping import (
     map_order,
     map_positions,
     price_and_discount,
+    sent_total,
+    sum_mismatch,
+    update_body,
 )
 
 BASE = "https://api.moysklad.ru/api/remap/1.2"
@@ -206,3 +209,23 @@ def test_spellings_cover_what_people_type() -> None:
     assert all(normalize_phone(s) == "79123456789" for s in spellings)
     assert email_spellings(" Client@Example.RU ") == ["Client@Example.RU", "client@example.ru", "CLIENT@EXAMPLE.RU"]
     assert email_spellings("not an address") == []
+
+
+def test_the_body_says_vat_is_inside_the_prices_and_the_saved_sum_is_checked() -> None:
+    order = rc_order()
+    positions, _ = map_positions(order, {501: OfferTarget("a", "product"), 502: OfferTarget("b", "product")},
+                                 reserve=True, delivery_cost=order.delivery.cost)
+    mapped = map_order(order, positions, state_id="st-1", store_id="store-1")
+    body = create_body(mapped, meta, state_meta, "svc-1", organization_id="org", agent_id="cp", sync_id="sync",
+                       name=None)
+    assert body["vatIncluded"] is True and "vatEnabled" not in body  # VAT kept or not: MoySklad's own setting
+    assert update_body(mapped, meta, state_meta, "svc-1")["vatIncluded"] is True
+    total = sent_total(body)
+    assert total == sum((Decimal(repr(r["price"])) / 100 * Decimal(repr(r["quantity"]))
+                         * (1 - Decimal(repr(r["discount"])) / 100)).quantize(Decimal("0.01"))
+                        for r in body["positions"])
+    assert sum_mismatch(body, {"sum": float(total * 100)}) is None
+    assert sum_mismatch(body, {"sum": float(total * 100) + 1}) is None  # a kopeck of rounding is not a mistake
+    on_top = total * Decimal("1.2")
+    assert sum_mismatch(body, {"sum": float(on_top * 100)}) == (total, on_top.quantize(Decimal("0.01")))
+    assert sum_mismatch(body, {}) is None  # nothing to compare with

@@ -123,3 +123,6 @@ def test_demand_body_falls_back_to_the_template_when_a_field_is_missing() -> Non
     assert body["positions"] == [{"assortment": ref, "quantity": 2.0, "price": 100, "discount": 0.0}]
     assert demand_body(order, {k: v for k, v in sent.items() if k != "store"}) is None
     assert demand_body(order, {**sent, "positions": []}) is None
+    # the order's VAT flags go along, so the shipment's sum is the order's (as the template copies them)
+    assert demand_body(order, {**sent, "vatIncluded": True})["vatIncluded"] is True  # type: ignore[index]
+    assert "vatIncluded" not in body and "vatEnabled" not in body

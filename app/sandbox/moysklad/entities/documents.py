@@ -8,7 +8,11 @@ Semantics reproduced (moysklad-api.md §5.6, §5.7, §8.13):
   positions matched by ``id``/``meta`` are updated, the others created, the missing ones deleted. At most
   1000 (413/2022). A position needs ``assortment`` (412/3000); ``quantity`` defaults to 1.
 * ``reserve`` ≤ ``quantity`` on order positions (412/17003); negative quantities are 412/3002.
-* ``sum`` / ``vatSum`` are computed in kopecks (each line rounded half-up to a whole kopeck).
+* ``sum`` / ``vatSum`` are computed in kopecks (each line rounded half-up to a whole kopeck). With
+  ``vatIncluded`` the price holds the VAT (sum = lines, vatSum = line × vat / (100 + vat), as the docs' examples
+  show: sum 100000, vatSum 16667 at 20 %, DOC:documents/_retireorder); without it VAT is added on top
+  (sum = lines + line × vat / 100: "Включен ли НДС в цену" [inferred]); ``vatEnabled`` false: no VAT at all.
+  A new document without ``vatIncluded`` takes ``state.vat_included_default`` (true, as the docs' example).
 * ``state`` must be a state of the same document type (400/2013 otherwise).
 * A demand needs ``organization``, ``agent`` and ``store``; ``customerOrder`` links it to an order, which then
   lists it in ``demands`` and shows ``shipped`` per position. Shipping releases the order's reserve: an order
@@ -156,7 +160,7 @@ class DocumentKind(EntityKind):
             record.setdefault("moment", to_minute(record["updated"]))
             record.setdefault("applicable", True)
             record.setdefault("vatEnabled", True)
-            record.setdefault("vatIncluded", True)
+            record.setdefault("vatIncluded", state.vat_included_default)
             record.setdefault("rate", {"currency": state.rub_ref})
             record.setdefault("created", record["updated"])
             record.setdefault("printed", False)
@@ -284,7 +288,8 @@ class CustomerOrderKind(DocumentKind):
         state = ctx.state
         now = to_minute(state.clock.now())
         return {
-            "moment": ctx.value(now, None), "applicable": True, "vatEnabled": True, "vatIncluded": True,
+            "moment": ctx.value(now, None), "applicable": True, "vatEnabled": True,
+            "vatIncluded": state.vat_included_default,
             "rate": {"currency": {"meta": meta(state.rub_ref, ctx.base)}},
             "organization": {"meta": meta(state.organization_ref, ctx.base)},
             "sum": 0.0, "payedSum": 0.0, "shippedSum": 0.0, "invoicedSum": 0.0, "reservedSum": 0.0,
@@ -316,7 +321,8 @@ class DemandKind(DocumentKind):
         state = ctx.state
         now = to_minute(state.clock.now())
         result: dict[str, Any] = {
-            "moment": ctx.value(now, None), "applicable": True, "vatEnabled": True, "vatIncluded": True,
+            "moment": ctx.value(now, None), "applicable": True, "vatEnabled": True,
+            "vatIncluded": state.vat_included_default,
             "rate": {"currency": {"meta": meta(state.rub_ref, ctx.base)}},
             "organization": {"meta": meta(state.organization_ref, ctx.base)},
             "sum": 0.0, "payedSum": 0.0,

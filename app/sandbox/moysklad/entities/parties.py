@@ -61,7 +61,7 @@ class OrganizationKind(EntityKind):
         "companyType": enum(*COMPANY_TYPES), "legalTitle": FieldSpec("string", max_len=4096),
         "legalAddress": STRING, "legalAddressFull": ADDRESS, "actualAddress": STRING, "actualAddressFull": ADDRESS,
         "inn": STRING, "kpp": STRING, "ogrn": STRING, "okpo": STRING, "email": EMAIL, "phone": STRING,
-        "shared": BOOL,
+        "shared": BOOL, "payerVat": BOOL,  # OAS organization.payerVat: "Является ли данное юрлицо плательщиком НДС"
     }
     filters: ClassVar[dict[str, FilterField]] = {
         **common_filters(), "name": FilterField("string"), "code": FilterField("string"),
