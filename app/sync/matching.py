@@ -67,8 +67,8 @@ class Conflict:
     ``duplicate_key:<match key>:<normalized key>``, ``only_in_moysklad:<match key>:<MoySklad id>`` or
     ``only_in_retailcrm:<match key>:<RetailCRM offer id>``. The match key is part of it, so decisions
     made under one key never leak into another (with a RetailCRM field other than the key's usual one it is
-    ``<match key>@<field>``, see :attr:`app.sync.keys.MatchRule.scope`). ``ms_data`` and ``rc_data`` hold JSON-safe dicts (prices
-    are strings like ``"1250.00"``; ``linked_rc_id`` / ``linked_ms_id`` show existing links).
+    ``<match key>@<field>``, see :attr:`app.sync.keys.MatchRule.scope`). ``ms_data`` and ``rc_data`` hold
+    JSON-safe dicts (prices are strings like ``"1250.00"``; ``linked_rc_id`` / ``linked_ms_id`` show existing links).
     """
 
     kind: ConflictKind
