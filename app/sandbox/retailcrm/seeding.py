@@ -1,7 +1,9 @@
 """Load a seeded :class:`~app.sandbox.seed.Shop` into the CRM's tables, the way a live account looks.
 
 * Catalog: every product and offer with ``in_retailcrm``; offer ``externalId`` = ``xmlId`` = MoySklad
-  externalCode (``product#variant``), ``article`` as typed in the CRM (odd case/spaces included).
+  externalCode (``product#variant``), ``article`` as typed in the CRM (odd case/spaces included). Every offer
+  carries MoySklad's code as the property ``code`` (as RetailCRM's own MoySklad module exports it), variants
+  also ``size`` / ``color``.
 * Stock per CRM store, **slightly stale** against MoySklad: about 80 % of the (offer, store) rows agree,
   the rest differ or are missing, so a first sync has real work. Prices: about 10 % of offers carry an old
   base price. Offers that MoySklad no longer has keep some stock.
