@@ -104,6 +104,12 @@ def build_parser() -> argparse.ArgumentParser:
     setup.add_argument("--export-statuses", help="RetailCRM status codes whose orders go to MoySklad, comma-separated")
     setup.add_argument("--shipment-status", help="RetailCRM status code at which a shipment is created")
     setup.add_argument("--match-key", choices=MATCH_KEYS, help="how products are matched (default: article)")
+    setup.add_argument(
+        "--match-field",
+        metavar="article|xml-id|external-id|barcode|property:CODE",
+        help="the RetailCRM offer field the match key is compared with (default: the key's usual field; "
+        "RetailCRM's own MoySklad module keeps the MoySklad code in the offer property «code»: property:code)",
+    )
     setup.add_argument("--master", choices=("moysklad", "retailcrm"), help="which system owns the catalog")
     setup.add_argument(
         "--stock-type", choices=("stock", "free-stock"), help="send stock or free stock (stock − reserve)"
@@ -431,6 +437,15 @@ def _settings_from_args(args: argparse.Namespace, rc: Any, ms: Any) -> Any:
         values["shipment_status"] = args.shipment_status
     if args.match_key:
         values["match_key"] = args.match_key
+    if args.match_field:
+        from app.sync.keys import valid_rc_field
+
+        if not valid_rc_field(args.match_field):
+            raise CliError(
+                f"--match-field «{args.match_field}» не понятен: укажите article, xml-id, external-id, barcode "
+                "или property:<код свойства предложения> (например, property:code)."
+            )
+        values["match_field"] = args.match_field
     if args.master:
         values["master"] = args.master
     if args.stock_type:
@@ -485,9 +500,12 @@ def _print_settings(settings: Any, out: TextIO) -> None:
     out.write(f"  отгрузка при статусе: {settings.shipment_status or '—'}\n")
     days = settings.first_sync_days
     out.write(f"  первая синхронизация: {f'заказы за последние {days} дн.' if days else 'все заказы'}\n")
+    from app.sync.keys import MatchRule, rc_field_label
+
+    rule = MatchRule.of(settings.match_key, settings.match_field)
     out.write(
-        f"  ключ сопоставления: {settings.match_key}; главная система: {settings.master}; "
-        f"остатки: {settings.stock_type}\n"
+        f"  ключ сопоставления: {settings.match_key} ↔ {rc_field_label(rule.rc_field)} в RetailCRM; "
+        f"главная система: {settings.master}; остатки: {settings.stock_type}\n"
     )
 
 

@@ -502,6 +502,9 @@ class Offer:
     quantity: Decimal | None = None
     active: bool = True
     site: str | None = None
+    # offer properties, code -> value: ``{"ves": "33", "artikul": "38311"}`` (Store/testOffers.json); PHP sends an
+    # empty map as ``[]``. RetailCRM's MoySklad module puts MoySklad's code into the property ``code``.
+    properties: Mapping[str, str] = field(default_factory=dict)
     raw: Raw = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
@@ -531,6 +534,11 @@ class Offer:
             quantity=decimal(raw.get("quantity")),
             active=boolean(raw.get("active"), True),
             site=text(raw.get("site")),
+            properties={
+                code: value
+                for code, item in as_map(raw.get("properties")).items()
+                if isinstance(code, str) and (value := text(item)) is not None
+            },
             raw=raw,
         )
 

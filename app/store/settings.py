@@ -60,6 +60,7 @@ SETTING_LABELS: dict[str, str] = {
     "export_statuses": "статусы для выгрузки",
     "shipment_status": "статус отгрузки",
     "match_key": "ключ сопоставления",
+    "match_field": "поле RetailCRM для ключа сопоставления",
     "master": "главная система для товаров",
     "stock_type": "вид остатка",
     "catalog_mode": "способ выгрузки каталога",
@@ -121,6 +122,26 @@ def _choice(name: str, value: Any, choices: tuple[str, ...]) -> str:
         allowed = ", ".join(CHOICE_LABELS.get(c, c) for c in choices)
         raise _bad(name, f"имеет неизвестное значение {_shown(value)} (возможны: {allowed})")
     return str(value)
+
+
+# The RetailCRM offer fields a match key can meet (app.sync.keys.RC_FIELDS; the store does not import sync);
+# an offer property is "property:<code>".
+MATCH_FIELDS = ("article", "xml-id", "external-id", "barcode")
+MATCH_PROPERTY_PREFIX = "property:"
+
+
+def _match_field(name: str, value: Any) -> str | None:
+    """None (the key's usual field), a known field, or ``property:<code>`` (letters, digits, ``_-.``)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        if value in MATCH_FIELDS:
+            return value
+        code = value[len(MATCH_PROPERTY_PREFIX) :] if value.startswith(MATCH_PROPERTY_PREFIX) else ""
+        if code and all(c.isalnum() or c in "_-." for c in code):
+            return value
+    allowed = "артикул, xml-id, external-id, штрихкод или property:<код свойства>"
+    raise _bad(name, f"имеет неизвестное значение {_shown(value)} (возможны: {allowed})")
 
 
 def _minutes(name: str, value: Any) -> int:
@@ -189,6 +210,9 @@ class SyncSettings:
     export_statuses: tuple[str, ...] = ()  # empty = export nothing, never "everything"
     shipment_status: str | None = None
     match_key: str = "article"
+    # the RetailCRM offer field the key is compared with; None: the key's usual one (article for article and
+    # code, xmlId for the external code, barcode for barcodes), as before this could be chosen
+    match_field: str | None = None
     master: str = "moysklad"
     stock_type: str = "stock"
     catalog_mode: str = "crm"
@@ -217,6 +241,7 @@ class SyncSettings:
         put("export_statuses", _str_tuple("export_statuses", self.export_statuses))
         put("shipment_status", _opt_str("shipment_status", self.shipment_status))
         put("match_key", _choice("match_key", self.match_key, MATCH_KEYS))
+        put("match_field", _match_field("match_field", self.match_field))
         put("master", _choice("master", self.master, MASTERS))
         put("stock_type", _choice("stock_type", self.stock_type, STOCK_TYPES))
         put("catalog_mode", _choice("catalog_mode", self.catalog_mode, CATALOG_MODES))

@@ -175,6 +175,7 @@ def suggest_settings(
         export_statuses=export,
         shipment_status=shipment,
         match_key=base.match_key,
+        match_field=base.match_field,
         master=base.master,
         stock_type=base.stock_type,
         catalog_mode=catalog_mode,

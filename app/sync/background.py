@@ -25,6 +25,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import wait as futures_wait
 from dataclasses import dataclass, field
 
 from app.clients.errors import SettingsError as ServiceSettingsError
@@ -100,6 +101,16 @@ class BackgroundWrites:
             return
         with self._lock:
             outcome.counts.add(counts)
+
+    def wait(self, flow: Flow) -> bool:
+        """Wait for the jobs ``flow`` deferred so far, without taking their outcome (:meth:`finish` still reports
+        it); True when none of them failed. For a later write that must not race an earlier one."""
+        with self._lock:
+            futures = list(self._futures.get(flow, []))
+            outcome = self._outcomes.get(flow)
+        futures_wait(futures)
+        with self._lock:
+            return outcome is None or outcome.ok
 
     def finish(self, flow: Flow) -> FlowOutcome | None:
         """Wait for ``flow``'s jobs, run its ``after`` steps, and return what they did (None: it deferred

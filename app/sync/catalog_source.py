@@ -28,7 +28,7 @@ from app.clients.moysklad_models import CatalogRow, ProductFolder, SharedPool, T
 from app.clients.retailcrm_models import Product as RcProduct
 from app.clients.retailcrm_models import Site
 from app.store.settings import SyncSettings
-from app.sync.keys import MsItem, RcOffer
+from app.sync.keys import MsItem, RcOffer, property_code_of
 from app.sync.model import Cancelled
 
 SHARED_KEY = "catalog"
@@ -249,6 +249,9 @@ class RcCatalog:
     """One RetailCRM site's catalog: offers (as matching sees them), products, prices and costs."""
 
     site: Site
+    # the offer property a match rule compares (``settings.match_field`` = "property:<code>"): only that one is
+    # kept on each offer, 50,000 offers may carry dozens
+    keep_property: str | None = None
     offers: dict[int, RcOffer] = field(default_factory=dict)
     products: dict[int, RcProductInfo] = field(default_factory=dict)
     prices: dict[int, dict[str, Decimal]] = field(default_factory=dict)  # offer id -> {price code: roubles}
@@ -285,7 +288,9 @@ class RcCatalog:
             offer_ids=tuple(o.id for o in offers),
             active=product.active,
         )
+        keep = self.keep_property
         for offer in offers:
+            kept = offer.properties.get(keep) if keep is not None else None
             # One offer per product is the common case; then the product's article is the offer's article
             # when the offer has none of its own.
             article = offer.article if offer.article is not None or len(offers) > 1 else product.article
@@ -299,6 +304,7 @@ class RcCatalog:
                 barcode=offer.barcode,
                 site=self._texts(offer.site or site_code),
                 active=offer.active and product.active,
+                properties=((self._texts(keep), kept),) if keep is not None and kept is not None else (),
             )
             self.prices[offer.id] = {self._texts(code): self._amounts(value) for code, value in offer.prices.items()}
             if offer.purchase_price is not None:
@@ -312,9 +318,12 @@ def choose_site(sites: list[Site], settings: SyncSettings) -> Site | None:
     return sites[0] if sites else None
 
 
-def load_retailcrm_catalog(rc: Any, site: Site, progress: Callable[[int], None] = lambda done: None) -> RcCatalog:
-    """Read the site's products with their offers (one request per 250 products)."""
-    catalog = RcCatalog(site=site)
+def load_retailcrm_catalog(
+    rc: Any, site: Site, progress: Callable[[int], None] = lambda done: None, *, keep_property: str | None = None
+) -> RcCatalog:
+    """Read the site's products with their offers (one request per 250 products). ``keep_property``: the code
+    of the offer property to keep on each offer (the one the match rule compares)."""
+    catalog = RcCatalog(site=site, keep_property=keep_property)
     for product in _counted(rc.iter_products(filter={"sites": [site.code]}), progress):
         catalog.add_product(product, site.code)
     return catalog
@@ -396,7 +405,8 @@ def read_both_catalogs(
         site = choose_site(rc.sites(), settings)
         if site is None:
             return None, None
-        return site, load_retailcrm_catalog(rc, site, rc_progress)
+        keep = property_code_of(settings.match_field or "")
+        return site, load_retailcrm_catalog(rc, site, rc_progress, keep_property=keep)
 
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="svyazka-retailcrm-catalog") as pool:
         future = pool.submit(read_rc)

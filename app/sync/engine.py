@@ -66,7 +66,9 @@ class FlowRunner(Protocol):
 
     A runner may also have ``prefetch(ctx)``: called at the start of a run for every selected flow, it may
     start (on ``ctx.prefetch``) a read its plan will need, so that the read overlaps earlier flows. Apply may
-    hand its upload batches to ``ctx.defer`` instead of sending them itself."""
+    hand its upload batches to ``ctx.defer`` instead of sending them itself. And it may have
+    ``follow_up(ctx, plan) -> Counts | None``: called (not in a dry run) once every selected flow has applied,
+    for what a later flow changed after this one ran (the stock the orders flow's shipments wrote off)."""
 
     flow: Flow
 
@@ -185,6 +187,11 @@ class RunContext:
         else:
             self.background.after(flow, step)
 
+    def wait_writes(self, flow: Flow) -> bool:
+        """Wait for the batches ``flow`` deferred so far (they are still counted when the run ends); True when
+        none failed. A later upload of the same figures must not race an earlier one."""
+        return self.background is None or self.background.wait(flow)
+
     def check_cancel(self) -> None:
         """Call between pages and batches: raises :class:`Cancelled` after Stop."""
         self.cancel.check()
@@ -223,6 +230,30 @@ class SyncEngine:
             prefetch = getattr(self.flows.get(flow), "prefetch", None)
             if prefetch is not None:
                 prefetch(ctx)
+
+    def _follow_ups(
+        self, ctx: RunContext, selected: list[Flow], plans: dict[Flow, FlowPlan], counts: dict[Flow, Counts]
+    ) -> str | None:
+        """Each applied flow's ``follow_up`` (see :class:`FlowRunner`), failures sorted as in the run itself;
+        returns a settings problem's message (the run stops), else None."""
+        for flow in selected:
+            follow_up = getattr(self.flows.get(flow), "follow_up", None)
+            if follow_up is None or flow not in plans:
+                continue
+            ctx.check_cancel()
+            try:
+                extra = follow_up(ctx, plans[flow])
+                if extra is not None:
+                    counts[flow].add(extra)
+            except ServiceSettingsError as exc:
+                ctx.log(Level.ERROR, flow, f"{flow.title}: {exc.message}")
+                return exc.message
+            except SvyazkaApiError as exc:
+                counts[flow].failed += 1
+                ctx.log(Level.ERROR, flow, f"{flow.title}: поток прерван. {exc.message}")
+            finally:
+                ctx.flush_log()
+        return None
 
     def _drain(self, ctx: RunContext, selected: list[Flow], counts: dict[Flow, Counts]) -> _Drained:
         """Wait for every flow's deferred writes and fold their outcome into the run, as an inline apply would."""
@@ -317,6 +348,8 @@ class SyncEngine:
                     finally:
                         ctx.flush_log()
                         runs.checkpoint(run.id, counts=_counts_json(counts), errors=ctx.errors, conflicts=conflicts)
+                if not dry_run and fatal is None:
+                    fatal = self._follow_ups(ctx, selected, plans, counts)
             finally:
                 # Deferred uploads end before the run does, whatever happened: counted, logged, recorded.
                 if ctx.background is not None:

@@ -1,8 +1,9 @@
 """Catalog items of both services and the keys that pair them.
 
-The user chooses *one* match key for the whole catalog (:class:`MatchKey`). This module knows which field
-of a MoySklad item meets which field of a RetailCRM offer under that key, and how a raw value is cleaned
-before the comparison. It does no matching itself (see :mod:`app.sync.matching`).
+The user chooses *one* match key for the whole catalog (:class:`MatchKey`), and which RetailCRM offer field
+it is compared with (:class:`MatchRule`; each key has a usual field, kept for profiles that never chose one).
+This module knows which field of a MoySklad item meets which field of a RetailCRM offer under that rule, and
+how a raw value is cleaned before the comparison. It does no matching itself (see :mod:`app.sync.matching`).
 """
 
 from __future__ import annotations
@@ -75,6 +76,114 @@ class RcOffer:
     barcode: str | None = None
     site: str | None = None
     active: bool = True
+    # (code, value) of the offer properties matching needs (only the one a rule names is kept: 50,000 offers)
+    properties: tuple[tuple[str, str], ...] = ()
+
+    def property_value(self, code: str) -> str | None:
+        return next((value for name, value in self.properties if name == code), None)
+
+
+# --- which RetailCRM field a MoySklad key meets -------------------------------------------------------------
+
+# The RetailCRM offer fields a key can be compared with (``SyncSettings.match_field``); an offer property is
+# ``"property:<code>"``. RetailCRM's own MoySklad catalog export puts MoySklad's «Код» into the offer
+# property ``code`` (ICML ``<param code="code" name="Код">``), the article into ``article``, and the external
+# code into ``xmlId`` (retailcrm/moysklad-catalog, MoySkladICMLParser.php, ``createICML``): so a catalog that
+# came from that module matches code ↔ property «code», not code ↔ article.
+RC_FIELDS = ("article", "xml-id", "external-id", "barcode")
+PROPERTY_PREFIX = "property:"
+MODULE_CODE_PROPERTY = "code"  # the property RetailCRM's MoySklad module writes MoySklad's code into
+
+_USUAL_FIELD = {
+    MatchKey.ARTICLE: "article",
+    # what Svyazka compared before the field could be chosen; kept so existing profiles match as they did
+    MatchKey.CODE: "article",
+    MatchKey.EXTERNAL_CODE: "xml-id",
+    MatchKey.BARCODE: "barcode",
+}
+
+_FIELD_LABELS = {
+    "article": "артикул",
+    "xml-id": "xmlId",
+    "external-id": "externalId",
+    "barcode": "штрихкод",
+}
+
+
+def usual_rc_field(key: MatchKey | str) -> str:
+    """The RetailCRM field ``key`` is compared with unless the user chose another one."""
+    return _USUAL_FIELD[MatchKey(key)]
+
+
+def property_code_of(rc_field: str) -> str | None:
+    """``"code"`` for ``"property:code"``; None for a plain field."""
+    if rc_field.startswith(PROPERTY_PREFIX):
+        return rc_field[len(PROPERTY_PREFIX) :] or None
+    return None
+
+
+def valid_rc_field(rc_field: str) -> bool:
+    """A known field, or ``property:<code>`` with a code made of letters, digits, ``_``, ``-`` and ``.``."""
+    if rc_field in RC_FIELDS:
+        return True
+    code = property_code_of(rc_field)
+    return code is not None and all(c.isalnum() or c in "_-." for c in code)
+
+
+def rc_field_label(rc_field: str) -> str:
+    """The field in words, for sentences: "артикул", "xmlId", "свойство «code»"."""
+    code = property_code_of(rc_field)
+    return f"свойство «{code}»" if code is not None else _FIELD_LABELS.get(rc_field, rc_field)
+
+
+@dataclass(frozen=True, slots=True)
+class MatchRule:
+    """A match key and the RetailCRM offer field it is compared with."""
+
+    key: MatchKey
+    rc_field: str
+
+    @classmethod
+    def of(cls, key: MatchKey | str, rc_field: str | None = None) -> MatchRule:
+        key = MatchKey(key)
+        field_name = rc_field or usual_rc_field(key)
+        if not valid_rc_field(field_name):
+            raise ValueError(f"unknown RetailCRM field {field_name!r}")
+        return cls(key, field_name)
+
+    @property
+    def usual(self) -> bool:
+        return self.rc_field == _USUAL_FIELD[self.key]
+
+    @property
+    def property_code(self) -> str | None:
+        return property_code_of(self.rc_field)
+
+    @property
+    def scope(self) -> str:
+        """What conflict keys are namespaced by: the key alone for its usual field (as before fields could be
+        chosen, so remembered decisions stay), else key and field, so decisions never leak between fields."""
+        if self.usual:
+            return self.key.value
+        return f"{self.key.value}@{self.rc_field.replace(':', '-')}"
+
+    def rc_text(self, offer: RcOffer) -> str | None:
+        """The cleaned value of the offer's field under this rule."""
+        return clean_key(rc_field_value(offer, self.rc_field))
+
+
+def rc_field_value(offer: RcOffer, rc_field: str) -> str | None:
+    """The raw value of ``rc_field`` on ``offer``."""
+    if rc_field == "article":
+        return offer.article
+    if rc_field == "xml-id":
+        return offer.xml_id
+    if rc_field == "external-id":
+        return offer.external_id
+    if rc_field == "barcode":
+        return offer.barcode
+    code = property_code_of(rc_field)
+    return offer.property_value(code) if code is not None else None
 
 
 def clean_key(value: str | None) -> str | None:
@@ -152,16 +261,11 @@ def ms_keys(item: MsItem, key: MatchKey) -> tuple[str, ...]:
 
 
 def rc_key_text(offer: RcOffer, key: MatchKey) -> str | None:
-    """The cleaned key of a RetailCRM offer under ``key``.
-
-    Under :attr:`MatchKey.CODE` the MoySklad code meets the RetailCRM *article*: that is where RetailCRM's
-    own MoySklad module puts it.
-    """
-    if key is MatchKey.ARTICLE or key is MatchKey.CODE:
-        return clean_key(offer.article)
-    if key is MatchKey.EXTERNAL_CODE:
-        return clean_key(offer.xml_id)
-    return clean_key(offer.barcode)
+    """The cleaned key of a RetailCRM offer under ``key`` compared with its usual field (see
+    :class:`MatchRule` for another field). Under :attr:`MatchKey.CODE` that is the *article*: what Svyazka
+    always did; RetailCRM's own module puts the code into the property ``code`` instead, which the user can
+    choose."""
+    return clean_key(rc_field_value(offer, _USUAL_FIELD[key]))
 
 
 def rc_key(offer: RcOffer, key: MatchKey) -> str | None:
@@ -185,10 +289,16 @@ def missing_key_reason_ms(item: MsItem, key: MatchKey) -> str:
     return "нет ни одного штрихкода"
 
 
-def missing_key_reason_rc(key: MatchKey) -> str:
+def missing_key_reason_rc(key: MatchKey, rc_field: str | None = None) -> str:
     """Why a RetailCRM offer has no key, in words (for an ``only_in_retailcrm`` conflict)."""
-    if key in (MatchKey.ARTICLE, MatchKey.CODE):
+    rc_field = rc_field or _USUAL_FIELD[key]
+    code = property_code_of(rc_field)
+    if code is not None:
+        return f"у предложения не заполнено свойство «{code}»"
+    if rc_field == "article":
         return "у предложения не заполнен артикул"
-    if key is MatchKey.EXTERNAL_CODE:
+    if rc_field == "xml-id":
         return "у предложения не заполнен xmlId (внешний код МойСклад)"
+    if rc_field == "external-id":
+        return "у предложения не заполнен externalId"
     return "у предложения не заполнен штрихкод"

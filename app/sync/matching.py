@@ -32,12 +32,12 @@ from typing import Any, Literal
 from app.money import rub
 from app.sync.keys import (
     MatchKey,
+    MatchRule,
     MsItem,
     RcOffer,
     missing_key_reason_ms,
     missing_key_reason_rc,
     ms_key_texts,
-    rc_key_text,
 )
 from app.sync.text import shorten
 
@@ -66,8 +66,9 @@ class Conflict:
     ``key`` is stable between runs, so the store can remember a decision for it:
     ``duplicate_key:<match key>:<normalized key>``, ``only_in_moysklad:<match key>:<MoySklad id>`` or
     ``only_in_retailcrm:<match key>:<RetailCRM offer id>``. The match key is part of it, so decisions
-    made under one key never leak into another. ``ms_data`` and ``rc_data`` hold JSON-safe dicts (prices
-    are strings like ``"1250.00"``; ``linked_rc_id`` / ``linked_ms_id`` show existing links).
+    made under one key never leak into another (with a RetailCRM field other than the key's usual one it is
+    ``<match key>@<field>``, see :attr:`app.sync.keys.MatchRule.scope`). ``ms_data`` and ``rc_data`` hold
+    JSON-safe dicts (prices are strings like ``"1250.00"``; ``linked_rc_id`` / ``linked_ms_id`` show existing links).
     """
 
     kind: ConflictKind
@@ -115,6 +116,9 @@ class MatchResult:
     applied_resolutions: dict[str, Resolution] = field(default_factory=dict)
     dropped_resolutions: list[DroppedResolution] = field(default_factory=list)
     variant_code_fallbacks: int = 0
+    # pairs whose two sides carry the same key under the rule (stored links and decisions counted only then):
+    # how well the chosen key and field fit these catalogs
+    key_matched: int = 0
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -132,9 +136,13 @@ def match_catalog(
     key: MatchKey | str = MatchKey.ARTICLE,
     links: Mapping[str, int | str] | None = None,
     resolutions: Mapping[str, Resolution] | None = None,
+    rc_field: str | None = None,
 ) -> MatchResult:
-    """Match the two catalogs; see the module docstring for the rules."""
-    return _Matcher(ms_items, rc_offers, MatchKey(key), links or {}, resolutions or {}).run()
+    """Match the two catalogs; see the module docstring for the rules. ``rc_field``: the RetailCRM offer
+    field the key is compared with (:data:`app.sync.keys.RC_FIELDS` or ``property:<code>``; None: the key's
+    usual field)."""
+    rule = MatchRule.of(key, rc_field)
+    return _Matcher(ms_items, rc_offers, rule, links or {}, resolutions or {}).run()
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -175,11 +183,13 @@ class _Matcher:
         self,
         ms_items: Iterable[MsItem],
         rc_offers: Iterable[RcOffer],
-        key: MatchKey,
+        rule: MatchRule,
         links: Mapping[str, int | str],
         resolutions: Mapping[str, Resolution],
     ) -> None:
-        self.key = key
+        self.rule = rule
+        self.key = rule.key
+        self.rc_text = rule.rc_text
         self.ms_by_id: dict[str, MsItem] = {}
         for item in ms_items:
             self.ms_by_id.setdefault(item.id, item)
@@ -187,7 +197,7 @@ class _Matcher:
         for offer in rc_offers:
             self.rc_by_id.setdefault(offer.id, offer)
         self.links = links
-        self.result = MatchResult(key=key)
+        self.result = MatchResult(key=rule.key)
         self.ms_partner: dict[str, int] = {}
         self.rc_partner: dict[int, str] = {}
         self.pair_how: dict[str, PairHow] = {}
@@ -310,8 +320,9 @@ class _Matcher:
             if group is None:
                 group = groups[norm] = _Group(norm)
             group.ms.append(item)
+        rc_text = self.rc_text
         for offer in self.rc_by_id.values():
-            text = rc_key_text(offer, key)
+            text = rc_text(offer)
             if text is None:
                 if offer.id not in self.rc_partner:
                     keyless_rc.append(offer)
@@ -357,7 +368,7 @@ class _Matcher:
                     parent[other] = first_root
             ms_first.append((item, norms[0]))
         for offer in self.rc_by_id.values():
-            text = rc_key_text(offer, MatchKey.BARCODE)
+            text = self.rc_text(offer)
             if text is None:
                 if offer.id not in self.rc_partner:
                     keyless_rc.append(offer)
@@ -503,12 +514,22 @@ class _Matcher:
         how = self.pair_how
         ms_by_id, rc_by_id = self.ms_by_id, self.rc_by_id
         partner = self.ms_partner
+        rc_text = self.rc_text
+        key_matched = 0
         for ms_id, item in ms_by_id.items():  # in the caller's order, so output order is predictable
             rc_id = partner.get(ms_id)
             if rc_id is not None:
                 texts = self.ms_texts.get(ms_id, ())
                 norm = texts[0].casefold() if texts else None
-                result.pairs.append(Pair(item, rc_by_id[rc_id], how[ms_id], norm))
+                offer = rc_by_id[rc_id]
+                result.pairs.append(Pair(item, offer, how[ms_id], norm))
+                if how[ms_id] == "key":
+                    key_matched += 1
+                elif texts:
+                    offer_text = rc_text(offer)
+                    if offer_text is not None and offer_text.casefold() in {t.casefold() for t in texts}:
+                        key_matched += 1
+        result.key_matched = key_matched
         if result.variant_code_fallbacks and self.key is MatchKey.ARTICLE:
             n = result.variant_code_fallbacks
             word = _plural_genitive(n, "модификации", "модификаций")
@@ -550,6 +571,7 @@ class _Matcher:
         if kind == "only_in_retailcrm":
             offer = self.rc_by_id.get(_as_rc_id(tail) or -1)
             return f"предложение «{shorten(offer.name)}»" if offer else "предложение, которого больше нет в RetailCRM"
+        match_key = match_key.split("@", 1)[0]  # "<key>@<field>" when the key meets another field
         if kind == "duplicate_key" and match_key in {key.value for key in MatchKey}:
             return f"{MatchKey(match_key).label.lower()} «{tail}»"
         return conflict_key
@@ -570,7 +592,7 @@ class _Matcher:
                 texts_by_norm.setdefault(norm, []).append(text)
                 ms_count[norm] = ms_count.get(norm, 0) + 1
         for offer in group.rc:
-            offer_text = rc_key_text(offer, self.key)
+            offer_text = self.rc_text(offer)
             if offer_text is not None:
                 norm = offer_text.casefold()
                 texts_by_norm.setdefault(norm, []).append(offer_text)
@@ -598,7 +620,7 @@ class _Matcher:
             )
         return Conflict(
             kind="duplicate_key",
-            key=f"duplicate_key:{self.key.value}:{norm}",
+            key=f"duplicate_key:{self.rule.scope}:{norm}",
             title=f"{label} «{raw}» {where}",
             ms_data=[self._ms_data(item) for item in group.ms],
             rc_data=[self._rc_data(offer) for offer in group.rc],
@@ -617,7 +639,7 @@ class _Matcher:
                 title += f"; предложение RetailCRM «{shorten(mate.name)}» с этим ключом уже связано с другим товаром"
         return Conflict(
             kind="only_in_moysklad",
-            key=f"only_in_moysklad:{self.key.value}:{item.id}",
+            key=f"only_in_moysklad:{self.rule.scope}:{item.id}",
             title=title,
             ms_data=[self._ms_data(item)],
             rc_data=[self._rc_data(mate)] if mate is not None else [],
@@ -628,16 +650,17 @@ class _Matcher:
         self, offer: RcOffer, reason: Literal["no_key", "key_taken"] | None, mate: MsItem | None
     ) -> Conflict:
         if reason == "no_key":
-            title = f"Предложение «{shorten(offer.name)}» есть только в RetailCRM: {missing_key_reason_rc(self.key)}"
+            reason_text = missing_key_reason_rc(self.key, self.rule.rc_field)
+            title = f"Предложение «{shorten(offer.name)}» есть только в RetailCRM: {reason_text}"
         else:
-            text = rc_key_text(offer, self.key)
+            text = self.rc_text(offer)
             phrase = self._key_phrase((text,) if text else ())
             title = f"Предложение «{shorten(offer.name)}» ({phrase}) есть только в RetailCRM"
             if reason == "key_taken" and mate is not None:
                 title += f"; товар МойСклад «{shorten(mate.name)}» с этим ключом уже связан с другим предложением"
         return Conflict(
             kind="only_in_retailcrm",
-            key=f"only_in_retailcrm:{self.key.value}:{offer.id}",
+            key=f"only_in_retailcrm:{self.rule.scope}:{offer.id}",
             title=title,
             ms_data=[self._ms_data(mate)] if mate is not None else [],
             rc_data=[self._rc_data(offer)],

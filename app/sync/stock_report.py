@@ -3,6 +3,9 @@
 The stock flow asks for its report when the run starts (:meth:`app.sync.flows.stock.StockFlow.prefetch`), so
 that it is read while the catalogs are. The catalog flow can then show the stock of its conflicts' items from
 the same answer instead of asking MoySklad again, when that answer is a full one of on-hand stock.
+
+The orders flow, which runs after the stock flow, notes here the items its shipments (and reserves) changed
+(:func:`note_touched`), so the stock flow can carry those figures to RetailCRM in the same run.
 """
 
 from __future__ import annotations
@@ -41,3 +44,34 @@ def full_on_hand(shared: dict[str, Any]) -> list[StockRow] | None:
         return found.report.result()
     except Exception:  # its own flow reports the failure; here it is only a help
         return None
+
+
+# --- what the orders flow changed in MoySklad's stock ------------------------------------------------------
+
+TOUCHED_KEY = "stock_touched"  # RunContext.shared
+
+
+@dataclass
+class StockTouched:
+    """MoySklad items whose figures the orders flow changed in this run, after the stock flow had read them:
+    shipped (a demand writes stock off) or reserved (a customer order's reserve lowers the free stock)."""
+
+    shipped: set[str]
+    reserved: set[str]
+
+    def affecting(self, stock_type: str) -> set[str]:
+        """The items whose ``stock_type`` figure changed: on-hand stock moves only with shipments."""
+        return self.shipped | self.reserved if stock_type == "freeStock" else set(self.shipped)
+
+
+def note_touched(shared: dict[str, Any], assortment_ids: Any, *, shipped: bool) -> None:
+    """Record MoySklad item ids (products, variants; services too, which have no stock and are never linked)."""
+    found = shared.get(TOUCHED_KEY)
+    if not isinstance(found, StockTouched):
+        found = shared[TOUCHED_KEY] = StockTouched(set(), set())
+    (found.shipped if shipped else found.reserved).update(i for i in assortment_ids if i)
+
+
+def touched(shared: dict[str, Any]) -> StockTouched | None:
+    value = shared.get(TOUCHED_KEY)
+    return value if isinstance(value, StockTouched) else None

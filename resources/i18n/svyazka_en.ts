@@ -62,6 +62,20 @@
             <numerusform>Review the conflicts before the first sync: %n need a decision.</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>Matched by this key: {matched} of %n MoySklad item(s)</source>
+        <translation>
+            <numerusform>Matched by this key: {matched} of %n MoySklad item</numerusform>
+            <numerusform>Matched by this key: {matched} of %n MoySklad items</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>RetailCRM has %n active offer(s).</source>
+        <translation>
+            <numerusform>RetailCRM has %n active offer.</numerusform>
+            <numerusform>RetailCRM has %n active offers.</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>LogTab</name>

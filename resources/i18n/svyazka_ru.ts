@@ -263,8 +263,36 @@
         <translation>Как сопоставлять товары и что сделала бы первая синхронизация. В сервисы ничего не записывается.</translation>
     </message>
     <message>
+        <source>Offer article</source>
+        <translation>Артикул предложения</translation>
+    </message>
+    <message>
+        <source>Offer xmlId</source>
+        <translation>xmlId предложения</translation>
+    </message>
+    <message>
+        <source>Offer externalId</source>
+        <translation>externalId предложения</translation>
+    </message>
+    <message>
+        <source>Offer barcode</source>
+        <translation>Штрихкод предложения</translation>
+    </message>
+    <message>
+        <source>Offer property</source>
+        <translation>Свойство предложения</translation>
+    </message>
+    <message>
+        <source>property code, e.g. code</source>
+        <translation>код свойства, например code</translation>
+    </message>
+    <message>
         <source>Pair products by</source>
         <translation>Сопоставлять товары по</translation>
+    </message>
+    <message>
+        <source>Compared with RetailCRM</source>
+        <translation>Сравнивать с полем RetailCRM</translation>
     </message>
     <message>
         <source>Run the dry run again</source>
@@ -299,8 +327,8 @@
         <translation>Артикул МойСклад сравнивается с артикулом RetailCRM. У модификаций МойСклад артикула нет, поэтому для них берётся код. Обычный выбор.</translation>
     </message>
     <message>
-        <source>The MoySklad code meets the RetailCRM article (as RetailCRM&apos;s own module does).</source>
-        <translation>Код МойСклад сравнивается с артикулом RetailCRM (так делает модуль МойСклад самой RetailCRM).</translation>
+        <source>The MoySklad code. RetailCRM&apos;s own MoySklad module keeps it in the offer property «code»: choose that field when the RetailCRM catalog came from the module.</source>
+        <translation>Код МойСклад. Модуль МойСклад самой RetailCRM хранит его в свойстве предложения «code»: выберите это поле, если каталог RetailCRM пришёл из этого модуля.</translation>
     </message>
     <message>
         <source>The MoySklad external code meets the RetailCRM xmlId: right when the RetailCRM catalog was loaded from MoySklad before.</source>
@@ -311,8 +339,16 @@
         <translation>Штрихкоды с обеих сторон. Только для магазинов, где у каждого товара свой штрихкод.</translation>
     </message>
     <message>
+        <source>A property code has only letters, digits, «_», «-» and «.», without spaces.</source>
+        <translation>Код свойства состоит только из букв, цифр, «_», «-» и «.», без пробелов.</translation>
+    </message>
+    <message>
         <source>Reading both catalogs…</source>
         <translation>Читаю оба каталога…</translation>
+    </message>
+    <message>
+        <source>Counting the items this key pairs…</source>
+        <translation>Считаю, сколько товаров совпадает по этому ключу…</translation>
     </message>
     <message>
         <source>checking</source>
@@ -389,6 +425,26 @@
             <numerusform>Разберите конфликты до первой синхронизации: %n ждут решения.</numerusform>
             <numerusform>Разберите конфликты до первой синхронизации: %n ждут решения.</numerusform>
         </translation>
+    </message>
+    <message numerus="yes">
+        <source>Matched by this key: {matched} of %n MoySklad item(s)</source>
+        <translation>
+            <numerusform>Совпало по этому ключу: {matched} из %n товара МойСклад</numerusform>
+            <numerusform>Совпало по этому ключу: {matched} из %n товаров МойСклад</numerusform>
+            <numerusform>Совпало по этому ключу: {matched} из %n товаров МойСклад</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>RetailCRM has %n active offer(s).</source>
+        <translation>
+            <numerusform>в RetailCRM %n активное предложение.</numerusform>
+            <numerusform>в RetailCRM %n активных предложения.</numerusform>
+            <numerusform>в RetailCRM %n активных предложений.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Fewer than half pair: try another key or RetailCRM field.</source>
+        <translation>Совпало меньше половины: попробуйте другой ключ или другое поле RetailCRM.</translation>
     </message>
     <message>
         <source>not finished</source>

@@ -116,6 +116,24 @@ def test_setup_takes_explicit_choices_and_names_what_is_wrong(capsys, sandbox, k
     assert "Склад на Луне" in err and "Основной склад" in err  # says what exists
 
 
+def test_setup_match_field_pairs_the_code_with_the_offer_property(capsys, sandbox, keys, tmp_path):
+    from app.store import Database
+
+    code, out, err = setup_auto(capsys, sandbox, tmp_path, "--match-key", "code", "--match-field", "property:code")
+    assert code == 0, err
+    assert "ключ сопоставления: code ↔ свойство «code» в RetailCRM" in out
+    with Database.open(tmp_path / "svyazka.sqlite3") as db:
+        (profile,) = db.profiles.list()
+        saved = db.settings(profile.id).load_sync()
+    assert (saved.match_key, saved.match_field) == ("code", "property:code")
+    code, out, err = run(capsys, "--data-dir", tmp_path, "sync", "--dry-run", "--only", "catalog", "--json")
+    assert code in (0, 1), err
+    assert "свойство «code»" in run(capsys, "--data-dir", tmp_path, "log", "--flow", "catalog")[1]
+
+    code, _, err = setup_auto(capsys, sandbox, tmp_path, "--match-field", "property:два слова")
+    assert code == 2 and "--match-field" in err and "property:code" in err
+
+
 def test_setup_without_keys_says_which_variable_to_set(capsys, sandbox, tmp_path, monkeypatch):
     monkeypatch.delenv("SVYAZKA_RETAILCRM_API_KEY", raising=False)
     monkeypatch.setattr("sys.stdin", None)

@@ -116,3 +116,57 @@ def test_official_variant_fixture_has_no_article():
     variant = json.loads(fixture.read_text(encoding="utf-8"))
     assert "article" not in variant
     assert variant["code"]
+
+
+# --- the RetailCRM field a key meets -------------------------------------------------------------------------
+
+
+def test_an_offer_property_is_read_from_the_recorded_answer_and_can_be_the_match_field() -> None:
+    from app.clients.retailcrm_models import Offer
+    from app.sync.catalog_source import RcCatalog
+    from app.sync.keys import MatchRule
+
+    recorded = SHARED / "retailcrm-fixtures" / "Store" / "testOffers.json"
+    if not recorded.exists():
+        pytest.skip("the recorded RetailCRM answers are not beside this checkout")
+    raw = json.loads(recorded.read_text(encoding="utf-8"))["response"]["offers"][0]
+    offer = Offer.from_api(raw)
+    assert offer.properties["artikul"] == "38311" and offer.properties["ves"] == "33"
+    assert Offer.from_api({**raw, "properties": []}).properties == {}  # PHP's empty map
+
+    from app.clients.retailcrm_models import Product, Site
+
+    product = Product.from_api({**raw["product"], "offers": [raw]})
+    catalog = RcCatalog(site=Site.from_api({"code": "s", "name": "S"}), keep_property="artikul")
+    catalog.add_product(product, "s")
+    (kept,) = catalog.offers.values()
+    assert kept.properties == (("artikul", "38311"),)  # only the property the rule compares is kept
+    rule = MatchRule.of("code", "property:artikul")
+    assert rule.rc_text(kept) == "38311" and not rule.usual and rule.scope == "code@property-artikul"
+    assert MatchRule.of("code", "property:ves").rc_text(kept) is None
+
+
+def test_usual_fields_keep_old_profiles_matching_as_before() -> None:
+    from app.store.settings import MATCH_FIELDS
+    from app.sync.keys import RC_FIELDS, MatchRule
+
+    assert MATCH_FIELDS == RC_FIELDS
+    assert [MatchRule.of(k).rc_field for k in MatchKey] == ["article", "article", "xml-id", "barcode"]
+    assert all(MatchRule.of(k).scope == k.value for k in MatchKey)
+    offer = RcOffer(1, 1, "x", article="A-1", xml_id="X-1", external_id="E-1", properties=(("code", "100"),))
+    assert MatchRule.of("code").rc_text(offer) == "A-1"
+    assert MatchRule.of("code", "property:code").rc_text(offer) == "100"
+    assert MatchRule.of("external-code", "external-id").rc_text(offer) == "E-1"
+    with pytest.raises(ValueError):
+        MatchRule.of("code", "property:два слова")
+
+
+def test_the_match_field_setting_is_checked() -> None:
+    from app.store import SyncSettings
+    from app.store.errors import SettingsError
+
+    assert SyncSettings().match_field is None
+    assert SyncSettings(match_field="property:code").match_field == "property:code"
+    assert SyncSettings.from_json({"match_key": "code"}).match_field is None  # a profile saved before
+    with pytest.raises(SettingsError, match="поле RetailCRM для ключа сопоставления"):
+        SyncSettings(match_field="propertycode")

@@ -191,6 +191,47 @@ def test_cancel_keeps_nothing(qtbot, new_context, sandbox: Sandbox, memory_keyri
     assert ready_profile_id(new_context.db) is None
 
 
+def _match_stats(wizard: SetupWizard) -> dict:
+    report = wizard.state.dry_report
+    assert report is not None
+    return report.plans[Flow.CATALOG].state["stats"]
+
+
+def test_the_key_and_field_show_how_many_items_match(qtbot, new_context, sandbox: Sandbox):
+    """«Совпало 12 из 300»: switching the RetailCRM field the code meets counts again, off the GUI thread."""
+    wizard = make_wizard(qtbot, new_context)
+    connect_both(qtbot, wizard, sandbox)
+    press_next(qtbot, wizard, W.PAGE_PRICES)
+    press_next(qtbot, wizard, W.PAGE_ORDERS)
+    wizard.orders_page.set_exported("waiting-supply", False)
+    press_next(qtbot, wizard, W.PAGE_FINISH)
+    finish = wizard.finish_page
+    qtbot.waitUntil(finish.isComplete, timeout=60_000)
+    assert finish.field_combo.currentData() == "article" and not finish.property_edit.isVisible()
+
+    finish.key_combo.setCurrentIndex(finish.key_combo.findData("code"))
+    assert finish.busy, "the count is made by a dry run in the worker, not on the GUI thread"
+    assert finish.field_combo.currentData() == "article"  # the usual field of the code, as before
+    qtbot.waitUntil(finish.isComplete, timeout=60_000)
+    by_article = _match_stats(wizard)
+    assert f"Matched by this key: {by_article['key_matched']} of {by_article['ms_items']} MoySklad item" in (
+        finish.match_label.text())
+
+    finish.field_combo.setCurrentIndex(finish.field_combo.findData("property"))
+    assert finish.property_edit.isVisible() and finish.property_edit.text() == "code"
+    qtbot.waitUntil(finish.isComplete, timeout=60_000)
+    by_property = _match_stats(wizard)
+    assert by_property["key_matched"] > by_article["key_matched"]
+    assert f"Matched by this key: {by_property['key_matched']} of {by_property['ms_items']}" in (
+        finish.match_label.text())
+    assert wizard.state.settings.match_key == "code" and wizard.state.settings.match_field == "property:code"
+
+    # another key starts from its own usual field again
+    finish.key_combo.setCurrentIndex(finish.key_combo.findData("article"))
+    assert finish.field_combo.currentData() == "article" and wizard.state.settings.match_field is None
+    qtbot.waitUntil(finish.isComplete, timeout=60_000)
+
+
 def test_reopened_settings_are_prefilled_and_saved_again(qtbot, context: AppContext, sandbox: Sandbox):
     state = load_wizard_state(context, context.profile_id)
     saved_before = context.db.settings(context.profile_id).load_sync()

@@ -1,7 +1,9 @@
 """Load a seeded :class:`~app.sandbox.seed.Shop` into the CRM's tables, the way a live account looks.
 
 * Catalog: every product and offer with ``in_retailcrm``; offer ``externalId`` = ``xmlId`` = MoySklad
-  externalCode (``product#variant``), ``article`` as typed in the CRM (odd case/spaces included).
+  externalCode (``product#variant``), ``article`` as typed in the CRM (odd case/spaces included). Every offer
+  carries MoySklad's code as the property ``code`` (as RetailCRM's own MoySklad module exports it), variants
+  also ``size`` / ``color``.
 * Stock per CRM store, **slightly stale** against MoySklad: about 80 % of the (offer, store) rows agree,
   the rest differ or are missing, so a first sync has real work. Prices: about 10 % of offers carry an old
   base price. Offers that MoySklad no longer has keep some stock.
@@ -117,12 +119,16 @@ def _catalog(db: Database, shop: Shop) -> dict[str, int]:
         db.products[pid] = product
         db.products_by_ext[(site, seed_product.external_code)] = pid
         units: list[tuple[str | None, str, str, str, tuple[tuple[str, int], ...], int, dict[str, str], str]] = []
+        # MoySklad's «Код» rides in the offer property "code", as RetailCRM's own MoySklad module exports it
+        # (retailcrm/moysklad-catalog, MoySkladICMLParser.php: <param code="code" name="Код">)
         if not seed_product.variants:
             units.append((product.article, seed_product.external_code, seed_product.name, seed_product.barcode,
-                          seed_product.sale_prices, seed_product.buy_price, {}, seed_product.key))
+                          seed_product.sale_prices, seed_product.buy_price, {"code": seed_product.code},
+                          seed_product.key))
         for variant in seed_product.variants:
             label = ", ".join(value for _, value in variant.characteristics)
             props = {("size" if name == "Размер" else "color"): value for name, value in variant.characteristics}
+            props["code"] = variant.code
             units.append((variant.code, f"{seed_product.external_code}#{variant.external_code}",
                           f"{seed_product.name} ({label})", variant.barcode, variant.sale_prices,
                           variant.buy_price, props, variant.key))

@@ -277,6 +277,16 @@ class RetailCrmState:
             offer.article = new
             self.db.products[offer.product_id].updated_at = self.db.now()
 
+    def set_offer_property(self, offer_id: int, code: str, value: str | None) -> None:
+        """A manager edits an offer property (None removes it), e.g. the ``code`` MoySklad's «Код» sits in."""
+        with self.lock:
+            offer = self._offer(offer_id)
+            if value is None:
+                offer.properties.pop(code, None)
+            else:
+                offer.properties[code] = value
+            self.db.products[offer.product_id].updated_at = self.db.now()
+
     def set_stock(self, offer_id: int, store_code: str, quantity: Any) -> None:
         with self.lock:
             result = upload_inventories(

@@ -45,7 +45,7 @@ from app.sync.catalog_source import (
     stored_offer_links,
 )
 from app.sync.engine import RunContext
-from app.sync.keys import MatchKey, MsItem, RcOffer, clean_key, ms_key_texts, rc_key_text
+from app.sync.keys import MatchKey, MatchRule, MsItem, RcOffer, clean_key, ms_key_texts, rc_field_label
 from app.sync.matching import Conflict, MatchResult, StaleLink, match_catalog
 from app.sync.model import Action, Cancelled, Change, Counts, Flow, FlowPlan, Level
 from app.sync.text import shorten
@@ -112,6 +112,7 @@ class CatalogWork:
     key: MatchKey
     site_code: str
     catalog_id: int | str | None  # see RcCatalog.catalog_id
+    rule: MatchRule | None = None  # the key and the RetailCRM field it meets (None: the key's usual field)
     stale: list[StaleLink] = field(default_factory=list)
     new_links: list[NewLink] = field(default_factory=list)
     reopen: list[str] = field(default_factory=list)  # conflict keys whose remembered decision was dropped
@@ -135,6 +136,7 @@ class CatalogFlow:
         flow = self.flow
         settings = ctx.settings
         key = MatchKey(settings.match_key)
+        rule = MatchRule.of(key, settings.match_field)
         ms_catalog, site, rc_catalog = read_both_catalogs(
             ctx.moysklad, ctx.retailcrm, settings, lambda done: ctx.progress(flow, done, 0, "plan"), ctx.check_cancel
         )
@@ -147,10 +149,12 @@ class CatalogFlow:
         for kind in CATALOG_KINDS:
             resolutions.update(conflicts_repo.resolutions(kind))
         stored_links = stored_offer_links(ctx.db, ctx.profile_id)
-        result = match_catalog(ms_catalog.items.values(), rc_catalog.offers.values(), key, stored_links, resolutions)
+        result = match_catalog(
+            ms_catalog.items.values(), rc_catalog.offers.values(), key, stored_links, resolutions, rule.rc_field
+        )
 
         plan = FlowPlan(flow=flow)
-        work = CatalogWork(key=key, site_code=site.code, catalog_id=rc_catalog.catalog_id)
+        work = CatalogWork(key=key, site_code=site.code, catalog_id=rc_catalog.catalog_id, rule=rule)
         builder = _PlanBuilder(ctx, plan, work, ms_catalog, rc_catalog, result, stored_links)
         builder.build(icml_site=site.load_from_yml)
 
@@ -211,6 +215,7 @@ class _PlanBuilder:
         self.rc = rc
         self.result = result
         self.key = work.key
+        self.rule = work.rule or MatchRule.of(work.key)
         self.settings = ctx.settings
         self.open_conflicts: list[Conflict] = []
         self.linked_rc: set[int] = {pair.rc.id for pair in result.pairs}
@@ -454,7 +459,7 @@ class _PlanBuilder:
         for offer in offers:
             product = self.rc.products.get(offer.product_id)
             name = offer.name or (product.name if product else "") or f"Предложение {offer.id}"
-            text = rc_key_text(offer, self.key)
+            text = self.rule.rc_text(offer)
             self.work.ms_creates.append(MsProductCreate(offer=offer, name=name, key_text=text))
             key_part = f" ({self.key.label.lower()} «{text}»)" if text else ""
             self.plan.changes.append(
@@ -483,6 +488,10 @@ class _PlanBuilder:
             duplicates=duplicates,
             to_create=len(work.rc_creates) + len(work.ms_creates),
             variant_code_fallbacks=result.variant_code_fallbacks,
+            # how well the key and field fit: items whose key the other side carries too, of all active ones
+            key_matched=result.key_matched,
+            ms_items=sum(1 for item in self.ms.items.values() if not item.archived),
+            rc_offers=sum(1 for offer in self.rc.offers.values() if offer.active),
         )
         pairs = len({p.ms.id for p in result.pairs} | {link.ms_id for link in work.new_links})
         self.plan.notes.insert(
@@ -491,6 +500,11 @@ class _PlanBuilder:
             f"(новых {len(work.new_links)}), {only_ms} только в МойСклад, {only_rc} только в RetailCRM, "
             f"{duplicates} {plural(duplicates, 'дубль', 'дубля', 'дублей')} {_KEY_GENITIVE[self.key]}.",
         )
+        if not self.rule.usual:
+            self.plan.notes.insert(
+                1,
+                f"{self.key.label} МойСклад сравнивается с полем RetailCRM: {rc_field_label(self.rule.rc_field)}.",
+            )
         if work.rc_creates or work.ms_creates or work.group_creates or work.rc_edits:
             self.plan.notes.append(
                 f"Будет создано в RetailCRM товаров: {len(work.rc_creates)}, групп: {len(work.group_creates)}; "

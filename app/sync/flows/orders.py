@@ -49,9 +49,10 @@ from typing import Any, TypeVar
 from app.clients.errors import ItemError, NotFound, RemoteValidationError, SettingsError
 from app.clients.moysklad_filter import Filter
 from app.clients.moysklad_models import CustomerOrder
-from app.clients.parsing import text, timestamp
+from app.clients.parsing import meta_id, text, timestamp
 from app.clients.retailcrm_models import Order, Status
 from app.store import Link, LinkConflictError
+from app.sync import stock_report
 from app.sync.catalog_source import shared_snapshot
 from app.sync.counterparties import (
     SMALL_ACCOUNT_ROWS,
@@ -1181,6 +1182,7 @@ class _Applier:
                 states[str(order.id)] = create.mapped.state_id or ""
                 self.created_ms[order.id] = ms_id
                 self.created_bodies[order.id] = sent
+                self._touched(create.mapped, shipped=False)
                 self.counts.created += 1
                 ms_name = text(result.get("name")) or ""
                 how = create.counterparty.how if create.counterparty else ""
@@ -1255,7 +1257,14 @@ class _Applier:
         if mapped.state_id:  # an update without a state (unmapped status) left MoySklad's state as it was
             self.pushed.put_many(PUSHED_STATE, {str(order_id): mapped.state_id})
 
+    def _touched(self, mapped: MappedOrder, *, shipped: bool) -> None:
+        """Tell the stock flow which items this write moved (reserves here, shipments below): it carries their
+        new figures to RetailCRM before the run ends (:meth:`app.sync.flows.stock.StockFlow.follow_up`)."""
+        ids = (p.assortment_id for p in mapped.positions if p.assortment_id != DELIVERY)
+        stock_report.note_touched(self.ctx.shared, ids, shipped=shipped)
+
     def _updated(self, update: OrderUpdate) -> None:
+        self._touched(update.mapped, shipped=False)
         self._remember(update.order.id, update.mapped, update.fingerprint)
         self.counts.updated += 1
         state = self.ctx.settings.state_names.get(update.mapped.state_id or "", "")
@@ -1318,7 +1327,7 @@ class _Applier:
         for chunk in _chunks(ready, self.batch):
             self.ctx.check_cancel()
             results = self._create_many("demand", [body for _, body in chunk])
-            for (shipment, _), result in zip(chunk, results, strict=True):
+            for (shipment, sent_body), result in zip(chunk, results, strict=True):
                 order = shipment.order
                 if isinstance(result, ItemError):
                     self.failed_orders.add(order.id)
@@ -1331,6 +1340,14 @@ class _Applier:
                     continue
                 self.links.complete("demand", order.id, ms_id, ms_type="demand", rc_ext=order.number)
                 self.counts.created += 1
+                # the shipment wrote these items off in MoySklad after the stock flow read them
+                rows = sent_body.get("positions") or ()
+                if isinstance(rows, Mapping):  # a template's positions may come as {"rows": [...]}
+                    rows = rows.get("rows") or ()
+                stock_report.note_touched(
+                    self.ctx.shared, (meta_id(row.get("assortment")) for row in rows if isinstance(row, Mapping)),
+                    shipped=True,
+                )
                 demand_name = text(result.get("name")) or ""
                 self.log(Level.INFO, f"Заказ {_label(order)} → МойСклад: создана отгрузка {demand_name}.",
                          _label(order), ms_demand_url(ms_id), "demand")

@@ -45,6 +45,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from decimal import ROUND_FLOOR, Decimal
 
 from app.clients.errors import RemoteValidationError
+from app.clients.moysklad_models import StockRow
 from app.clients.retailcrm_models import InventoryUpdate, OfferRef, StoreLevel
 from app.money import rub_amount
 from app.store.settings import StorePair
@@ -136,6 +137,28 @@ class StockWork:
         return self.labels.url(offer_id) if self.labels is not None else None
 
 
+@dataclass(frozen=True)
+class _Layout:
+    """The warehouse pairs as the figures need them."""
+
+    store_codes: dict[str, str]  # MoySklad warehouse id -> RetailCRM store code
+    ms_stores_of_code: dict[str, list[StorePair]]  # RetailCRM store code -> the warehouses feeding it
+    shared_codes: set[str]  # RetailCRM stores fed by several warehouses (their figure is a sum)
+    codes: list[str]
+
+    @classmethod
+    def of(cls, pairs: tuple[StorePair, ...]) -> _Layout:
+        ms_stores_of_code: dict[str, list[StorePair]] = defaultdict(list)
+        for pair in pairs:
+            ms_stores_of_code[pair.rc_store_code].append(pair)
+        return cls(
+            store_codes={pair.ms_store_id: pair.rc_store_code for pair in pairs},
+            ms_stores_of_code=dict(ms_stores_of_code),
+            shared_codes={code for code, feeding in ms_stores_of_code.items() if len(feeding) > 1},
+            codes=list(ms_stores_of_code),
+        )
+
+
 class StockFlow:
     flow = Flow.STOCK
 
@@ -189,12 +212,8 @@ class StockFlow:
         else:
             now, full, why, since = self._moment_and_mode(ctx)
 
-        store_codes = {pair.ms_store_id: pair.rc_store_code for pair in pairs}
-        ms_stores_of_code: dict[str, list[StorePair]] = defaultdict(list)
-        for pair in pairs:
-            ms_stores_of_code[pair.rc_store_code].append(pair)
-        shared_codes = {code for code, feeding in ms_stores_of_code.items() if len(feeding) > 1}
-        codes = list(ms_stores_of_code)
+        layout = _Layout.of(pairs)
+        ms_stores_of_code, codes = layout.ms_stores_of_code, layout.codes
         links = offer_links(ctx.shared, ctx.db, ctx.profile_id)
         pushed = ctx.db.pushed(ctx.profile_id).get_many("stock")
 
@@ -218,61 +237,13 @@ class StockFlow:
             )
         ctx.check_cancel()
 
-        targets: dict[tuple[int, str], Decimal] = {}
-        values_by_item: dict[str, dict[str, Decimal]] = defaultdict(dict)  # ms item -> ms store -> value
-        unmapped: dict[str, int] = defaultdict(int)
-        not_linked: set[str] = set()
-        # The common full pass (each RetailCRM store fed by one warehouse): a row *is* a figure to send, and an
-        # item without a row at a warehouse holds nothing there; the same figures as the general way below,
-        # without a dict per item (50,000 of them).
-        direct = full and not shared_codes
-        for row in rows:
-            if row.store_id is None:
-                continue  # reserves without a warehouse: not stock anywhere
-            code = store_codes.get(row.store_id)
-            if code is None:
-                if row.value != 0:
-                    unmapped[row.store_id] += 1
-                continue
-            offer_id = links.get(row.assortment_id)
-            if offer_id is None:
-                not_linked.add(row.assortment_id)
-            elif direct:
-                targets[(offer_id, code)] = row.value
-            else:
-                values_by_item[row.assortment_id][row.store_id] = row.value
-        if direct:
-            for offer_id in links.values():
-                for code in codes:
-                    targets.setdefault((offer_id, code), _ZERO)
-
-        # Items whose figures are read whole: on a changes-only pass, the fresh ones and items feeding a RetailCRM
-        # store that several warehouses share (a sum needs all its parts).
-        whole: set[str] = set() if direct else set(links) if full else fresh
-        if not full:
-            if shared_codes:
-                whole |= set(values_by_item)
-            if whole:
-                for row in ctx.moysklad.stock_current(
-                    settings.stock_type, by_store=True, include_zero=True, assortment_ids=sorted(whole)
-                ):
-                    if row.store_id in store_codes and row.assortment_id in links:
-                        values_by_item[row.assortment_id][row.store_id] = row.value
-                ctx.check_cancel()
-
-        for ms_id in sorted(whole | set(values_by_item)):
-            offer_id = links[ms_id]
-            by_store = values_by_item.get(ms_id, {})
-            for code, feeding in ms_stores_of_code.items():
-                present = [by_store[p.ms_store_id] for p in feeding if p.ms_store_id in by_store]
-                if present or ms_id in whole:  # a warehouse without a row holds nothing of the item
-                    # one warehouse feeding a code is the common case: keep its (shared) figure, no new Decimal
-                    targets[(offer_id, code)] = present[0] if len(present) == 1 else sum(present, Decimal(0))
+        targets, unmapped, not_linked = self._targets(ctx, rows, links, full=full, whole_ids=fresh)
 
         snapshot = shared_snapshot(ctx.shared)
         labels = _Labels(ctx, snapshot, links)
         purchases = self._purchases(ctx, snapshot, links)
         kinds = _inventory_types(ctx) if targets else {}
+        plan.state["inventory_types"] = kinds  # the follow-up after the orders flow sends by the same rule
         self._build_rows(ctx, plan, work, targets, pushed, purchases, labels, ms_stores_of_code, kinds)
         self._unmapped(ctx, plan, unmapped, full)
 
@@ -310,6 +281,128 @@ class StockFlow:
         plan.state["stats"] = work.stats
         ctx.progress(self.flow, 1, 1, "plan")
         return plan
+
+    def _targets(
+        self, ctx: RunContext, rows: list[StockRow], links: dict[str, int], *, full: bool, whole_ids: set[str]
+    ) -> tuple[dict[tuple[int, str], Decimal], dict[str, int], set[str]]:
+        """The figure each (offer, RetailCRM store) should have, from the report ``rows``; items in
+        ``whole_ids`` (and, on a changes-only pass, items of a store several warehouses feed) are read whole by
+        id, in one more request. Also the warehouses with stock but no pair, and the items without a link."""
+        layout = _Layout.of(ctx.settings.store_pairs)
+        store_codes, ms_stores_of_code = layout.store_codes, layout.ms_stores_of_code
+        shared_codes, codes = layout.shared_codes, layout.codes
+        settings = ctx.settings
+        targets: dict[tuple[int, str], Decimal] = {}
+        values_by_item: dict[str, dict[str, Decimal]] = defaultdict(dict)  # ms item -> ms store -> value
+        unmapped: dict[str, int] = defaultdict(int)
+        not_linked: set[str] = set()
+        # The common full pass (each RetailCRM store fed by one warehouse): a row *is* a figure to send, and an
+        # item without a row at a warehouse holds nothing there; the same figures as the general way below,
+        # without a dict per item (50,000 of them).
+        direct = full and not shared_codes
+        for row in rows:
+            if row.store_id is None:
+                continue  # reserves without a warehouse: not stock anywhere
+            code = store_codes.get(row.store_id)
+            if code is None:
+                if row.value != 0:
+                    unmapped[row.store_id] += 1
+                continue
+            offer_id = links.get(row.assortment_id)
+            if offer_id is None:
+                not_linked.add(row.assortment_id)
+            elif direct:
+                targets[(offer_id, code)] = row.value
+            else:
+                values_by_item[row.assortment_id][row.store_id] = row.value
+        if direct:
+            for offer_id in links.values():
+                for code in codes:
+                    targets.setdefault((offer_id, code), _ZERO)
+
+        # Items whose figures are read whole: on a changes-only pass, the fresh ones and items feeding a RetailCRM
+        # store that several warehouses share (a sum needs all its parts).
+        whole: set[str] = set() if direct else set(links) if full else set(whole_ids)
+        if not full:
+            if shared_codes:
+                whole |= set(values_by_item)
+            if whole:
+                for row in ctx.moysklad.stock_current(
+                    settings.stock_type, by_store=True, include_zero=True, assortment_ids=sorted(whole)
+                ):
+                    if row.store_id in store_codes and row.assortment_id in links:
+                        values_by_item[row.assortment_id][row.store_id] = row.value
+                ctx.check_cancel()
+
+        for ms_id in sorted(whole | set(values_by_item)):
+            offer_id = links[ms_id]
+            by_store = values_by_item.get(ms_id, {})
+            for code, feeding in ms_stores_of_code.items():
+                present = [by_store[p.ms_store_id] for p in feeding if p.ms_store_id in by_store]
+                if present or ms_id in whole:  # a warehouse without a row holds nothing of the item
+                    # one warehouse feeding a code is the common case: keep its (shared) figure, no new Decimal
+                    targets[(offer_id, code)] = present[0] if len(present) == 1 else sum(present, Decimal(0))
+
+        return targets, unmapped, not_linked
+
+    # -- after the orders flow ---------------------------------------------------------------------------------
+    def follow_up(self, ctx: RunContext, plan: FlowPlan) -> Counts | None:
+        """Carry to RetailCRM the figures the orders flow changed after this flow ran (the engine runs flows in
+        the order catalog, stock, prices, orders): its shipments write stock off in MoySklad, its orders reserve
+        (which lowers the free stock). Without this, one sync would leave RetailCRM showing the stock from
+        before the shipments until the next run.
+
+        Nothing happens (no request) when the orders flow changed nothing that this ``stock_type`` counts. Else
+        it is this flow's changes-only pass, for those items only, and always one report request: the affected
+        items read by id (up to ~150); more of them: the ``changedSince`` report since this run's poll, or, when
+        a RetailCRM store sums several warehouses (a change report has only the parts that changed), the full
+        report. Only figures that differ from what was sent go up, after this run's first uploads have ended
+        (an older figure must never land after the newer one). The cursors stay as the first pass set them."""
+        first: StockWork | None = plan.state.get("work")
+        found = stock_report.touched(ctx.shared)
+        if first is None or found is None:
+            return None
+        links = offer_links(ctx.shared, ctx.db, ctx.profile_id)
+        affected = found.affecting(ctx.settings.stock_type) & links.keys()
+        if not affected:
+            return None
+        if not ctx.wait_writes(self.flow):
+            ctx.log(Level.WARNING, self.flow, "Остатки после отгрузок этой синхронизации не переданы, потому что не "
+                    "прошла первая передача остатков: их передаст следующая синхронизация.")
+            return None
+        settings = ctx.settings
+        layout = _Layout.of(settings.store_pairs)
+        full, whole = False, set()
+        if len(affected) <= FRESH_LIMIT:
+            rows: list[StockRow] = []  # only the by-id read of the affected items, in _targets
+            whole = affected
+        elif not layout.shared_codes:
+            since = (_parse_moment(first.poll) or self.clock()) - OVERLAP
+            rows = ctx.moysklad.stock_current(settings.stock_type, by_store=True, changed_since=since)
+        else:
+            full = True
+            rows = ctx.moysklad.stock_current(settings.stock_type, by_store=True, include_zero=True)
+        ctx.check_cancel()
+        targets, _, _ = self._targets(ctx, rows, links, full=full, whole_ids=whole)
+        pushed = ctx.db.pushed(ctx.profile_id).get_many("stock")  # with this run's first uploads
+        again = FlowPlan(flow=self.flow)
+        work = StockWork(full=False, poll=first.poll)
+        labels = _Labels(ctx, shared_snapshot(ctx.shared), links)
+        kinds = plan.state.get("inventory_types") or (_inventory_types(ctx) if targets else {})
+        self._build_rows(ctx, again, work, targets, pushed, {}, labels, layout.ms_stores_of_code, kinds)
+        n = again.counts.updated
+        ctx.log(
+            Level.INFO,
+            self.flow,
+            f"Остатки после отгрузок и резервов этой синхронизации: товаров затронуто {len(affected)}, к передаче "
+            f"{n} {plural(n, 'значение', 'значения', 'значений')} по {len(work.rows)} "
+            f"{plural(len(work.rows), 'предложению', 'предложениям', 'предложениям')}.",
+        )
+        counts = Counts()
+        uploads = _Uploads(ctx, work)
+        for start in range(0, len(work.rows), UPLOAD_BATCH):
+            ctx.defer(self.flow, functools.partial(uploads.send, work.rows[start : start + UPLOAD_BATCH]), into=counts)
+        return counts
 
     @staticmethod
     def _decide(

@@ -1,4 +1,6 @@
-"""Page 7: the match key, then a dry run: what the first sync would do, with the conflicts to review first.
+"""Page 7: the match key and the RetailCRM field it meets, then a dry run: what the first sync would do, with
+the conflicts to review first. The dry run also tells how many items the chosen key and field pair («совпало
+12 из 300»), so a person can switch before anything is written.
 
 The dry run reads both services and writes nothing to them. It runs the real engine in the worker with
 the settings chosen on the previous pages (not saved yet) and the keys typed (not in the keyring yet).
@@ -21,6 +23,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QProgressBar,
     QPushButton,
     QTableWidget,
@@ -29,6 +32,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.store.errors import SettingsError
+from app.sync.keys import MODULE_CODE_PROPERTY, PROPERTY_PREFIX, property_code_of, usual_rc_field
 from app.sync.model import ALL_FLOWS, Flow, Progress, RunReport
 from app.ui.conflicts_tab import ConflictsTab
 from app.ui.labels import FLOW_LABELS, MATCH_KEY_LABELS, label
@@ -48,10 +53,26 @@ class FinishPage(WizardPage):
         self.key_combo = QComboBox()
         for key in ("article", "code", "external-code", "barcode"):
             self.key_combo.addItem(label(MATCH_KEY_LABELS, key), key)
+        # which RetailCRM offer field the MoySklad key is compared with ("property" + a code: an offer property)
+        self.field_combo = QComboBox()
+        self.field_combo.addItem(self.tr("Offer article"), "article")
+        self.field_combo.addItem(self.tr("Offer xmlId"), "xml-id")
+        self.field_combo.addItem(self.tr("Offer externalId"), "external-id")
+        self.field_combo.addItem(self.tr("Offer barcode"), "barcode")
+        self.field_combo.addItem(self.tr("Offer property"), "property")
+        self.property_edit = QLineEdit(MODULE_CODE_PROPERTY)
+        self.property_edit.setPlaceholderText(self.tr("property code, e.g. code"))
+        self.property_edit.setMaximumWidth(180)
+        field_row = QHBoxLayout()
+        field_row.addWidget(self.field_combo, 1)
+        field_row.addWidget(self.property_edit)
         self.key_hint = QLabel()
         self.key_hint.setWordWrap(True)
+        self.match_label = QLabel()
+        self.match_label.setWordWrap(True)
         form = QFormLayout()
         form.addRow(self.tr("Pair products by"), self.key_combo)
+        form.addRow(self.tr("Compared with RetailCRM"), field_row)
 
         self.run_button = QPushButton(self.tr("Run the dry run again"))
         self.review_button = QPushButton(self.tr("Review conflicts…"))
@@ -95,6 +116,7 @@ class FinishPage(WizardPage):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.key_hint)
+        layout.addWidget(self.match_label)
         layout.addLayout(buttons)
         layout.addWidget(self.progress)
         layout.addWidget(self.tiles_box)
@@ -106,6 +128,8 @@ class FinishPage(WizardPage):
 
         self.controller: SyncController | None = None
         self.key_combo.currentIndexChanged.connect(self._key_changed)
+        self.field_combo.currentIndexChanged.connect(self._field_changed)
+        self.property_edit.editingFinished.connect(self._field_changed)
         self.run_button.clicked.connect(self.start_dry_run)
         self.review_button.clicked.connect(self.review_conflicts)
 
@@ -115,6 +139,7 @@ class FinishPage(WizardPage):
         self.key_combo.blockSignals(True)
         self.key_combo.setCurrentIndex(max(self.key_combo.findData(self.state.settings.match_key), 0))
         self.key_combo.blockSignals(False)
+        self._show_field()
         self._show_key_hint()
         if not self._report_fits():
             self.start_dry_run()
@@ -125,7 +150,10 @@ class FinishPage(WizardPage):
                 "The MoySklad article meets the RetailCRM article. MoySklad variants have no article, so their "
                 "code is used instead. The usual choice."
             ),
-            "code": self.tr("The MoySklad code meets the RetailCRM article (as RetailCRM's own module does)."),
+            "code": self.tr(
+                "The MoySklad code. RetailCRM's own MoySklad module keeps it in the offer property «code»: "
+                "choose that field when the RetailCRM catalog came from the module."
+            ),
             "external-code": self.tr(
                 "The MoySklad external code meets the RetailCRM xmlId: right when the RetailCRM catalog was "
                 "loaded from MoySklad before."
@@ -134,10 +162,46 @@ class FinishPage(WizardPage):
         }
         self.key_hint.setText(hints.get(self.key_combo.currentData(), ""))
 
+    def _show_field(self) -> None:
+        """The field combo and property code as the settings say (None: the key's usual field)."""
+        settings = self.state.settings
+        chosen = settings.match_field or usual_rc_field(settings.match_key)
+        code = property_code_of(chosen)
+        self.field_combo.blockSignals(True)
+        self.field_combo.setCurrentIndex(max(self.field_combo.findData("property" if code else chosen), 0))
+        self.field_combo.blockSignals(False)
+        if code:
+            self.property_edit.setText(code)
+        self.property_edit.setVisible(code is not None)
+
+    def chosen_field(self) -> str | None:
+        """The field picked on the page as a setting: None when it is the key's usual one."""
+        data = self.field_combo.currentData()
+        if data == "property":
+            code = self.property_edit.text().strip() or MODULE_CODE_PROPERTY
+            data = PROPERTY_PREFIX + code
+        return None if data == usual_rc_field(self.key_combo.currentData()) else data
+
     @Slot()
     def _key_changed(self) -> None:
-        self.state.update(match_key=self.key_combo.currentData())
+        # another key starts from its usual field: code ↔ xmlId is rarely what a person meant
+        self.state.update(match_key=self.key_combo.currentData(), match_field=None)
+        self._show_field()
         self._show_key_hint()
+        self.completeChanged.emit()
+        self.start_dry_run()
+
+    @Slot()
+    def _field_changed(self) -> None:
+        self.property_edit.setVisible(self.field_combo.currentData() == "property")
+        try:
+            field = self.chosen_field()
+            if field == self.state.settings.match_field:
+                return
+            self.state.update(match_field=field)
+        except SettingsError:  # a property code the settings refuse (spaces, punctuation)
+            self.fail(self.tr("A property code has only letters, digits, «_», «-» and «.», without spaces."))
+            return
         self.completeChanged.emit()
         self.start_dry_run()
 
@@ -158,6 +222,7 @@ class FinishPage(WizardPage):
         self.run_button.setEnabled(False)
         self.review_button.setEnabled(False)
         self.summary.show_message("info", self.tr("Reading both catalogs…"))
+        self.match_label.setText(self.tr("Counting the items this key pairs…"))
         self.details.clear()
         self.tiles_box.hide()
         self.flow_table.hide()
@@ -196,8 +261,11 @@ class FinishPage(WizardPage):
         state.dry_report, state.dry_settings = report, settings
         self.review_button.setEnabled(True)
         self.summary.show_message("ok" if report.ok and not report.conflicts else "warning", self.summary_text(report))
+        self.match_label.setText(self.match_text(report))
         self._show_numbers(report)
         self.completeChanged.emit()
+        if settings != state.settings:  # the key or field changed while this run read: count them again
+            self.start_dry_run()
 
     def _show_numbers(self, report: RunReport) -> None:
         plan = report.plans.get(Flow.CATALOG)
@@ -251,6 +319,19 @@ class FinishPage(WizardPage):
             )
         return text
 
+    def match_text(self, report: RunReport) -> str:
+        """ "Matched by this key: 12 of 300 MoySklad items; RetailCRM has 280 active offers." """
+        plan = report.plans.get(Flow.CATALOG)
+        stats: dict[str, Any] = dict(plan.state.get("stats", {})) if plan is not None else {}
+        if "key_matched" not in stats:
+            return ""
+        text = self.tr("Matched by this key: {matched} of %n MoySklad item(s)", "", int(stats["ms_items"]))
+        text = text.replace("{matched}", str(int(stats["key_matched"])))
+        text += "; " + self.tr("RetailCRM has %n active offer(s).", "", int(stats["rc_offers"]))
+        if int(stats["key_matched"]) * 2 < min(int(stats["ms_items"]), int(stats["rc_offers"])):
+            text += " " + self.tr("Fewer than half pair: try another key or RetailCRM field.")
+        return text
+
     def _failed(self, text: str) -> None:
         self.set_busy(False)
         self.run_button.setEnabled(True)
@@ -258,6 +339,7 @@ class FinishPage(WizardPage):
         self.progress.setValue(0)
         self.progress.setFormat(self.tr("not finished"))
         self.summary.show_message("error", text)
+        self.match_label.clear()
         self.completeChanged.emit()
 
     # -- conflicts -----------------------------------------------------------------------------------------
