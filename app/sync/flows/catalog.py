@@ -482,6 +482,11 @@ class _PlanBuilder:
             duplicates=duplicates,
             to_create=len(work.rc_creates) + len(work.ms_creates),
             variant_code_fallbacks=result.variant_code_fallbacks,
+            # for the safety check before writing (app/sync/safety.py)
+            ms_items=len(self.ms.items),
+            rc_offers=len(self.rc.offers),
+            links_before=len(self.stored_links),
+            links_dropped=len(work.stale),
         )
         pairs = len({p.ms.id for p in result.pairs} | {link.ms_id for link in work.new_links})
         self.plan.notes.insert(
