@@ -92,6 +92,16 @@ CHOICE_LABELS: dict[str, str] = {
     "icml": "файл ICML",
 }
 
+# The safety check's thresholds (app/sync/safety.py): kept as they are whenever settings are suggested anew.
+SAFETY_SETTINGS = (
+    "safety_min_linked_percent",
+    "safety_max_unlinked_percent",
+    "safety_max_new_products",
+    "safety_max_shipments",
+    "safety_max_zeroed_percent",
+    "safety_min_items",
+)
+
 _SHOWN_MAX = 80  # a broken value may be huge; the message only needs a glimpse of it
 
 

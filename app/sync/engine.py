@@ -293,15 +293,17 @@ class SyncEngine:
             if answer:
                 return True
         later = [f.title for f in ALL_FLOWS if ALL_FLOWS.index(f) > ALL_FLOWS.index(flow) and f in self._selected]
-        rest = f" и следующие ({', '.join(later)})" if later else ""
+        nothing = (f"ни этот поток, ни следующие ({', '.join(later)}) ничего не записали" if later
+                   else "этот поток ничего не записал")
         what_next = {
             SafetyPolicy.SKIP: "Автоматический запуск пропустил запись. Проверьте, что указано выше, и запустите "
                                "синхронизацию вручную: Связка спросит, продолжать ли.",
             SafetyPolicy.REFUSE: "Проверьте, что указано выше; если всё верно, запустите синхронизацию снова с "
                                  "подтверждением.",
         }.get(policy, "Проверьте, что указано выше, и запустите синхронизацию снова.")
-        ctx.log(Level.WARNING, flow, f"{flow.title}: проверка перед записью остановила синхронизацию: этот поток{rest} "
-                                     f"ничего не записали. {what_next}")
+        # a scheduled run has nobody watching: an error line, so the journal's filters and the alert show it
+        level = Level.ERROR if policy is SafetyPolicy.SKIP else Level.WARNING
+        ctx.log(level, flow, f"{flow.title}: проверка перед записью остановила синхронизацию: {nothing}. {what_next}")
         return False
 
     def _remember_sizes(self, plan: FlowPlan) -> None:
