@@ -271,11 +271,12 @@ class SyncEngine:
         trips.extend(found)
         flow = plan.flow
         for trip in found:
-            ctx.log(Level.WARNING, flow, f"Проверка перед записью: {trip.message}", details={"guard": trip.guard})
+            ctx.log(Level.WARNING, flow, f"Проверка перед записью не пройдена. {trip.message}",
+                    details={"guard": trip.guard})
         if ctx.dry_run:
             return True  # a dry run writes nothing anyway: it only reports
         if policy is SafetyPolicy.ALLOW:
-            ctx.log(Level.WARNING, flow, f"{flow.title}: запись разрешена заранее (запуск с --yes), продолжаем.")
+            ctx.log(Level.WARNING, flow, "Запись разрешена заранее (запуск с --yes), продолжаем.")
             return True
         if policy is SafetyPolicy.ASK:
             ctx.flush_log()  # the person sees in the journal what the question is about
@@ -288,7 +289,7 @@ class SyncEngine:
             if ctx.cancel.cancelled:
                 raise Cancelled()
             said = "продолжить запись" if answer else "не записывать"
-            ctx.log(Level.WARNING, flow, f"{flow.title}: на вопрос проверки перед записью ответили «{said}».",
+            ctx.log(Level.WARNING, flow, f"На вопрос проверки перед записью ответили «{said}».",
                     details={"answer": "yes" if answer else "no"})
             if answer:
                 return True
@@ -303,7 +304,7 @@ class SyncEngine:
         }.get(policy, "Проверьте, что указано выше, и запустите синхронизацию снова.")
         # a scheduled run has nobody watching: an error line, so the journal's filters and the alert show it
         level = Level.ERROR if policy is SafetyPolicy.SKIP else Level.WARNING
-        ctx.log(level, flow, f"{flow.title}: проверка перед записью остановила синхронизацию: {nothing}. {what_next}")
+        ctx.log(level, flow, f"Проверка перед записью остановила синхронизацию: {nothing}. {what_next}")
         return False
 
     def _remember_sizes(self, plan: FlowPlan) -> None:
