@@ -391,6 +391,10 @@
         </translation>
     </message>
     <message>
+        <source>Some figures look wrong (see below): the first sync will stop before writing and ask.</source>
+        <translation>Некоторые числа выглядят неправильно (см. ниже): первая синхронизация остановится перед записью и спросит.</translation>
+    </message>
+    <message>
         <source>not finished</source>
         <translation>не завершено</translation>
     </message>
