@@ -4,7 +4,8 @@ Without a command it opens the desktop app. The commands are the automation inte
 Scheduler; their names, options and exit codes are stable (see docs/CLI.md):
 
 * ``setup``     save a connection profile non-interactively (keys from the environment or a hidden prompt)
-* ``sync``      run the sync: exit 0 ok, 1 finished with conflicts or errors, 2 could not run
+* ``sync``      run the sync: exit 0 ok, 1 finished with conflicts or errors, 2 could not run, 5 stopped by
+  the safety check before writing (rerun with ``--yes`` once the figures are checked)
 * ``status``    profile, last run, open conflicts
 * ``conflicts`` list or resolve conflicts
 * ``log``       read the run log
@@ -31,6 +32,7 @@ from app import APP_NAME, __version__
 EXIT_OK = 0
 EXIT_PROBLEMS = 1  # finished, with conflicts or errors to look at
 EXIT_FAILED = 2  # could not run (settings, connection, bad arguments)
+EXIT_HELD = 5  # the safety check before writing stopped the run: nothing more was written; check, then --yes
 
 DEFAULT_PROFILE = "default"
 ENV_RETAILCRM_KEY = "SVYAZKA_RETAILCRM_API_KEY"
@@ -45,6 +47,20 @@ class CliError(Exception):
 
 
 # --- argument parsing --------------------------------------------------------------------------------------
+
+# setup's options for the safety check's thresholds (app/sync/safety.py): option, metavar, help; 0 = off
+_SAFETY_OPTIONS = (
+    ("--safety-min-linked-percent", "PERCENT", "ask when the match key links less than this share of either "
+     "catalog (default 50; 0 = off)"),
+    ("--safety-max-unlinked-percent", "PERCENT", "ask when a run would drop more than this share of the links "
+     "(default 20; 0 = off)"),
+    ("--safety-max-new-products", "N", "ask when a run would create more products than this (default 50; 0 = off)"),
+    ("--safety-max-shipments", "N", "ask when a run would post more shipments than this (default 50; 0 = off)"),
+    ("--safety-max-zeroed-percent", "PERCENT", "ask when a run would zero more than this share of the stock "
+     "values above zero (default 20; 0 = off)"),
+    ("--safety-min-items", "N", "judge shares only from this many items on, and call a read suspect only when "
+     "the last run saw this many (default 20)"),
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -121,6 +137,8 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DAYS",
         help="the first sync exports orders created in the last DAYS days only (default 30; 0 = every order)",
     )
+    for option, metavar, text in _SAFETY_OPTIONS:
+        setup.add_argument(option, type=int, metavar=metavar, help=f"safety check before writing: {text}")
     setup.add_argument(
         "--auto", action="store_true", help="fill everything not given with the suggestions the setup wizard would show"
     )
@@ -130,6 +148,11 @@ def build_parser() -> argparse.ArgumentParser:
     sync.add_argument("--only", help=f"comma-separated flows: {','.join(FLOW_NAMES)} (default: all)")
     sync.add_argument("--full", action="store_true", help="full pass instead of changes since the last run")
     sync.add_argument("--json", action="store_true", help="print one JSON object with the result")
+    sync.add_argument(
+        "--yes",
+        action="store_true",
+        help="write even when the safety check before writing finds the plan suspicious (without it: exit 5)",
+    )
 
     status = commands.add_parser("status", help="profile, last run, open conflicts")
     status.add_argument("--json", action="store_true")
@@ -390,6 +413,7 @@ def _by_name_or_id(items: Sequence[Any], wanted: str, what: str) -> Any:
 
 
 def _settings_from_args(args: argparse.Namespace, rc: Any, ms: Any) -> Any:
+    from app.store.errors import SettingsError
     from app.store.settings import PricePair, StorePair, SyncSettings
 
     rc_store_codes = {s.code for s in rc.stores}
@@ -456,7 +480,14 @@ def _settings_from_args(args: argparse.Namespace, rc: Any, ms: Any) -> Any:
         if args.first_sync_days < 0:
             raise CliError("--first-sync-days ждёт число дней не меньше 0 (0 — выгрузить все заказы).")
         values["first_sync_days"] = args.first_sync_days
-    return SyncSettings(**values)
+    for option, _metavar, _text in _SAFETY_OPTIONS:
+        value = getattr(args, option.removeprefix("--").replace("-", "_"))
+        if value is not None:
+            values[option.removeprefix("--").replace("-", "_")] = value
+    try:
+        return SyncSettings(**values)
+    except SettingsError as exc:
+        raise CliError(str(exc)) from exc
 
 
 def _setup_demo_profile(env: _Env) -> None:
@@ -508,6 +539,22 @@ def _print_settings(settings: Any, out: TextIO) -> None:
         f"главная система: {settings.master}; остатки: {settings.stock_type}\n"
     )
 
+    def limit(value: int, text: str) -> str:
+        return f"{text}{value}" if value else f"{text}— (выкл.)"
+
+    out.write(
+        "  проверка перед записью: "
+        + "; ".join((
+            limit(settings.safety_min_linked_percent, "связано не меньше % каталога: "),
+            limit(settings.safety_max_unlinked_percent, "удаляется не больше % связей: "),
+            limit(settings.safety_max_new_products, "новых товаров не больше: "),
+            limit(settings.safety_max_shipments, "отгрузок не больше: "),
+            limit(settings.safety_max_zeroed_percent, "обнуляется не больше % остатков: "),
+            f"доли — от {settings.safety_min_items} позиций",
+        ))
+        + "\n"
+    )
+
 
 # --- sync --------------------------------------------------------------------------------------------------
 
@@ -515,7 +562,7 @@ def _print_settings(settings: Any, out: TextIO) -> None:
 def cmd_sync(args: argparse.Namespace, env: _Env) -> int:
     from app.clients.errors import SvyazkaApiError
     from app.secrets import KeyringUnavailable
-    from app.sync.model import ALL_FLOWS, Callbacks, CancelToken, Flow
+    from app.sync.model import ALL_FLOWS, Callbacks, CancelToken, Flow, SafetyPolicy
     from app.sync.session import build_engine, close_engine
 
     flows: tuple[Flow, ...] = ALL_FLOWS
@@ -540,12 +587,21 @@ def cmd_sync(args: argparse.Namespace, env: _Env) -> int:
         raise CliError(message) from exc
     previous = _on_interrupt(cancel)
     try:
-        report = engine.run(flows, dry_run=args.dry_run, full=args.full, trigger="cli")
+        # without --yes a tripped safety check stops the run before it writes (nobody to ask in a script)
+        policy = SafetyPolicy.ALLOW if args.yes else SafetyPolicy.REFUSE
+        report = engine.run(flows, dry_run=args.dry_run, full=args.full, trigger="cli", safety_policy=policy)
     finally:
         signal.signal(signal.SIGINT, previous)
         close_engine(engine)
     if args.json:
         print(json.dumps(report.as_json(), ensure_ascii=False))
+    if report.held:
+        print(
+            "svyazka: синхронизация остановлена проверкой перед записью, дальше ничего не записано. Проверьте "
+            "замечания выше (svyazka log --level warning); если всё верно, запустите снова: svyazka sync --yes",
+            file=sys.stderr,
+        )
+        return EXIT_HELD
     return {"ok": EXIT_OK, "failed": EXIT_FAILED}.get(report.status, EXIT_PROBLEMS)
 
 
@@ -626,6 +682,7 @@ _RUN_STATUS = {
     "partial": "с замечаниями",
     "failed": "ошибка",
     "cancelled": "остановлен",
+    "held": "остановлен проверкой перед записью",
     "running": "идёт",
 }
 _KIND_TITLES = {

@@ -25,7 +25,8 @@ from app.store.types import utcnow
 if TYPE_CHECKING:
     from app.store.database import Database
 
-RUN_STATUSES = ("running", "ok", "partial", "failed", "cancelled")
+# "held": the safety check before writing stopped the run (app/sync/safety.py); nothing more was written
+RUN_STATUSES = ("running", "ok", "partial", "failed", "cancelled", "held")
 FINAL_STATUSES = RUN_STATUSES[1:]
 TRIGGERS = ("manual", "schedule", "cli", "wizard")
 # Process ids get reused; no real run lasts this long, so an older "running" one is dead whatever its pid.

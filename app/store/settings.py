@@ -70,6 +70,12 @@ SETTING_LABELS: dict[str, str] = {
     "reverse_status_flow": "обратная передача статусов",
     "delivery_service_name": "служба доставки",
     "first_sync_days": "период заказов для первой синхронизации",
+    "safety_min_linked_percent": "проверка перед записью: наименьшая доля связанных товаров, %",
+    "safety_max_unlinked_percent": "проверка перед записью: наибольшая доля удаляемых связей, %",
+    "safety_max_new_products": "проверка перед записью: наибольшее число новых товаров",
+    "safety_max_shipments": "проверка перед записью: наибольшее число новых отгрузок",
+    "safety_max_zeroed_percent": "проверка перед записью: наибольшая доля обнуляемых остатков, %",
+    "safety_min_items": "проверка перед записью: с какого числа позиций проверять доли",
     "extra": "дополнительные настройки",
 }
 
@@ -86,6 +92,16 @@ CHOICE_LABELS: dict[str, str] = {
     "crm": "через API RetailCRM",
     "icml": "файл ICML",
 }
+
+# The safety check's thresholds (app/sync/safety.py): kept as they are whenever settings are suggested anew.
+SAFETY_SETTINGS = (
+    "safety_min_linked_percent",
+    "safety_max_unlinked_percent",
+    "safety_max_new_products",
+    "safety_max_shipments",
+    "safety_max_zeroed_percent",
+    "safety_min_items",
+)
 
 _SHOWN_MAX = 80  # a broken value may be huge; the message only needs a glimpse of it
 
@@ -153,6 +169,19 @@ def _minutes(name: str, value: Any) -> int:
 def _days(name: str, value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise _bad(name, f"должна быть целым числом дней (0 — без ограничения), а сохранено {_shown(value)}")
+    return value
+
+
+def _percent(name: str, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100:
+        raise _bad(name, f"должна быть целым числом процентов от 0 до 100 (0 — проверка выключена), а сохранено "
+                         f"{_shown(value)}")
+    return value
+
+
+def _count(name: str, value: Any, zero: str = "проверка выключена") -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise _bad(name, f"должна быть целым числом не меньше 0 (0 — {zero}), а сохранено {_shown(value)}")
     return value
 
 
@@ -224,6 +253,16 @@ class SyncSettings:
     # The first orders sync takes orders created in the last N days only (0 = every order): years of old
     # orders must not land in MoySklad, with their shipments, because a shop connected Svyazka today.
     first_sync_days: int = 30
+    # The safety check before a run writes (app/sync/safety.py): a run that would do more than these stops and
+    # asks (the window), needs --yes (the CLI) or is skipped with an alert (a scheduled run). 0 turns a check off.
+    safety_min_linked_percent: int = 50  # the match key links at least this share of each catalog
+    safety_max_unlinked_percent: int = 20  # a run drops at most this share of the existing links
+    safety_max_new_products: int = 50
+    safety_max_shipments: int = 50
+    safety_max_zeroed_percent: int = 20  # of the stock values above zero that were sent last
+    # Shares are judged only from this many items on (a 5-item catalog halves with one product), and a read
+    # is suspect only when the last run saw at least this many.
+    safety_min_items: int = 20
     extra: Mapping[str, Any] = field(default_factory=dict, compare=False)  # keys from a newer Svyazka
 
     def __post_init__(self) -> None:
@@ -253,6 +292,11 @@ class SyncSettings:
             raise _bad("reverse_status_flow", f"должна быть «да» или «нет», а сохранено {flow}")
         put("delivery_service_name", _opt_str("delivery_service_name", self.delivery_service_name))
         put("first_sync_days", _days("first_sync_days", self.first_sync_days))
+        for name in ("safety_min_linked_percent", "safety_max_unlinked_percent", "safety_max_zeroed_percent"):
+            put(name, _percent(name, getattr(self, name)))
+        for name in ("safety_max_new_products", "safety_max_shipments"):
+            put(name, _count(name, getattr(self, name)))
+        put("safety_min_items", _count("safety_min_items", self.safety_min_items, "доли проверяются всегда"))
         if not isinstance(self.extra, Mapping):
             raise _bad("extra", "сохранена в непонятном виде")
         put("extra", dict(self.extra))

@@ -19,7 +19,7 @@ from app.clients.retailcrm import RetailCrmClient
 from app.clients.retailcrm_models import CredentialsInfo, Site, Status, StatusGroup
 from app.clients.retailcrm_models import PriceType as RcPriceType
 from app.clients.retailcrm_models import Store as RcStore
-from app.store.settings import PricePair, StorePair, SyncSettings
+from app.store.settings import SAFETY_SETTINGS, PricePair, StorePair, SyncSettings
 from app.sync.statusmap import (
     MsState,
     Problem,
@@ -185,6 +185,7 @@ def suggest_settings(
         reverse_status_flow=base.reverse_status_flow,
         delivery_service_name=base.delivery_service_name,
         first_sync_days=base.first_sync_days,
+        **{name: getattr(base, name) for name in SAFETY_SETTINGS},
         extra=base.extra,
     )
     problems = validate_status_map(status_map, statuses, states, list(export), shipment)

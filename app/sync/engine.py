@@ -18,6 +18,11 @@ Failures are sorted the way a shop owner can act on them:
   MoySklad is down);
 * Stop (the cancel token) ends the run between pages or batches; everything written so far is consistent,
   because every write is recorded (links, cursors, pushed values) as soon as it succeeds.
+
+Between a flow's plan and its apply the safety check (:mod:`app.sync.safety`) looks for figures only a wrong
+assumption gives (most of the links dropped, hundreds of products created, every stock zeroed...). When a
+guard trips, the run's :class:`SafetyPolicy` decides: ask the person, or refuse / skip (nothing of that
+flow or of the later ones is written, and the run is recorded as ``held``), or allow. A dry run reports.
 """
 
 from __future__ import annotations
@@ -38,6 +43,7 @@ from app.clients.errors import SvyazkaApiError
 from app.store import Database, LogEntry, SyncSettings
 from app.store.errors import StoreError
 from app.sync import page_limits
+from app.sync import safety
 from app.sync.background import BackgroundWrites, FlowOutcome
 from app.sync.model import (
     ALL_FLOWS,
@@ -51,6 +57,8 @@ from app.sync.model import (
     LogEvent,
     Progress,
     RunReport,
+    SafetyPolicy,
+    SafetyTrip,
 )
 
 # Log lines are written to the store in batches: one transaction per line would dominate a 50k-offer run.
@@ -223,6 +231,7 @@ class SyncEngine:
         self.callbacks = callbacks or Callbacks()
         self.cancel = cancel or CancelToken()
         self.write_workers = WRITE_WORKERS
+        self._selected: list[Flow] = []
 
     def _prefetch(self, ctx: RunContext, selected: list[Flow]) -> None:
         """Let flows start the reads they will need before their turn (see :class:`FlowRunner`)."""
@@ -283,12 +292,71 @@ class SyncEngine:
         dry_run: bool = False,
         full: bool = False,
         trigger: str = "manual",
+        safety_policy: SafetyPolicy | None = None,
     ) -> RunReport:
+        """Run the flows. ``safety_policy``: what a tripped safety check does (by default from ``trigger``:
+        a scheduled run skips, the CLI refuses, a run started by hand asks)."""
+        policy = safety_policy or safety.policy_for_trigger(trigger)
         with _few_collections(), _quick_thread_switches():
-            return self._run(flows, dry_run=dry_run, full=full, trigger=trigger)
+            return self._run(flows, dry_run=dry_run, full=full, trigger=trigger, policy=policy)
 
-    def _run(self, flows: Iterable[Flow], *, dry_run: bool, full: bool, trigger: str) -> RunReport:
+    def _safe_to_write(self, ctx: RunContext, plan: FlowPlan, policy: SafetyPolicy, trips: list[SafetyTrip],
+                       seen: dict[str, int]) -> bool:
+        """Check ``plan`` before it writes; False when the run must stop here (said in the log)."""
+        found = safety.check(plan, self.settings, seen)
+        if not found:
+            return True
+        trips.extend(found)
+        flow = plan.flow
+        for trip in found:
+            ctx.log(Level.WARNING, flow, f"Проверка перед записью не пройдена. {trip.message}",
+                    details={"guard": trip.guard})
+        if ctx.dry_run:
+            return True  # a dry run writes nothing anyway: it only reports
+        if policy is SafetyPolicy.ALLOW:
+            ctx.log(Level.WARNING, flow, "Запись разрешена заранее (запуск с --yes), продолжаем.")
+            return True
+        if policy is SafetyPolicy.ASK:
+            ctx.flush_log()  # the person sees in the journal what the question is about
+            try:
+                answer = bool(self.callbacks.on_confirm(flow, list(found)))
+            except Cancelled:
+                raise
+            except Exception:  # a broken question must never count as a yes
+                answer = False
+            if ctx.cancel.cancelled:
+                raise Cancelled()
+            said = "продолжить запись" if answer else "не записывать"
+            ctx.log(Level.WARNING, flow, f"На вопрос проверки перед записью ответили «{said}».",
+                    details={"answer": "yes" if answer else "no"})
+            if answer:
+                return True
+        later = [f.title for f in ALL_FLOWS if ALL_FLOWS.index(f) > ALL_FLOWS.index(flow) and f in self._selected]
+        nothing = (f"ни этот поток, ни следующие ({', '.join(later)}) ничего не записали" if later
+                   else "этот поток ничего не записал")
+        what_next = {
+            SafetyPolicy.SKIP: "Автоматический запуск пропустил запись. Проверьте, что указано выше, и запустите "
+                               "синхронизацию вручную: Связка спросит, продолжать ли.",
+            SafetyPolicy.REFUSE: "Проверьте, что указано выше; если всё верно, запустите синхронизацию снова с "
+                                 "подтверждением.",
+        }.get(policy, "Проверьте, что указано выше, и запустите синхронизацию снова.")
+        # a scheduled run has nobody watching: an error line, so the journal's filters and the alert show it
+        level = Level.ERROR if policy is SafetyPolicy.SKIP else Level.WARNING
+        ctx.log(level, flow, f"Проверка перед записью остановила синхронизацию: {nothing}. {what_next}")
+        return False
+
+    def _remember_sizes(self, plan: FlowPlan) -> None:
+        """The sizes this run saw, for the next run's suspect-read check (only after the flow was applied)."""
+        sizes = safety.remembered_sizes(plan)
+        if sizes:
+            cursors = self.db.cursors(self.profile_id)
+            for name, value in sizes.items():
+                cursors.set(safety.CURSOR_FLOW, name, value)
+
+    def _run(self, flows: Iterable[Flow], *, dry_run: bool, full: bool, trigger: str,
+             policy: SafetyPolicy) -> RunReport:
         selected = [f for f in ALL_FLOWS if f in set(flows)]
+        self._selected = selected
         started = time.monotonic()
         requests_before = _requests(self.retailcrm, self.moysklad)  # clients may outlive one run
         runs = self.db.runs(self.profile_id)
@@ -312,6 +380,10 @@ class SyncEngine:
         conflicts = 0
         cancelled = False
         fatal: str | None = None
+        trips: list[SafetyTrip] = []
+        held = False
+        seen = {name: int(value) for name, value in self.db.cursors(self.profile_id).all(safety.CURSOR_FLOW).items()
+                if value.isdigit()}
         what = "Пробный запуск" if dry_run else "Синхронизация"
         ctx.log(Level.INFO, None, f"{what} начата: {', '.join(f.title for f in selected) or 'ничего не выбрано'}.")
         page_sizes = page_limits.restore(self.db, self.profile_id, self.retailcrm)
@@ -333,11 +405,15 @@ class SyncEngine:
                         conflicts += plan.conflicts
                         for note in plan.notes:
                             ctx.log(Level.INFO, flow, note)
+                        if not self._safe_to_write(ctx, plan, policy, trips, seen):
+                            held = True
+                            break
                         if dry_run:
                             counts[flow] = plan.counts
                         else:
                             ctx.check_cancel()
                             counts[flow] = runner.apply(ctx, plan)
+                            self._remember_sizes(plan)
                     except ServiceSettingsError as exc:
                         fatal = exc.message
                         ctx.log(Level.ERROR, flow, f"{flow.title}: {exc.message}")
@@ -381,15 +457,21 @@ class SyncEngine:
             service: sent - requests_before.get(service, 0)
             for service, sent in _requests(self.retailcrm, self.moysklad).items()
         }
-        ok = fatal is None and not cancelled and ctx.errors == 0
+        held = held and not cancelled and fatal is None
+        ok = fatal is None and not cancelled and not held and ctx.errors == 0
         status = (
-            "cancelled" if cancelled else "failed" if fatal else "partial" if (ctx.errors or conflicts) else "ok"
+            "cancelled" if cancelled else "failed" if fatal else "held" if held
+            else "partial" if (ctx.errors or conflicts) else "ok"
         )
         total = Counts()
         for c in counts.values():
             total.add(c)
         message = fatal or _summary(total, conflicts, ctx.errors, dry_run, cancelled)
-        ctx.log(Level.ERROR if fatal else Level.INFO, None, message)
+        if held:
+            message = (f"Остановлено проверкой перед записью ({len(trips)} "
+                       f"{'замечание' if len(trips) == 1 else 'замечания' if len(trips) < 5 else 'замечаний'}): "
+                       f"{trips[0].message}")
+        ctx.log(Level.ERROR if fatal else Level.WARNING if held else Level.INFO, None, message)
         ctx.flush_log()
         # the run itself is over; a full disk must not hide its result from the caller
         with contextlib.suppress(StoreError):
@@ -415,6 +497,8 @@ class SyncEngine:
             run_id=run.id,
             message=message,
             plans=plans,
+            safety=trips,
+            held=held,
         )
 
 

@@ -177,12 +177,37 @@ class CancelToken:
             raise Cancelled()
 
 
+class SafetyPolicy(StrEnum):
+    """What a run does when the safety check before writing trips (see :mod:`app.sync.safety`).
+
+    ``ask`` the person (the window: ``Callbacks.on_confirm``), ``refuse`` to write (the CLI without ``--yes``),
+    ``skip`` the writes (a scheduled run: the window alerts), ``allow`` them (``--yes``)."""
+
+    ASK = "ask"
+    REFUSE = "refuse"
+    SKIP = "skip"
+    ALLOW = "allow"
+
+
+@dataclass(frozen=True)
+class SafetyTrip:
+    """One tripped guard: ``guard`` is its code, ``message`` says what looked wrong and what to check."""
+
+    guard: str
+    flow: Flow
+    message: str
+
+
 @dataclass
 class Callbacks:
-    """How the engine reports while it runs. Called on the engine's thread: keep them quick."""
+    """How the engine reports while it runs. Called on the engine's thread: keep them quick.
+
+    ``on_confirm`` is the exception: with :attr:`SafetyPolicy.ASK` the engine waits for its answer (True: write
+    anyway). With nobody to ask, the answer is no."""
 
     on_log: Callable[[LogEvent], None] = lambda event: None
     on_progress: Callable[[Progress], None] = lambda progress: None
+    on_confirm: Callable[[Flow, list[SafetyTrip]], bool] = lambda flow, trips: False
 
 
 @dataclass
@@ -191,7 +216,7 @@ class RunReport:
 
     ok: bool
     dry_run: bool
-    status: str  # "ok" | "partial" | "failed" | "cancelled", as stored for the run
+    status: str  # "ok" | "partial" | "failed" | "cancelled" | "held", as stored for the run
     counts: dict[Flow, Counts]
     conflicts: int
     errors: int
@@ -201,6 +226,8 @@ class RunReport:
     run_id: int | None = None
     message: str = ""
     plans: dict[Flow, FlowPlan] = field(default_factory=dict)
+    safety: list[SafetyTrip] = field(default_factory=list)  # guards that tripped (a dry run only reports them)
+    held: bool = False  # the safety check stopped the run before a flow wrote
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -215,4 +242,6 @@ class RunReport:
             "requests": dict(self.requests),
             "seconds": round(self.seconds, 3),
             "message": self.message,
+            "held": self.held,
+            "safety": [{"flow": t.flow.value, "guard": t.guard, "message": t.message} for t in self.safety],
         }

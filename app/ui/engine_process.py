@@ -10,6 +10,10 @@ may block, so never on the GUI thread), starts the child, forwards its log lines
 Stop into a cross-process event the child's cancel token follows. The child opens its own connection to
 the same SQLite file (WAL: the window keeps reading while the child writes).
 
+A tripped safety check (:mod:`app.sync.safety`) crosses the other way: the child sends the question and waits
+on a second pipe for the answer, which the worker thread gets from the window (``Callbacks.on_confirm``);
+Stop meanwhile counts as "no".
+
 Children start through ``forkserver`` where it exists (a preloaded server forks a fresh child in
 milliseconds) and ``spawn`` elsewhere. A frozen Windows build must call ``multiprocessing.freeze_support()``
 first thing in its entry point.
@@ -28,7 +32,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from app.sync.model import Callbacks, CancelToken, Flow, FlowPlan, LogEvent, Progress, RunReport
+from app.sync.model import Callbacks, CancelToken, Flow, FlowPlan, LogEvent, Progress, RunReport, SafetyTrip
 
 log = logging.getLogger("app.ui.engine_process")
 
@@ -70,6 +74,7 @@ class RunRequest:
     moysklad_token: str | None = None
     settings: dict[str, Any] | None = None  # use these instead of the saved ones (the wizard's dry run)
     data_dir: str | None = None  # where the child writes its technical log
+    safety_policy: str | None = None  # a SafetyPolicy value; None: the engine's default for the trigger
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -103,15 +108,19 @@ def run_in_process(request: RunRequest, callbacks: Callbacks, cancel: CancelToke
     """Run the engine in a child and wait for it (call from a worker thread). Raises SyncProcessError."""
     ctx = _context()
     receiver, sender = ctx.Pipe(duplex=False)
+    answers_in, answers_out = ctx.Pipe(duplex=False)  # the person's answers to the safety check's questions
     stop = ctx.Event()
-    process = ctx.Process(target=child_main, args=(request, sender, stop), name="svyazka-sync", daemon=True)
+    process = ctx.Process(
+        target=child_main, args=(request, sender, stop, answers_in), name="svyazka-sync", daemon=True
+    )
     try:
         process.start()
     except (OSError, RuntimeError, ValueError) as exc:
-        receiver.close()
-        sender.close()
+        for conn in (receiver, sender, answers_in, answers_out):
+            conn.close()
         raise ProcessUnavailable(str(exc)) from exc
     sender.close()  # the child holds the only writing end: EOF tells us it is gone
+    answers_in.close()
     report: RunReport | None = None
     failure: SyncProcessError | None = None
     try:
@@ -136,6 +145,11 @@ def run_in_process(request: RunRequest, callbacks: Callbacks, cancel: CancelToke
             elif kind == "progress":
                 for item in payload:
                     callbacks.on_progress(item)
+            elif kind == "ask":
+                flow, trips = payload
+                answer = bool(callbacks.on_confirm(flow, trips))  # blocks this thread until the person answers
+                with contextlib.suppress(OSError, ValueError):
+                    answers_out.send(answer and not cancel.cancelled)
             elif kind == "report":
                 report = payload
             elif kind == "error":
@@ -143,6 +157,7 @@ def run_in_process(request: RunRequest, callbacks: Callbacks, cancel: CancelToke
                 failure = SyncProcessError(message, unexpected)
     finally:
         receiver.close()
+        answers_out.close()
         process.join(timeout=30)
         if process.is_alive():
             process.terminate()
@@ -220,11 +235,24 @@ def slim_report(report: RunReport) -> RunReport:
     return RunReport(**fields)
 
 
-def child_main(request: RunRequest, conn: Connection, stop: Any) -> None:
+def child_main(request: RunRequest, conn: Connection, stop: Any, answers: Connection | None = None) -> None:
     """The child process: build the engine for the request, run it, send the report (or the error)."""
     _lower_priority()
     sender = _Sender(conn)
     cancel = CancelToken()
+
+    def ask(flow: Flow, trips: list[SafetyTrip]) -> bool:
+        """The safety check's question, answered by the person in the window (Stop or no pipe: no)."""
+        if answers is None:
+            return False
+        sender.send("ask", (flow, list(trips)))
+        while not cancel.cancelled:
+            try:
+                if answers.poll(POLL_SECONDS):
+                    return bool(answers.recv())
+            except (EOFError, OSError):
+                return False
+        return False
 
     def follow_stop() -> None:
         stop.wait()
@@ -239,9 +267,16 @@ def child_main(request: RunRequest, conn: Connection, stop: Any) -> None:
         from app.store import Database
 
         db = Database.open(request.db_path)
-        engine = _build_engine(db, request, Callbacks(on_log=sender.log, on_progress=sender.progress), cancel)
+        from app.sync.model import SafetyPolicy
+
+        callbacks = Callbacks(on_log=sender.log, on_progress=sender.progress, on_confirm=ask)
+        engine = _build_engine(db, request, callbacks, cancel)
         report = engine.run(
-            [Flow(f) for f in request.flows], dry_run=request.dry_run, full=request.full, trigger=request.trigger
+            [Flow(f) for f in request.flows],
+            dry_run=request.dry_run,
+            full=request.full,
+            trigger=request.trigger,
+            safety_policy=SafetyPolicy(request.safety_policy) if request.safety_policy else None,
         )
         sender.send("report", slim_report(report))
     except BaseException as exc:  # the parent shows it; unknown errors are logged here with their traceback
@@ -258,6 +293,8 @@ def child_main(request: RunRequest, conn: Connection, stop: Any) -> None:
             with contextlib.suppress(Exception):
                 db.close()
         conn.close()
+        if answers is not None:
+            answers.close()
 
 
 def _lower_priority() -> None:

@@ -60,6 +60,7 @@ RUN_STATUS_LABELS = {
     "partial": QT_TRANSLATE_NOOP("Labels", "Done with remarks"),
     "failed": QT_TRANSLATE_NOOP("Labels", "Failed"),
     "cancelled": QT_TRANSLATE_NOOP("Labels", "Stopped"),
+    "held": QT_TRANSLATE_NOOP("Labels", "Stopped by the check before writing"),
 }
 
 TRIGGER_LABELS = {

@@ -29,11 +29,12 @@ from app.ui.conflicts_tab import ConflictsTab
 from app.ui.context import DEFAULT_UI_PREFS, UI_PREFS_KEY, AppContext
 from app.ui.history_tab import HistoryTab
 from app.ui.log_tab import LogTab
+from app.ui.safety_dialog import SafetyDialog
 from app.ui.schedule_tab import ScheduleTab
 from app.ui.scheduler import SyncScheduler
 from app.ui.sync_panel import SyncPanel
 from app.ui.tray import TrayIcon
-from app.ui.worker import SyncController, run_in_background
+from app.ui.worker import SafetyQuestion, SyncController, run_in_background
 
 RECENT_RUNS = 60
 
@@ -71,6 +72,9 @@ class MainWindow(QMainWindow):
             self.setWindowIcon(QIcon(str(icon_path)))
 
         self.controller = SyncController(context.sync_target(), parent=self)
+        self.controller.confirm = self.ask_safety
+        self.safety_dialog: SafetyDialog | None = None  # the safety check's open question, if any
+        self._trigger = "manual"  # of the run going on (a scheduled run that is held alerts through the tray)
         self.scheduler = SyncScheduler(self.controller, context.db, self.profile_id, parent=self)
 
         self.panel = SyncPanel()
@@ -103,6 +107,7 @@ class MainWindow(QMainWindow):
         self.panel.sync_requested.connect(self.sync_now)
         self.panel.stop_requested.connect(self.controller.stop)
         self.controller.started.connect(self.panel.on_started)
+        self.controller.started.connect(self._on_run_started)
         self.controller.progress.connect(self.panel.on_progress)
         self.controller.log_events.connect(self.log_tab.on_log_events)
         self.controller.finished.connect(self._on_run_finished)
@@ -151,15 +156,38 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(self.tr("A sync is already running."), 5000)
         return started
 
+    def ask_safety(self, question: SafetyQuestion) -> None:
+        """The safety check tripped before a write: ask, without blocking the window; the answer goes back
+        to the run (Stop, or the run ending, leaves it at no)."""
+        self._close_safety_dialog()
+        dialog = SafetyDialog(question.flow, question.trips, self)
+        dialog.finished.connect(lambda _result: question.reply(dialog.approved()))
+        self.safety_dialog = dialog
+        self.show_normal()
+        dialog.open()
+
+    def _close_safety_dialog(self) -> None:
+        if self.safety_dialog is not None:
+            dialog, self.safety_dialog = self.safety_dialog, None
+            dialog.done(0)  # an unanswered question is a no (its run has ended or moves on)
+            dialog.deleteLater()
+
+    @Slot(object)
+    def _on_run_started(self, info: object) -> None:
+        self._trigger = str(info.get("trigger", "manual")) if isinstance(info, dict) else "manual"
+
     @Slot(object)
     def _on_run_finished(self, report: object) -> None:
+        self._close_safety_dialog()
         self.panel.on_finished(report)
         self.log_tab.on_run_finished()
         previous = self.snapshot.conflict_counts if self.snapshot else {}
-        self.refresh(notify_from=previous, report=report if isinstance(report, RunReport) else None)
+        self.refresh(notify_from=previous, report=report if isinstance(report, RunReport) else None,
+                     trigger=self._trigger)
 
     @Slot(str)
     def _on_run_failed(self, message: str) -> None:
+        self._close_safety_dialog()
         self.panel.on_failed(message)
         self.log_tab.on_run_finished()
         self.tray.notify_failure(message)
@@ -171,7 +199,9 @@ class MainWindow(QMainWindow):
 
     # -- data --------------------------------------------------------------------------------------------
 
-    def refresh(self, notify_from: dict[str, int] | None = None, report: RunReport | None = None) -> None:
+    def refresh(
+        self, notify_from: dict[str, int] | None = None, report: RunReport | None = None, trigger: str = "manual"
+    ) -> None:
         """Re-read the profile, recent runs and conflict counts in the background."""
         db, pid = self.context.db, self.profile_id
 
@@ -191,7 +221,10 @@ class MainWindow(QMainWindow):
         def apply(snapshot: Snapshot) -> None:
             self._apply_snapshot(snapshot)
             if report is not None:
-                if not report.ok and not report.cancelled and report.errors:
+                if report.held:
+                    if trigger == "schedule":  # nobody was asked: say it where it is seen
+                        self.tray.notify_held(report.message)
+                elif not report.ok and not report.cancelled and report.errors:
                     self.tray.notify_failure(report.message)
                 if notify_from is not None:
                     new = sum(snapshot.conflict_counts.values()) - sum(notify_from.values())

@@ -142,9 +142,11 @@ class SyncPanel(QWidget):
             for flow in self._selected:
                 if report.cancelled and flow not in report.counts:
                     continue
-                self._mark_done(flow, stopped=report.cancelled)
+                self._mark_done(flow, stopped=report.cancelled or report.held)
             if report.cancelled:
                 self.state_label.setText(self.tr("Stopped. Everything written so far is saved."))
+            elif report.held:
+                self.state_label.setText(self.tr("Stopped by the check before writing: see the journal."))
             elif report.ok:
                 self.state_label.setText(self.tr("Finished."))
             else:

@@ -87,6 +87,14 @@ class TrayIcon(QObject):
     def notify_failure(self, message: str) -> None:
         self._notify(self.tr("Sync failed"), message, QSystemTrayIcon.MessageIcon.Warning)
 
+    def notify_held(self, message: str) -> None:
+        """A scheduled run stopped by the safety check before writing: nothing more was written."""
+        self._notify(
+            self.tr("Sync stopped before writing"),
+            self.tr("{message} Check, then run the sync by hand to confirm.").format(message=message),
+            QSystemTrayIcon.MessageIcon.Warning,
+        )
+
     def notify_conflicts(self, count: int) -> None:
         self._notify(
             self.tr("New conflicts"),

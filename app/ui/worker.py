@@ -11,6 +11,10 @@ drain, so a listener always sees every log event before the result.
 ``stop`` sets the engine's :class:`CancelToken` (the engine stops between batches). Its worker thread
 supervises the engine in a child process (:mod:`app.ui.engine_process`), so not even the engine's share
 of the Python interpreter can stall the window.
+
+When the safety check before writing trips (:mod:`app.sync.safety`), the engine's question reaches the
+GUI thread as a :class:`SafetyQuestion` through the same outbox; the worker thread waits for its answer
+(or Stop, which answers no). ``SyncController.confirm`` is who answers: without one, the answer is no.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from typing import Any, TypeVar
 import shiboken6
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
-from app.sync.model import ALL_FLOWS, Callbacks, CancelToken, Flow, LogEvent, Progress, RunReport
+from app.sync.model import ALL_FLOWS, Callbacks, CancelToken, Flow, LogEvent, Progress, RunReport, SafetyTrip
 from app.ui.errors import describe_error
 
 T = TypeVar("T")
@@ -37,6 +41,32 @@ _active: set[Job] = set()
 _active_lock = threading.Lock()
 
 
+class SafetyQuestion:
+    """The safety check's question for the person: asked from the worker thread, answered on the GUI thread."""
+
+    def __init__(self, flow: Flow, trips: list[SafetyTrip]) -> None:
+        self.flow = flow
+        self.trips = list(trips)
+        self.answer = False
+        self._answered = threading.Event()
+
+    @property
+    def answered(self) -> bool:
+        return self._answered.is_set()
+
+    def reply(self, yes: bool) -> None:
+        """The first answer counts (a late click after Stop changes nothing)."""
+        if not self._answered.is_set():
+            self.answer = bool(yes)
+            self._answered.set()
+
+    def wait(self, cancel: CancelToken) -> bool:
+        while not self._answered.wait(0.05):
+            if cancel.cancelled:
+                self.reply(False)
+        return self.answer
+
+
 class Worker(QObject):
     """Runs ``fn(worker)`` once, in whatever thread it was moved to. Report with ``report_*``."""
 
@@ -47,8 +77,14 @@ class Worker(QObject):
         super().__init__()
         self._fn = fn
         self._outbox: collections.deque[LogEvent | Progress] = collections.deque()
+        self.questions: collections.deque[SafetyQuestion] = collections.deque()
 
     # -- called from the worker thread -------------------------------------------------------------------
+
+    def ask(self, question: SafetyQuestion, cancel: CancelToken) -> bool:
+        """Hand ``question`` to the GUI thread and wait for the answer (Stop answers no)."""
+        self.questions.append(question)
+        return question.wait(cancel)
 
     def report_log(self, event: LogEvent) -> None:
         self._outbox.append(event)  # deque.append is atomic: no lock needed
@@ -98,6 +134,7 @@ class Job(QObject):
 
     progress = Signal(object)
     log_events = Signal(object)
+    question = Signal(object)  # a SafetyQuestion to answer
     finished = Signal(object)
     failed = Signal(str)
     done = Signal()
@@ -136,6 +173,8 @@ class Job(QObject):
             self.log_events.emit(events)
         for item in progress.values():
             self.progress.emit(item)
+        while self.worker.questions:  # after the log lines that explain it
+            self.question.emit(self.worker.questions.popleft())
 
     @Slot(object)
     def _on_succeeded(self, result: object) -> None:
@@ -255,6 +294,8 @@ class SyncController(QObject):
         self._job: Job | None = None
         self._cancel: CancelToken | None = None
         self.last_report: RunReport | None = None
+        # answers the safety check's questions on the GUI thread, now or later (``question.reply``); None: no
+        self.confirm: Callable[[SafetyQuestion], None] | None = None
 
     @classmethod
     def for_engine(cls, factory: EngineFactory, parent: QObject | None = None) -> SyncController:
@@ -288,12 +329,17 @@ class SyncController(QObject):
         target = self._target
 
         def work(worker: Worker) -> RunReport:
-            callbacks = Callbacks(on_log=worker.report_log, on_progress=worker.report_progress)
+            callbacks = Callbacks(
+                on_log=worker.report_log,
+                on_progress=worker.report_progress,
+                on_confirm=lambda flow, trips: worker.ask(SafetyQuestion(flow, trips), cancel),
+            )
             return target(callbacks, cancel, chosen, dry_run, full, trigger)
 
         job = Job(work, parent=self)
         job.progress.connect(self.progress)
         job.log_events.connect(self.log_events)
+        job.question.connect(self._on_question)
         job.finished.connect(self._on_finished)
         job.failed.connect(self._on_failed)
         self._job, self._cancel = job, cancel
@@ -311,6 +357,13 @@ class SyncController(QObject):
         """Block until the running job's thread ends (tests and shutdown only)."""
         job = self._job
         return job.wait(timeout_ms) if job is not None else True
+
+    @Slot(object)
+    def _on_question(self, question: SafetyQuestion) -> None:
+        if self.confirm is None or self.stopping:
+            question.reply(False)
+        else:
+            self.confirm(question)
 
     @Slot(object)
     def _on_finished(self, report: object) -> None:

@@ -447,6 +447,10 @@
         <translation>Совпало меньше половины: попробуйте другой ключ или другое поле RetailCRM.</translation>
     </message>
     <message>
+        <source>Some figures look wrong (see below): the first sync will stop before writing and ask.</source>
+        <translation>Некоторые числа выглядят неправильно (см. ниже): первая синхронизация остановится перед записью и спросит.</translation>
+    </message>
+    <message>
         <source>not finished</source>
         <translation>не завершено</translation>
     </message>
@@ -770,6 +774,10 @@
     <message>
         <source>Stopped</source>
         <translation>Остановлено</translation>
+    </message>
+    <message>
+        <source>Stopped by the check before writing</source>
+        <translation>Остановлено проверкой перед записью</translation>
     </message>
     <message>
         <source>By hand</source>
@@ -1309,6 +1317,25 @@
     </message>
 </context>
 <context>
+    <name>SafetyDialog</name>
+    <message>
+        <source>Check before writing</source>
+        <translation>Проверка перед записью</translation>
+    </message>
+    <message>
+        <source>Before writing «{flow}», Svyazka found figures that usually mean a wrong setting or a failed read:</source>
+        <translation>Перед записью потока «{flow}» Связка нашла числа, которые обычно означают неверную настройку или сбой чтения:</translation>
+    </message>
+    <message>
+        <source>Write anyway</source>
+        <translation>Всё равно записать</translation>
+    </message>
+    <message>
+        <source>Don&apos;t write, I will check</source>
+        <translation>Не записывать, я проверю</translation>
+    </message>
+</context>
+<context>
     <name>ScheduleTab</name>
     <message>
         <source>Sync automatically</source>
@@ -1501,6 +1528,10 @@ Warehouses paired: {pairs}. Match key: {key}.</source>
         <translation>Остановлено. Всё, что успело записаться, сохранено.</translation>
     </message>
     <message>
+        <source>Stopped by the check before writing: see the journal.</source>
+        <translation>Остановлено проверкой перед записью: см. журнал.</translation>
+    </message>
+    <message>
         <source>Finished.</source>
         <translation>Готово.</translation>
     </message>
@@ -1581,6 +1612,14 @@ Warehouses paired: {pairs}. Match key: {key}.</source>
     <message>
         <source>Sync failed</source>
         <translation>Синхронизация не удалась</translation>
+    </message>
+    <message>
+        <source>Sync stopped before writing</source>
+        <translation>Синхронизация остановлена перед записью</translation>
+    </message>
+    <message>
+        <source>{message} Check, then run the sync by hand to confirm.</source>
+        <translation>{message} Проверьте и запустите синхронизацию вручную, чтобы подтвердить.</translation>
     </message>
     <message>
         <source>New conflicts</source>

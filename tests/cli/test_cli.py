@@ -224,3 +224,38 @@ def test_demo_sync_needs_no_accounts(capsys):
     assert code in (0, 1) and result["flows"]["catalog"]["created"] + result["flows"]["catalog"]["updated"] >= 0
     assert result["flows"]["orders"]["created"] > 0  # the demo's dated orders go whatever today's date is
     assert result["status"] in ("ok", "partial")
+
+
+def test_a_tripped_safety_check_needs_yes_exit_5_and_nothing_written(capsys, keys, tmp_path, monkeypatch):
+    # a sandbox of its own: this test must see every write, and the shared one is written by the others
+    with Sandbox(SandboxOptions(products=60, orders=0, rate_limit=False)) as sb:
+        monkeypatch.setenv("SVYAZKA_RETAILCRM_API_KEY", sb.retailcrm.api_key)
+        monkeypatch.setenv("SVYAZKA_MOYSKLAD_TOKEN", sb.moysklad.token)
+        # a seeded shop never links all of its catalog: asking for 100 % trips the "linked" guard every time
+        code, out, err = setup_auto(capsys, sb, tmp_path, "--safety-min-linked-percent", "100")
+        assert code == 0, err
+        assert "проверка перед записью: связано не меньше % каталога: 100" in out
+        products_before = len(sb.retailcrm.state.products())
+        sb.log.clear()
+
+        code, out, err = run(capsys, "--data-dir", tmp_path, "sync", "--json")
+        result = json.loads(out)
+        assert code == 5
+        assert result["held"] is True and result["ok"] is False and result["status"] == "held"
+        assert [t["guard"] for t in result["safety"]] == ["linked", "linked"]
+        assert "svyazka sync --yes" in err and "Traceback" not in err
+        assert [e for e in sb.log.entries() if e.method != "GET"] == []  # nothing written anywhere
+        assert len(sb.retailcrm.state.products()) == products_before
+        code, out, _ = run(capsys, "--data-dir", tmp_path, "status")
+        assert code == 0 and "остановлен проверкой перед записью" in out
+
+        code, out, err = run(capsys, "--data-dir", tmp_path, "sync", "--yes", "--json")
+        result = json.loads(out)
+        assert code in (0, 1) and result["held"] is False, err
+        assert [t["guard"] for t in result["safety"]] == ["linked", "linked"]  # still said, then written
+        assert result["flows"]["catalog"]["created"] > 0 and result["flows"]["stock"]["updated"] > 0
+        code, out, _ = run(capsys, "--data-dir", tmp_path, "log", "--level", "warning")
+        assert "Запись разрешена заранее (запуск с --yes)" in out
+
+        code, _, err = setup_auto(capsys, sb, tmp_path, "--safety-max-zeroed-percent", "150")
+        assert code == 2 and "обнуляемых остатков" in err and "от 0 до 100" in err

@@ -9,7 +9,7 @@ import pytest
 from app.clients.errors import ServiceUnavailable, SettingsError
 from app.store import Database, SyncSettings
 from app.sync.engine import RunContext, SyncEngine
-from app.sync.model import Action, CancelToken, Change, Counts, Flow, FlowPlan, Level
+from app.sync.model import Action, Callbacks, CancelToken, Change, Counts, Flow, FlowPlan, Level, SafetyPolicy
 
 
 @dataclass
@@ -120,3 +120,43 @@ def test_a_flow_without_a_runner_is_skipped_with_a_warning(db, profile_id):
     report = engine_with(db, profile_id, []).run([Flow.PRICES])
     warnings = db.log(profile_id).query(run_id=report.run_id, levels=["warning"])
     assert any("Цены" in w.message for w in warnings)
+
+
+@dataclass
+class TrippingFlow(ScriptedFlow):
+    """Plans what the safety check stops by default: 51 shipments (limit 50), or every stock value zeroed."""
+
+    def plan(self, ctx: RunContext) -> FlowPlan:
+        plan = super().plan(ctx)
+        plan.state["stats"] = (
+            {"shipments": 51} if self.flow is Flow.ORDERS else {"values_above_zero": 100, "values_zeroed": 100}
+        )
+        return plan
+
+
+def test_a_tripped_check_stops_that_flow_and_the_later_ones_and_the_run_is_held(db, profile_id):
+    calls: list[str] = []
+    flows = [ScriptedFlow(Flow.CATALOG, calls), TrippingFlow(Flow.STOCK, calls), ScriptedFlow(Flow.ORDERS, calls)]
+    engine = engine_with(db, profile_id, flows)
+    report = engine.run([Flow.CATALOG, Flow.STOCK, Flow.ORDERS], safety_policy=SafetyPolicy.REFUSE)
+    assert calls == ["plan:catalog", "apply:catalog", "plan:stock"]
+    assert report.held and report.status == "held" and not report.ok
+    assert [t.guard for t in report.safety] == ["zeroed"]
+    assert db.runs(profile_id).get(report.run_id).status == "held"
+    warnings = [r.message for r in db.log(profile_id).query(run_id=report.run_id, levels=["warning"])]
+    assert any("ни этот поток, ни следующие (Заказы) ничего не записали" in m for m in warnings), warnings
+
+
+def test_stop_while_the_question_waits_is_a_stop_not_an_answer(db, profile_id):
+    calls: list[str] = []
+    cancel = CancelToken()
+
+    def confirm(flow, trips) -> bool:
+        cancel.cancel()  # the person pressed Stop instead of answering
+        return True
+
+    flows = [TrippingFlow(Flow.ORDERS, calls)]
+    engine = SyncEngine(db, profile_id, SyncSettings(), None, None, {f.flow: f for f in flows},
+                        callbacks=Callbacks(on_confirm=confirm), cancel=cancel)
+    report = engine.run(trigger="manual")  # a run started by hand asks
+    assert calls == ["plan:orders"] and report.cancelled and report.status == "cancelled"

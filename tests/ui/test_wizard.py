@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -311,3 +312,22 @@ def test_demo_choice_starts_the_demo_and_prefills(qtbot, new_context):
         wizard.context.db.close()
         for session in sessions:
             session.stop()
+
+
+def test_the_dry_run_reports_what_the_safety_check_would_stop(qtbot, context: AppContext, sandbox: Sandbox):
+    # a seeded shop never links all of its catalog: a saved 100 % trips the "linked" guard
+    repo = context.db.settings(context.profile_id)
+    repo.save_sync(replace(repo.load_sync(), safety_min_linked_percent=100))
+    wizard = make_wizard(qtbot, context, load_wizard_state(context, context.profile_id))
+    for page in (W.PAGE_MOYSKLAD, W.PAGE_WAREHOUSES, W.PAGE_PRICES, W.PAGE_ORDERS):
+        press_next(qtbot, wizard, page)
+    wizard.orders_page.set_exported("waiting-supply", False)  # (no MoySklad status for it: asked otherwise)
+    press_next(qtbot, wizard, W.PAGE_FINISH)
+    finish = wizard.finish_page
+    qtbot.waitUntil(finish.isComplete, timeout=60_000)
+    report = wizard.state.dry_report
+    assert report is not None and report.dry_run and not report.held  # a dry run only reports
+    assert [t.guard for t in report.safety] == ["linked", "linked"]
+    assert "the first sync will stop before writing and ask" in finish.summary.text()
+    assert finish.details.text().startswith("• ⚠ Ключ сопоставления «артикул» связывает только")
+    assert wizard.state.settings.safety_min_linked_percent == 100  # kept through the suggestions

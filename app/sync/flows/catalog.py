@@ -492,6 +492,9 @@ class _PlanBuilder:
             key_matched=result.key_matched,
             ms_items=sum(1 for item in self.ms.items.values() if not item.archived),
             rc_offers=sum(1 for offer in self.rc.offers.values() if offer.active),
+            # for the safety check before writing (app/sync/safety.py)
+            links_before=len(self.stored_links),
+            links_dropped=len(work.stale),
         )
         pairs = len({p.ms.id for p in result.pairs} | {link.ms_id for link in work.new_links})
         self.plan.notes.insert(

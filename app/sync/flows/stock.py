@@ -461,12 +461,15 @@ class StockFlow:
         warned: set[int] = set()
         # 150,000 figures at 50,000 offers, a few hundred distinct values (shared objects): each text once
         texts: dict[Decimal, str] = {}
+        zeroed = 0
         for (offer_id, code), value in sorted(targets.items()):
             sent = stock_for_store(value, kinds.get(code))
             text = texts.get(sent)
             if text is None:
                 text = texts[sent] = quantity_text(sent)
             before = pushed.get(f"{offer_id}:{code}") if pushed else None  # a first run has sent nothing
+            if sent == 0 and before is not None and before != "0":
+                zeroed += 1
             if before == text and offer_id not in purchases:
                 plan.counts.unchanged += 1
                 continue
@@ -519,6 +522,13 @@ class StockFlow:
                     payload={"offer_id": offer_id, "purchase_price": str(cost)},
                 ))
         work.rows = [rows[offer_id] for offer_id in sorted(rows)]
+        # for the safety check before writing (app/sync/safety.py): how many values above zero would become 0
+        offers = set(labels.ms_of)
+        work.stats["values_zeroed"] = zeroed
+        work.stats["values_above_zero"] = sum(
+            1 for code in ms_stores_of_code for offer_id in offers
+            if pushed.get(f"{offer_id}:{code}", "0") != "0"
+        )
 
     def _unmapped(self, ctx: RunContext, plan: FlowPlan, unmapped: dict[str, int], full: bool) -> None:
         """One ``unmapped_store`` conflict per MoySklad warehouse that has stock but no RetailCRM pair."""

@@ -3,8 +3,9 @@
     python -m app.ui.tools.screenshots [--out docs/screenshots] [--lang ru]
 
 It walks the real wizard (checks, dry run) against the demo services, saves, runs real syncs, and captures
-the main window's tabs and a conflict dialog. One extra shot of the main window is taken at 150% scaling
-(``QT_SCALE_FACTOR=1.5``, in a child process: the factor must be set before Qt starts).
+the main window's tabs, a conflict dialog and the safety check's question. One extra shot of the main window
+is taken at 150% scaling (``QT_SCALE_FACTOR=1.5``, in a child process: the factor must be set before Qt
+starts).
 """
 
 from __future__ import annotations
@@ -151,12 +152,33 @@ def render_all(out: Path, *, only_main: bool = False, suffix: str = "") -> None:
         dialog.show()
         save(dialog, out, f"conflict-dialog{suffix}")
         dialog.close()
+        render_safety_dialog(out, window, suffix)
         window._quitting = True
         window.close()
     finally:
         wait_for_jobs()
         db.close()
         session.stop()
+
+
+def render_safety_dialog(out: Path, parent: QWidget | None = None, suffix: str = "") -> Path:
+    """The safety check's question as the window asks it when RetailCRM answers an empty product list after
+    a run that saw the whole catalog (the figures such a plan has; the sentences are the real ones)."""
+    from app.store import SyncSettings
+    from app.sync import safety
+    from app.sync.model import Flow, FlowPlan
+    from app.ui.safety_dialog import SafetyDialog
+
+    stats = {"ms_items": 1240, "rc_offers": 0, "pairs": 0, "links_before": 1198, "links_dropped": 1198,
+             "to_create": 1161}
+    trips = safety.check(FlowPlan(Flow.CATALOG, state={"stats": stats}), SyncSettings(),
+                         {"ms_items": 1240, "rc_offers": 1215})
+    dialog = SafetyDialog(Flow.CATALOG, trips, parent)
+    dialog.show()
+    try:
+        return save(dialog, out, f"safety-dialog{suffix}")
+    finally:
+        dialog.done(0)
 
 
 def main(argv: list[str] | None = None) -> int:

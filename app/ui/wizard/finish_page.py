@@ -260,7 +260,8 @@ class FinishPage(WizardPage):
         state = self.state
         state.dry_report, state.dry_settings = report, settings
         self.review_button.setEnabled(True)
-        self.summary.show_message("ok" if report.ok and not report.conflicts else "warning", self.summary_text(report))
+        calm = report.ok and not report.conflicts and not report.safety
+        self.summary.show_message("ok" if calm else "warning", self.summary_text(report))
         self.match_label.setText(self.match_text(report))
         self._show_numbers(report)
         self.completeChanged.emit()
@@ -297,6 +298,8 @@ class FinishPage(WizardPage):
         )
         self.flow_table.setVisible(bool(flows))
         notes = [note for flow in flows if flow in report.plans for note in report.plans[flow].notes]
+        # what the safety check before writing found comes first: the first sync will stop there and ask
+        notes = [f"⚠ {trip.message}" for trip in report.safety] + notes
         self.details.setText("\n".join(f"• {note}" for note in notes[:8]))
 
     def summary_text(self, report: RunReport) -> str:
@@ -316,6 +319,10 @@ class FinishPage(WizardPage):
         if report.conflicts:
             text += " " + self.tr(
                 "Review the conflicts before the first sync: %n need(s) a decision.", "", report.conflicts
+            )
+        if report.safety:
+            text += " " + self.tr(
+                "Some figures look wrong (see below): the first sync will stop before writing and ask."
             )
         return text
 

@@ -1,0 +1,139 @@
+"""A hostile proxy in front of an emulator: a real HTTP server on 127.0.0.1 that forwards every request to the
+sandbox and can rewrite chosen answers, the way a service answering in bad faith (or a broken middlebox) would.
+
+    with HostileProxy(sandbox.moysklad_url) as proxy:
+        proxy.rewrite("GET", "/report/stock/bystore/current", lambda answer: [])
+        client = MoySkladClient(token, base_url=proxy.url)   # same path as the sandbox's URL, another port
+
+A rule matches a method and a part of the path; its function gets the decoded JSON answer and returns the one
+to send (gzip and Content-Length are redone). Everything else passes through byte for byte, headers included,
+so the emulator's own gates (auth, gzip, rate limits) still apply. ``hits`` counts the rewritten answers.
+"""
+
+from __future__ import annotations
+
+import gzip
+import http.client
+import json
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import urlsplit
+
+# hop-by-hop headers are the proxy's own business (RFC 9110 §7.6.1), never forwarded
+_HOP = {"connection", "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer", "upgrade"}
+
+
+@dataclass
+class Rule:
+    method: str
+    path_part: str
+    change: Callable[[Any], Any]
+    hits: int = 0
+
+
+class HostileProxy:
+    def __init__(self, upstream_url: str) -> None:
+        parts = urlsplit(upstream_url)
+        self._host = parts.hostname or "127.0.0.1"
+        self._port = parts.port or 80
+        self._path = parts.path.rstrip("/")
+        self.rules: list[Rule] = []
+        self._lock = threading.Lock()
+        proxy = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_GET(self) -> None:
+                proxy._forward(self)
+
+            do_POST = do_PUT = do_DELETE = do_PATCH = do_GET
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, name="hostile-proxy", daemon=True)
+
+    @property
+    def url(self) -> str:
+        """The upstream URL with the proxy's port (same path)."""
+        return f"http://127.0.0.1:{self._server.server_address[1]}{self._path}"
+
+    def rewrite(self, method: str, path_part: str, change: Callable[[Any], Any]) -> Rule:
+        rule = Rule(method.upper(), path_part, change)
+        with self._lock:
+            self.rules.append(rule)
+        return rule
+
+    def clear(self) -> None:
+        with self._lock:
+            self.rules.clear()
+
+    def __enter__(self) -> HostileProxy:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)
+
+    # -- one request -------------------------------------------------------------------------------------
+    def _forward(self, handler: BaseHTTPRequestHandler) -> None:
+        length = int(handler.headers.get("Content-Length") or 0)
+        body = handler.rfile.read(length) if length else None
+        headers = {k: v for k, v in handler.headers.items() if k.lower() not in _HOP and k.lower() != "host"}
+        headers["Host"] = f"{self._host}:{self._port}"
+        upstream = http.client.HTTPConnection(self._host, self._port, timeout=60)
+        try:
+            upstream.request(handler.command, handler.path, body=body, headers=headers)
+            answer = upstream.getresponse()
+            status, reason, data = answer.status, answer.reason, answer.read()
+            answer_headers = [(k, v) for k, v in answer.getheaders() if k.lower() not in _HOP]
+        finally:
+            upstream.close()
+        rule = self._rule_for(handler.command, urlsplit(handler.path).path)
+        if rule is not None and 200 <= status < 300 and data:
+            data, answer_headers = self._rewritten(rule, data, answer_headers)
+        handler.send_response(status, reason)
+        for name, value in answer_headers:
+            if name.lower() != "content-length":
+                handler.send_header(name, value)
+        handler.send_header("Content-Length", str(len(data)))
+        handler.end_headers()
+        handler.wfile.write(data)
+
+    def _rule_for(self, method: str, path: str) -> Rule | None:
+        with self._lock:
+            return next((r for r in self.rules if r.method == method.upper() and r.path_part in path), None)
+
+    def _rewritten(
+        self, rule: Rule, data: bytes, headers: list[tuple[str, str]]
+    ) -> tuple[bytes, list[tuple[str, str]]]:
+        zipped = any(k.lower() == "content-encoding" and "gzip" in v.lower() for k, v in headers)
+        payload = json.loads(gzip.decompress(data) if zipped else data)
+        new = json.dumps(rule.change(payload), ensure_ascii=False).encode("utf-8")
+        with self._lock:
+            rule.hits += 1
+        return (gzip.compress(new) if zipped else new), headers
+
+
+def blank_list(key: str | None = None) -> Callable[[Any], Any]:
+    """A rewrite that empties the answer's list: the whole answer (MoySklad's stock report is a JSON array) or
+    the list under ``key`` (RetailCRM's ``products``), with RetailCRM's pagination saying there is nothing."""
+
+    def change(answer: Any) -> Any:
+        if key is None:
+            return []
+        answer = dict(answer)
+        answer[key] = []
+        if isinstance(answer.get("pagination"), dict):
+            answer["pagination"] = {**answer["pagination"], "totalCount": 0, "currentPage": 1, "totalPageCount": 1}
+        return answer
+
+    return change
