@@ -48,6 +48,10 @@ def flow_of_line(line: str) -> Flow | None:
     return _FLOW_BY_TITLE.get(match.group("title")) if match else None
 
 
+# flows whose uploads run on background writers while later flows go on (app.sync.engine.WRITE_WORKERS)
+_DEFERRED = frozenset({Flow.STOCK, Flow.PRICES})
+
+
 @dataclass(frozen=True)
 class Trigger:
     """When to kill: the ``n``-th request / write / log line of ``flow``, or ``seconds`` after the first request."""
@@ -156,8 +160,12 @@ class KillSwitch(RequestLog):
             if flow_rank(flow) > flow_rank(trigger.flow) and is_write(entry.service, entry.method, entry.path):
                 # a later flow's *write* means the trigger's flow had less to do than in the clean run; its reads
                 # say nothing: they start early (the stock report is read while the catalog is) and overlap
-                # the earlier flows' uploads
-                self._kill_locked(f"{flow.value} began before {trigger.describe()}: at {what}", flow)
+                # the earlier flows' uploads. Stock and price uploads are deferred to background writers
+                # (app.sync.background): a later flow plans and writes only after they were queued, so a kill
+                # there, before the trigger's write, interrupts the deferred flow's uploads too, and counts as
+                # landing in it
+                landed = trigger.flow if trigger.flow in _DEFERRED else flow
+                self._kill_locked(f"{flow.value} began before {trigger.describe()}: at {what}", landed)
                 return
             if flow is not trigger.flow or trigger.kind == "log":
                 return
