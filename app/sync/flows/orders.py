@@ -406,14 +406,14 @@ class _Planner:
 
     def _process_order(self) -> ProcessOrder:
         """The statuses' process order (group, then status in the group), cached for the run like the
-        statuses. Without the groups (the call failed) the default groups' order stands in, and the plan
+        statuses. Without the groups (the call failed) the default groups' order stands in, and a warning
         says so."""
         groups = self.ctx.shared.get("retailcrm.status_groups")
         if not isinstance(groups, list):
             groups = read_groups(self.rc.status_groups) or []  # [] (unreadable): the default order, once a run
             self.ctx.shared["retailcrm.status_groups"] = groups
         if not groups and self.settings.shipment_status:
-            self.plan.notes.append(DEFAULT_ORDER_NOTE)
+            self.ctx.log(Level.WARNING, Flow.ORDERS, DEFAULT_ORDER_NOTE)
         return ProcessOrder.build(self.statuses.values(), groups)
 
     def _order_filter(self) -> dict[str, Any]:
