@@ -304,7 +304,7 @@ class _Planner:
         self.site = self.settings.retailcrm_site
         self.export = set(self.settings.export_statuses)
         self.statuses: dict[str, Status] = {}
-        self.process = ProcessOrder.build(())
+        self._process: ProcessOrder | None = None
         self.created_from: date | None = None
         self.rc_url = str(getattr(self.rc, "account_url", "")).rstrip("/")
 
@@ -358,7 +358,7 @@ class _Planner:
                 "Не выбрано юрлицо МойСклад, поэтому новые заказы не выгружаются. Выберите юрлицо в настройках."
             )
         self.statuses = self._rc_statuses()
-        self.process = self._process_order()
+        self._process = None  # read when the first order's shipment is decided (a run may have none)
 
         self.created_from = self._created_from(first_run=cursor is None)
 
@@ -404,10 +404,16 @@ class _Planner:
         self.ctx.shared["retailcrm.statuses"] = statuses
         return statuses
 
+    @property
+    def process(self) -> ProcessOrder:
+        """The statuses' process order (group, then status in the group), read on first use and cached for
+        the run like the statuses. Without the groups (the call failed) the default groups' order stands
+        in, and a warning says so."""
+        if self._process is None:
+            self._process = self._process_order()
+        return self._process
+
     def _process_order(self) -> ProcessOrder:
-        """The statuses' process order (group, then status in the group), cached for the run like the
-        statuses. Without the groups (the call failed) the default groups' order stands in, and a warning
-        says so."""
         groups = self.ctx.shared.get("retailcrm.status_groups")
         if not isinstance(groups, list):
             groups = read_groups(self.rc.status_groups) or []  # [] (unreadable): the default order, once a run
@@ -654,7 +660,10 @@ class _Planner:
         it passed the shipment status since the last run and is not now in an earlier group; never while
         it is in the cancel group. RetailCRM's ``ordering`` alone restarts in every group, so comparing it
         across groups would ship brand-new orders."""
-        return self.process.shipped(order.status, self.settings.shipment_status, reached=order.id in reached)
+        shipment = self.settings.shipment_status
+        if not shipment:
+            return False
+        return self.process.shipped(order.status, shipment, reached=order.id in reached)
 
     def _maybe_ship(self, order: Order, ms_order_id: str | None, reached: set[int],
                     demand_links: Mapping[str, Link], pending_demands: set[str]) -> None:
