@@ -181,7 +181,7 @@ class Shop:
     folders: tuple[SeedFolder, ...]
     products: tuple[SeedProduct, ...]
     statuses: tuple[SeedStatus, ...]
-    status_groups: tuple[tuple[str, str], ...]  # (code, name) in order
+    status_groups: tuple[tuple[str, str, int], ...]  # (code, name, ordering)
     states: tuple[SeedState, ...]
     customers: tuple[SeedCustomer, ...]
     counterparties: tuple[SeedCounterparty, ...]
@@ -274,32 +274,35 @@ _PRICE_TYPES = (
     SeedPriceType("market", "Цена для маркетплейсов", "marketplace", "Маркетплейсы", 1.15),
 )
 
-STATUS_GROUPS: tuple[tuple[str, str], ...] = (
-    ("new", "Новый"),
-    ("approval", "Согласование"),
-    ("assembling", "Комплектация"),
-    ("delivery", "Доставка"),
-    ("complete", "Выполнен"),
-    ("cancel", "Отменен"),
-    ("supply", "Ожидание поставки"),  # a shop's own group: no MoySklad state means anything like it
+# RetailCRM's status groups with their ``ordering`` as in real accounts: the groups are the process order
+# (shared/retailcrm-fixtures/References/testStatusGroups.json: new 10 … cancel 60).
+STATUS_GROUPS: tuple[tuple[str, str, int], ...] = (
+    ("new", "Новый", 10),
+    ("approval", "Согласование", 20),
+    ("assembling", "Комплектация", 30),
+    ("delivery", "Доставка", 40),
+    ("complete", "Выполнен", 50),
+    ("cancel", "Отменен", 60),
 )
 
-# RetailCRM's stock statuses, named as in a typical account, plus one of the shop's own ("Ждём поставку" in
-# a custom group) that has no counterpart among the MoySklad states: the wizard must show it as unmapped.
+# RetailCRM's order statuses numbered the way real accounts number them (testStatuses.json): ``ordering``
+# restarts inside every group (10, 20, …), ``no-call`` («Недозвон») is in the cancel group, a shop's own
+# status gets 990 (here «Ждём поставку» in approval, which a cross-group comparison would put after
+# «Отправлен»), and an old inactive one stays in the list.
 _STATUSES = (
     SeedStatus("new", "Новый", "new", 10),
-    SeedStatus("no-call", "Недозвон", "new", 20),
-    SeedStatus("client-confirmed", "Согласован", "approval", 30),
-    SeedStatus("offer-analog", "Предложена замена", "approval", 40),
-    SeedStatus("waiting-supply", "Ждём поставку", "supply", 45),
-    SeedStatus("assembling", "Комплектуется", "assembling", 50),
-    SeedStatus("assembling-complete", "Укомплектован", "assembling", 60),
-    SeedStatus("send-to-delivery", "Отправлен", "delivery", 70),
-    SeedStatus("delivering", "Доставляется", "delivery", 80),
-    SeedStatus("complete", "Выполнен", "complete", 90),
-    SeedStatus("cancel-other", "Отменен", "cancel", 100),
-    SeedStatus("no-product", "Нет в наличии", "cancel", 110),
-    SeedStatus("archived-legacy", "Старый статус", "cancel", 120, active=False),
+    SeedStatus("client-confirmed", "Согласован", "approval", 10),
+    SeedStatus("offer-analog", "Предложена замена", "approval", 20),
+    SeedStatus("waiting-supply", "Ждём поставку", "approval", 990),
+    SeedStatus("assembling", "Комплектуется", "assembling", 20),
+    SeedStatus("assembling-complete", "Укомплектован", "assembling", 30),
+    SeedStatus("send-to-delivery", "Отправлен", "delivery", 10),
+    SeedStatus("delivering", "Доставляется", "delivery", 20),
+    SeedStatus("complete", "Выполнен", "complete", 10),
+    SeedStatus("no-call", "Недозвон", "cancel", 10),
+    SeedStatus("no-product", "Нет в наличии", "cancel", 20),
+    SeedStatus("cancel-other", "Отменен", "cancel", 60),
+    SeedStatus("archived-legacy", "Старый статус", "cancel", 990, active=False),
 )
 
 _STATES = (

@@ -7,7 +7,7 @@ person would most likely pick. Nothing here is saved; the caller decides.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from app.clients.moysklad import MoySkladClient
@@ -20,10 +20,13 @@ from app.clients.retailcrm_models import CredentialsInfo, Site, Status, StatusGr
 from app.clients.retailcrm_models import PriceType as RcPriceType
 from app.clients.retailcrm_models import Store as RcStore
 from app.store.settings import SAFETY_SETTINGS, PricePair, StorePair, SyncSettings
+from app.sync.process_order import ProcessOrder, read_groups
 from app.sync.statusmap import (
     MsState,
     Problem,
     RcStatus,
+    normalize_name,
+    process_ordered,
     suggest_export_statuses,
     suggest_pairs_by_name,
     suggest_status_map,
@@ -88,7 +91,8 @@ def check_retailcrm(client: RetailCrmClient) -> RetailCrmAccount:
         stores=tuple(s for s in client.stores() if s.active),
         price_types=tuple(p for p in client.price_types() if p.active),
         statuses=tuple(client.statuses()),
-        status_groups=tuple(client.status_groups()),
+        # unreadable groups: () and the default groups' order (app.sync.process_order), not a failed check
+        status_groups=tuple(read_groups(client.status_groups) or ()),
     )
 
 
@@ -106,10 +110,15 @@ def check_moysklad(client: MoySkladClient) -> MoySkladAccount:
 
 
 def rc_statuses(account: RetailCrmAccount) -> list[RcStatus]:
-    return [
-        RcStatus(code=s.code, name=s.name, group=s.group, active=s.active, ordering=s.ordering or 0)
+    """The account's statuses in the order process (group, then status in the group), each carrying its
+    group's place so that :func:`app.sync.statusmap.process_ordered` sorts them the same way."""
+    order = ProcessOrder.build(account.statuses, account.status_groups)
+    statuses = [
+        RcStatus(code=s.code, name=s.name, group=s.group, active=s.active, ordering=s.ordering or 0,
+                 group_ordering=order.group_rank(s.code))
         for s in account.statuses
     ]
+    return sorted(statuses, key=lambda s: order.key(s.code))
 
 
 def ms_states(account: MoySkladAccount) -> list[MsState]:
@@ -149,7 +158,7 @@ def suggest_settings(
     export = base.export_statuses or tuple(suggest_export_statuses(statuses))
     shipment = base.shipment_status or _suggest_shipment_status(statuses)
     state_names = {s.id: s.name for s in states}
-    reverse = dict(base.reverse_status_map) or _reverse_map(status_map, statuses)
+    reverse = dict(base.reverse_status_map) or suggest_reverse_map(status_map, statuses, state_names)
 
     site = base.retailcrm_site or (rc.sites[0].code if len(rc.sites) == 1 else None)
     if site is None and rc.sites:
@@ -217,18 +226,32 @@ def _price_pairs(ms: Sequence[MsPriceType], rc: Sequence[RcPriceType]) -> tuple[
 
 
 def _suggest_shipment_status(statuses: Sequence[RcStatus]) -> str | None:
-    """The first active status of the delivery group: the goods leave the warehouse there."""
-    for status in sorted(statuses, key=lambda s: s.ordering):
+    """The first active status of the delivery group in the process order: the goods leave the warehouse
+    there (``ordering`` restarts in every group, so it only orders statuses inside the group)."""
+    for status in process_ordered(statuses):
         if status.active and status.group == "delivery":
             return status.code
     return None
 
 
-def _reverse_map(status_map: dict[str, str | None], statuses: Sequence[RcStatus]) -> dict[str, str]:
-    """MoySklad state → the first RetailCRM status (by ordering) that maps to it."""
-    order = {s.code: s.ordering for s in statuses}
+def suggest_reverse_map(
+    status_map: Mapping[str, str | None], statuses: Sequence[RcStatus], state_names: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """MoySklad state → the RetailCRM status to set when an order gets that state: among the statuses
+    mapped to it, the one of the same name first (MoySklad «Отменен» → «Отменен», not «Недозвон», which
+    real accounts keep at the head of the cancel group), else the first in the process order."""
+    names = state_names or {}
+    by_code = {s.code: s for s in statuses}
+    rank = {s.code: i for i, s in enumerate(process_ordered(statuses))}
+
+    def preference(code: str) -> tuple[int, int, str]:
+        state = status_map.get(code) or ""
+        status = by_code.get(code)
+        same_name = status is not None and normalize_name(status.name) == normalize_name(names.get(state, ""))
+        return (0 if same_name else 1, rank.get(code, len(rank)), code)
+
     reverse: dict[str, str] = {}
-    for code in sorted(status_map, key=lambda c: order.get(c, 0)):
+    for code in sorted(status_map, key=preference):
         state = status_map[code]
         if state and state not in reverse:
             reverse[state] = code

@@ -42,8 +42,7 @@ from app.clients.errors import SettingsError as ServiceSettingsError
 from app.clients.errors import SvyazkaApiError
 from app.store import Database, LogEntry, SyncSettings
 from app.store.errors import StoreError
-from app.sync import page_limits
-from app.sync import safety
+from app.sync import page_limits, safety
 from app.sync.background import BackgroundWrites, FlowOutcome
 from app.sync.model import (
     ALL_FLOWS,

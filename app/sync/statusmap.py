@@ -16,6 +16,8 @@ from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal, TypeVar
 
+from app.sync.process_order import ProcessOrder
+
 StateType = Literal["Regular", "Successful", "Unsuccessful"]
 Severity = Literal["error", "warning"]
 
@@ -29,9 +31,10 @@ class RcStatus:
 
     code: str
     name: str
-    group: str | None = None  # new, approval, assembling, delivery, complete, cancel (or a custom group)
+    group: str | None = None  # new, approval, assembling, delivery, complete, cancel
     active: bool = True
-    ordering: int = 0
+    ordering: int = 0  # inside the group only: real accounts restart it in every group (990: a shop's own)
+    group_ordering: int | None = None  # the group's place in the process (None: the default groups' order)
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,8 +139,20 @@ def _name_synonym_group(name: str) -> str | None:
     return _concept_in(_NAME_PHRASES, normalize_name(name), as_prefix=False)
 
 
-def _ordered(rc: Sequence[RcStatus]) -> list[RcStatus]:
-    return sorted(rc, key=lambda status: (status.ordering, status.code))
+def process_ordered(rc: Sequence[RcStatus]) -> list[RcStatus]:
+    """``rc`` in the order process: by group (its ``group_ordering``, else the default groups' order),
+    then by ``ordering`` inside the group, then by code (:mod:`app.sync.process_order`)."""
+    groups = {s.group: _GroupPlace(s.group, s.group_ordering) for s in rc if s.group and s.group_ordering is not None}
+    order = ProcessOrder.build(rc, list(groups.values()))
+    return sorted(rc, key=lambda status: order.key(status.code))
+
+
+@dataclass(frozen=True, slots=True)
+class _GroupPlace:
+    code: str
+    ordering: int
+    statuses: tuple[str, ...] = ()
+
 
 
 def suggest_status_map(rc: Sequence[RcStatus], ms: Sequence[MsState]) -> dict[str, str | None]:
@@ -157,7 +172,7 @@ def suggest_status_map(rc: Sequence[RcStatus], ms: Sequence[MsState]) -> dict[st
         by_type.setdefault(state.state_type, state.id)
 
     suggestion: dict[str, str | None] = {}
-    for status in _ordered(rc):
+    for status in process_ordered(rc):
         choice = by_name.get(normalize_name(status.name))
         if choice is None:
             concept = status_concept(status.name)
@@ -174,7 +189,7 @@ def suggest_status_map(rc: Sequence[RcStatus], ms: Sequence[MsState]) -> dict[st
 
 def suggest_export_statuses(rc: Sequence[RcStatus]) -> list[str]:
     """Statuses whose orders go to MoySklad by default: every active one outside the ``cancel`` group."""
-    return [status.code for status in _ordered(rc) if status.active and status.group != "cancel"]
+    return [status.code for status in process_ordered(rc) if status.active and status.group != "cancel"]
 
 
 def validate_status_map(

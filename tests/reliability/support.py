@@ -108,6 +108,7 @@ _RC_FLOWS: tuple[tuple[str, Flow], ...] = (
     ("store/inventories", Flow.STOCK),
     ("store/prices", Flow.PRICES),
     ("reference/statuses", Flow.ORDERS),
+    ("reference/status-groups", Flow.ORDERS),  # the process order of the statuses (shipments)
     ("orders", Flow.ORDERS),
     ("customers", Flow.ORDERS),
 )

@@ -50,12 +50,21 @@ def test_suggestion_pairs_everything_a_person_would(accounts, sandbox):
     assert names["assembling"] == "Сборка"
     assert names["send-to-delivery"] == "Отгружен"
     assert names["cancel-other"] == "Отменен"
-    # the shop's own status has nothing similar in MoySklad: left for the person, and said so
-    assert settings.status_map.get("waiting-supply") is None
-    assert any(p.subject == "waiting-supply" for p in suggestion.problems)
+    # the shop's own status (990 in the approval group) means what its group means; «Недозвон» is cancelled
+    assert names["waiting-supply"] == "Подтвержден" and names["no-call"] == "Отменен"
+    assert not suggestion.problems
     assert "cancel-other" not in settings.export_statuses and "new" in settings.export_statuses
+    assert "no-call" not in settings.export_statuses and "waiting-supply" in settings.export_statuses
+    # in the process order (group, then status in the group), not by the bare ``ordering`` that restarts in
+    # every group: «Ждём поставку» (990) comes before «Комплектуется» (20), «Недозвон» (10) after «Выполнен»
+    export = list(settings.export_statuses)
+    assert export.index("new") < export.index("waiting-supply") < export.index("assembling")
+    assert export.index("assembling") < export.index("send-to-delivery") < export.index("complete")
     assert settings.shipment_status == "send-to-delivery"
     assert settings.reverse_status_map[settings.status_map["new"]] == "new"
+    # MoySklad «Отменен» goes back as «Отменен», though «Недозвон» heads the cancel group
+    assert settings.reverse_status_map[settings.status_map["cancel-other"]] == "cancel-other"
+    assert settings.reverse_status_map[settings.status_map["client-confirmed"]] == "client-confirmed"
 
 
 def test_choices_already_made_are_kept(accounts):

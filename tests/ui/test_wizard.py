@@ -116,8 +116,20 @@ def test_the_whole_wizard_against_the_services(qtbot, new_context, sandbox: Sand
     press_next(qtbot, wizard, W.PAGE_PRICES)
     press_next(qtbot, wizard, W.PAGE_ORDERS)
 
-    # orders: the shop's own status has no MoySklad twin; its row stands out and Next says what to fix
+    # orders: the statuses in the process order (group, then status in the group), not by the bare ``ordering``
+    # that restarts in every group: «Ждём поставку» (the shop's own, 990 in approval) before «Комплектуется»,
+    # «Недозвон» (10, cancel group) after «Выполнен»
     orders = wizard.orders_page
+    listed = [orders.export_list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(orders.export_list.count())]
+    assert listed.index("new") < listed.index("waiting-supply") < listed.index("assembling")
+    assert listed.index("assembling") < listed.index("send-to-delivery") < listed.index("complete")
+    assert listed.index("complete") < listed.index("no-call")
+    shipment = [orders.shipment_combo.itemData(i) for i in range(orders.shipment_combo.count())]
+    assert shipment.index("new") < shipment.index("waiting-supply") < shipment.index("send-to-delivery")
+    assert orders.shipment_combo.currentData() == "send-to-delivery"
+    # every status is suggested a MoySklad one; a status left without one stands out and Next says what to fix
+    assert orders.unmapped_rows() == []
+    orders.map_status("waiting-supply", None)
     assert "waiting-supply" in orders.unmapped_rows()
     row = orders._rows["waiting-supply"]
     assert orders.map_table.item(row, 0).background().color() == UNMAPPED_EXPORTED_COLOR

@@ -76,7 +76,7 @@ def _references(db: Database, shop: Shop) -> None:
         )
     for status in shop.statuses:
         db.statuses[status.code] = Status(status.code, status.name, status.group, status.ordering, status.active)
-    db.status_groups = [(code, name, (idx + 1) * 10) for idx, (code, name) in enumerate(shop.status_groups)]
+    db.status_groups = [(code, name, ordering) for code, name, ordering in shop.status_groups]
     db.delivery_types = {code: (name, cost) for code, name, cost in shop.delivery_types}
     db.payment_types = dict(shop.payment_types)
     db.payment_statuses = {code: (name, complete) for code, name, complete in _PAYMENT_STATUSES}

@@ -17,7 +17,8 @@ Never a duplicate
 
 Shipments
     A demand is created once (``syncId``) for an order in the shipment status or in any later status of the
-    process (RetailCRM ``ordering`` at least the shipment status's), never for a status of the cancel group.
+    process order (the status's group, then its place in the group: ``app.sync.process_order``), never for a
+    status of the cancel group, never for one in a group before the shipment status's.
 
 Delivery cost
     A cost above zero is a position of the service named ``delivery_service_name`` (default «Доставка»),
@@ -81,6 +82,7 @@ from app.sync.orders_mapping import (
     sum_mismatch,
     update_body,
 )
+from app.sync.process_order import DEFAULT_ORDER_NOTE, ProcessOrder, read_groups
 
 T = TypeVar("T")
 
@@ -103,7 +105,6 @@ CREATE_BATCH = 100  # orders (with their positions) per POST
 # these kinds not seen in a run is gone (see ConflictRepository.close_missing).
 OWN_CONFLICT_KINDS = ("unlinked_order_line", "ambiguous_counterparty", "unmapped_status")
 INACTIVE_GROUPS = frozenset({"complete", "cancel"})  # orders here hold no reserve
-CANCEL_GROUP = "cancel"  # orders here are never shipped
 MSK = timezone(timedelta(hours=3))  # RetailCRM accounts of Russian shops keep Moscow dates
 MS_APP = "https://online.moysklad.ru/app/"
 
@@ -305,6 +306,7 @@ class _Planner:
         self.site = self.settings.retailcrm_site
         self.export = set(self.settings.export_statuses)
         self.statuses: dict[str, Status] = {}
+        self._process: ProcessOrder | None = None
         self.created_from: date | None = None
         self.rc_url = str(getattr(self.rc, "account_url", "")).rstrip("/")
 
@@ -358,6 +360,7 @@ class _Planner:
                 "Не выбрано юрлицо МойСклад, поэтому новые заказы не выгружаются. Выберите юрлицо в настройках."
             )
         self.statuses = self._rc_statuses()
+        self._process = None  # read when the first order's shipment is decided (a run may have none)
 
         self.created_from = self._created_from(first_run=cursor is None)
 
@@ -402,6 +405,24 @@ class _Planner:
         statuses = {s.code: s for s in self.rc.statuses()}
         self.ctx.shared["retailcrm.statuses"] = statuses
         return statuses
+
+    @property
+    def process(self) -> ProcessOrder:
+        """The statuses' process order (group, then status in the group), read on first use and cached for
+        the run like the statuses. Without the groups (the call failed) the default groups' order stands
+        in, and a warning says so."""
+        if self._process is None:
+            self._process = self._process_order()
+        return self._process
+
+    def _process_order(self) -> ProcessOrder:
+        groups = self.ctx.shared.get("retailcrm.status_groups")
+        if not isinstance(groups, list):
+            groups = read_groups(self.rc.status_groups) or []  # [] (unreadable): the default order, once a run
+            self.ctx.shared["retailcrm.status_groups"] = groups
+        if not groups and self.settings.shipment_status:
+            self.ctx.log(Level.WARNING, Flow.ORDERS, DEFAULT_ORDER_NOTE)
+        return ProcessOrder.build(self.statuses.values(), groups)
 
     def _order_filter(self) -> dict[str, Any]:
         return {"sites": [self.site]} if self.site else {}
@@ -636,21 +657,15 @@ class _Planner:
             )
 
     def _shipped(self, order: Order, reached: set[int]) -> bool:
-        """Whether the goods of ``order`` have left: its status is the shipment status or a later one of
-        the process (by RetailCRM's ``ordering``), or it passed the shipment status since the last run;
-        never while it is in the cancel group."""
+        """Whether the goods of ``order`` have left: its status is the shipment status or a later one in
+        the process order (group first, then the status in its group: :mod:`app.sync.process_order`), or
+        it passed the shipment status since the last run and is not now in an earlier group; never while
+        it is in the cancel group. RetailCRM's ``ordering`` alone restarts in every group, so comparing it
+        across groups would ship brand-new orders."""
         shipment = self.settings.shipment_status
         if not shipment:
             return False
-        status = self.statuses.get(order.status or "")
-        if status is not None and status.group == CANCEL_GROUP:
-            return False
-        if order.status == shipment or order.id in reached:
-            return True
-        mark = self.statuses.get(shipment)
-        if status is None or mark is None or status.ordering is None or mark.ordering is None:
-            return False
-        return status.ordering >= mark.ordering
+        return self.process.shipped(order.status, shipment, reached=order.id in reached)
 
     def _maybe_ship(self, order: Order, ms_order_id: str | None, reached: set[int],
                     demand_links: Mapping[str, Link], pending_demands: set[str]) -> None:

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.sync.accounts import ms_states, rc_statuses
+from app.sync.accounts import ms_states, rc_statuses, suggest_reverse_map
 from app.sync.statusmap import Problem, validate_status_map
 from app.ui.widgets import MessageLabel
 from app.ui.wizard.base import WizardPage
@@ -101,7 +101,7 @@ class OrdersPage(WizardPage):
         self._filled_for = state.suggested_for
         rc, ms, settings = state.rc_account, state.ms_account, state.settings
         assert rc is not None and ms is not None
-        self._statuses = sorted(rc_statuses(rc), key=lambda s: (s.ordering, s.name))
+        self._statuses = rc_statuses(rc)  # in the order process: group, then status in the group
         self._states = ms_states(ms)
         groups = {g.code: g.name for g in rc.status_groups}
 
@@ -222,17 +222,13 @@ class OrdersPage(WizardPage):
         if errors:
             return self.fail(errors[0].message)
         status_map = self.status_map()
-        order = {s.code: s.ordering for s in self._statuses}
-        reverse: dict[str, str] = {}
-        for code in sorted(status_map, key=lambda c: order.get(c, 0)):
-            state_id = status_map[code]
-            if state_id and state_id not in reverse:
-                reverse[state_id] = code
+        state_names = {s.id: s.name for s in self._states}
+        reverse = suggest_reverse_map(status_map, self._statuses, state_names)
         self.state.update(
             retailcrm_site=self.site_combo.currentData(),
             export_statuses=tuple(self.export_statuses()),
             status_map={code: state_id for code, state_id in status_map.items() if state_id},
-            state_names={s.id: s.name for s in self._states},
+            state_names=state_names,
             reverse_status_map=reverse,
             shipment_status=self.shipment_combo.currentData(),
         )

@@ -46,7 +46,7 @@ def test_filter_extended_status(api, emulator) -> None:
 
 def test_filter_extended_status_by_group(api, emulator) -> None:
     orders = api.get("/api/v5/orders", params={"filter[extendedStatus][]": "cancel", "limit": 100}).json()["orders"]
-    cancel_statuses = {"cancel-other", "no-product", "archived-legacy"}
+    cancel_statuses = {"no-call", "cancel-other", "no-product", "archived-legacy"}
     assert {o["id"] for o in orders} == {o["id"] for o in emulator.state.orders() if o["status"] in cancel_statuses}
 
 

@@ -42,9 +42,28 @@ def test_statuses_match_the_shop(api, shop) -> None:
     assert set(statuses) == {s.code for s in shop.statuses}
     assert statuses["archived-legacy"]["active"] is False
     groups = api.get("/api/v5/reference/status-groups").json()["statusGroups"]
-    assert list(groups) == [code for code, _ in shop.status_groups]
+    assert list(groups) == [code for code, _, _ in shop.status_groups]
     assert "complete" in groups["complete"]["statuses"]
     assert all(statuses[s]["group"] == code for code, g in groups.items() for s in g["statuses"])
+
+
+def test_statuses_are_numbered_like_a_real_account(api) -> None:
+    """As recorded from real accounts (retailcrm-fixtures References/testStatuses.json, testStatusGroups.json):
+    ``ordering`` restarts inside every group, a shop's own status is 990, «Недозвон» is in the cancel group,
+    and the groups carry the process order."""
+    statuses = api.get("/api/v5/reference/statuses").json()["statuses"]
+    groups = api.get("/api/v5/reference/status-groups").json()["statusGroups"]
+    assert {code: g["ordering"] for code, g in groups.items()} == {
+        "new": 10, "approval": 20, "assembling": 30, "delivery": 40, "complete": 50, "cancel": 60}
+    assert [code for code, g in groups.items() if g["process"]] == ["approval", "assembling", "delivery"]
+    for code, group in groups.items():
+        orderings = [statuses[s]["ordering"] for s in group["statuses"]]
+        assert orderings == sorted(orderings) and orderings[0] <= 20, code  # restarts low in every group
+    assert statuses["new"]["ordering"] == statuses["send-to-delivery"]["ordering"] == 10
+    assert statuses["no-call"]["group"] == "cancel"
+    own = [s for s in statuses.values() if s["ordering"] == 990 and s["active"]]
+    assert [s["code"] for s in own] == ["waiting-supply"]
+    assert [s["code"] for s in statuses.values() if not s["active"]] == ["archived-legacy"]
 
 
 def test_site_and_catalog_mode(api, emulator, shop) -> None:

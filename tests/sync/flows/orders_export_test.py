@@ -183,8 +183,10 @@ def test_an_ignored_unlinked_line_is_left_out(ord_env: OrdEnv) -> None:
 
 def test_an_unmapped_status_waits_with_a_conflict_then_goes_once_mapped(ord_env: OrdEnv) -> None:
     env = ord_env
-    unmapped = next(code for code, state in env.settings.status_map.items() if state is None)
-    env.configure(export_statuses=(*env.settings.export_statuses, unmapped))
+    # the shop's own status, its suggested state cleared by the person
+    unmapped = "waiting-supply"
+    env.configure(status_map={**env.settings.status_map, unmapped: None},
+                  export_statuses=(*env.settings.export_statuses, unmapped))
     created = new_order(env, None, linked_offer_ids(env)[:1], status=unmapped, firstName="Ия", lastName="Ли")
 
     env.run()

@@ -1,13 +1,26 @@
-"""Shipments for orders at the shipment status or past it (by RetailCRM ordering); never for cancelled ones."""
+"""Shipments for orders at the shipment status or past it (by RetailCRM's process order: group, then status in
+the group); never for cancelled ones."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
 
+import httpx
 import pytest
 
-from tests.sync.flows.orders_support import OrdEnv, linked_offer_ids, new_order, ord_environment, ref_id
+from app.clients.retailcrm import RetailCrmClient
+from app.sync.model import Level
+from app.sync.process_order import DEFAULT_ORDER_NOTE
+from tests.sync.flows.orders_support import (
+    FAST_RC,
+    OrdEnv,
+    fast_retry,
+    linked_offer_ids,
+    new_order,
+    ord_environment,
+    ref_id,
+)
 
 
 @pytest.fixture
@@ -126,3 +139,64 @@ def test_demand_body_falls_back_to_the_template_when_a_field_is_missing() -> Non
     # the order's VAT flags go along, so the shipment's sum is the order's (as the template copies them)
     assert demand_body(order, {**sent, "vatIncluded": True})["vatIncluded"] is True  # type: ignore[index]
     assert "vatIncluded" not in body and "vatEnabled" not in body
+
+
+def test_orders_before_the_shipment_status_get_no_demand_on_a_real_numbering(ord_env: OrdEnv) -> None:
+    """The sandbox numbers statuses like a real account (``ordering`` restarts in every group, a shop's own
+    status is 990): «Новый» is 10 like «Отправлен», «Ждём поставку» is 990, yet neither has shipped."""
+    env = ord_env
+    statuses = {s.code: s for s in env.retailcrm.statuses()}
+    shipment = env.settings.shipment_status
+    assert shipment == "send-to-delivery"
+    assert statuses["new"].ordering == statuses[shipment].ordering  # what a cross-group comparison trips on
+    assert statuses["waiting-supply"].ordering > statuses["complete"].ordering
+    assert statuses["no-call"].group == "cancel"
+    env.run()
+    offer = linked_offer_ids(env)[0]
+    fresh = new_order(env, None, [offer], status="new", firstName="Нина", lastName="Новая")
+    waiting = new_order(env, None, [offer], status="waiting-supply", firstName="Жанна", lastName="Ждёт")
+    delivered = new_order(env, None, [offer], status="delivering", firstName="Вера", lastName="Везут")
+    done = new_order(env, None, [offer], status="complete", firstName="Гена", lastName="Готов")
+    assert {fresh["status"], waiting["status"]} <= set(env.settings.export_statuses)
+    before = _stock(env, offer)
+
+    env.run()
+
+    assert _demands_of(env, fresh) == [] and _demands_of(env, waiting) == []
+    assert len(_demands_of(env, delivered)) == 1 and len(_demands_of(env, done)) == 1
+    assert _stock(env, offer) == before - 2  # only the two shipped orders wrote stock off
+    links = env.db.links(env.profile_id)
+    assert links.get_by_rc("demand", fresh["id"]) is None and links.get_by_rc("demand", waiting["id"]) is None
+
+
+class NoStatusGroups(httpx.BaseTransport):
+    """The sandbox over real HTTP, except that ``/reference/status-groups`` is not there (404), as on an account
+    or a proxy that does not serve it."""
+
+    def __init__(self) -> None:
+        self._inner = httpx.HTTPTransport()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/reference/status-groups"):
+            return httpx.Response(404, json={"success": False, "errorMsg": "Not found"})
+        return self._inner.handle_request(request)
+
+    def close(self) -> None:
+        self._inner.close()
+
+
+def test_without_the_status_groups_the_default_group_order_still_keeps_new_orders_unshipped(ord_env: OrdEnv) -> None:
+    env = ord_env
+    env.retailcrm.close()
+    env.retailcrm = RetailCrmClient(env.sandbox.retailcrm_url, env.sandbox.retailcrm.api_key, retry=fast_retry(),
+                                    limits=FAST_RC, transport=NoStatusGroups())
+    env.run()
+    offer = linked_offer_ids(env)[0]
+    fresh = new_order(env, None, [offer], status="new", firstName="Нина", lastName="Новая")
+    done = new_order(env, None, [offer], status="complete", firstName="Гена", lastName="Готов")
+
+    report = env.run()
+
+    assert report.errors == 0, report.message
+    assert _demands_of(env, fresh) == [] and len(_demands_of(env, done)) == 1
+    assert any(e.level == Level.WARNING and e.message == DEFAULT_ORDER_NOTE for e in env.events)

@@ -9,6 +9,7 @@ from ..router import Call, Reply, Router
 from ..units import fmt_dt, kop_json
 
 WEEK = ("mo", "tu", "we", "th", "fr", "sa", "su")
+_PROCESS_GROUPS = frozenset({"approval", "assembling", "delivery"})
 
 
 def register(router: Router) -> None:
@@ -22,10 +23,13 @@ def register(router: Router) -> None:
     @router.add("GET", "/api/v5/reference/status-groups", "reference_read")
     def status_groups(call: Call) -> Reply:
         groups: dict[str, Any] = {}
-        for code, name, ordering in call.db.status_groups:
-            members = sorted((s for s in call.db.statuses.values() if s.group == code), key=lambda s: s.ordering)
+        # real accounts (testStatusGroups.json): groups in their ``ordering``, members by their ordering inside
+        # the group; ``process`` is true for approval, assembling and delivery only (false for «new» too)
+        for code, name, ordering in sorted(call.db.status_groups, key=lambda g: (g[2], g[0])):
+            members = sorted((s for s in call.db.statuses.values() if s.group == code),
+                             key=lambda s: (s.ordering, s.code))
             groups[code] = {"name": name, "code": code, "active": True, "ordering": ordering,
-                            "process": code not in ("complete", "cancel"), "statuses": [s.code for s in members]}
+                            "process": code in _PROCESS_GROUPS, "statuses": [s.code for s in members]}
         return {"success": True, "statusGroups": groups}
 
     @router.add("GET", "/api/v5/reference/stores", "reference_read")
