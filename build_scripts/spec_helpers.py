@@ -292,6 +292,10 @@ def info_plist(version: str) -> dict[str, object]:
         "NSRequiresAquaSystemAppearance": False,  # follow the system's dark mode
         "LSApplicationCategoryType": "public.app-category.business",
         "NSHumanReadableCopyright": f"© {PUBLISHER}",
+        # PyInstaller's BUNDLE (building/osx.py) writes LSBackgroundOnly = the COLLECT's `console`, which the
+        # console CLI exe (svyazka-cli) makes True: no Dock icon, no menu bar, and `open` may refuse the app.
+        # Keys given here override the ones it fills in.
+        "LSBackgroundOnly": False,
     }
 
 

@@ -14,9 +14,10 @@ A tripped safety check (:mod:`app.sync.safety`) crosses the other way: the child
 on a second pipe for the answer, which the worker thread gets from the window (``Callbacks.on_confirm``);
 Stop meanwhile counts as "no".
 
-Children start through ``forkserver`` where it exists (a preloaded server forks a fresh child in
-milliseconds) and ``spawn`` elsewhere. A frozen Windows build must call ``multiprocessing.freeze_support()``
-first thing in its entry point.
+Children start through ``forkserver`` on Linux (a preloaded server forks a fresh child in milliseconds) and
+``spawn`` elsewhere: on macOS forking a process that loaded system frameworks is unsafe, which is why CPython
+itself defaults to ``spawn`` there since 3.8, although ``forkserver`` exists. A frozen Windows build must call
+``multiprocessing.freeze_support()`` first thing in its entry point.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import contextlib
 import logging
 import multiprocessing
 import os
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -95,9 +97,13 @@ def in_thread_requested() -> bool:
     return os.environ.get(IN_THREAD_ENV, "").strip() in ("1", "true", "yes")
 
 
+def start_method(platform: str, available: list[str]) -> str:
+    """How sync children start on ``platform`` (``sys.platform``): see the module docstring."""
+    return "forkserver" if platform.startswith("linux") and "forkserver" in available else "spawn"
+
+
 def _context() -> Any:
-    methods = multiprocessing.get_all_start_methods()
-    if "forkserver" in methods:
+    if start_method(sys.platform, multiprocessing.get_all_start_methods()) == "forkserver":
         ctx = multiprocessing.get_context("forkserver")
         ctx.set_forkserver_preload(_PRELOAD)
         return ctx

@@ -141,6 +141,15 @@ def test_info_plist_has_the_bundle_settings(spec_helpers) -> None:
     assert spec_helpers.BUNDLE_ID == "ru.svyazka.app"
 
 
+def test_the_mac_app_is_not_background_only(spec_helpers) -> None:
+    """The bundle's COLLECT holds the console CLI too, so PyInstaller would mark the app LSBackgroundOnly (no
+    Dock icon, no menu): the spec must say False, through the info_plist BUNDLE actually gets."""
+    assert spec_helpers.info_plist("1.2.3")["LSBackgroundOnly"] is False
+    spec = (Path(__file__).resolve().parents[2] / "build_scripts" / "svyazka.spec").read_text(encoding="utf-8")
+    bundle = spec[spec.index("BUNDLE("):]
+    assert "info_plist=helpers.info_plist(" in bundle[: bundle.index("\n    )")]
+
+
 def test_folder_size_counts_files_and_not_symlink_targets(spec_helpers, tmp_path: Path) -> None:
     (tmp_path / "sub").mkdir()
     (tmp_path / "a.bin").write_bytes(b"x" * 1000)
