@@ -172,7 +172,7 @@ def locate_programs(dist: Path) -> Programs:
 def smoke_env(data_dir: Path) -> dict[str, str]:
     env = dict(os.environ)
     env["QT_QPA_PLATFORM"] = "offscreen"  # no display on build machines
-    env["PYTHONIOENCODING"] = "utf-8"
+    # no PYTHONIOENCODING: a frozen app ignores it; UTF-8 output comes from the spec's `X utf8` option
     env["SVYAZKA_DATA_DIR"] = str(data_dir)  # never touch the build user's real data folder
     env["SVYAZKA_SELF_CHECK_GUI"] = "1"  # also start Qt widgets offscreen: proves the bundled plugins load
     return env

@@ -160,3 +160,13 @@ def test_folder_size_counts_files_and_not_symlink_targets(spec_helpers, tmp_path
         pytest.skip("symlinks are not available here")
     size = spec_helpers.folder_size_bytes(tmp_path)
     assert 1500 <= size < 1500 + 1000  # the link itself is tiny, not another 1000 bytes
+
+
+def test_both_executables_run_in_utf8_mode() -> None:
+    """A frozen app ignores PYTHONIOENCODING/PYTHONUTF8: UTF-8 output to pipes and files on Windows comes only
+    from the interpreter option in the spec, given to the GUI and the CLI executable alike."""
+    spec = (Path(__file__).resolve().parents[2] / "build_scripts" / "svyazka.spec").read_text(encoding="utf-8")
+    assert 'python_options = [("X utf8", None, "OPTION")]' in spec
+    for name in ("gui_exe = EXE(", "cli_exe = EXE("):
+        call = spec[spec.index(name):]
+        assert call.split("\n")[3].strip() == "python_options,", call[:120]
