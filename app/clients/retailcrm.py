@@ -24,6 +24,7 @@ from urllib.parse import quote
 
 import httpx
 
+from app.clients.credentials import check_header_secret
 from app.clients.errors import (
     FieldError,
     NotFound,
@@ -206,6 +207,7 @@ class RetailCrmClient:
                 detail="empty API key",
             )
         register_secret(key)
+        check_header_secret(SERVICE, key)  # a Russian letter or a line break: refused now, not retried for 12 s
         self.account_url = normalize_account_url(account_url)
         self.site = site
         self.limits = limits or RetailCrmLimits()
