@@ -658,6 +658,11 @@ class RetailCrmClient:
         for row in rows:
             yield Offer.from_api(row)
 
+    def get_offer(self, offer_id: int) -> Offer | None:
+        """One offer by id (``GET store/offers?filter[ids][]=…``, retailcrm-api.md: OfferFilterType); None when
+        the account has none with that id."""
+        return next((o for o in self.iter_offers({"ids": [offer_id]}) if o.id == offer_id), None)
+
     def iter_products(self, filter: Mapping[str, Any] | None = None) -> Iterator[Product]:
         rows = self._pages(
             "store/products", "products", self._filter(filter), self.catalog_page_limit,
