@@ -19,6 +19,7 @@ import argparse
 import getpass
 import json
 import os
+import re
 import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -40,6 +41,8 @@ ENV_MOYSKLAD_TOKEN = "SVYAZKA_MOYSKLAD_TOKEN"
 ENV_MOYSKLAD_PASSWORD = "SVYAZKA_MOYSKLAD_PASSWORD"
 FLOW_NAMES = ("catalog", "stock", "prices", "orders")
 MATCH_KEYS = ("article", "code", "external-code", "barcode")
+SQLITE_MAX_INT = 2**63 - 1  # ids and limits go to SQLite, which refuses anything bigger (OverflowError)
+MAX_FIRST_SYNC_DAYS = 3650  # ten years: more is a typo, and a date that far back overflows
 
 
 class CliError(Exception):
@@ -47,6 +50,23 @@ class CliError(Exception):
 
 
 # --- argument parsing --------------------------------------------------------------------------------------
+
+
+def _whole(low: int, high: int = SQLITE_MAX_INT, hint: str = "") -> Callable[[str], int]:
+    """An argparse type: a whole number from ``low`` to ``high``, refused in a Russian sentence (exit 2)."""
+
+    def parse(text: str) -> int:
+        shown = text if len(text) <= 30 else text[:27] + "…"
+        try:
+            value = int(text.strip())
+        except ValueError:  # also a number of more than 4300 digits
+            raise argparse.ArgumentTypeError(f"нужно целое число, а получено «{shown}»{hint}") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"нужно целое число от {low} до {high}, а получено {shown}{hint}")
+        return value
+
+    return parse
+
 
 # setup's options for the safety check's thresholds (app/sync/safety.py): option, metavar, help; 0 = off
 _SAFETY_OPTIONS = (
@@ -133,7 +153,7 @@ def build_parser() -> argparse.ArgumentParser:
     setup.add_argument("--site", help="RetailCRM shop (site) code, when the key sees several")
     setup.add_argument(
         "--first-sync-days",
-        type=int,
+        type=_whole(0, MAX_FIRST_SYNC_DAYS, " (0 — выгрузить все заказы)"),
         metavar="DAYS",
         help="the first sync exports orders created in the last DAYS days only (default 30; 0 = every order)",
     )
@@ -164,17 +184,22 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("--all", action="store_true", help="also resolved and ignored ones")
     listing.add_argument("--json", action="store_true")
     resolve = conflict_cmds.add_parser("resolve", help="remember a decision; it applies from the next sync")
-    resolve.add_argument("id", type=int, help="conflict number (see 'conflicts list')")
+    resolve.add_argument("id", type=_whole(1), help="conflict number (see 'conflicts list')")
     resolve.add_argument("--action", required=True, choices=("pick", "link", "create", "ignore", "reopen"))
-    resolve.add_argument("--ms-id", help="MoySklad id (for pick and link)")
-    resolve.add_argument("--rc-id", help="RetailCRM id (for pick and link)")
+    resolve.add_argument("--ms-id", help="MoySklad id (for pick and link): one of the conflict's candidates")
+    resolve.add_argument("--rc-id", help="RetailCRM offer id (for pick and link): one of the conflict's candidates")
+    resolve.add_argument(
+        "--force",
+        action="store_true",
+        help="accept an id that is not among the conflict's candidates, once the service confirms it exists",
+    )
 
     log = commands.add_parser("log", help="read the run log")
-    log.add_argument("--run", type=int, help="only this run (default: the last one)")
+    log.add_argument("--run", type=_whole(1), help="only this run (default: the last one)")
     log.add_argument("--all-runs", action="store_true", help="every run, newest first")
     log.add_argument("--level", choices=("debug", "info", "warning", "error"), help="this level and above")
     log.add_argument("--flow", choices=(*FLOW_NAMES, "statuses", "system"))
-    log.add_argument("--limit", type=int, default=200)
+    log.add_argument("--limit", type=_whole(0), default=200)
     log.add_argument("--json", action="store_true")
     return parser
 
@@ -293,6 +318,7 @@ def _profile_name(args: argparse.Namespace, db: Any) -> str:
 
 
 def cmd_setup(args: argparse.Namespace, env: _Env) -> int:
+    from app.clients.credentials import check_header_secret
     from app.clients.errors import SvyazkaApiError
 
     if env.demo is not None:
@@ -301,9 +327,9 @@ def cmd_setup(args: argparse.Namespace, env: _Env) -> int:
         return EXIT_OK
     if not args.retailcrm_url:
         raise CliError("укажите адрес RetailCRM: --retailcrm-url https://ваш-магазин.retailcrm.ru")
-    rc_key = _secret(ENV_RETAILCRM_KEY, "API-ключ RetailCRM: ")
-    moysklad_url = args.moysklad_url or _default_moysklad_url()
+    moysklad_url = _checked_addresses(args)
     try:
+        rc_key = check_header_secret("retailcrm", _secret(ENV_RETAILCRM_KEY, "API-ключ RetailCRM: "))
         if args.moysklad_login:
             from app.clients.moysklad import MoySkladClient
 
@@ -316,7 +342,7 @@ def cmd_setup(args: argparse.Namespace, env: _Env) -> int:
             ms_token = MoySkladClient.obtain_token(args.moysklad_login, password, base_url=moysklad_url)
             account = args.moysklad_login
         else:
-            ms_token = _secret(ENV_MOYSKLAD_TOKEN, "Токен МойСклад: ")
+            ms_token = check_header_secret("moysklad", _secret(ENV_MOYSKLAD_TOKEN, "Токен МойСклад: "))
             account = "token"
         saved = _save_profile(env, args, rc_key, ms_token, moysklad_url, account)
     except SvyazkaApiError as exc:
@@ -325,10 +351,31 @@ def cmd_setup(args: argparse.Namespace, env: _Env) -> int:
     return EXIT_OK
 
 
-def _default_moysklad_url() -> str:
-    from app.clients.moysklad import DEFAULT_BASE_URL
+def _checked_addresses(args: argparse.Namespace) -> str:
+    """Refuse an address the app can't use before asking for any secret; say what normalising drops (a
+    password in the address would go as Basic auth, a query string into every message: neither is kept).
+    Returns the MoySklad API address to use and store."""
+    from app.clients.errors import SettingsError
+    from app.clients.moysklad import normalize_base_url
+    from app.clients.urls import address_changes, normalize_account_url
 
-    return str(DEFAULT_BASE_URL)
+    try:
+        normalize_account_url(args.retailcrm_url)
+        moysklad_url = normalize_base_url(args.moysklad_url or "")
+    except SettingsError as exc:
+        raise CliError(exc.message) from exc
+    for title, given, service in (
+        ("RetailCRM", args.retailcrm_url, "retailcrm"),
+        ("МойСклад", args.moysklad_url, "moysklad"),
+    ):
+        changes = address_changes(given or "", service)
+        if changes:
+            print(
+                f"Адрес {title}: {', '.join(changes)}. Связка входит только по ключу или токену и не хранит "
+                "в адресе ничего, кроме сервера и пути.",
+                file=sys.stderr,
+            )
+    return str(moysklad_url)
 
 
 def _secret(variable: str, prompt: str) -> str:
@@ -374,17 +421,26 @@ def _save_profile(
     problems = validate_status_map(
         settings.status_map, rc_statuses(rc), ms_states(ms), list(settings.export_statuses), settings.shipment_status
     )
+    errors = [problem.message for problem in problems if problem.severity == "error"]
+    if errors:  # settings the sync could not follow are not saved (it used to print «Ошибка» and exit 0)
+        raise CliError(
+            "настройки не сохранены: "
+            + " ".join(errors)
+            + " Сопоставьте статусы (--status \"КОД RETAILCRM=СТАТУС МОЙСКЛАД\") или уберите лишние из "
+            "--export-statuses и --shipment-status; коды статусов RetailCRM: "
+            + ", ".join(sorted(s.code for s in rc.statuses))
+            + "."
+        )
     for problem in problems:
-        print(f"{'Ошибка' if problem.severity == 'error' else 'Внимание'}: {problem.message}")
+        print(f"Внимание: {problem.message}")
 
     profiles = env.db.profiles
     existing = profiles.get_by_name(env.profile_name)
+    # ms.url: the address the client used (no user info, query or fragment; https off this computer)
     if existing is None:
-        profile = profiles.create(env.profile_name, rc.url, moysklad_url, account)
+        profile = profiles.create(env.profile_name, rc.url, ms.url, account)
     else:
-        profile = profiles.update(
-            existing.id, retailcrm_url=rc.url, moysklad_url=moysklad_url, moysklad_account=account
-        )
+        profile = profiles.update(existing.id, retailcrm_url=rc.url, moysklad_url=ms.url, moysklad_account=account)
     try:
         env.secrets.set_retailcrm_key(rc.url, rc_key)
         env.secrets.set_moysklad_token(account, ms_token)
@@ -475,10 +531,14 @@ def _settings_from_args(args: argparse.Namespace, rc: Any, ms: Any) -> Any:
     if args.stock_type:
         values["stock_type"] = "freeStock" if args.stock_type == "free-stock" else "stock"
     if args.site:
+        site_codes = {s.code for s in rc.sites}
+        if args.site not in site_codes:
+            raise CliError(
+                f"магазина с кодом «{args.site}» в RetailCRM нет или ключ его не видит. "
+                f"Коды магазинов: {', '.join(sorted(site_codes)) or 'нет ни одного'}."
+            )
         values["retailcrm_site"] = args.site
-    if args.first_sync_days is not None:
-        if args.first_sync_days < 0:
-            raise CliError("--first-sync-days ждёт число дней не меньше 0 (0 — выгрузить все заказы).")
+    if args.first_sync_days is not None:  # 0..MAX_FIRST_SYNC_DAYS: checked by the parser
         values["first_sync_days"] = args.first_sync_days
     for option, _metavar, _text in _SAFETY_OPTIONS:
         value = getattr(args, option.removeprefix("--").replace("-", "_"))
@@ -566,7 +626,7 @@ def cmd_sync(args: argparse.Namespace, env: _Env) -> int:
     from app.sync.session import build_engine, close_engine
 
     flows: tuple[Flow, ...] = ALL_FLOWS
-    if args.only:
+    if args.only is not None:  # --only "" names no flow: refused, not read as "all"
         names = [n.strip() for n in args.only.split(",") if n.strip()]
         unknown = [n for n in names if n not in FLOW_NAMES]
         if unknown or not names:
@@ -642,8 +702,8 @@ def cmd_status(args: argparse.Namespace, env: _Env) -> int:
     conflicts = env.db.conflicts(profile.id).counts_by_kind()
     data = {
         "profile": profile.name,
-        "retailcrm_url": profile.retailcrm_url,
-        "moysklad_url": profile.moysklad_url,
+        "retailcrm_url": _shown_url(profile.retailcrm_url, "retailcrm"),
+        "moysklad_url": _shown_url(profile.moysklad_url, "moysklad"),
         "last_run": None
         if last is None
         else {
@@ -663,8 +723,8 @@ def cmd_status(args: argparse.Namespace, env: _Env) -> int:
         print(json.dumps(data, ensure_ascii=False))
         return EXIT_OK
     print(f"Профиль: {profile.name}")
-    print(f"  RetailCRM: {profile.retailcrm_url}")
-    print(f"  МойСклад:  {profile.moysklad_url}")
+    print(f"  RetailCRM: {data['retailcrm_url']}")
+    print(f"  МойСклад:  {data['moysklad_url']}")
     if last is None:
         print("Синхронизаций ещё не было.")
     else:
@@ -701,6 +761,19 @@ def _kinds(counts: dict[str, int]) -> str:
     return ", ".join(f"{_KIND_TITLES.get(k, k)}: {n}" for k, n in sorted(counts.items()))
 
 
+def _shown_url(url: str, service: str) -> str:
+    """A stored address as it may be shown: a profile saved before addresses were normalised may still hold
+    a password or a query string in it (the clients drop them before any request)."""
+    from app.clients.errors import SettingsError
+    from app.clients.moysklad import normalize_base_url
+    from app.clients.urls import normalize_account_url, shown_address
+
+    try:
+        return str(normalize_base_url(url) if service == "moysklad" else normalize_account_url(url))
+    except SettingsError:
+        return shown_address(url)
+
+
 def _local(moment: datetime) -> str:
     return moment.astimezone().strftime("%d.%m.%Y %H:%M")
 
@@ -729,15 +802,108 @@ def cmd_conflicts(args: argparse.Namespace, env: _Env) -> int:
     else:
         resolution: dict[str, Any] = {"action": args.action}
         if args.action in ("pick", "link"):
-            if not (args.ms_id or args.rc_id):
-                raise CliError(f"для --action {args.action} укажите --ms-id и/или --rc-id.")
-            if args.ms_id:
-                resolution["ms_id"] = args.ms_id
-            if args.rc_id:
-                resolution["rc_id"] = int(args.rc_id) if args.rc_id.isdigit() else args.rc_id
+            resolution.update(_chosen_ids(args, env, profile, conflict))
         repo.resolve(conflict.id, resolution)
     print(f"Конфликт №{conflict.id}: решение сохранено, применится при следующей синхронизации.")
     return EXIT_OK
+
+
+# the kinds whose decision names ids, and who reads them: the catalog matcher (app/sync/matching.py) and the
+# orders flow's counterparty choice (app/sync/counterparties.py, MoySklad side only)
+_ID_KINDS = ("duplicate_key", "only_in_moysklad", "only_in_retailcrm", "ambiguous_counterparty")
+_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+
+def _chosen_ids(args: argparse.Namespace, env: _Env, profile: Any, conflict: Any) -> dict[str, Any]:
+    """``ms_id`` / ``rc_id`` for a pick or link: only among the conflict's candidates (what the GUI offers),
+    or with ``--force`` an id the service confirms exists. A typo must not link a MoySklad item to an
+    unrelated RetailCRM product, which the next sync would rename and overwrite (issue 12, major 5)."""
+    from app.store.conflicts import side_items
+
+    if conflict.kind not in _ID_KINDS:
+        raise CliError(
+            f"у конфликта №{conflict.id} ({_KIND_TITLES.get(conflict.kind, conflict.kind)}) нечего выбирать "
+            "по id: решите его в RetailCRM или МойСклад, или используйте --action ignore."
+        )
+    if not (args.ms_id or args.rc_id):
+        raise CliError(f"для --action {args.action} укажите --ms-id и/или --rc-id (варианты: {_candidates(conflict)}).")
+    counterparty = conflict.kind == "ambiguous_counterparty"
+    if counterparty and args.rc_id:
+        raise CliError("для клиента выбирают контрагента МойСклад: укажите только --ms-id.")
+    chosen: dict[str, Any] = {}
+    unknown: list[tuple[str, Any]] = []
+    if args.ms_id:
+        # MoySklad ids are lowercase UUIDs: "0A1B…" typed from a note is the same id
+        offered = {i.lower(): i for i in _ids(side_items(conflict.ms_data, conflict.kind))}
+        ms_id = offered.get(args.ms_id.strip().lower(), args.ms_id.strip().lower())
+        if ms_id not in offered.values():
+            unknown.append(("moysklad", ms_id))
+        chosen["ms_id"] = ms_id
+    if args.rc_id:
+        text = args.rc_id.strip()
+        if not (text.isascii() and text.isdigit() and 0 < int(text) <= SQLITE_MAX_INT):
+            raise CliError(f"--rc-id: id предложения RetailCRM — целое положительное число, а получено «{text[:30]}».")
+        rc_id = int(text)
+        if str(rc_id) not in _ids(side_items(conflict.rc_data, conflict.kind)):
+            unknown.append(("retailcrm", rc_id))
+        chosen["rc_id"] = rc_id
+    if unknown and not args.force:
+        named = " и ".join(f"«{value}»" for _, value in unknown)
+        raise CliError(
+            f"{named} нет среди вариантов конфликта №{conflict.id}; решение не сохранено. Варианты: "
+            f"{_candidates(conflict)}. Если нужен именно этот id, добавьте --force: Связка сначала проверит, "
+            "что он есть в сервисе."
+        )
+    if unknown:
+        _check_exist(env, profile, unknown, counterparty)
+    return chosen
+
+
+def _ids(items: list[dict[str, Any]]) -> set[str]:
+    return {str(item["id"]) for item in items if item.get("id") is not None}
+
+
+def _candidates(conflict: Any) -> str:
+    from app.store.conflicts import side_items
+
+    def listed(items: list[dict[str, Any]]) -> str:
+        shown = [f"{item['id']} («{item.get('name') or '—'}»)" for item in items if item.get("id") is not None]
+        return ", ".join(shown[:10]) + (", …" if len(shown) > 10 else "") or "нет"
+
+    ms = listed(side_items(conflict.ms_data, conflict.kind))
+    if conflict.kind == "ambiguous_counterparty":
+        return f"--ms-id {ms}"
+    return f"--ms-id {ms}; --rc-id {listed(side_items(conflict.rc_data, conflict.kind))}"
+
+
+def _check_exist(env: _Env, profile: Any, unknown: list[tuple[str, Any]], counterparty: bool) -> None:
+    """--force: each id must name a real item (a read against the service), else nothing is saved."""
+    from app.clients.errors import SvyazkaApiError
+    from app.secrets import KeyringUnavailable
+    from app.sync.session import clients_for
+
+    for service, value in unknown:  # MoySklad ids are UUIDs (openapi.json: product/variant/counterparty "id")
+        if service == "moysklad" and not _UUID.match(str(value)):
+            raise CliError(
+                f"«{value}» не похоже на id МойСклад (вида 0a1b2c3d-…-…); решение не сохранено. "
+                "Id есть в адресе товара или контрагента в МойСклад."
+            )
+    try:
+        rc_client, ms_client = clients_for(profile, env.secrets)
+    except (SvyazkaApiError, KeyringUnavailable) as exc:
+        raise CliError(exc.message if isinstance(exc, SvyazkaApiError) else str(exc)) from exc
+    try:
+        with rc_client, ms_client:
+            for service, value in unknown:
+                if service == "moysklad":
+                    entities = ("counterparty",) if counterparty else ("product", "variant")
+                    if all(ms_client.get(entity, str(value)) is None for entity in entities):
+                        what = "контрагента" if counterparty else "товара или модификации"
+                        raise CliError(f"в МойСклад нет {what} с id «{value}»; решение не сохранено.")
+                elif rc_client.get_offer(int(value)) is None:
+                    raise CliError(f"в RetailCRM нет предложения с id {value}; решение не сохранено.")
+    except SvyazkaApiError as exc:
+        raise CliError(f"не удалось проверить id: {exc.message} Решение не сохранено.") from exc
 
 
 def _conflict_json(c: Any) -> dict[str, Any]:

@@ -32,6 +32,7 @@ from urllib.parse import quote
 
 import httpx
 
+from app.clients.credentials import check_header_secret
 from app.clients.errors import (
     FieldError,
     ItemError,
@@ -64,13 +65,14 @@ from app.clients.moysklad_models import (
 from app.clients.pacing import ConcurrencyLimiter, RateHeaders, Ticket, WeightedBucketPacer
 from app.clients.parsing import as_list, as_map, decimal, integer, text
 from app.clients.retry import RejectionBudget, RetryPolicy
-from app.clients.urls import LOCAL_HOSTS
+from app.clients.urls import normalize_moysklad_url
 
 __all__ = [
     "DEFAULT_BASE_URL",
     "TOKEN_REVOKES_OTHERS_WARNING",
     "MoySkladClient",
     "MoySkladLimits",
+    "normalize_base_url",
 ]
 
 SERVICE = "moysklad"
@@ -153,21 +155,13 @@ class MoySkladGate:
         return Rejection(wait=None)
 
 
-def _normalize_base_url(base_url: str) -> str:
-    url = (base_url or "").strip().rstrip("/")
+def normalize_base_url(base_url: str) -> str:
+    """The API address to talk to: the default when empty, else without user info, query or fragment, and
+    ``https`` for any host that is not this computer (:func:`app.clients.urls.normalize_moysklad_url`)."""
+    url = (base_url or "").strip()
     if not url:
         return DEFAULT_BASE_URL
-    if "://" not in url:
-        host = url.split("/", 1)[0].split(":", 1)[0].lower()
-        url = ("http://" if host in LOCAL_HOSTS else "https://") + url
-    if not url.startswith(("http://", "https://")):
-        raise SettingsError(
-            SERVICE,
-            "Адрес API МойСклад записан неправильно. Оставьте адрес по умолчанию: " + DEFAULT_BASE_URL,
-            reason="bad_url",
-            detail="unsupported scheme",
-        )
-    return url
+    return normalize_moysklad_url(url)
 
 
 def _field_errors(raw: Any) -> list[FieldError]:
@@ -209,7 +203,8 @@ class MoySkladClient:
                 detail="empty token",
             )
         register_secret(clean)
-        self.base_url = _normalize_base_url(base_url)
+        check_header_secret(SERVICE, clean)  # a Russian letter or a line break: refused now, not retried for 12 s
+        self.base_url = normalize_base_url(base_url)
         self.limits = limits or MoySkladLimits()
         self.batch_size = max(1, min(batch_size, MAX_PAGE))
         self.gate = MoySkladGate(self.limits)
@@ -269,7 +264,7 @@ class MoySkladClient:
         limits = MoySkladLimits(learn_weights=False)
         http = HttpCore(
             service=SERVICE,
-            base_url=_normalize_base_url(base_url),
+            base_url=normalize_base_url(base_url),
             gate=MoySkladGate(limits),
             headers={"Accept": ACCEPT, "Accept-Encoding": "gzip"},
             auth=httpx.BasicAuth(user, password),

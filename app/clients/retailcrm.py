@@ -24,6 +24,7 @@ from urllib.parse import quote
 
 import httpx
 
+from app.clients.credentials import check_header_secret
 from app.clients.errors import (
     FieldError,
     NotFound,
@@ -206,6 +207,7 @@ class RetailCrmClient:
                 detail="empty API key",
             )
         register_secret(key)
+        check_header_secret(SERVICE, key)  # a Russian letter or a line break: refused now, not retried for 12 s
         self.account_url = normalize_account_url(account_url)
         self.site = site
         self.limits = limits or RetailCrmLimits()
@@ -655,6 +657,11 @@ class RetailCrmClient:
         )
         for row in rows:
             yield Offer.from_api(row)
+
+    def get_offer(self, offer_id: int) -> Offer | None:
+        """One offer by id (``GET store/offers?filter[ids][]=…``, retailcrm-api.md: OfferFilterType); None when
+        the account has none with that id."""
+        return next((o for o in self.iter_offers({"ids": [offer_id]}) if o.id == offer_id), None)
 
     def iter_products(self, filter: Mapping[str, Any] | None = None) -> Iterator[Product]:
         rows = self._pages(

@@ -8,7 +8,7 @@ but never loses the user's decision. A conflict closed automatically because it 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, cast
@@ -71,6 +71,23 @@ def _to_conflict(row: ConflictRow) -> Conflict:
         row.last_seen_run,
         row.resolved_at,
     )
+
+
+def side_items(data: Any, kind: str | None = None) -> list[dict[str, Any]]:
+    """One side of a conflict as a list of dicts (the engine stores lists; other kinds may store one dict).
+
+    For a customer found twice (``ambiguous_counterparty``) the MoySklad side is the list of candidate
+    counterparties. The GUI shows these as the choices; ``conflicts resolve`` accepts only their ids.
+    """
+    if data is None:
+        return []
+    if kind == "ambiguous_counterparty" and isinstance(data, Mapping) and isinstance(data.get("candidates"), list):
+        return side_items(data["candidates"])
+    if isinstance(data, Mapping):
+        return [dict(data)]
+    if isinstance(data, Sequence) and not isinstance(data, str):
+        return [dict(item) if isinstance(item, Mapping) else {"value": item} for item in data]
+    return [{"value": data}]
 
 
 def _field(item: Any, name: str) -> Any:

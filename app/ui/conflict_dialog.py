@@ -9,7 +9,7 @@ Decisions are written to the store in the background; the sync honours them on i
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal, Slot
@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.store import Conflict, Database
+from app.store.conflicts import side_items
 from app.ui.labels import CONFLICT_KIND_LABELS, CONFLICT_STATUS_LABELS, RESOLUTION_LABELS, label, local_time
 from app.ui.worker import run_in_background
 
@@ -39,19 +40,8 @@ ITEM_KINDS = ("duplicate_key", "only_in_moysklad", "only_in_retailcrm")
 
 
 def as_items(data: Any, kind: str | None = None) -> list[dict[str, Any]]:
-    """A conflict side as a list of dicts (the engine stores lists; other kinds may store one dict).
-
-    For a customer found twice, the MoySklad side is the list of candidate counterparties.
-    """
-    if data is None:
-        return []
-    if kind == "ambiguous_counterparty" and isinstance(data, Mapping) and isinstance(data.get("candidates"), list):
-        return as_items(data["candidates"])
-    if isinstance(data, Mapping):
-        return [dict(data)]
-    if isinstance(data, Sequence) and not isinstance(data, str):
-        return [dict(item) if isinstance(item, Mapping) else {"value": item} for item in data]
-    return [{"value": data}]
+    """A conflict side as a list of dicts: the same choices ``conflicts resolve`` accepts (see side_items)."""
+    return side_items(data, kind)
 
 
 def resolution_for(conflict: Conflict, action: str, ms_id: str | None = None, rc_id: Any = None) -> dict[str, Any]:

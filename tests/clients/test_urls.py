@@ -3,7 +3,16 @@
 import pytest
 
 from app.clients.errors import SettingsError
-from app.clients.urls import normalize_account_url
+from app.clients.urls import (
+    DROPPED_FRAGMENT,
+    DROPPED_QUERY,
+    DROPPED_USERINFO,
+    UPGRADED_TO_HTTPS,
+    address_changes,
+    is_local_host,
+    normalize_account_url,
+    normalize_moysklad_url,
+)
 
 
 @pytest.mark.parametrize(
@@ -59,6 +68,10 @@ def test_normalizing_twice_changes_nothing():
         "https://shop_name.retailcrm.ru",
         "mailto:owner@shop.ru",
         "owner@shop.ru",
+        "🛒.retailcrm.ru",  # IDNA 2008 has no emoji (Python's own idna codec would make xn--e88h of it)
+        "https://xn--e88h.retailcrm.ru",  # the same emoji, pasted as punycode
+        "http://evil.example\\@127.0.0.1/",  # a browser would go to evil.example
+        "javascript:alert(1)",
     ],
 )
 def test_garbage_is_a_settings_error_with_a_human_message(garbage):
@@ -80,3 +93,71 @@ def test_error_does_not_echo_a_key_pasted_into_the_url():
         normalize_account_url(f"not a url ?apiKey={key}")
     assert key not in str(caught.value)
     assert key not in repr(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("host", "local"),
+    [
+        ("localhost", True),
+        ("LOCALHOST.", True),
+        ("127.0.0.1", True),
+        ("127.0.0.2", True),
+        ("127.255.255.254", True),
+        ("::1", True),
+        ("[::1]", True),
+        ("localhost.localdomain", False),
+        ("localtest.me", False),  # resolves to 127.0.0.1, and still is a name on the internet
+        ("127.0.0.1.nip.io", False),
+        ("::ffff:127.0.0.1", False),
+        ("128.0.0.1", False),
+        ("0.0.0.0", False),
+        ("10.0.0.1", False),
+        ("", False),
+    ],
+)
+def test_one_rule_for_this_computer(host, local):
+    assert is_local_host(host) is local
+
+
+def test_retailcrm_keeps_http_on_the_whole_loopback_range():
+    assert normalize_account_url("http://127.0.0.2:8080") == "http://127.0.0.2:8080"
+    assert normalize_account_url("http://localtest.me:8080") == "https://localtest.me:8080"
+
+
+@pytest.mark.parametrize(
+    ("pasted", "expected"),
+    [
+        ("https://api.moysklad.ru/api/remap/1.2", "https://api.moysklad.ru/api/remap/1.2"),
+        ("api.moysklad.ru/api/remap/1.2/", "https://api.moysklad.ru/api/remap/1.2"),
+        ("http://api.moysklad.ru/api/remap/1.2", "https://api.moysklad.ru/api/remap/1.2"),
+        ("http://user%40x:PASSWORD@API.moysklad.ru/api/remap/1.2?x=1#top", "https://api.moysklad.ru/api/remap/1.2"),
+        ("http://127.0.0.1:8081/api/remap/1.2", "http://127.0.0.1:8081/api/remap/1.2"),
+        ("127.0.0.1:8081/api/remap/1.2", "http://127.0.0.1:8081/api/remap/1.2"),
+        ("http://127.0.0.2:8081/api/remap/1.2", "http://127.0.0.2:8081/api/remap/1.2"),
+        ("https://localhost:8443/api/remap/1.2", "https://localhost:8443/api/remap/1.2"),
+        ("http://localtest.me/api/remap/1.2", "https://localtest.me/api/remap/1.2"),
+    ],
+)
+def test_moysklad_address_loses_credentials_query_fragment_and_plain_http(pasted, expected):
+    assert normalize_moysklad_url(pasted) == expected
+    assert normalize_moysklad_url(expected) == expected
+
+
+def test_what_was_dropped_is_said():
+    pasted = "http://user%40x:PASSWORD@api.moysklad.ru/api/remap/1.2?x=1#top"
+    assert address_changes(pasted, "moysklad") == (DROPPED_USERINFO, DROPPED_QUERY, DROPPED_FRAGMENT, UPGRADED_TO_HTTPS)
+    assert address_changes("https://api.moysklad.ru/api/remap/1.2", "moysklad") == ()
+    assert address_changes("http://127.0.0.1:80/x", "moysklad") == ()
+    assert address_changes("javascript:alert(1)", "moysklad") == ()  # unusable: normalising says why
+
+
+@pytest.mark.parametrize(
+    "pasted",
+    ["http://user:PASSWORD@🛒.moysklad.ru/api?token=SECRETQUERY", "https://user:PASSWORD@-bad-/x#SECRETQUERY"],
+)
+def test_a_refused_address_is_echoed_without_its_password_or_query(pasted):
+    for normalize in (normalize_moysklad_url, normalize_account_url):
+        with pytest.raises(SettingsError) as caught:
+            normalize(pasted)
+        assert "PASSWORD" not in str(caught.value) and "SECRETQUERY" not in str(caught.value)
+        assert "user" not in caught.value.message

@@ -343,3 +343,13 @@ def test_the_dry_run_reports_what_the_safety_check_would_stop(qtbot, context: Ap
     assert "the first sync will stop before writing and ask" in finish.summary.text()
     assert finish.details.text().startswith("• ⚠ Ключ сопоставления «артикул» связывает только")
     assert wizard.state.settings.safety_min_linked_percent == 100  # kept through the suggestions
+
+
+def test_the_profile_keeps_the_moysklad_address_without_a_password_or_query():
+    from app.ui.wizard.wizard import _stored_moysklad_url
+
+    pasted = "http://user%40x:PASSWORD@127.0.0.1:8081/api/remap/1.2/?token=QUERY#top"
+    assert _stored_moysklad_url(pasted) == "http://127.0.0.1:8081/api/remap/1.2"
+    assert _stored_moysklad_url("http://api.moysklad.ru/api/remap/1.2") == "https://api.moysklad.ru/api/remap/1.2"
+    garbage = _stored_moysklad_url("http://user:PASSWORD@🛒/x?token=QUERY")
+    assert "PASSWORD" not in garbage and "QUERY" not in garbage

@@ -16,8 +16,10 @@ from PySide6.QtGui import QCloseEvent, QKeyEvent, QPixmap
 from PySide6.QtWidgets import QMessageBox, QWidget, QWizard
 
 from app import APP_NAME
-from app.clients.moysklad import MoySkladClient
+from app.clients.errors import SettingsError
+from app.clients.moysklad import MoySkladClient, normalize_base_url
 from app.clients.retailcrm import RetailCrmClient
+from app.clients.urls import shown_address
 from app.demo import DEMO_PROFILE_NAME
 from app.paths import database_path
 from app.resources import app_icon_path
@@ -162,7 +164,7 @@ class SetupWizard(QWizard):
         db, name = self.context.db, self._profile_name()
         rc_url, ms_url, account = (
             normalize_account_url(state.retailcrm_url),
-            state.moysklad_url.strip(),
+            _stored_moysklad_url(state.moysklad_url),
             state.moysklad_account_name(),
         )
 
@@ -268,7 +270,7 @@ class SetupWizard(QWizard):
         secrets = secrets or context.secrets
         db = context.db
         rc_url, rc_key = normalize_account_url(state.retailcrm_url), state.retailcrm_key.strip()
-        ms_url, token, account = state.moysklad_url.strip(), state.token(), state.moysklad_account_name()
+        ms_url, token, account = _stored_moysklad_url(state.moysklad_url), state.token(), state.moysklad_account_name()
         settings, profile_id, name = state.settings, state.profile_id, self._profile_name()
         self._saving = True
         self.button(QWizard.WizardButton.FinishButton).setEnabled(False)
@@ -393,3 +395,12 @@ def load_wizard_state(context: AppContext, profile_id: int) -> WizardState:
         keep_account=profile.moysklad_account,
     )
     return state
+
+
+def _stored_moysklad_url(text: str) -> str:
+    """The MoySklad address as the profile keeps it: no user info, query or fragment (the client, which
+    connected with it on the MoySklad page, drops them too; issue 12)."""
+    try:
+        return str(normalize_base_url(text))
+    except SettingsError:  # the MoySklad page would not have let it through; the client will say what is wrong
+        return shown_address(text)
