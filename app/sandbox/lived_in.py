@@ -73,6 +73,7 @@ _MORE_STATUSES = (
     ("dict-statuses-1581413644", "Старый статус 2020", "new", 990, False),
     ("old-courier", "Курьер (старый)", "delivery", 990, False),
 )
+_WORKED_ON = ("new", "client-confirmed", "offer-analog", "assembling", "assembling-complete")
 # recent orders moved into these after they were placed: before, at and after the shipment status
 _MOVED_TO = ("prepayed", "waiting-packing", "courier-handed", "dict-statuses-1571123798")
 
@@ -161,8 +162,9 @@ def _orders(retailcrm: RetailCrmEmulator, moysklad: MoySkladEmulator, shop: Shop
     rc = retailcrm.state
     linked = _linked_offer_keys(shop)
     offer_ids = _rc_offer_ids(retailcrm)
-    recent = [o for o in shop.orders if o.status == "new" and o.items and o.created_at > shop.epoch - timedelta(days=5)
-              and all(i.offer_key in linked for i in o.items)]
+    # the newest orders still being worked on (the seed's older orders are all done or cancelled)
+    recent = [o for o in reversed(shop.orders) if o.status in _WORKED_ON and o.items
+              and o.created_at > shop.epoch - timedelta(days=7) and all(i.offer_key in linked for i in o.items)]
     for seed_order, status in zip(recent, _MOVED_TO, strict=False):
         order_id = int(seed_order.number.rstrip("C"))
         rc.user_edit_order(order_id, status=status)
