@@ -15,6 +15,7 @@ import time
 from datetime import datetime
 
 from app.sandbox.clock import shifted_clock
+from app.sandbox.lived_in import ACCOUNTS
 from app.sandbox.sandbox import Sandbox, SandboxOptions
 
 
@@ -30,6 +31,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--orders", type=_non_negative, default=120, help="orders in RetailCRM")
     parser.add_argument("--stores", type=_positive, default=3, help="warehouses (1-10)")
     parser.add_argument("--seed", type=int, default=1, help="the same seed gives the same shop")
+    parser.add_argument("--account", choices=ACCOUNTS, default="tidy",
+                        help="tidy: the demo shop as generated (default); lived-in: the same shop after years of use "
+                             "(more statuses, two sites, archived records, a bundle, a required order field, …)")
     parser.add_argument("--no-rate-limit", action="store_true", help="serve without the services' rate limits")
     parser.add_argument("--latency-ms", type=float, default=0.0, help="added to every response")
     parser.add_argument("--now", type=_moment, default=None, metavar="YYYY-MM-DDTHH:MM",
@@ -74,6 +78,7 @@ def main(argv: list[str] | None = None) -> int:
         orders=args.orders,
         stores=args.stores,
         seed=args.seed,
+        account=args.account,
         rate_limit=not args.no_rate_limit,
         latency_ms=args.latency_ms,
         host=args.host,

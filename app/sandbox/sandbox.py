@@ -7,6 +7,7 @@ from typing import Any
 
 from app.sandbox.clock import TimeSource, moscow_now
 from app.sandbox.core import EmulatorServer, FaultConfig, RequestLog
+from app.sandbox.lived_in import ACCOUNTS, LIVED_IN, LivedIn, furnish, shop_stores
 from app.sandbox.moysklad import MoySkladEmulator
 from app.sandbox.retailcrm import RetailCrmEmulator
 from app.sandbox.retailcrm.config import RetailCrmConfig
@@ -29,6 +30,9 @@ class SandboxOptions:
     # the sandbox's "now" (naive Moscow time): None follows the wall clock; a test moves it with
     # app.sandbox.clock.shifted_clock. Seeded dates count back from its reading at start.
     clock: TimeSource | None = None
+    # "tidy": the demo shop as generated; "lived-in": the same shop after years of use (app.sandbox.lived_in:
+    # more statuses, two sites, archived records, a bundle, a required order field, …), at least 4 stores
+    account: str = "tidy"
     # False: RetailCRM refuses limit=250 on /store/products and /store/offers (undocumented there), as a
     # real account may; see RetailCrmConfig.limit_250_on_catalog_lists
     retailcrm_limit_250_on_catalog: bool = True
@@ -44,7 +48,11 @@ class Sandbox:
     def __init__(self, options: SandboxOptions | None = None, shop: Shop | None = None) -> None:
         self.options = options or SandboxOptions()
         o = self.options
-        self.shop = shop or generate_shop(products=o.products, orders=o.orders, stores=o.stores, seed=o.seed,
+        if o.account not in ACCOUNTS:
+            raise ValueError(f"unknown sandbox account {o.account!r}; one of {', '.join(ACCOUNTS)}")
+        lived_in = o.account == LIVED_IN
+        stores = shop_stores(o.stores) if lived_in else o.stores
+        self.shop = shop or generate_shop(products=o.products, orders=o.orders, stores=stores, seed=o.seed,
                                           now=(o.clock or moscow_now)())
         self.log = RequestLog()
         self.retailcrm = RetailCrmEmulator(
@@ -54,6 +62,8 @@ class Sandbox:
             clock=o.clock,
         )
         self.moysklad = MoySkladEmulator(self.shop, rate_limit=o.rate_limit, clock=o.clock)
+        # what the lived-in account added on top of the tidy shop, and where (None for the tidy account)
+        self.lived_in: LivedIn | None = furnish(self.retailcrm, self.moysklad, self.shop) if lived_in else None
         self.retailcrm_server = EmulatorServer(
             self.retailcrm, host=o.host, port=o.retailcrm_port, log=self.log, latency_ms=o.latency_ms
         )

@@ -430,3 +430,43 @@ def fingerprint_of_entity(entity: Mapping[str, Any], delivery_service_id: str | 
             "positions": positions,
         }
     )
+
+
+# Every field of a MoySklad customer order (the OAS schema ``customerOrder``, shared/moysklad-openapi), and the
+# fields of its positions. A "required field" refusal (3000) naming anything else names an additional field
+# (доп. поле) the account made required: real accounts answer ``"parameter": "Способ оплаты"`` with the
+# field's name (wpcraft-ru/wooms#135, #484). Svyazka fills no additional fields, so such an order cannot go
+# until a person makes the field optional (or gives it a value by default) in MoySklad.
+_ORDER_FIELDS = frozenset({
+    "accountId", "agent", "agentAccount", "applicable", "attributes", "code", "contract", "created", "deleted",
+    "deliveryPlannedMoment", "demands", "description", "externalCode", "files", "group", "id", "invoicedSum",
+    "invoicesOut", "meta", "moment", "moves", "name", "organization", "organizationAccount", "owner", "payedSum",
+    "payments", "positions", "prepayments", "printed", "productionTasks", "project", "published",
+    "purchaseOrders", "rate", "reservedSum", "salesChannel", "shared", "shipmentAddress", "shipmentAddressFull",
+    "shippedSum", "state", "store", "sum", "syncId", "taxSystem", "updated", "vatEnabled", "vatIncluded", "vatSum",
+    "assortment", "quantity", "price", "discount", "vat", "reserve",
+})
+_REQUIRED_CODE = 3000  # "поле '…' не может быть пустым или отсутствовать" (moysklad-api.md §2)
+
+
+def required_attributes(errors: Sequence[Any]) -> list[str]:
+    """Names of the additional fields MoySklad refused a customer order without (``FieldError``s of one item)."""
+    names: list[str] = []
+    for error in errors:
+        field_name = (getattr(error, "field", None) or "").strip()
+        if getattr(error, "code", None) != _REQUIRED_CODE or not field_name:
+            continue
+        base = field_name.split(".", 1)[0].split("[", 1)[0]
+        if base not in _ORDER_FIELDS and field_name not in names:
+            names.append(field_name)
+    return names
+
+
+def required_attributes_advice(names: Sequence[str]) -> str:
+    """What to do about required additional fields, in a sentence for the shop owner."""
+    quoted = ", ".join(f"«{n}»" for n in names)
+    which = "обязательное дополнительное поле" if len(names) == 1 else "обязательные дополнительные поля"
+    it = "это поле необязательным" if len(names) == 1 else "эти поля необязательными"
+    return (f"в МойСклад у заказов покупателя есть {which} {quoted}, а Связка дополнительные поля не заполняет. "
+            f"Сделайте {it} в настройках заказов покупателей МойСклад или задайте значение по умолчанию; "
+            "заказ уйдёт при следующей синхронизации")

@@ -123,7 +123,7 @@ class Assortment:
             if needle and not any(needle in (record.get(k) or "").lower() for k in ("name", "code", "article")) \
                     and not any(needle in code for code in barcode_values(state, record)):
                 continue
-            if not beta and record["_ref"].type != "service":
+            if not beta and record["_ref"].type not in ("service", "bundle"):
                 stock = sum(state.ledger.values((record["id"], s))[0] for s in store_ids)
                 reserve = sum(state.ledger.values((record["id"], s))[1] for s in store_ids)
                 if whole:
@@ -153,4 +153,5 @@ class Assortment:
             if group_by != "product":
                 yield from state.variants_of(product["id"])
         if services:
+            yield from state.table("bundle").values()  # no stock of their own: left out like services
             yield from state.table("service").values()

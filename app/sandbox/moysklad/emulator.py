@@ -26,6 +26,9 @@ Choices made where the docs are silent (moysklad-api.md §10), each also noted w
 * No customer orders or demands exist at start (orders are born in RetailCRM).
 * No services exist at start; a service (``/entity/service``) is a document position that never moves stock,
   and a reserve sent for it is ignored.
+* A bundle (``/entity/bundle``, with ``components``) has no stock of its own; a demand writes its components
+  off. Customer orders take additional fields (``attributes``); a required one missing is 412/3000 naming it
+  (:mod:`attributes`). Neither exists in the tidy account; the lived-in one has both (``app.sandbox.lived_in``).
 * A document that does not say ``vatIncluded`` gets true (the docs' example); ``state.vat_included_default =
   False`` makes an account that adds VAT on top, so a client relying on the default is caught.
 * Barcodes: only GTIN is validated (3014); an EAN-13 with a wrong check digit is stored as sent, as in the

@@ -17,6 +17,7 @@ _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4
 _UI_PATHS = {
     "product": "good/edit",
     "service": "good/edit",  # goods and services share one editor in the web app
+    "bundle": "good/edit",  # so do bundles (OAS fixture bundle.json)
     "variant": "feature/edit",
     "counterparty": "company/edit",
     "organization": "mycompany/edit",

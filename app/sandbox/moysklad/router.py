@@ -12,6 +12,7 @@ from typing import Any
 
 from app.sandbox.core import Request, Response
 from app.sandbox.moysklad import errors
+from app.sandbox.moysklad.attributes import attributes_of, render_attribute
 from app.sandbox.moysklad.entities import ENTITY_TYPES, DocumentKind, EntityKind, RenderContext
 from app.sandbox.moysklad.entities.base import dumps
 from app.sandbox.moysklad.entities.documents import apply_position, new_position, position_rows
@@ -164,7 +165,7 @@ class Router:
         table.clear()
         table.update(new_table)
         if removed:
-            for name in ("product", "service", "variant"):
+            for name in ("product", "service", "bundle", "variant"):
                 for product in state.table(name).values():
                     prices = product.get("salePrices", [])
                     if any(p["priceType"].id in removed for p in prices):
@@ -271,9 +272,16 @@ class Router:
             return ok(kind.metadata(ctx))
         if rest[0] == "attributes" and len(rest) == 1:
             self._allow(method, "GET")
+            rows = [render_attribute(ctx, a) for a in attributes_of(state, kind.name)]
             return ok({"meta": {"href": f"{ctx.base}/{kind.list_path}/metadata/attributes",
-                                "type": "attributemetadata", "mediaType": "application/json", "size": 0,
-                                "limit": 1000, "offset": 0}, "rows": []})
+                                "type": "attributemetadata", "mediaType": "application/json", "size": len(rows),
+                                "limit": 1000, "offset": 0}, "rows": rows})
+        if rest[0] == "attributes" and len(rest) == 2:
+            self._allow(method, "GET")
+            found = state.table("attribute").get(rest[1])
+            if found is None or found["_entity"] != kind.name:
+                raise errors.not_found("attributemetadata", rest[1])
+            return ok(render_attribute(ctx, found))
         if rest[0] == "states" and len(rest) == 2 and isinstance(kind, DocumentKind):
             self._allow(method, "GET")
             record = state.table("state").get(rest[1])

@@ -24,6 +24,7 @@ from datetime import datetime
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from app.sandbox.moysklad import errors
+from app.sandbox.moysklad.attributes import ATTRIBUTE_TYPES, attribute_ref, attributes_of, render_attribute
 from app.sandbox.moysklad.auth import Credentials
 from app.sandbox.moysklad.entities import EntityKind, RenderContext, build_kinds
 from app.sandbox.moysklad.entities.documents import demand_contribution, order_contribution
@@ -37,8 +38,9 @@ P = ParamSpec("P")
 T = TypeVar("T")
 
 _ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
-TABLES = ("product", "service", "variant", "productfolder", "uom", "currency", "pricetype", "characteristic",
-          "store", "organization", "counterparty", "employee", "group", "customerorder", "demand", "state")
+TABLES = ("product", "service", "bundle", "variant", "productfolder", "uom", "currency", "pricetype",
+          "characteristic", "store", "organization", "counterparty", "employee", "group", "customerorder", "demand",
+          "state", "attribute")
 DEFAULT_BASE = "http://127.0.0.1/api/remap/1.2"
 MAX_BATCH = 1000
 SELECTION_CACHE_SIZE = 8  # a sync reads a few lists at once; each entry is one list of record references
@@ -396,7 +398,8 @@ class MoySkladState:
         now = self.clock.now()
         doc_type = document["_ref"].type
         if doc_type == "demand":
-            contribution = None if deleted else Contribution(out=demand_contribution(document), reserve={})
+            contribution = None if deleted else Contribution(out=demand_contribution(document, self.lookup),
+                                                             reserve={})
             self.ledger.apply(document["id"], contribution, now)
             orders = {ref.id for ref in (document.get("customerOrder"), old.get("customerOrder") if old else None)
                       if ref is not None}
@@ -474,6 +477,37 @@ class MoySkladState:
     def service(self, service_id: str) -> dict[str, Any] | None:
         record = self._tables["service"].get(service_id)
         return self._render("service", record) if record else None
+
+    @locked
+    def bundles(self) -> list[dict[str, Any]]:
+        """Every bundle with its components (``expand=components``)."""
+        return [self._render("bundle", r, {"components": {}}) for r in self._tables["bundle"].values()]
+
+    @locked
+    def add_attribute(self, entity_type: str, name: str, *, type_name: str = "string",
+                      required: bool = False) -> dict[str, Any]:
+        """An additional field of ``entity_type`` (only ``customerorder`` takes values here), as an account
+        administrator adds one in the web app; see :mod:`app.sandbox.moysklad.attributes`."""
+        if type_name not in ATTRIBUTE_TYPES:
+            raise ValueError(f"unknown attribute type {type_name!r}")
+        attribute_id = self.new_id()
+        record = {"_ref": attribute_ref(entity_type, attribute_id), "id": attribute_id, "name": name,
+                  "type": type_name, "required": required, "_entity": entity_type}
+        self.insert_seeded("attribute", record)
+        return render_attribute(self.context(), record)
+
+    @locked
+    def set_attribute_required(self, entity_type: str, name: str, required: bool) -> None:
+        """Make an additional field required or optional (what the refusal's message asks a person to do)."""
+        for record in attributes_of(self, entity_type):
+            if record["name"] == name:
+                record["required"] = required
+                return
+        raise KeyError(f"no attribute {name!r} on {entity_type}")
+
+    @locked
+    def attributes(self, entity_type: str) -> list[dict[str, Any]]:
+        return [render_attribute(self.context(), r) for r in attributes_of(self, entity_type)]
 
     @locked
     def counterparties(self) -> list[dict[str, Any]]:

@@ -79,6 +79,8 @@ from app.sync.orders_mapping import (
     fingerprint_of_entity,
     map_order,
     map_positions,
+    required_attributes,
+    required_attributes_advice,
     sum_mismatch,
     update_body,
 )
@@ -1186,6 +1188,11 @@ class _Applier:
                         self.links.remove("counterparty", rc_id=create.customer.key)
                     if _not_found(result):
                         self._check_delivery_service(create.mapped)
+                    attributes = required_attributes(result.errors)
+                    if attributes:
+                        self.log(Level.ERROR, f"Заказ {_label(order)} не выгружен в МойСклад: "
+                                              f"{required_attributes_advice(attributes)}.", _label(order), None)
+                        continue
                     self.log(Level.ERROR, f"Заказ {_label(order)} → МойСклад: не создан. {result.message}. Связка "
                                           "попробует снова при следующей синхронизации.", _label(order), None)
                     continue
@@ -1247,7 +1254,9 @@ class _Applier:
             try:
                 self.ms.update("customerorder", update.ms_id, body)
             except (RemoteValidationError, NotFound) as exc:
-                self._update_failed(update, exc.message, missing=isinstance(exc, NotFound))
+                errors = exc.errors if isinstance(exc, RemoteValidationError) else ()
+                self._update_failed(update, exc.message, missing=isinstance(exc, NotFound),
+                                    attributes=required_attributes(errors))
             else:
                 self._updated(update)
             self.progress(1)
@@ -1262,7 +1271,8 @@ class _Applier:
             results = self._create_many("customerorder", bodies)
             for update, result in zip(chunk, results, strict=True):
                 if isinstance(result, ItemError):
-                    self._update_failed(update, result.message, missing=_not_found(result))
+                    self._update_failed(update, result.message, missing=_not_found(result),
+                                        attributes=required_attributes(result.errors))
                 else:
                     self._updated(update)
             self.progress(len(chunk))
@@ -1287,7 +1297,8 @@ class _Applier:
         self.log(Level.INFO, f"Заказ {_label(update.order)} → МойСклад: заказ покупателя обновлён{what}, позиций "
                              f"{len(update.mapped.positions)}.", _label(update.order), ms_order_url(update.ms_id))
 
-    def _update_failed(self, update: OrderUpdate, message: str, *, missing: bool = False) -> None:
+    def _update_failed(self, update: OrderUpdate, message: str, *, missing: bool = False,
+                       attributes: Sequence[str] = ()) -> None:
         label = _label(update.order)
         if missing and self.ms.get("customerorder", update.ms_id) is None:
             # a person deleted it in MoySklad: Svyazka never brings it back by itself, and stops retrying
@@ -1302,6 +1313,10 @@ class _Applier:
             self._check_delivery_service(update.mapped)
         self.failed_orders.add(update.order.id)
         self.counts.failed += 1
+        if attributes:
+            self.log(Level.ERROR, f"Заказ {label} → МойСклад: не обновлён: {required_attributes_advice(attributes)}.",
+                     label, ms_order_url(update.ms_id))
+            return
         self.log(Level.ERROR, f"Заказ {label} → МойСклад: не обновлён. {message.rstrip('.')}. Связка попробует "
                               "снова при следующей синхронизации.", label, ms_order_url(update.ms_id))
 

@@ -229,3 +229,16 @@ def test_the_body_says_vat_is_inside_the_prices_and_the_saved_sum_is_checked() -
     on_top = total * Decimal("1.2")
     assert sum_mismatch(body, {"sum": float(on_top * 100)}) == (total, on_top.quantize(Decimal("0.01")))
     assert sum_mismatch(body, {}) is None  # nothing to compare with
+
+
+def test_a_required_field_refusal_names_the_additional_field_not_a_standard_one() -> None:
+    from app.clients.errors import FieldError
+    from app.sync.orders_mapping import required_attributes, required_attributes_advice
+
+    refusal = "Ошибка сохранения объекта: поле 'Канал продаж' не может быть пустым или отсутствовать"
+    assert required_attributes([FieldError("Канал продаж", refusal, 3000)]) == ["Канал продаж"]
+    assert required_attributes([FieldError("utm", "…", 3000), FieldError("agent", "…", 3000)]) == ["utm"]
+    assert required_attributes([FieldError("positions[0].assortment", "…", 3000)]) == []
+    assert required_attributes([FieldError("Канал продаж", "…", 3006), FieldError(None, "…", 3000)]) == []
+    advice = required_attributes_advice(["Канал продаж"])
+    assert "«Канал продаж»" in advice and "необязательным" in advice

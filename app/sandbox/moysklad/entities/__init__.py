@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from app.sandbox.moysklad.entities.base import EntityKind, RenderContext
 from app.sandbox.moysklad.entities.catalog import (
+    BundleKind,
     CharacteristicKind,
     CurrencyKind,
     PriceTypeKind,
@@ -24,14 +25,15 @@ from app.sandbox.moysklad.entities.parties import (
 
 # Served as /entity/<name> (list, by id, create/update/delete as each kind allows).
 ENTITY_TYPES = (
-    "product", "service", "variant", "productfolder", "uom", "currency", "store", "organization", "counterparty",
-    "employee", "group", "customerorder", "demand",
+    "product", "service", "bundle", "variant", "productfolder", "uom", "currency", "store", "organization",
+    "counterparty", "employee", "group", "customerorder", "demand",
 )
 
 
 def build_kinds() -> dict[str, EntityKind]:
     kinds: list[EntityKind] = [
-        ProductKind(), ServiceKind(), VariantKind(), ProductFolderKind(), UomKind(), CurrencyKind(), PriceTypeKind(),
+        ProductKind(), ServiceKind(), BundleKind(), VariantKind(), ProductFolderKind(), UomKind(), CurrencyKind(),
+        PriceTypeKind(),
         CharacteristicKind(), StoreKind(), OrganizationKind(), CounterpartyKind(), EmployeeKind(), GroupKind(),
         CustomerOrderKind(), DemandKind(), StateKind(),
     ]

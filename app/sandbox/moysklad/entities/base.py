@@ -22,6 +22,7 @@ from json.encoder import encode_basestring
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from app.sandbox.moysklad import errors
+from app.sandbox.moysklad.attributes import attributes_of
 from app.sandbox.moysklad.fields import FieldSpec, apply_sync_id, coerce
 from app.sandbox.moysklad.filters import FilterField
 from app.sandbox.moysklad.query import ExpandTree, expand_string
@@ -328,11 +329,12 @@ class EntityKind:
         path (:meth:`render_json`) passes an empty dict and merges the result like ``render`` would."""
 
     def metadata(self, ctx: RenderContext) -> dict[str, Any]:
+        size = len(attributes_of(ctx.state, self.name))
         return {
             "meta": {"href": f"{ctx.base}/{self.list_path}/metadata", "mediaType": "application/json"},
             "attributes": {
                 "meta": {"href": f"{ctx.base}/{self.list_path}/metadata/attributes", "type": "attributemetadata",
-                         "mediaType": "application/json", "size": 0, "limit": 1000, "offset": 0}
+                         "mediaType": "application/json", "size": size, "limit": 1000, "offset": 0}
             },
             "createShared": False,
         }

@@ -34,7 +34,7 @@ from app.sandbox.moysklad.fields import (
 )
 from app.sandbox.moysklad.filters import FilterField
 from app.sandbox.moysklad.query import ExpandTree
-from app.sandbox.moysklad.refs import Ref, is_uuid, ref_from_href
+from app.sandbox.moysklad.refs import Ref, collection_meta, is_uuid, ref_from_href
 
 if TYPE_CHECKING:
     from app.sandbox.moysklad.state import MoySkladState
@@ -526,4 +526,98 @@ def _characteristics(state: MoySkladState, value: Any) -> list[dict[str, Any]]:
                                   "должен содержать сущности с одинаковыми идентификаторами",
                                   parameter="characteristics")
         result.append({"_char": char_ref, "value": char_value})
+    return result
+
+
+class BundleKind(_Sellable):
+    """A bundle (комплект, DOC:dictionaries/_bundle; OAS fixtures ``bundle.json``, ``bundle_component.json``):
+    sold like a product (article, code, prices, barcodes, VAT, folder) but made of ``components`` (other
+    products, variants or services with a quantity). It has no stock of its own (stock reports and the
+    assortment's stock fields leave it out, moysklad-api.md §5.4); a demand of a bundle takes its
+    components out of stock. Components are written whole on create/PUT (the ``/components`` sub-resource
+    is not emulated)."""
+
+    name = "bundle"
+    required = ("name",)
+    fields: ClassVar[dict[str, FieldSpec]] = {
+        "name": STRING, "code": STRING, "article": STRING, "externalCode": STRING, "description": TEXT,
+        "archived": BOOL, "vat": INT, "vatEnabled": BOOL, "useParentVat": BOOL, "weight": NUMBER, "volume": NUMBER,
+        "productFolder": ref("productfolder"), "uom": ref("uom"), "discountProhibited": BOOL,
+        "paymentItemType": enum(*PAYMENT_ITEM_TYPES), "trackingType": enum(*TRACKING_TYPES), "shared": BOOL,
+        "partialDisposal": BOOL,
+    }
+    filters: ClassVar[dict[str, FilterField]] = {
+        **common_filters(), "name": FilterField("string"), "code": FilterField("string"),
+        "article": FilterField("string"), "externalCode": FilterField("string"),
+        "description": FilterField("string"), "archived": FilterField("bool"), "productFolder": FilterField("ref"),
+        "owner": FilterField("ref"), "syncId": FilterField("uuid"),
+        "barcode": FilterField("strlist", getter=barcode_values, sortable=False),
+        "pathName": FilterField("string", getter=lambda s, r: folder_path(s, r.get("productFolder"))),
+    }
+    search_fields = ("name", "code", "article")
+    expandable = frozenset({"productFolder", "uom", "owner", "group", "components"})
+
+    def apply_custom(self, state: MoySkladState, record: Record, name: str, value: Any, *, creating: bool) -> bool:
+        if name == "components":
+            record["_components"] = _components(state, value)
+            return True
+        return super().apply_custom(state, record, name, value, creating=creating)
+
+    def check_required(self, record: Record) -> None:
+        super().check_required(record)
+        if not record.get("_components"):
+            raise errors.required("components")
+
+    def finish(self, state: MoySkladState, record: Record, old: Record | None) -> None:
+        super().finish(state, record, old)
+        if old is None:
+            record.setdefault("uom", state.uom_ref)
+            record.setdefault("vatEnabled", False)
+            record.setdefault("useParentVat", True)
+            record.setdefault("paymentItemType", "GOOD")
+            record.setdefault("trackingType", "NOT_TRACKED")
+            record.setdefault("discountProhibited", False)
+            record.setdefault("partialDisposal", False)
+            record.setdefault("weight", 0.0)
+            record.setdefault("volume", 0.0)
+            record.setdefault("minPrice", {"value": 0.0, "currency": state.rub_ref})
+
+    def render(self, ctx: RenderContext, record: Record, expand: ExpandTree, *, path: str = "") -> dict[str, Any]:
+        out = super().render(ctx, record, expand, path=path)
+        components = record.get("_components", ())
+        sub_path = f"entity/bundle/{record['id']}/components"
+        collection: dict[str, Any] = {"meta": collection_meta(ctx.base, sub_path, "bundlecomponent", len(components))}
+        if "components" in expand:
+            collection["rows"] = [
+                {"meta": {"href": f"{ctx.base}/{sub_path}/{c['id']}", "type": "bundlecomponent",
+                          "mediaType": "application/json"},
+                 "id": c["id"], "accountId": ctx.state.account_id,
+                 "assortment": ctx.reference(c["assortment"], None), "quantity": c["quantity"]}
+                for c in components
+            ]
+        out["components"] = collection
+        return out
+
+    def extras(self, ctx: RenderContext, record: Record, out: dict[str, Any], expand: ExpandTree) -> None:
+        out["pathName"] = folder_path(ctx.state, record.get("productFolder"))
+        vat_enabled = bool(record.get("vatEnabled"))
+        out["effectiveVat"] = int(record.get("vat", 0)) if vat_enabled else 0
+        out["effectiveVatEnabled"] = vat_enabled
+
+
+def _components(state: MoySkladState, value: Any) -> list[dict[str, Any]]:
+    rows = value.get("rows") if isinstance(value, dict) else value
+    if not isinstance(rows, list):
+        raise errors.wrong_type("components", "Array(Object)")
+    result: list[dict[str, Any]] = []
+    for item in rows:
+        if not isinstance(item, dict):
+            raise errors.wrong_type("components", "Object")
+        if item.get("assortment") is None:
+            raise errors.required("components.assortment")
+        assortment = resolve_ref(state, "components.assortment", item["assortment"], ("product", "variant", "service"))
+        quantity = number_value("components.quantity", item.get("quantity", 1.0))
+        if quantity <= 0:
+            raise errors.negative("components.quantity")
+        result.append({"id": state.new_id(), "assortment": assortment, "quantity": quantity})
     return result

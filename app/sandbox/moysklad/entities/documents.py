@@ -26,10 +26,11 @@ Semantics reproduced (moysklad-api.md §5.6, §5.7, §8.13):
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from app.sandbox.moysklad import errors
+from app.sandbox.moysklad import attributes, errors
 from app.sandbox.moysklad.entities.base import EntityKind, Record, RenderContext, common_filters
 from app.sandbox.moysklad.fields import (
     ADDRESS,
@@ -54,8 +55,8 @@ if TYPE_CHECKING:
     from app.sandbox.moysklad.state import MoySkladState
 
 MAX_POSITIONS = 1000
-ASSORTMENT_TYPES = ("product", "variant", "service")
-NO_STOCK_TYPES = frozenset({"service"})  # assortment that is sold but never stored
+ASSORTMENT_TYPES = ("product", "variant", "service", "bundle")
+NO_STOCK_TYPES = frozenset({"service", "bundle"})  # sold but never stored itself (a bundle's components are)
 STATE_TYPES = ("Regular", "Successful", "Unsuccessful")
 
 
@@ -245,8 +246,16 @@ class CustomerOrderKind(DocumentKind):
                                                  "deliveryPlannedMoment": FilterField("datetime")}
     search_fields = ("name", "description", "externalCode")
 
+    def apply_custom(self, state: MoySkladState, record: Record, name: str, value: Any, *, creating: bool) -> bool:
+        if name == "attributes":
+            attributes.apply_values(state, self.name, record, value)
+            return True
+        return super().apply_custom(state, record, name, value, creating=creating)
+
     def finish(self, state: MoySkladState, record: Record, old: Record | None) -> None:
         super().finish(state, record, old)
+        # required additional fields, on every create and change (after the plain required fields)
+        attributes.check_required(state, self.name, record)
         if old is None:
             record.setdefault("payedSum", 0.0)
             record.setdefault("invoicedSum", 0.0)
@@ -283,6 +292,8 @@ class CustomerOrderKind(DocumentKind):
             reserved += _kopecks(_dec(position.get("reserve", 0.0)) * _dec(position["price"])
                                  * (1 - _dec(position.get("discount", 0.0)) / 100))
         out["reservedSum"] = float(reserved)
+        if record.get("_attributes"):
+            out["attributes"] = attributes.render_values(ctx, record)
 
     def template(self, ctx: RenderContext, body: dict[str, Any]) -> dict[str, Any]:
         state = ctx.state
@@ -464,13 +475,21 @@ def order_contribution(order: Record, shipped: dict[str, float]) -> dict[tuple[s
     return result
 
 
-def demand_contribution(demand: Record) -> dict[tuple[str, str | None], float]:
-    """Stock a posted demand takes out of its store."""
+def demand_contribution(demand: Record, lookup: Callable[[Ref], Record | None] | None = None
+                        ) -> dict[tuple[str, str | None], float]:
+    """Stock a posted demand takes out of its store: each good's quantity, a bundle's components times its
+    quantity (MoySklad writes a bundle off as its components, DOC:dictionaries/_bundle), services nothing."""
     if not demand.get("applicable") or demand.get("store") is None:
         return {}
     store_id = demand["store"].id
     result: dict[tuple[str, str | None], float] = defaultdict(float)
     for position in demand.get("_positions", ()):
-        if position["assortment"].type not in NO_STOCK_TYPES:
-            result[(position["assortment"].id, store_id)] += position["quantity"]
+        assortment = position["assortment"]
+        if assortment.type == "bundle" and lookup is not None:
+            bundle = lookup(assortment) or {}
+            for component in bundle.get("_components", ()):
+                if component["assortment"].type not in NO_STOCK_TYPES:
+                    result[(component["assortment"].id, store_id)] += position["quantity"] * component["quantity"]
+        elif assortment.type not in NO_STOCK_TYPES:
+            result[(assortment.id, store_id)] += position["quantity"]
     return dict(result)
