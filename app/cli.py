@@ -421,6 +421,17 @@ def _save_profile(
     problems = validate_status_map(
         settings.status_map, rc_statuses(rc), ms_states(ms), list(settings.export_statuses), settings.shipment_status
     )
+    unmapped = {p.subject for p in problems if p.code == "unmapped_export_status" and p.subject}
+    if args.auto and unmapped:
+        # --auto must finish on any account: an exported status nothing suggests a MoySklad state for (a shop's
+        # own one, say) is left out of the export until the owner maps it, and the owner is told how
+        settings = replace(settings, export_statuses=tuple(c for c in settings.export_statuses if c not in unmapped))
+        names = {s.code: s.name for s in rc.statuses}
+        for code in sorted(unmapped):
+            print(f"Внимание: заказы в статусе «{names.get(code, code)}» ({code}) не будут выгружаться: для него не "
+                  "нашёлся статус МойСклад. Сопоставьте его (--status \"" + code + "=СТАТУС МОЙСКЛАД\") и добавьте "
+                  "в --export-statuses.")
+        problems = [p for p in problems if not (p.code == "unmapped_export_status" and p.subject in unmapped)]
     errors = [problem.message for problem in problems if problem.severity == "error"]
     if errors:  # settings the sync could not follow are not saved (it used to print «Ошибка» and exit 0)
         raise CliError(

@@ -259,3 +259,20 @@ def test_a_tripped_safety_check_needs_yes_exit_5_and_nothing_written(capsys, key
 
         code, _, err = setup_auto(capsys, sb, tmp_path, "--safety-max-zeroed-percent", "150")
         assert code == 2 and "обнуляемых остатков" in err and "от 0 до 100" in err
+
+
+def test_setup_auto_leaves_out_a_status_it_cannot_map_and_says_how_to_add_it(capsys, tmp_path, monkeypatch):
+    """A shop's own status in a group of its own: nothing suggests a MoySklad state for it. --auto still saves
+    (exit 0), without that status among the exported ones, and names the option that maps it."""
+    from app.sandbox.retailcrm.database import Status
+
+    with Sandbox(SandboxOptions(products=30, orders=10, rate_limit=False)) as sb:
+        with sb.retailcrm.state.lock:
+            sb.retailcrm.state.db.statuses["zz-special"] = Status("zz-special", "Особый случай", "zz-own", 990)
+        monkeypatch.setenv("SVYAZKA_RETAILCRM_API_KEY", sb.retailcrm.api_key)
+        monkeypatch.setenv("SVYAZKA_MOYSKLAD_TOKEN", sb.moysklad.token)
+        code, out, err = setup_auto(capsys, sb, tmp_path)
+
+    assert code == 0, err
+    assert "заказы в статусе «Особый случай» (zz-special) не будут выгружаться" in out
+    assert '--status "zz-special=СТАТУС МОЙСКЛАД"' in out
