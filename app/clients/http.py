@@ -37,6 +37,7 @@ from app.clients.errors import (
     unavailable_message,
 )
 from app.clients.retry import RejectionBudget, RetryPolicy, Safety
+from app.clients.urls import is_local_host
 
 USER_AGENT = f"Svyazka/{app.__version__}"
 DEFAULT_TIMEOUT = httpx.Timeout(connect=10.0, read=60.0, write=60.0, pool=10.0)
@@ -212,6 +213,11 @@ class HttpCore:
             transport=transport,
             limits=httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections),
             follow_redirects=False,
+            # Real services are reached the way the user's system says (proxy variables, and on Windows and
+            # macOS the system proxy settings, which httpx reads through urllib's getproxies). This computer
+            # never goes through a proxy: the demo's emulators must work behind a corporate proxy too, and a
+            # system proxy's bypass list (Windows' "<local>") is not honoured by httpx.
+            trust_env=not is_local_host(httpx.URL(self.base_url).host),
         )
 
     def close(self) -> None:
