@@ -301,6 +301,9 @@ def cmd_setup(args: argparse.Namespace, env: _Env) -> int:
         return EXIT_OK
     if not args.retailcrm_url:
         raise CliError("укажите адрес RetailCRM: --retailcrm-url https://ваш-магазин.retailcrm.ru")
+    if not env.secrets.is_available() and not _keys_in_environment():
+        # before any prompt or token request: a key typed now would be lost (and a login would revoke tokens)
+        raise CliError(_no_keyring_message("Системное хранилище паролей недоступно."))
     rc_key = _secret(ENV_RETAILCRM_KEY, "API-ключ RetailCRM: ")
     moysklad_url = args.moysklad_url or _default_moysklad_url()
     try:
@@ -323,6 +326,19 @@ def cmd_setup(args: argparse.Namespace, env: _Env) -> int:
         raise CliError(exc.message) from exc
     _print_settings(saved, sys.stdout)
     return EXIT_OK
+
+
+def _keys_in_environment() -> bool:
+    return bool(os.environ.get(ENV_RETAILCRM_KEY, "").strip() and os.environ.get(ENV_MOYSKLAD_TOKEN, "").strip())
+
+
+def _no_keyring_message(reason: str) -> str:
+    return (
+        f"{reason} Ключам негде храниться, поэтому ничего не сохранено. На компьютере без хранилища паролей "
+        f"задайте ключи переменными окружения {ENV_RETAILCRM_KEY} и {ENV_MOYSKLAD_TOKEN} (Связка читает их при "
+        "каждом запуске вместо хранилища) и выполните setup ещё раз; или установите и разблокируйте хранилище "
+        "паролей (в Linux — GNOME Keyring или KWallet)."
+    )
 
 
 def _default_moysklad_url() -> str:
@@ -377,6 +393,18 @@ def _save_profile(
     for problem in problems:
         print(f"{'Ошибка' if problem.severity == 'error' else 'Внимание'}: {problem.message}")
 
+    # The keys first: a profile whose keys went nowhere must not be saved as if setup had worked.
+    try:
+        env.secrets.set_retailcrm_key(rc.url, rc_key)
+        env.secrets.set_moysklad_token(account, ms_token)
+    except KeyringUnavailable as exc:
+        if not _keys_in_environment():
+            raise CliError(_no_keyring_message(exc.reason)) from exc
+        print(
+            f"Хранилище паролей недоступно: ключи будут браться из переменных окружения {ENV_RETAILCRM_KEY} и "
+            f"{ENV_MOYSKLAD_TOKEN} — задавайте их при каждом запуске svyazka.",
+            file=sys.stderr,
+        )
     profiles = env.db.profiles
     existing = profiles.get_by_name(env.profile_name)
     if existing is None:
@@ -385,13 +413,6 @@ def _save_profile(
         profile = profiles.update(
             existing.id, retailcrm_url=rc.url, moysklad_url=moysklad_url, moysklad_account=account
         )
-    try:
-        env.secrets.set_retailcrm_key(rc.url, rc_key)
-        env.secrets.set_moysklad_token(account, ms_token)
-    except KeyringUnavailable as exc:
-        if not (os.environ.get(ENV_RETAILCRM_KEY) and os.environ.get(ENV_MOYSKLAD_TOKEN)):
-            raise CliError(str(exc)) from exc
-        print("Хранилище паролей недоступно: ключи будут браться из переменных окружения.", file=sys.stderr)
     env.db.settings(profile.id).save_sync(settings)
     return settings
 
@@ -581,7 +602,14 @@ def cmd_sync(args: argparse.Namespace, env: _Env) -> int:
     try:
         engine = build_engine(env.db, profile.id, env.secrets, callbacks=callbacks, cancel=cancel)
     except (SvyazkaApiError, KeyringUnavailable) as exc:
-        message = exc.message if isinstance(exc, SvyazkaApiError) else str(exc)
+        if isinstance(exc, SvyazkaApiError):
+            message = exc.message
+        else:  # no "keep the keys in memory" here: a command's memory is gone when it ends
+            message = (
+                f"{exc.reason} Задайте ключи переменными окружения {ENV_RETAILCRM_KEY} и {ENV_MOYSKLAD_TOKEN} "
+                "(они действуют вместо хранилища) или установите и разблокируйте хранилище паролей (в Linux — "
+                "GNOME Keyring или KWallet) и выполните svyazka setup ещё раз."
+            )
         if args.json:
             print(json.dumps({"ok": False, "error": message}, ensure_ascii=False))
         raise CliError(message) from exc
