@@ -27,6 +27,7 @@ from typing import Any, Protocol
 import httpx
 
 import app
+from app.clients import deadline as overall
 from app.clients.errors import (
     MaybeApplied,
     ProtocolError,
@@ -174,6 +175,7 @@ class _Attempt:
     started: float = field(default_factory=time.monotonic)
     last_problem: str = ""
     only_connect_errors: bool = True
+    past_deadline: bool = False  # the last try ran out of its overall deadline (a trickling answer)
 
 
 class HttpCore:
@@ -195,8 +197,11 @@ class HttpCore:
         stats: RequestStats | None = None,
         sleep: Callable[[float], None] = time.sleep,
         logger: logging.Logger | None = None,
+        deadline: float | None = None,
     ) -> None:
         self.service = service
+        # connect + send + the whole answer of one attempt (app/clients/deadline.py): a trickle ends here
+        self.deadline = deadline if deadline is not None and deadline > 0 else overall.default_request_seconds()
         self.base_url = base_url.rstrip("/")
         self.gate = gate
         self.retry = retry or RetryPolicy()
@@ -213,6 +218,10 @@ class HttpCore:
             limits=httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections),
             follow_redirects=False,
         )
+        if transport is None:  # a caller's own transport (tests) has no network to bound
+            mounted = [t for t in getattr(self._client, "_mounts", {}).values() if t is not None]
+            if not overall.install([getattr(self._client, "_transport", None), *mounted]):
+                self._log.warning("no overall request deadline on this httpx version; per-read timeouts only")
 
     def close(self) -> None:
         self._client.close()
@@ -247,17 +256,18 @@ class HttpCore:
         self.stats.sent(call.endpoint)
         started = time.monotonic()
         try:
-            response = self._client.request(
-                call.method,
-                call.path,
-                params=list(call.params) if call.params else None,
-                data=dict(call.form) if call.form is not None else None,
-                content=json_text(call.json_body).encode("utf-8") if call.has_json_body else None,
-                headers=self._headers_for(call),
-                auth=call.auth if call.auth is not None else httpx.USE_CLIENT_DEFAULT,
-                follow_redirects=call.follow_redirects,
-            )
-            body = response.read()
+            with overall.request_deadline(self.deadline):
+                response = self._client.request(
+                    call.method,
+                    call.path,
+                    params=list(call.params) if call.params else None,
+                    data=dict(call.form) if call.form is not None else None,
+                    content=json_text(call.json_body).encode("utf-8") if call.has_json_body else None,
+                    headers=self._headers_for(call),
+                    auth=call.auth if call.auth is not None else httpx.USE_CLIENT_DEFAULT,
+                    follow_redirects=call.follow_redirects,
+                )
+                body = response.read()
         except BAD_ADDRESS_ERRORS as exc:
             self.gate.leave(permit, None)
             raise SettingsError(
@@ -269,6 +279,9 @@ class HttpCore:
             ) from None
         except httpx.RequestError as exc:  # transport failures, and a body that would not decompress
             self.gate.leave(permit, None)
+            attempt.past_deadline = isinstance(exc, httpx.TimeoutException) and (
+                time.monotonic() - started >= self.deadline - 0.05
+            )
             return self._transport_failure(call, attempt, exc)
         self.gate.leave(permit, response)
         elapsed_ms = (time.monotonic() - started) * 1000
@@ -315,6 +328,8 @@ class HttpCore:
     def _transport_failure(self, call: Call, attempt: _Attempt, exc: httpx.RequestError) -> float:
         self.stats.add(transport_errors=1)
         attempt.last_problem = type(exc).__name__
+        if attempt.past_deadline:
+            attempt.last_problem = f"no whole answer within the {self.deadline:g} s overall deadline"
         not_sent = isinstance(exc, NOT_SENT_ERRORS)
         if not not_sent:
             attempt.only_connect_errors = False
@@ -351,6 +366,14 @@ class HttpCore:
         detail = f"{call.endpoint}: {attempt.last_problem} after {attempt.number} attempts"
         if attempt.last_problem == "truncated or malformed JSON":
             return ProtocolError(self.service, protocol_message(self.service), detail=detail)
+        if attempt.past_deadline:
+            return ServiceUnavailable(
+                self.service,
+                f"{service_title(self.service)} отвечает слишком медленно: ответ не пришёл целиком за "
+                f"{self.deadline:g} с. Связка прервала запрос, чтобы синхронизация не зависла. Попробуйте ещё раз "
+                "позже; если это повторяется, проверьте подключение к интернету и прокси-сервер.",
+                detail=detail,
+            )
         if attempt.only_connect_errors:
             return ServiceUnavailable(
                 self.service,
