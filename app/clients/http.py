@@ -236,7 +236,8 @@ class HttpCore:
                 return outcome
             wait = outcome
             now = time.monotonic()
-            if not self.retry.may_retry(attempt.number, attempt.started, wait, now):
+            # an answer that took the whole deadline is not a blip: another try would only crawl again
+            if attempt.past_deadline or not self.retry.may_retry(attempt.number, attempt.started, wait, now):
                 raise self._gave_up(call, attempt)
             self.stats.add(retries=1)
             self._log.info(
