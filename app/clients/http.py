@@ -4,7 +4,8 @@ A service client describes each request as a :class:`Call` and gives :class:`Htt
 (its pacing and its way of telling a rate-limit answer apart). :meth:`HttpCore.send` then
 
 1. waits for the gate (client-side rate budget, parallel slots),
-2. sends the request on one shared, keep-alive ``httpx.Client``,
+2. sends the request on one shared, keep-alive ``httpx.Client``, within an overall deadline for the whole
+   attempt (:mod:`app.clients.deadline`: connect + the whole answer; a crawling answer is not retried),
 3. on a rate-limit rejection waits what the service asked and retries (within a per-minute budget),
 4. on a connection error, read timeout, 5xx or truncated JSON retries with backoff — unless the call is
    :attr:`Safety.CREATE_ONCE` and the request may have reached the server, then raises

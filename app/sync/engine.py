@@ -23,6 +23,10 @@ Between a flow's plan and its apply the safety check (:mod:`app.sync.safety`) lo
 assumption gives (most of the links dropped, hundreds of products created, every stock zeroed...). When a
 guard trips, the run's :class:`SafetyPolicy` decides: ask the person, or refuse / skip (nothing of that
 flow or of the later ones is written, and the run is recorded as ``held``), or allow. A dry run reports.
+
+Only one run of a profile goes at a time, whoever starts it: :meth:`SyncEngine.run` takes the profile's run lock
+(app/store/run_lock.py) first and raises :class:`ProfileBusy` when another run holds it. And every run has a
+watchdog (app/sync/watchdog.py): past its time limit the run is stopped and recorded as failed.
 """
 
 from __future__ import annotations

@@ -110,7 +110,7 @@ def test_a_second_sync_of_a_busy_profile_exits_3_naming_the_holder(sandbox: Sand
 
 
 def test_wait_waits_for_the_holder_to_finish(sandbox: Sandbox, data_dir: Path) -> None:
-    sandbox.set_latency(SLOW_MS)
+    sandbox.set_latency(SLOW_MS * 2)  # the first run must outlast the second one's start-up (~2 s here)
     first = _start(sandbox, data_dir)
     try:
         _wait_running(data_dir, first)
