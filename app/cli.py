@@ -4,8 +4,9 @@ Without a command it opens the desktop app. The commands are the automation inte
 Scheduler; their names, options and exit codes are stable (see docs/CLI.md):
 
 * ``setup``     save a connection profile non-interactively (keys from the environment or a hidden prompt)
-* ``sync``      run the sync: exit 0 ok, 1 finished with conflicts or errors, 2 could not run, 5 stopped by
-  the safety check before writing (rerun with ``--yes`` once the figures are checked)
+* ``sync``      run the sync: exit 0 ok, 1 finished with conflicts or errors, 2 could not run, 3 the profile is
+  busy with another run (``--wait`` waits for it), 5 stopped by the safety check before writing (rerun with
+  ``--yes`` once the figures are checked)
 * ``status``    profile, last run, open conflicts
 * ``conflicts`` list or resolve conflicts
 * ``log``       read the run log
@@ -16,8 +17,10 @@ Scheduler; their names, options and exit codes are stable (see docs/CLI.md):
 from __future__ import annotations
 
 import argparse
+import contextlib
 import getpass
 import json
+import math
 import os
 import re
 import signal
@@ -33,6 +36,7 @@ from app import APP_NAME, __version__
 EXIT_OK = 0
 EXIT_PROBLEMS = 1  # finished, with conflicts or errors to look at
 EXIT_FAILED = 2  # could not run (settings, connection, bad arguments)
+EXIT_BUSY = 3  # another run of the same profile is going on (app/store/run_lock.py); nothing was done
 EXIT_HELD = 5  # the safety check before writing stopped the run: nothing more was written; check, then --yes
 
 DEFAULT_PROFILE = "default"
@@ -173,6 +177,16 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="write even when the safety check before writing finds the plan suspicious (without it: exit 5)",
     )
+    sync.add_argument(
+        "--wait",
+        nargs="?",
+        type=_wait_seconds,
+        const=math.inf,
+        default=0.0,
+        metavar="SECONDS",
+        help="when another run of this profile is going on, wait for it to end (up to SECONDS; without a number: "
+        "as long as it takes) instead of exiting with 3",
+    )
 
     status = commands.add_parser("status", help="profile, last run, open conflicts")
     status.add_argument("--json", action="store_true")
@@ -202,6 +216,16 @@ def build_parser() -> argparse.ArgumentParser:
     log.add_argument("--limit", type=_whole(0), default=200)
     log.add_argument("--json", action="store_true")
     return parser
+
+
+def _wait_seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"ждёт число секунд, а получено «{text}»") from None
+    if not math.isfinite(value) or value < 0:
+        raise argparse.ArgumentTypeError(f"ждёт число секунд не меньше 0, а получено «{text}»")
+    return value
 
 
 # --- entry point -------------------------------------------------------------------------------------------
@@ -328,6 +352,9 @@ def cmd_setup(args: argparse.Namespace, env: _Env) -> int:
     if not args.retailcrm_url:
         raise CliError("укажите адрес RetailCRM: --retailcrm-url https://ваш-магазин.retailcrm.ru")
     moysklad_url = _checked_addresses(args)
+    if not env.secrets.is_available() and not _keys_in_environment():
+        # before any prompt or token request: a key typed now would be lost (and a login would revoke tokens)
+        raise CliError(_no_keyring_message("Системное хранилище паролей недоступно."))
     try:
         rc_key = check_header_secret("retailcrm", _secret(ENV_RETAILCRM_KEY, "API-ключ RetailCRM: "))
         if args.moysklad_login:
@@ -349,6 +376,19 @@ def cmd_setup(args: argparse.Namespace, env: _Env) -> int:
         raise CliError(exc.message) from exc
     _print_settings(saved, sys.stdout)
     return EXIT_OK
+
+
+def _keys_in_environment() -> bool:
+    return bool(os.environ.get(ENV_RETAILCRM_KEY, "").strip() and os.environ.get(ENV_MOYSKLAD_TOKEN, "").strip())
+
+
+def _no_keyring_message(reason: str) -> str:
+    return (
+        f"{reason} Ключам негде храниться, поэтому ничего не сохранено. На компьютере без хранилища паролей "
+        f"задайте ключи переменными окружения {ENV_RETAILCRM_KEY} и {ENV_MOYSKLAD_TOKEN} (Связка читает их при "
+        "каждом запуске вместо хранилища) и выполните setup ещё раз; или установите и разблокируйте хранилище "
+        "паролей (в Linux — GNOME Keyring или KWallet)."
+    )
 
 
 def _checked_addresses(args: argparse.Namespace) -> str:
@@ -445,6 +485,18 @@ def _save_profile(
     for problem in problems:
         print(f"Внимание: {problem.message}")
 
+    # The keys first: a profile whose keys went nowhere must not be saved as if setup had worked.
+    try:
+        env.secrets.set_retailcrm_key(rc.url, rc_key)
+        env.secrets.set_moysklad_token(account, ms_token)
+    except KeyringUnavailable as exc:
+        if not _keys_in_environment():
+            raise CliError(_no_keyring_message(exc.reason)) from exc
+        print(
+            f"Хранилище паролей недоступно: ключи будут браться из переменных окружения {ENV_RETAILCRM_KEY} и "
+            f"{ENV_MOYSKLAD_TOKEN} — задавайте их при каждом запуске svyazka.",
+            file=sys.stderr,
+        )
     profiles = env.db.profiles
     existing = profiles.get_by_name(env.profile_name)
     # ms.url: the address the client used (no user info, query or fragment; https off this computer)
@@ -452,13 +504,6 @@ def _save_profile(
         profile = profiles.create(env.profile_name, rc.url, ms.url, account)
     else:
         profile = profiles.update(existing.id, retailcrm_url=rc.url, moysklad_url=ms.url, moysklad_account=account)
-    try:
-        env.secrets.set_retailcrm_key(rc.url, rc_key)
-        env.secrets.set_moysklad_token(account, ms_token)
-    except KeyringUnavailable as exc:
-        if not (os.environ.get(ENV_RETAILCRM_KEY) and os.environ.get(ENV_MOYSKLAD_TOKEN)):
-            raise CliError(str(exc)) from exc
-        print("Хранилище паролей недоступно: ключи будут браться из переменных окружения.", file=sys.stderr)
     env.db.settings(profile.id).save_sync(settings)
     return settings
 
@@ -633,6 +678,7 @@ def _print_settings(settings: Any, out: TextIO) -> None:
 def cmd_sync(args: argparse.Namespace, env: _Env) -> int:
     from app.clients.errors import SvyazkaApiError
     from app.secrets import KeyringUnavailable
+    from app.store.run_lock import ProfileBusy
     from app.sync.model import ALL_FLOWS, Callbacks, CancelToken, Flow, SafetyPolicy
     from app.sync.session import build_engine, close_engine
 
@@ -652,15 +698,30 @@ def cmd_sync(args: argparse.Namespace, env: _Env) -> int:
     try:
         engine = build_engine(env.db, profile.id, env.secrets, callbacks=callbacks, cancel=cancel)
     except (SvyazkaApiError, KeyringUnavailable) as exc:
-        message = exc.message if isinstance(exc, SvyazkaApiError) else str(exc)
+        if isinstance(exc, SvyazkaApiError):
+            message = exc.message
+        else:  # no "keep the keys in memory" here: a command's memory is gone when it ends
+            message = (
+                f"{exc.reason} Задайте ключи переменными окружения {ENV_RETAILCRM_KEY} и {ENV_MOYSKLAD_TOKEN} "
+                "(они действуют вместо хранилища) или установите и разблокируйте хранилище паролей (в Linux — "
+                "GNOME Keyring или KWallet) и выполните svyazka setup ещё раз."
+            )
         if args.json:
             print(json.dumps({"ok": False, "error": message}, ensure_ascii=False))
         raise CliError(message) from exc
+    engine.on_stuck = lambda message: _exit_stuck(message, args.json)
     previous = _on_interrupt(cancel)
     try:
         # without --yes a tripped safety check stops the run before it writes (nobody to ask in a script)
         policy = SafetyPolicy.ALLOW if args.yes else SafetyPolicy.REFUSE
-        report = engine.run(flows, dry_run=args.dry_run, full=args.full, trigger="cli", safety_policy=policy)
+        report = engine.run(flows, dry_run=args.dry_run, full=args.full, trigger="cli", safety_policy=policy,
+                            lock_wait=args.wait)
+    except ProfileBusy as busy:
+        hint = "" if args.wait else " Чтобы подождать его окончания, добавьте --wait (или --wait СЕКУНДЫ)."
+        if args.json:
+            print(json.dumps({"ok": False, "status": "busy", "error": busy.message}, ensure_ascii=False))
+        print(f"svyazka: {busy.message}{hint}", file=sys.stderr)
+        return EXIT_BUSY
     finally:
         signal.signal(signal.SIGINT, previous)
         close_engine(engine)
@@ -674,6 +735,16 @@ def cmd_sync(args: argparse.Namespace, env: _Env) -> int:
         )
         return EXIT_HELD
     return {"ok": EXIT_OK, "failed": EXIT_FAILED}.get(report.status, EXIT_PROBLEMS)
+
+
+def _exit_stuck(message: str, as_json: bool) -> None:
+    """The run's watchdog gave up on a run stuck inside a request (app/sync/watchdog.py): the run is already
+    recorded as failed; end the process, which also releases the profile's run lock, so cron's next run can go."""
+    with contextlib.suppress(Exception):
+        if as_json:
+            print(json.dumps({"ok": False, "status": "failed", "error": message}, ensure_ascii=False), flush=True)
+        print(f"svyazka: {message}", file=sys.stderr, flush=True)
+    os._exit(EXIT_FAILED)
 
 
 def _on_interrupt(cancel: Any) -> Any:

@@ -25,6 +25,7 @@ from urllib.parse import urlsplit
 import keyring
 import keyring.backends.fail
 import keyring.backends.null
+from jaraco.classes import properties  # keyring's own classproperty (a dependency of keyring)
 from keyring.backend import KeyringBackend
 from keyring.errors import KeyringError, KeyringLocked, PasswordDeleteError
 
@@ -53,13 +54,14 @@ class KeyringUnavailable(RuntimeError):
     ``detail`` names the underlying problem for the technical log (in English).
     """
 
-    def __init__(self, message: str, detail: str = "") -> None:
+    def __init__(self, message: str, detail: str = "", reason: str = "") -> None:
         super().__init__(message)
         self.detail = detail
+        self.reason = reason or message  # what went wrong, without the advice (callers add their own)
 
 
 def _unavailable(reason: str, detail: str = "") -> KeyringUnavailable:
-    return KeyringUnavailable(f"{reason} {_UNAVAILABLE_ADVICE}", detail)
+    return KeyringUnavailable(f"{reason} {_UNAVAILABLE_ADVICE}", detail, reason)
 
 
 def normalize_account_url(url: str) -> str:
@@ -104,9 +106,18 @@ def _clean_secret(value: str, what: str) -> str:
 
 
 class InMemoryKeyring(KeyringBackend):
-    """A keyring backend that keeps passwords in a dict: for tests and the demo mode only."""
+    """A keyring backend that keeps passwords in a dict: for tests and the demo mode only.
 
-    priority = 1  # type: ignore[assignment]  # KeyringBackend declares a classproperty
+    It is used only when installed explicitly (:func:`use_in_memory_keyring`, ``keyring.set_keyring``). keyring
+    registers every backend class it sees and picks the viable one with the highest priority, so a plain
+    priority here made this dict the active keyring wherever the system had none (headless Linux): ``setup``
+    said «Сохранено» and the next ``sync`` found no key. A priority that raises keeps it out of that choice
+    (keyring's documented way for a backend to say "not for this environment").
+    """
+
+    @properties.classproperty
+    def priority(cls) -> float:  # type: ignore[override]
+        raise RuntimeError("Svyazka's in-memory keyring is for the demo and the tests: install it explicitly")
 
     def __init__(self) -> None:
         super().__init__()

@@ -4,7 +4,8 @@ A service client describes each request as a :class:`Call` and gives :class:`Htt
 (its pacing and its way of telling a rate-limit answer apart). :meth:`HttpCore.send` then
 
 1. waits for the gate (client-side rate budget, parallel slots),
-2. sends the request on one shared, keep-alive ``httpx.Client``,
+2. sends the request on one shared, keep-alive ``httpx.Client``, within an overall deadline for the whole
+   attempt (:mod:`app.clients.deadline`: connect + the whole answer; a crawling answer is not retried),
 3. on a rate-limit rejection waits what the service asked and retries (within a per-minute budget),
 4. on a connection error, read timeout, 5xx or truncated JSON retries with backoff — unless the call is
    :attr:`Safety.CREATE_ONCE` and the request may have reached the server, then raises
@@ -27,6 +28,7 @@ from typing import Any, Protocol
 import httpx
 
 import app
+from app.clients import deadline as overall
 from app.clients.errors import (
     MaybeApplied,
     ProtocolError,
@@ -175,6 +177,7 @@ class _Attempt:
     started: float = field(default_factory=time.monotonic)
     last_problem: str = ""
     only_connect_errors: bool = True
+    past_deadline: bool = False  # the last try ran out of its overall deadline (a trickling answer)
 
 
 class HttpCore:
@@ -196,8 +199,11 @@ class HttpCore:
         stats: RequestStats | None = None,
         sleep: Callable[[float], None] = time.sleep,
         logger: logging.Logger | None = None,
+        deadline: float | None = None,
     ) -> None:
         self.service = service
+        # connect + send + the whole answer of one attempt (app/clients/deadline.py): a trickle ends here
+        self.deadline = deadline if deadline is not None and deadline > 0 else overall.default_request_seconds()
         self.base_url = base_url.rstrip("/")
         self.gate = gate
         self.retry = retry or RetryPolicy()
@@ -219,6 +225,10 @@ class HttpCore:
             # system proxy's bypass list (Windows' "<local>") is not honoured by httpx.
             trust_env=not is_local_host(httpx.URL(self.base_url).host),
         )
+        if transport is None:  # a caller's own transport (tests) has no network to bound
+            mounted = [t for t in getattr(self._client, "_mounts", {}).values() if t is not None]
+            if not overall.install([getattr(self._client, "_transport", None), *mounted]):
+                self._log.warning("no overall request deadline on this httpx version; per-read timeouts only")
 
     def close(self) -> None:
         self._client.close()
@@ -233,7 +243,8 @@ class HttpCore:
                 return outcome
             wait = outcome
             now = time.monotonic()
-            if not self.retry.may_retry(attempt.number, attempt.started, wait, now):
+            # an answer that took the whole deadline is not a blip: another try would only crawl again
+            if attempt.past_deadline or not self.retry.may_retry(attempt.number, attempt.started, wait, now):
                 raise self._gave_up(call, attempt)
             self.stats.add(retries=1)
             self._log.info(
@@ -253,17 +264,18 @@ class HttpCore:
         self.stats.sent(call.endpoint)
         started = time.monotonic()
         try:
-            response = self._client.request(
-                call.method,
-                call.path,
-                params=list(call.params) if call.params else None,
-                data=dict(call.form) if call.form is not None else None,
-                content=json_text(call.json_body).encode("utf-8") if call.has_json_body else None,
-                headers=self._headers_for(call),
-                auth=call.auth if call.auth is not None else httpx.USE_CLIENT_DEFAULT,
-                follow_redirects=call.follow_redirects,
-            )
-            body = response.read()
+            with overall.request_deadline(self.deadline):
+                response = self._client.request(
+                    call.method,
+                    call.path,
+                    params=list(call.params) if call.params else None,
+                    data=dict(call.form) if call.form is not None else None,
+                    content=json_text(call.json_body).encode("utf-8") if call.has_json_body else None,
+                    headers=self._headers_for(call),
+                    auth=call.auth if call.auth is not None else httpx.USE_CLIENT_DEFAULT,
+                    follow_redirects=call.follow_redirects,
+                )
+                body = response.read()
         except BAD_ADDRESS_ERRORS as exc:
             self.gate.leave(permit, None)
             raise SettingsError(
@@ -275,6 +287,9 @@ class HttpCore:
             ) from None
         except httpx.RequestError as exc:  # transport failures, and a body that would not decompress
             self.gate.leave(permit, None)
+            attempt.past_deadline = isinstance(exc, httpx.TimeoutException) and (
+                time.monotonic() - started >= self.deadline - 0.05
+            )
             return self._transport_failure(call, attempt, exc)
         self.gate.leave(permit, response)
         elapsed_ms = (time.monotonic() - started) * 1000
@@ -321,6 +336,8 @@ class HttpCore:
     def _transport_failure(self, call: Call, attempt: _Attempt, exc: httpx.RequestError) -> float:
         self.stats.add(transport_errors=1)
         attempt.last_problem = type(exc).__name__
+        if attempt.past_deadline:
+            attempt.last_problem = f"no whole answer within the {self.deadline:g} s overall deadline"
         not_sent = isinstance(exc, NOT_SENT_ERRORS)
         if not not_sent:
             attempt.only_connect_errors = False
@@ -357,6 +374,14 @@ class HttpCore:
         detail = f"{call.endpoint}: {attempt.last_problem} after {attempt.number} attempts"
         if attempt.last_problem == "truncated or malformed JSON":
             return ProtocolError(self.service, protocol_message(self.service), detail=detail)
+        if attempt.past_deadline:
+            return ServiceUnavailable(
+                self.service,
+                f"{service_title(self.service)} отвечает слишком медленно: ответ не пришёл целиком за "
+                f"{self.deadline:g} с. Связка прервала запрос, чтобы синхронизация не зависла. Попробуйте ещё раз "
+                "позже; если это повторяется, проверьте подключение к интернету и прокси-сервер.",
+                detail=detail,
+            )
         if attempt.only_connect_errors:
             return ServiceUnavailable(
                 self.service,

@@ -193,6 +193,7 @@ class MoySkladClient:
         timeout: httpx.Timeout | None = None,
         transport: httpx.BaseTransport | None = None,
         batch_size: int = 1000,
+        deadline: float | None = None,
     ) -> None:
         clean = (token or "").strip()
         if not clean:
@@ -219,6 +220,7 @@ class MoySkladClient:
             transport=transport,
             max_connections=self.limits.max_parallel + 2,
             logger=_log,
+            deadline=deadline,
         )
         self.stats = self._http.stats
 

@@ -196,6 +196,7 @@ class RetailCrmClient:
         products_batch_size: int = 50,
         page_limit: int = 100,
         catalog_page_limit: int = INVENTORY_PAGE,
+        deadline: float | None = None,
     ) -> None:
         key = (api_key or "").strip()
         if not key:
@@ -231,6 +232,7 @@ class RetailCrmClient:
             transport=transport,
             max_connections=max(4, self.limits.requests_per_second),
             logger=_log,
+            deadline=deadline,
         )
         self.stats = self._http.stats
 

@@ -51,6 +51,8 @@ class Run:
     conflicts: int = 0
     requests: dict[str, int] = field(default_factory=dict)  # per service
     message: str = ""
+    host: str = ""  # the computer and process that ran it (app/store/run_lock.py names them)
+    pid: int = 0
 
 
 def _to_run(row: RunRow) -> Run:
@@ -67,6 +69,8 @@ def _to_run(row: RunRow) -> Run:
         conflicts=row.conflicts or 0,
         requests=dict(row.requests or {}),
         message=row.message or "",
+        host=row.host or "",
+        pid=row.pid or 0,
     )
 
 
@@ -162,6 +166,21 @@ class RunRepository:
                 select(RunRow).where(RunRow.profile_id == self.profile_id, RunRow.status == "running")
             )
             return [_to_run(r) for r in rows]
+
+    def interrupt_running(self) -> list[int]:
+        """Mark this profile's "running" runs as interrupted; returns their ids. Only for whoever has just taken
+        the profile's run lock (app/store/run_lock.py): a run still going would hold it, so these died."""
+        with self._db.session() as session:
+            ids = list(session.scalars(
+                select(RunRow.id).where(RunRow.profile_id == self.profile_id, RunRow.status == "running")
+            ))
+            if ids:
+                session.execute(
+                    update(RunRow)
+                    .where(RunRow.id.in_(ids), RunRow.status == "running")
+                    .values(status="failed", finished_at=utcnow(), message=INTERRUPTED_MESSAGE)
+                )
+            return ids
 
     def prune(self, older_than_days: int) -> int:
         """Delete finished runs older than that (their log lines stay, without the run link)."""

@@ -23,6 +23,10 @@ Between a flow's plan and its apply the safety check (:mod:`app.sync.safety`) lo
 assumption gives (most of the links dropped, hundreds of products created, every stock zeroed...). When a
 guard trips, the run's :class:`SafetyPolicy` decides: ask the person, or refuse / skip (nothing of that
 flow or of the later ones is written, and the run is recorded as ``held``), or allow. A dry run reports.
+
+Only one run of a profile goes at a time, whoever starts it: :meth:`SyncEngine.run` takes the profile's run lock
+(app/store/run_lock.py) first and raises :class:`ProfileBusy` when another run holds it. And every run has a
+watchdog (app/sync/watchdog.py): past its time limit the run is stopped and recorded as failed.
 """
 
 from __future__ import annotations
@@ -42,6 +46,7 @@ from app.clients.errors import SettingsError as ServiceSettingsError
 from app.clients.errors import SvyazkaApiError
 from app.store import Database, LogEntry, SyncSettings
 from app.store.errors import StoreError
+from app.store.run_lock import ProfileBusy, RunLock
 from app.sync import page_limits, safety
 from app.sync.background import BackgroundWrites, FlowOutcome
 from app.sync.model import (
@@ -59,6 +64,7 @@ from app.sync.model import (
     SafetyPolicy,
     SafetyTrip,
 )
+from app.sync.watchdog import RunLimits, Watchdog, duration_words
 
 # Log lines are written to the store in batches: one transaction per line would dominate a 50k-offer run.
 _LOG_BATCH = 500
@@ -219,8 +225,14 @@ class SyncEngine:
         callbacks: Callbacks | None = None,
         cancel: CancelToken | None = None,
         clock: Callable[[], datetime] | None = None,
+        limits: RunLimits | None = None,
     ) -> None:
         self.clock = clock
+        self.limits = limits or RunLimits.from_env()
+        # called (on the watchdog's thread) when a run over its limit did not stop within the grace period, after
+        # the run was recorded as failed: a process running nothing else ends itself here (the CLI, the window's
+        # sync child), which also releases the profile's run lock. None: the run is left to end when it can.
+        self.on_stuck: Callable[[str], None] | None = None
         self.db = db
         self.profile_id = profile_id
         self.settings = settings
@@ -292,12 +304,38 @@ class SyncEngine:
         full: bool = False,
         trigger: str = "manual",
         safety_policy: SafetyPolicy | None = None,
+        lock_wait: float = 0.0,
     ) -> RunReport:
         """Run the flows. ``safety_policy``: what a tripped safety check does (by default from ``trigger``:
-        a scheduled run skips, the CLI refuses, a run started by hand asks)."""
+        a scheduled run skips, the CLI refuses, a run started by hand asks).
+
+        Only one run of a profile goes at a time (app/store/run_lock.py): while another holds the profile, this
+        waits up to ``lock_wait`` seconds (``math.inf``: until it ends), then raises :class:`ProfileBusy`
+        naming the holder. A scheduled run that finds the profile busy also says so in the journal."""
         policy = safety_policy or safety.policy_for_trigger(trigger)
-        with _few_collections(), _quick_thread_switches():
-            return self._run(flows, dry_run=dry_run, full=full, trigger=trigger, policy=policy)
+        lock = RunLock(self.db, self.profile_id, trigger)
+        try:
+            lock.acquire(lock_wait, on_wait=self._say_waiting)
+        except ProfileBusy as busy:
+            if trigger == "schedule":
+                with contextlib.suppress(StoreError):
+                    self.db.log(self.profile_id).add(LogEntry(
+                        level="warning", flow="system",
+                        message=f"Запуск по расписанию пропущен: {busy.holder.describe()}. Он начнётся в следующий "
+                                "раз по расписанию.",
+                    ))
+            raise
+        try:
+            with _few_collections(), _quick_thread_switches():
+                return self._run(flows, dry_run=dry_run, full=full, trigger=trigger, policy=policy,
+                                 interrupted=lock.interrupted)
+        finally:
+            lock.release()
+
+    def _say_waiting(self, holder: Any) -> None:
+        self.callbacks.on_log(LogEvent(
+            Level.INFO, None, f"Профиль занят: {holder.describe()}. Жду, когда тот запуск закончится…"
+        ))
 
     def _safe_to_write(self, ctx: RunContext, plan: FlowPlan, policy: SafetyPolicy, trips: list[SafetyTrip],
                        seen: dict[str, int]) -> bool:
@@ -344,6 +382,34 @@ class SyncEngine:
         ctx.log(level, flow, f"Проверка перед записью остановила синхронизацию: {nothing}. {what_next}")
         return False
 
+    def _overtime_message(self) -> str:
+        return (f"Синхронизация шла дольше {duration_words(self.limits.run_seconds)} — так долго она не идёт, "
+                "значит, какой-то сервис отвечал слишком медленно. Связка остановила её, чтобы следующие запуски "
+                "не ждали за ней. Всё, что успело записаться, сохранено; следующий запуск продолжит с этого места.")
+
+    def _watchdog(self, ctx: RunContext, runs: Any, run_id: int) -> Watchdog:
+        """This run's watchdog (app/sync/watchdog.py): over the limit it stops the run; stuck, it fails it."""
+
+        def overtime() -> None:
+            ctx.log(Level.ERROR, None, self._overtime_message())
+            self.cancel.cancel()
+
+        def stuck() -> None:
+            message = (f"Синхронизация не остановилась за {duration_words(self.limits.grace_seconds)} после "
+                       f"предела в {duration_words(self.limits.run_seconds)}: она ждала ответа сервиса, который так и "
+                       "не пришёл. Связка прервала её. Всё, что успело записаться, сохранено; следующий запуск "
+                       "проверит, что уже сделано.")
+            # straight to the store, not through ctx: its lock may be held by the thread that is stuck
+            with contextlib.suppress(Exception):
+                self.db.log(self.profile_id).add(LogEntry(level="error", flow="system", message=message,
+                                                          run_id=run_id))
+            with contextlib.suppress(Exception):
+                runs.finish(run_id, "failed", errors=ctx.errors + 1, message=message)
+            if self.on_stuck is not None:
+                self.on_stuck(message)
+
+        return Watchdog(self.limits, overtime, stuck).start()
+
     def _remember_sizes(self, plan: FlowPlan) -> None:
         """The sizes this run saw, for the next run's suspect-read check (only after the flow was applied)."""
         sizes = safety.remembered_sizes(plan)
@@ -353,7 +419,7 @@ class SyncEngine:
                 cursors.set(safety.CURSOR_FLOW, name, value)
 
     def _run(self, flows: Iterable[Flow], *, dry_run: bool, full: bool, trigger: str,
-             policy: SafetyPolicy) -> RunReport:
+             policy: SafetyPolicy, interrupted: list[int]) -> RunReport:
         selected = [f for f in ALL_FLOWS if f in set(flows)]
         self._selected = selected
         started = time.monotonic()
@@ -385,10 +451,14 @@ class SyncEngine:
                 if value.isdigit()}
         what = "Пробный запуск" if dry_run else "Синхронизация"
         ctx.log(Level.INFO, None, f"{what} начата: {', '.join(f.title for f in selected) or 'ничего не выбрано'}.")
+        for run_id in interrupted:
+            ctx.log(Level.WARNING, None, f"Запуск №{run_id} не закончился: его процесс завершился, не доделав "
+                                         "работу. Он отмечен как прерванный; этот запуск проверит, что уже сделано.")
         page_sizes = page_limits.restore(self.db, self.profile_id, self.retailcrm)
         if not dry_run:
             ctx.background = BackgroundWrites(self.write_workers)
         ctx.prefetch = ThreadPoolExecutor(max_workers=2, thread_name_prefix="svyazka-prefetch")
+        watchdog = self._watchdog(ctx, runs, run.id)  # stopped in the finally right below
         try:
             try:
                 self._prefetch(ctx, selected)
@@ -444,6 +514,10 @@ class SyncEngine:
             if ctx.background is not None:
                 ctx.background.close()
             ctx.prefetch.shutdown(wait=True, cancel_futures=True)
+            watchdog.stop()
+        if watchdog.fired.is_set():  # not the person's Stop: the run failed, and the journal says why
+            cancelled = False
+            fatal = fatal or self._overtime_message()
         # a page size the account refused is a fact about it, whatever became of the run
         with contextlib.suppress(StoreError):
             for sentence in page_limits.remember(self.db, self.profile_id, self.retailcrm, page_sizes):

@@ -128,7 +128,7 @@ def run_in_process(request: RunRequest, callbacks: Callbacks, cancel: CancelToke
     sender.close()  # the child holds the only writing end: EOF tells us it is gone
     answers_in.close()
     report: RunReport | None = None
-    failure: SyncProcessError | None = None
+    failure: Exception | None = None
     try:
         while True:
             if cancel.cancelled and not stop.is_set():
@@ -161,6 +161,10 @@ def run_in_process(request: RunRequest, callbacks: Callbacks, cancel: CancelToke
             elif kind == "error":
                 message, unexpected = payload
                 failure = SyncProcessError(message, unexpected)
+            elif kind == "busy":  # another run holds the profile (app/store/run_lock.py): nothing was done
+                from app.store.run_lock import ProfileBusy
+
+                failure = ProfileBusy(payload)
     finally:
         receiver.close()
         answers_out.close()
@@ -243,6 +247,8 @@ def slim_report(report: RunReport) -> RunReport:
 
 def child_main(request: RunRequest, conn: Connection, stop: Any, answers: Connection | None = None) -> None:
     """The child process: build the engine for the request, run it, send the report (or the error)."""
+    from app.store.run_lock import ProfileBusy
+
     _lower_priority()
     sender = _Sender(conn)
     cancel = CancelToken()
@@ -277,6 +283,7 @@ def child_main(request: RunRequest, conn: Connection, stop: Any, answers: Connec
 
         callbacks = Callbacks(on_log=sender.log, on_progress=sender.progress, on_confirm=ask)
         engine = _build_engine(db, request, callbacks, cancel)
+        engine.on_stuck = lambda message: _exit_stuck(sender, message)
         report = engine.run(
             [Flow(f) for f in request.flows],
             dry_run=request.dry_run,
@@ -285,6 +292,9 @@ def child_main(request: RunRequest, conn: Connection, stop: Any, answers: Connec
             safety_policy=SafetyPolicy(request.safety_policy) if request.safety_policy else None,
         )
         sender.send("report", slim_report(report))
+    except ProfileBusy as busy:
+        with contextlib.suppress(Exception):
+            sender.send("busy", busy.holder)
     except BaseException as exc:  # the parent shows it; unknown errors are logged here with their traceback
         message, unexpected = _describe(exc)
         with contextlib.suppress(Exception):
@@ -301,6 +311,14 @@ def child_main(request: RunRequest, conn: Connection, stop: Any, answers: Connec
         conn.close()
         if answers is not None:
             answers.close()
+
+
+def _exit_stuck(sender: _Sender, message: str) -> None:
+    """The run's watchdog gave up on a run stuck inside a request (app/sync/watchdog.py); the run is already
+    recorded as failed. Tell the window and end this process: that also releases the profile's run lock."""
+    with contextlib.suppress(Exception):
+        sender.send("error", (message, False))
+    os._exit(2)
 
 
 def _lower_priority() -> None:

@@ -20,6 +20,7 @@ from app.clients.errors import SvyazkaApiError
 from app.paths import DataDirError
 from app.secrets import KeyringUnavailable
 from app.store.errors import StoreError
+from app.store.run_lock import ProfileBusy
 from app.sync.model import Cancelled
 from app.ui.engine_process import SyncProcessError
 
@@ -32,7 +33,7 @@ def describe_error(exc: BaseException) -> str:
         return exc.message if not exc.unexpected and exc.message else _apology()
     if isinstance(exc, SvyazkaApiError):
         return exc.message
-    if isinstance(exc, KeyringUnavailable | StoreError | DataDirError):
+    if isinstance(exc, KeyringUnavailable | StoreError | DataDirError | ProfileBusy):
         return str(exc)
     if isinstance(exc, Cancelled):
         return QCoreApplication.translate("Errors", "Stopped. Everything written so far is saved.")

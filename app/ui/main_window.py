@@ -190,7 +190,12 @@ class MainWindow(QMainWindow):
         self._close_safety_dialog()
         self.panel.on_failed(message)
         self.log_tab.on_run_finished()
-        self.tray.notify_failure(message)
+        if self.controller.last_failed_busy:
+            # another run of this profile (a CLI run, cron) was going on: nothing failed, nothing was done. The
+            # panel says so; a scheduled run's skip is also in the journal (app/sync/engine.py)
+            self.statusBar().showMessage(message, 15_000)
+        else:
+            self.tray.notify_failure(message)
         self.refresh()
 
     @Slot(str)

@@ -2,7 +2,9 @@
 
 A tick that comes while a run is still going is *skipped*, never queued: two runs of the same profile
 must not overlap, and a queue of missed runs would fire in a burst after a long one. The skip is written
-to the journal so the person can see why a run did not happen.
+to the journal so the person can see why a run did not happen. A run started elsewhere (``svyazka sync`` from
+cron) holds the profile's run lock (app/store/run_lock.py): the engine then skips the scheduled run and says so
+in the journal, and the window shows it without a failure alert.
 """
 
 from __future__ import annotations

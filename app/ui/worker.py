@@ -28,6 +28,7 @@ from typing import Any, TypeVar
 import shiboken6
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
+from app.store.run_lock import ProfileBusy
 from app.sync.model import ALL_FLOWS, Callbacks, CancelToken, Flow, LogEvent, Progress, RunReport, SafetyTrip
 from app.ui.errors import describe_error
 
@@ -294,6 +295,9 @@ class SyncController(QObject):
         self._job: Job | None = None
         self._cancel: CancelToken | None = None
         self.last_report: RunReport | None = None
+        # the last run did not start because another run of the profile held it (a CLI run, another window)
+        self.last_failed_busy = False
+        self._busy = threading.Event()
         # answers the safety check's questions on the GUI thread, now or later (``question.reply``); None: no
         self.confirm: Callable[[SafetyQuestion], None] | None = None
 
@@ -327,6 +331,7 @@ class SyncController(QObject):
         chosen = tuple(flows)
         cancel = CancelToken()
         target = self._target
+        busy = self._busy = threading.Event()
 
         def work(worker: Worker) -> RunReport:
             callbacks = Callbacks(
@@ -334,7 +339,11 @@ class SyncController(QObject):
                 on_progress=worker.report_progress,
                 on_confirm=lambda flow, trips: worker.ask(SafetyQuestion(flow, trips), cancel),
             )
-            return target(callbacks, cancel, chosen, dry_run, full, trigger)
+            try:
+                return target(callbacks, cancel, chosen, dry_run, full, trigger)
+            except ProfileBusy:
+                busy.set()  # ``failed`` carries the sentence; this says it was no failure of the run's own
+                raise
 
         job = Job(work, parent=self)
         job.progress.connect(self.progress)
@@ -375,6 +384,7 @@ class SyncController(QObject):
 
     @Slot(str)
     def _on_failed(self, message: str) -> None:
+        self.last_failed_busy = self._busy.is_set()
         self._clear()
         self.failed.emit(message)
         self.running_changed.emit(False)

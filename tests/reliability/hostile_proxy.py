@@ -8,6 +8,10 @@ sandbox and can rewrite chosen answers, the way a service answering in bad faith
 A rule matches a method and a part of the path; its function gets the decoded JSON answer and returns the one
 to send (gzip and Content-Length are redone). Everything else passes through byte for byte, headers included,
 so the emulator's own gates (auth, gzip, rate limits) still apply. ``hits`` counts the rewritten answers.
+
+``trickle`` makes a matching answer crawl instead: the real answer, sent a byte at a time every ``interval``
+seconds (its status line and headers too with ``headers_too``), for at most ``limit`` seconds, after which the
+proxy hangs up. A per-read timeout never fires on it: each read gets its byte in time.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import gzip
 import http.client
 import json
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -30,8 +35,12 @@ _HOP = {"connection", "keep-alive", "proxy-connection", "transfer-encoding", "te
 class Rule:
     method: str
     path_part: str
-    change: Callable[[Any], Any]
+    change: Callable[[Any], Any] | None
     hits: int = 0
+    # a trickle rule (change None): seconds between bytes, how long before hanging up, whether the head crawls
+    interval: float = 0.0
+    limit: float = 0.0
+    headers_too: bool = False
 
 
 class HostileProxy:
@@ -42,6 +51,7 @@ class HostileProxy:
         self._path = parts.path.rstrip("/")
         self.rules: list[Rule] = []
         self._lock = threading.Lock()
+        self._closing = threading.Event()  # ends the trickles still going when the proxy stops
         proxy = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -70,6 +80,15 @@ class HostileProxy:
             self.rules.append(rule)
         return rule
 
+    def trickle(
+        self, method: str, path_part: str, *, interval: float = 0.5, limit: float = 30.0, headers_too: bool = False
+    ) -> Rule:
+        """Send matching answers a byte every ``interval`` seconds, hanging up after ``limit`` seconds."""
+        rule = Rule(method.upper(), path_part, None, interval=interval, limit=limit, headers_too=headers_too)
+        with self._lock:
+            self.rules.append(rule)
+        return rule
+
     def clear(self) -> None:
         with self._lock:
             self.rules.clear()
@@ -79,6 +98,7 @@ class HostileProxy:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self._closing.set()
         self._server.shutdown()
         self._server.server_close()
         self._thread.join(timeout=5)
@@ -98,6 +118,9 @@ class HostileProxy:
         finally:
             upstream.close()
         rule = self._rule_for(handler.command, urlsplit(handler.path).path)
+        if rule is not None and rule.change is None:
+            self._trickle(handler, rule, status, reason, answer_headers, data)
+            return
         if rule is not None and 200 <= status < 300 and data:
             data, answer_headers = self._rewritten(rule, data, answer_headers)
         handler.send_response(status, reason)
@@ -107,6 +130,37 @@ class HostileProxy:
         handler.send_header("Content-Length", str(len(data)))
         handler.end_headers()
         handler.wfile.write(data)
+
+    def _trickle(
+        self,
+        handler: BaseHTTPRequestHandler,
+        rule: Rule,
+        status: int,
+        reason: str,
+        headers: list[tuple[str, str]],
+        data: bytes,
+    ) -> None:
+        with self._lock:
+            rule.hits += 1
+        head = f"HTTP/1.1 {status} {reason}\r\n".encode("latin-1")
+        for name, value in headers:
+            if name.lower() != "content-length":
+                head += f"{name}: {value}\r\n".encode("latin-1")
+        head += f"Content-Length: {len(data)}\r\nConnection: close\r\n\r\n".encode("latin-1")
+        handler.close_connection = True
+        ends = time.monotonic() + rule.limit
+        slow, fast = (head + data, b"") if rule.headers_too else (data, head)
+        try:
+            if fast:
+                handler.wfile.write(fast)
+                handler.wfile.flush()
+            for index in range(len(slow)):
+                if time.monotonic() >= ends or self._closing.wait(rule.interval):
+                    return  # hang up: the rest never comes
+                handler.wfile.write(slow[index : index + 1])
+                handler.wfile.flush()
+        except OSError:
+            return  # the client gave up (what a deadline does)
 
     def _rule_for(self, method: str, path: str) -> Rule | None:
         with self._lock:

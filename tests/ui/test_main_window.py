@@ -7,6 +7,7 @@ import collections
 import pytest
 
 from app.sandbox.sandbox import Sandbox
+from app.store.run_lock import RunLock
 from app.sync.model import Flow, Progress, RunReport
 from app.ui.context import AppContext
 from app.ui.main_window import MainWindow
@@ -184,3 +185,25 @@ def test_closing_the_window_keeps_the_schedule_running_in_the_tray(qtbot, window
     assert window.isVisible()
     window.quit_app()
     assert quit_asked and window.scheduler.next_full_run() is None
+
+
+def test_a_profile_busy_with_another_run_is_said_not_alerted(qtbot, window: MainWindow, context: AppContext):
+    """Issue 12, major 7: a CLI run (cron) holds the profile. The window's scheduled run skips with a journal line
+    and no failure alert; Sync now tells the person who holds it. Neither starts a run."""
+    db, profile_id = context.db, window.profile_id
+    failures: list[str] = []
+    window.controller.failed.connect(failures.append)
+    with RunLock(db, profile_id, "cli"):
+        assert window.scheduler.tick_full() is True  # started: its run finds the profile busy
+        qtbot.waitUntil(lambda: bool(failures), timeout=60_000)
+        assert failures[0].startswith("Синхронизация этого профиля уже идёт: команда svyazka sync (процесс")
+        assert window.controller.last_failed_busy
+        lines = [e.message for e in db.log(profile_id).query(limit=10)]
+        assert any(line.startswith("Запуск по расписанию пропущен: команда svyazka sync") for line in lines), lines
+
+        failures.clear()
+        assert window.sync_now()
+        qtbot.waitUntil(lambda: bool(failures), timeout=60_000)
+        assert window.panel.state_label.text() == failures[0]
+    assert not window.tray.notifications
+    assert db.runs(profile_id).recent(5) == []
