@@ -785,6 +785,10 @@ def cmd_sync(args: argparse.Namespace, env: _Env) -> int:
         close_engine(engine)
     if args.json:
         print(json.dumps(report.as_json(), ensure_ascii=False))
+    if report.crashed:  # the journal line said which flow and where the details are
+        print("svyazka: синхронизация завершилась с внутренней ошибкой Связки; подробности — в сообщении выше и в "
+              "техническом журнале.", file=sys.stderr)
+        return EXIT_CRASHED
     if report.held:
         print(
             "svyazka: синхронизация остановлена проверкой перед записью, дальше ничего не записано. Проверьте "

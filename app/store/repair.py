@@ -2,13 +2,15 @@
 new one is started with what can still be read from it.
 
 Kept, row by row (a row SQLite can no longer read is skipped, the rest still comes): the profiles, their
-settings, the cursors (the orders' history position and first-sync cut-off, remembered page sizes and catalog
-sizes) and the conflicts with the decisions taken on them. Not kept: the links, the pushed values, the runs and
-the journal. The links are facts the services hold too, so the next sync finds them again instead of trusting
-a damaged copy: catalog items by their match key, orders by ``externalCode`` (the RetailCRM id) before any
-create (app/sync/flows/orders.py), counterparties by their rules, shipments from MoySklad's template of what is
-left to ship. Nothing is created twice (tests/reliability/test_damaged_database.py). Pushed values lost only
-mean that stock and prices are sent once more.
+settings, the cursors that are facts about the accounts (the first-sync cut-off, the delivery service, page
+sizes, catalog sizes) and the conflicts with the decisions taken on them. Not kept: the links, the pushed
+values, the runs, the journal, and the cursors that say how far the last runs got (``_RESTARTED_CURSORS``), so
+the next sync reads everything again as a first sync would and links what it finds. The links are facts the
+services hold too, so the next sync finds them again instead of trusting a damaged copy: catalog items by their
+match key, orders by ``externalCode`` (the RetailCRM id) before any create (app/sync/flows/orders.py),
+counterparties by their rules, shipments from MoySklad's template of what is left to ship. Nothing is created
+twice (tests/reliability/test_damaged_database.py). Lost pushed values only mean that stock and prices are
+sent once more.
 
 Reading a damaged file: SQLite's own ``.recover`` lives in its shell, not in Python's ``sqlite3``, so each table
 is read in rowid order and, where a page fails, the reading jumps over it (doubling the jump until a read
@@ -32,6 +34,12 @@ from app.store.errors import StoreError
 KEPT_TABLES = ("profiles", "settings", "cursors", "conflicts")
 # Columns of the kept tables that point at what is not kept (conflicts.last_seen_run → runs).
 _DROPPED_REFERENCES = {"conflicts": ("last_seen_run",)}
+# (flow, name) of the cursors a repaired file starts without: the orders' history position and the reverse
+# statuses' time (app/sync/flows/orders.py HISTORY_CURSOR, REVERSE_CURSOR) and the stock's last passes
+# (app/sync/flows/stock.py): with them, the next sync would only look at what changed since and would not
+# find the links again.
+_RESTARTED_CURSORS = {("orders", "history_since_id"), ("orders", "reverse_updated_since"),
+                      ("stock", "last_poll"), ("stock", "last_full")}
 _SIDE_FILES = ("-wal", "-shm")
 _MAX_JUMP = 1 << 40
 
@@ -122,6 +130,8 @@ def _build(path: Path, scratch: Path, report: RepairReport) -> None:
             dropped = _DROPPED_REFERENCES.get(table, ())
             rows = _readable_rows(old, table, columns)
             for row in rows:
+                if table == "cursors" and _restarted(columns, row):
+                    continue
                 values = [None if name in dropped else value for name, value in zip(columns, row, strict=True)]
                 try:
                     new.execute(insert, values)
@@ -133,6 +143,10 @@ def _build(path: Path, scratch: Path, report: RepairReport) -> None:
             if lost or rows.skipped:
                 report.lost[table] = lost + rows.skipped
         report.profiles = [name for (name,) in new.execute("SELECT name FROM profiles ORDER BY id")]
+
+
+def _restarted(columns: list[str], row: tuple[object, ...]) -> bool:
+    return (row[columns.index("flow")], row[columns.index("name")]) in _RESTARTED_CURSORS
 
 
 def _common_columns(old: sqlite3.Connection, new: sqlite3.Connection, table: str) -> list[str] | None:
