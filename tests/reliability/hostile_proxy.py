@@ -8,6 +8,7 @@ sandbox and can rewrite chosen answers, the way a service answering in bad faith
 A rule matches a method and a part of the path; its function gets the decoded JSON answer and returns the one
 to send (gzip and Content-Length are redone). Everything else passes through byte for byte, headers included,
 so the emulator's own gates (auth, gzip, rate limits) still apply. ``hits`` counts the rewritten answers.
+``redirect`` answers chosen requests with a 302 to another address instead of forwarding them.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ class Rule:
     path_part: str
     change: Callable[[Any], Any]
     hits: int = 0
+    location: str = ""  # a redirect rule: answer 302 to this address instead of forwarding
 
 
 class HostileProxy:
@@ -70,6 +72,14 @@ class HostileProxy:
             self.rules.append(rule)
         return rule
 
+    def redirect(self, method: str, path_part: str, location: str) -> Rule:
+        """Answer matching requests with ``302 Location: <location>`` (+ the request's path and query when
+        ``location`` ends with "/"), as a moved or hijacked address would."""
+        rule = Rule(method.upper(), path_part, lambda answer: answer, location=location)
+        with self._lock:
+            self.rules.insert(0, rule)
+        return rule
+
     def clear(self) -> None:
         with self._lock:
             self.rules.clear()
@@ -87,6 +97,16 @@ class HostileProxy:
     def _forward(self, handler: BaseHTTPRequestHandler) -> None:
         length = int(handler.headers.get("Content-Length") or 0)
         body = handler.rfile.read(length) if length else None
+        rule = self._rule_for(handler.command, urlsplit(handler.path).path)
+        if rule is not None and rule.location:
+            with self._lock:
+                rule.hits += 1
+            target = rule.location + handler.path.lstrip("/") if rule.location.endswith("/") else rule.location
+            handler.send_response(302)
+            handler.send_header("Location", target)
+            handler.send_header("Content-Length", "0")
+            handler.end_headers()
+            return
         headers = {k: v for k, v in handler.headers.items() if k.lower() not in _HOP and k.lower() != "host"}
         headers["Host"] = f"{self._host}:{self._port}"
         upstream = http.client.HTTPConnection(self._host, self._port, timeout=60)
