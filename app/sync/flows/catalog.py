@@ -29,6 +29,7 @@ from typing import Any
 
 from app.clients.errors import MaybeApplied, RemoteValidationError, SettingsError, SvyazkaApiError
 from app.clients.moysklad_models import ProductFolder
+from app.clients.parsing import integer
 from app.money import rub_to_kopecks
 from app.store import NewLink
 from app.store.settings import PricePair
@@ -802,7 +803,8 @@ class _Applier:
                 entity_url=rc_product_url(self.account_url, edit.rc_product_id),
             )
             return set()
-        return {int(p.get("id") or 0) for p in result.not_found}
+        # "12abc" from the service is no product id of ours: nothing to look up for it (never a crash)
+        return {i for i in (integer(p.get("id")) for p in result.not_found) if i}
 
     def _group_refs(self, folder_id: str | None) -> list[dict[str, int]] | None:
         if folder_id is None:
