@@ -8,7 +8,8 @@ sandbox and can rewrite chosen answers, the way a service answering in bad faith
 A rule matches a method and a part of the path; its function gets the decoded JSON answer and returns the one
 to send (gzip and Content-Length are redone). Everything else passes through byte for byte, headers included,
 so the emulator's own gates (auth, gzip, rate limits) still apply. ``hits`` counts the rewritten answers.
-``redirect`` answers chosen requests with a 302 to another address instead of forwarding them.
+``redirect`` answers chosen requests with a 302 to another address instead of forwarding them, ``answer`` with
+a status and JSON body of the test's choosing (a 401 in the middle of a run).
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ class Rule:
     change: Callable[[Any], Any]
     hits: int = 0
     location: str = ""  # a redirect rule: answer 302 to this address instead of forwarding
+    status: int = 0  # an answer rule: this status and ``body`` instead of forwarding
+    body: Any = None
 
 
 class HostileProxy:
@@ -80,6 +83,13 @@ class HostileProxy:
             self.rules.insert(0, rule)
         return rule
 
+    def answer(self, method: str, path_part: str, status: int, body: Any) -> Rule:
+        """Answer matching requests with ``status`` and ``body`` (JSON) without asking the upstream."""
+        rule = Rule(method.upper(), path_part, lambda answer: answer, status=status, body=body)
+        with self._lock:
+            self.rules.insert(0, rule)
+        return rule
+
     def clear(self) -> None:
         with self._lock:
             self.rules.clear()
@@ -106,6 +116,16 @@ class HostileProxy:
             handler.send_header("Location", target)
             handler.send_header("Content-Length", "0")
             handler.end_headers()
+            return
+        if rule is not None and rule.status:
+            with self._lock:
+                rule.hits += 1
+            data = json.dumps(rule.body, ensure_ascii=False).encode("utf-8")
+            handler.send_response(rule.status)
+            handler.send_header("Content-Type", "application/json;charset=utf-8")
+            handler.send_header("Content-Length", str(len(data)))
+            handler.end_headers()
+            handler.wfile.write(data)
             return
         headers = {k: v for k, v in handler.headers.items() if k.lower() not in _HOP and k.lower() != "host"}
         headers["Host"] = f"{self._host}:{self._port}"

@@ -1095,7 +1095,8 @@ def _add_stock_to_conflicts(ctx: RunContext, conflicts: Sequence[Any]) -> None:
     duplicates is the real one sees where the goods are.
 
     One short stock request for all of them (only when there are conflicts). The figures are a help, not a
-    must: if MoySklad refuses or is busy, the conflicts are recorded without them.
+    must: if MoySklad is busy, the conflicts are recorded without them, and the journal says so. A refused token
+    or a missing permission is never a help to skip quietly: it stops the run like any settings problem.
     """
     items = [data for c in conflicts for data in getattr(c, "ms_data", ()) if isinstance(data, dict) and data.get("id")]
     if not items:
@@ -1107,7 +1108,11 @@ def _add_stock_to_conflicts(ctx: RunContext, conflicts: Sequence[Any]) -> None:
     else:
         try:
             rows = ctx.moysklad.stock_current("stock", by_store=True, assortment_ids=sorted(wanted))
-        except SvyazkaApiError:
+        except SettingsError:
+            raise
+        except SvyazkaApiError as exc:
+            ctx.log(Level.WARNING, Flow.CATALOG, "Остатки товаров из конфликтов не показаны: МойСклад не ответил на "
+                    f"запрос остатков. {exc.message}")
             return
     names = {pair.ms_store_id: pair.ms_store_name for pair in ctx.settings.store_pairs}
     if any(row.store_id and row.store_id not in names for row in rows):
