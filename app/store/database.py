@@ -100,6 +100,15 @@ def _human_error(exc: SqlDatabaseError, path: Path) -> StoreError | None:
     return None
 
 
+def _make_private(path: Path) -> None:
+    """The file and its WAL companions readable by the owner only (POSIX; see app.paths.make_private)."""
+    from app.paths import make_private
+
+    for companion in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        if companion.exists():
+            make_private(companion)
+
+
 def _on_begin(conn: Connection) -> None:
     mode = conn.get_execution_options().get(_BEGIN_OPTION, "DEFERRED")
     conn.exec_driver_sql(f"BEGIN {mode}")
@@ -142,6 +151,7 @@ class Database:
         db = cls(path, engine)
         try:
             schema.migrate(engine, db._write_engine, path, steps)
+            _make_private(path)
             fail_interrupted_runs(db)
         except SqlDatabaseError as exc:
             engine.dispose()
