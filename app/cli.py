@@ -10,6 +10,12 @@ Scheduler; their names, options and exit codes are stable (see docs/CLI.md):
 * ``status``    profile, last run, open conflicts
 * ``conflicts`` list or resolve conflicts
 * ``log``       read the run log
+* ``repair``    put a damaged database aside and start a new one, keeping what can still be read from it
+
+Every command exits 0 ok, 1 finished with conflicts, 2 could not run, 3 another run holds this profile,
+4 crashed (a bug: the details are in the technical log, whose path is printed), 5 held by the safety check.
+No traceback reaches the console, and a closed or full stdout (``| head``, ``> /dev/full``) never stops a
+run half-way.
 
 ``--demo`` runs any of them against the built-in demo shop (both services emulated on this computer).
 """
@@ -26,7 +32,7 @@ import re
 import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import replace
 from datetime import datetime
 from typing import Any, TextIO
@@ -37,6 +43,7 @@ EXIT_OK = 0
 EXIT_PROBLEMS = 1  # finished, with conflicts or errors to look at
 EXIT_FAILED = 2  # could not run (settings, connection, bad arguments)
 EXIT_BUSY = 3  # another run of the same profile is going on (app/store/run_lock.py); nothing was done
+EXIT_CRASHED = 4  # a bug of ours: one sentence on stderr, the traceback in the technical log (app/techlog.py)
 EXIT_HELD = 5  # the safety check before writing stopped the run: nothing more was written; check, then --yes
 
 DEFAULT_PROFILE = "default"
@@ -215,6 +222,13 @@ def build_parser() -> argparse.ArgumentParser:
     log.add_argument("--flow", choices=(*FLOW_NAMES, "statuses", "system"))
     log.add_argument("--limit", type=_whole(0), default=200)
     log.add_argument("--json", action="store_true")
+
+    repair = commands.add_parser(
+        "repair",
+        help="a damaged database: put it aside (kept), start a new one with the profiles, settings and conflict "
+        "decisions still readable from it; the next sync finds the links again in both services",
+    )
+    repair.add_argument("--force", action="store_true", help="rebuild even when SQLite finds no damage")
     return parser
 
 
@@ -232,13 +246,143 @@ def _wait_seconds(text: str) -> float:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    """Run one command and return its exit code; never lets a traceback reach the console."""
+    from app.techlog import close_file_logging
+
+    streams = _GuardedStreams.install()
+    command = "?"
+    try:
+        try:
+            args = build_parser().parse_args(argv)
+            command = args.command or "app"
+            code = _main(args)
+        except SystemExit as exc:  # argparse: --help, --version (0) and bad arguments (2, usage already said)
+            code = exc.code if isinstance(exc.code, int) else (EXIT_OK if exc.code is None else EXIT_FAILED)
+        except Exception as exc:
+            code = _failure(exc, command)
+    finally:
+        lost = streams.uninstall()
+        close_file_logging()
+    if lost is not None:
+        code = _output_lost(lost, command, code)
+    return code
+
+
+def _failure(exc: Exception, command: str) -> int:
+    """An exception no command caught: a sentence and exit 2 when it says what to fix, else a crash (4)."""
+    from app.clients.errors import SvyazkaApiError
+    from app.paths import DataDirError
+    from app.secrets import KeyringUnavailable
+    from app.store.errors import StoreError
+    from app.techlog import crash_sentence, record_crash
+
+    if isinstance(exc, SvyazkaApiError):
+        message = exc.message
+    elif isinstance(exc, StoreError | DataDirError | KeyringUnavailable):
+        message = str(exc)
+    else:
+        print(f"svyazka: {crash_sentence(record_crash(f'svyazka {command} crashed', exc))}", file=sys.stderr)
+        return EXIT_CRASHED
+    print(f"svyazka: {message}", file=sys.stderr)
+    return EXIT_FAILED
+
+
+def _output_lost(error: OSError, command: str, code: int) -> int:
+    """stdout or stderr refused a write. A reader that went away (``| head``) is normal and says nothing; a full
+    or broken output is said on the other stream when it still works. Printing was the whole job of the
+    reading commands, so for them it is "could not run"; a sync's result stands (it is in the journal)."""
+    import errno
+
+    if error.errno == errno.EPIPE:
+        return code
+    with _quiet_output():
+        done = "синхронизация при этом выполнена, её итог — в журнале (svyazka log). " if command == "sync" else ""
+        sys.stderr.write(
+            f"svyazka: не удалось вывести результат ({error.strerror or error}); {done}Проверьте место на диске "
+            "или куда перенаправлен вывод команды.\n"
+        )
+        sys.stderr.flush()
+    return code if command in ("sync", "setup", "repair") or code != EXIT_OK else EXIT_FAILED
+
+
+def _quiet_output() -> suppress:
+    return suppress(OSError, ValueError, AttributeError)  # a stream that is closed, full or not a file
+
+
+class _GuardedStream:
+    """stdout or stderr as the commands see it: a write the system refuses (EPIPE from ``| head``, ENOSPC from
+    ``> /dev/full``, a closed stream) is remembered, and the later writes are dropped, instead of raising out
+    of a print in the middle of a sync."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.error: OSError | None = None
+
+    def write(self, text: str) -> int:
+        if self.error is None:
+            try:
+                self.stream.write(text)
+                if "\n" in text:
+                    self.stream.flush()  # an error shows now, not at exit, where Python would print it itself
+            except OSError as exc:
+                self._lost(exc)
+            except ValueError:  # "I/O operation on closed file"
+                self._lost(OSError(0, "поток вывода закрыт"))
+        return len(text)
+
+    def flush(self) -> None:
+        if self.error is None:
+            try:
+                self.stream.flush()
+            except OSError as exc:
+                self._lost(exc)
+            except ValueError:
+                self._lost(OSError(0, "поток вывода закрыт"))
+
+    def _lost(self, exc: OSError) -> None:
+        self.error = exc
+        # what is still in the stream's buffer must not fail again at exit ("Exception ignored … BrokenPipe")
+        with _quiet_output():
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            try:
+                os.dup2(devnull, self.stream.fileno())
+            finally:
+                os.close(devnull)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.stream, name)
+
+
+class _GuardedStreams:
+    def __init__(self, out: _GuardedStream, err: _GuardedStream) -> None:
+        self.out, self.err = out, err
+
+    @classmethod
+    def install(cls) -> _GuardedStreams:
+        guarded = cls(_GuardedStream(sys.stdout), _GuardedStream(sys.stderr))
+        sys.stdout, sys.stderr = guarded.out, guarded.err  # type: ignore[assignment]
+        return guarded
+
+    def uninstall(self) -> OSError | None:
+        """Put the streams back; the first refused write, if any (stdout's first)."""
+        self.out.flush()
+        self.err.flush()
+        if sys.stdout is self.out:
+            sys.stdout = self.out.stream
+        if sys.stderr is self.err:
+            sys.stderr = self.err.stream
+        return self.out.error or self.err.error
+
+
+def _main(args: argparse.Namespace) -> int:
     if args.self_check:
         from app.selfcheck import run_self_check
 
         return run_self_check()
     if args.command is None:
         return _open_app(args)
+    if args.command == "repair":
+        return _repair(args)
     try:
         with _environment(args) as env:
             return int(_COMMANDS[args.command](args, env))
@@ -248,6 +392,44 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("svyazka: прервано.", file=sys.stderr)
         return EXIT_FAILED
+
+
+def _repair(args: argparse.Namespace) -> int:
+    """``svyazka repair``: see app/store/repair.py. Not through :func:`_environment`: opening the damaged file
+    is what fails."""
+    from app.paths import DataDirError, data_dir, database_path
+    from app.store.repair import is_damaged, repair
+
+    if args.demo:
+        print("В демо-режиме файл данных создаётся заново при каждом запуске: чинить нечего.")
+        return EXIT_OK
+    try:
+        folder = data_dir(args.data_dir)
+    except DataDirError as exc:
+        raise CliError(str(exc)) from exc
+    _technical_log(folder)
+    path = database_path(folder)
+    if path.exists() and not args.force and not is_damaged(path):
+        print(f"Файл данных «{path}» не повреждён, ничего не изменено. (Пересоздать его всё равно: "
+              "svyazka repair --force.)")
+        return EXIT_OK
+    report = repair(path)
+    print(f"Повреждённый файл сохранён как «{report.damaged}». Начат новый файл данных «{path}».")
+    titles = {"profiles": "профили", "settings": "настройки", "cursors": "отметки синхронизации",
+              "conflicts": "конфликты и решения по ним"}
+    kept = "; ".join(f"{titles[t]}: {n}" for t, n in report.kept.items())
+    print(f"Перенесено — {kept or 'ничего'}." + (f" Профили: {', '.join(report.profiles)}." if report.profiles else ""))
+    if report.lost:
+        lost = "; ".join(f"{titles[t]}: {'таблица не читается' if n < 0 else 'часть строк'}"
+                         for t, n in report.lost.items())
+        print(f"Не удалось прочитать — {lost}.")
+    if not report.profiles:
+        print("Профиль не сохранился: настройте его заново (svyazka setup … или окно Связки); ключи остались в "
+              "хранилище системы.")
+        return EXIT_PROBLEMS
+    print("Связи товаров, заказов и контрагентов следующая синхронизация найдёт заново в обоих сервисах (без "
+          "дублей); остатки и цены она отправит ещё раз. Запустите: svyazka sync")
+    return EXIT_OK
 
 
 def _open_app(args: argparse.Namespace) -> int:
@@ -308,6 +490,7 @@ def _environment(args: argparse.Namespace) -> Iterator[_Env]:
             folder = data_dir(args.data_dir)
         except DataDirError as exc:
             raise CliError(str(exc)) from exc
+        _technical_log(folder)
     try:
         try:
             db = Database.open(database_path(folder))
@@ -323,6 +506,13 @@ def _environment(args: argparse.Namespace) -> Iterator[_Env]:
     finally:
         if demo is not None:
             demo.stop()
+
+
+def _technical_log(folder: Any) -> None:
+    """Warnings and our own tracebacks go to ``<data>/logs/svyazka-app.log``, never to the console."""
+    from app.techlog import setup_file_logging
+
+    setup_file_logging(folder)
 
 
 def _profile_name(args: argparse.Namespace, db: Any) -> str:
@@ -727,6 +917,10 @@ def cmd_sync(args: argparse.Namespace, env: _Env) -> int:
         close_engine(engine)
     if args.json:
         print(json.dumps(report.as_json(), ensure_ascii=False))
+    if report.crashed:  # the journal line said which flow and where the details are
+        print("svyazka: синхронизация завершилась с внутренней ошибкой Связки; подробности — в сообщении выше и в "
+              "техническом журнале.", file=sys.stderr)
+        return EXIT_CRASHED
     if report.held:
         print(
             "svyazka: синхронизация остановлена проверкой перед записью, дальше ничего не записано. Проверьте "

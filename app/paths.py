@@ -41,7 +41,8 @@ def default_data_dir() -> Path:
 
 
 def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
-    """The data directory, created and checked for writing."""
+    """The data directory, created and checked for writing; private to the user on POSIX (0700, see
+    :func:`make_private`)."""
     if override is not None and str(override).strip():
         chosen = Path(override)
     elif os.environ.get(DATA_DIR_ENV, "").strip():
@@ -50,7 +51,23 @@ def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
         chosen = default_data_dir()
     path = chosen.expanduser().resolve()
     _ensure_writable_dir(path)
+    make_private(path)
     return path
+
+
+def make_private(path: Path) -> None:
+    """Only the owner may read ``path`` (0700 for a folder, 0600 for a file as SQLite creates it): the database
+    holds customers' names, phones and e-mails. POSIX only: on Windows the per-user data folder (%LOCALAPPDATA%)
+    is already private to the user by its ACLs, and chmod there only toggles the read-only flag. Best effort: a
+    folder the person chose on a file system without permissions (a FAT stick, a share) must still work."""
+    if os.name != "posix":
+        return
+    try:
+        mode = path.stat().st_mode & 0o777
+        if mode & 0o077:  # takes the group's and others' rights away, never adds any
+            path.chmod(mode & 0o700)
+    except OSError:
+        pass
 
 
 def database_path(data_dir: Path) -> Path:

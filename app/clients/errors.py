@@ -181,6 +181,28 @@ def protocol_message(service: str) -> str:
     )
 
 
+def not_api_message(service: str, url: str = "") -> str:
+    """An answer of the wrong shape (nulls where lists belong, no ``rows``, no ids): not a bug of ours to report
+    nor a missing permission, but something that is not the service answering (a wrong address, a proxy or a
+    filter rewriting answers). Said as such, so nobody goes hunting for permissions that are there."""
+    title = service_title(service)
+    where = f" по адресу {url}" if url else ""
+    return (
+        f"Ответ{where} не похож на API {title}: в нём нет данных, которые {title} всегда присылает, или они "
+        "другого вида. Так бывает, когда адрес в настройках ведёт не на сервис или когда между Связкой и сервисом "
+        "стоит прокси или фильтр, который меняет ответы. Проверьте адрес и сеть и попробуйте ещё раз."
+    )
+
+
+def redirect_message(service: str, url: str, target_host: str) -> str:
+    """A redirect to another server: the key is not sent there, and the person learns where the address leads."""
+    title = service_title(service)
+    return (
+        f"Адрес {url} переадресует запросы на другой сервер ({target_host}). Связка не отправляет туда ключ "
+        f"{title}. Укажите в настройках точный адрес API {title}."
+    )
+
+
 def validation_message(service: str, errors: Sequence[FieldError], summary: str = "") -> str:
     head = f"{service_title(service)} отклонил данные"
     parts = [summary] if summary else []

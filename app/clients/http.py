@@ -82,6 +82,19 @@ class ApiResponse:
     is_json: bool
     snippet: str  # the start of the raw body, for diagnostics of non-JSON answers
     content_type: str
+    # the host a followed redirect ended on, when it is not the one asked (httpx then drops the credentials, and
+    # the other server's "401" must not read as a refused key)
+    redirected_to: str = ""
+
+
+def _other_host(response: httpx.Response) -> str:
+    """The host a redirect led to, if it differs from the first request's ("" when not redirected elsewhere)."""
+    if not response.history:
+        return ""
+    first, last = response.history[0].request.url, response.url
+    if (first.host, first.port) == (last.host, last.port):
+        return ""
+    return f"{last.host}:{last.port}" if last.port else str(last.host)
 
 
 @dataclass(frozen=True)
@@ -325,6 +338,7 @@ class HttpCore:
             is_json=parsed.is_json,
             snippet=parsed.snippet,
             content_type=parsed.content_type,
+            redirected_to=_other_host(response),
         )
 
     def _headers_for(self, call: Call) -> dict[str, str] | None:

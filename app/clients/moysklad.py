@@ -40,7 +40,9 @@ from app.clients.errors import (
     ProtocolError,
     RemoteValidationError,
     SettingsError,
+    not_api_message,
     protocol_message,
+    redirect_message,
     register_secret,
     validation_message,
 )
@@ -372,9 +374,16 @@ class MoySkladClient:
         :class:`SettingsError` when the token is refused, the API is locked, or the user sees no
         organization or no store (the sync needs both).
         """
-        employee = as_map(self._get("context/employee"))
+        employee = self._get("context/employee")
         organizations = tuple(self.organizations())
         stores = tuple(self.stores())
+        # a wrong structure is not an account without organizations (the real answers: MoySklad JSON API 1.2,
+        # /work/shared/moysklad-openapi: an employee and every list row carry "id" and "meta")
+        if not isinstance(employee, Mapping) or not text(employee.get("id")) or not all(
+            o.id for o in (*organizations, *stores)
+        ):
+            raise SettingsError(SERVICE, not_api_message(SERVICE, self.base_url), reason="not_service",
+                                detail="context/employee or a list row without an id")
         if not organizations:
             raise SettingsError(
                 SERVICE,
@@ -451,9 +460,10 @@ class MoySkladClient:
         endpoint = f"GET {path}"
         while True:
             data = as_map(self._get(path, [("limit", str(page)), ("offset", str(offset)), *extra], endpoint=endpoint))
-            if "rows" not in data:
-                raise ProtocolError(SERVICE, protocol_message(SERVICE), detail=f"{path}: no rows in a list answer")
-            rows = as_list(data.get("rows"))
+            if not isinstance(data.get("rows"), list):  # absent, null or not a list: not MoySklad answering
+                raise ProtocolError(SERVICE, not_api_message(SERVICE, self.base_url),
+                                    detail=f"{path}: no rows array in a list answer")
+            rows = data["rows"]
             for row in rows:
                 yield as_map(row)
             offset += page
@@ -938,6 +948,17 @@ def _comma_chunks(ids: list[str], budget: int) -> Iterator[list[str]]:
         yield current
 
 
+def _foreign_location(base_url: str, response: ApiResponse) -> str:
+    """The host of a redirect that was not followed (writes are never), when it leaves the API's host."""
+    if response.status not in (301, 302, 303, 307, 308):
+        return ""
+    target = httpx.URL(base_url).join(response.headers.get("location", ""))
+    base = httpx.URL(base_url)
+    if (target.host, target.port) == (base.host, base.port):
+        return ""
+    return f"{target.host}:{target.port}" if target.port else str(target.host)
+
+
 class _Mapper:
     """Turns a final answer into data, or into the error a shop owner can act on."""
 
@@ -948,6 +969,10 @@ class _Mapper:
         status = response.status
         data = response.data
         detail = f"{call.endpoint}: HTTP {status}"
+        elsewhere = response.redirected_to or _foreign_location(self.base_url, response)
+        if elsewhere:  # whatever the other server answered, it is not MoySklad refusing the token
+            raise SettingsError(SERVICE, redirect_message(SERVICE, self.base_url, elsewhere), reason="not_service",
+                                status=status, detail=f"{detail} redirected to another host")
         if 200 <= status < 300:
             if data is None and response.snippet and not response.is_json:
                 raise self._not_moysklad(status, detail + f" ({response.content_type or 'no content type'})")

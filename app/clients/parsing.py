@@ -11,7 +11,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from app.clients.errors import ProtocolError, protocol_message
+from app.clients.errors import ProtocolError, not_api_message
 from app.money import MoneyError, kopecks_to_rub, rub
 
 
@@ -114,7 +114,7 @@ def day(value: Any) -> date | None:
 def require(data: Mapping[str, Any], key: str, service: str, what: str) -> Any:
     """``data[key]``, or a :class:`ProtocolError` naming what was missing."""
     if key not in data or data[key] is None:
-        raise ProtocolError(service, protocol_message(service), detail=f"{what}: no '{key}' in the answer")
+        raise ProtocolError(service, not_api_message(service), detail=f"{what}: no '{key}' in the answer")
     return data[key]
 
 

@@ -31,6 +31,7 @@ from app.clients.errors import (
     ProtocolError,
     RemoteValidationError,
     SettingsError,
+    not_api_message,
     protocol_message,
     register_secret,
     validation_message,
@@ -450,6 +451,11 @@ class RetailCrmClient:
     def credentials(self) -> CredentialsInfo:
         """What the key may do (``/api/credentials``)."""
         data = self._get_ok("credentials", versionless=True, endpoint="GET credentials")
+        if not isinstance(data.get("scopes"), list):
+            # the real answer always lists the key's scopes (/work/shared/docs/retailcrm-api.md §1, the PHP client's
+            # ApiTest fixture); nulls there are not a key without permissions but something else answering
+            raise SettingsError(SERVICE, not_api_message(SERVICE, self.account_url), reason="not_service",
+                                detail="GET credentials: no scopes array")
         return CredentialsInfo(
             scopes=frozenset(str(s) for s in as_list(data.get("scopes"))),
             site_access=str(data.get("siteAccess") or "access_full"),

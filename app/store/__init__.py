@@ -10,6 +10,7 @@ from app.store.cursors import CursorRepository
 from app.store.database import Database
 from app.store.errors import (
     DatabaseBusyError,
+    DatabaseDamagedError,
     LinkConflictError,
     NewerDatabaseError,
     NotSvyazkaDatabaseError,
@@ -40,6 +41,7 @@ __all__ = [
     "CursorRepository",
     "Database",
     "DatabaseBusyError",
+    "DatabaseDamagedError",
     "Link",
     "LinkConflictError",
     "LinkRepository",

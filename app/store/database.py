@@ -22,13 +22,18 @@ from typing import Any
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DatabaseError as SqlDatabaseError
-from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.store import migrations as schema
 from app.store.conflicts import ConflictRepository
 from app.store.cursors import CursorRepository
-from app.store.errors import DAMAGED_OR_FOREIGN, DatabaseBusyError, NotSvyazkaDatabaseError, StoreError
+from app.store.errors import (
+    DAMAGED_OR_FOREIGN,
+    DatabaseBusyError,
+    DatabaseDamagedError,
+    NotSvyazkaDatabaseError,
+    StoreError,
+)
 from app.store.links import LinkRepository
 from app.store.log import LogRepository
 from app.store.profiles import ProfileRepository
@@ -71,6 +76,9 @@ def _raise_human(exc: SqlDatabaseError, path: Path) -> None:
 
 def _human_error(exc: SqlDatabaseError, path: Path) -> StoreError | None:
     text = str(exc.orig).lower()
+    if "malformed" in text or "not a database" in text:
+        # SQLITE_CORRUPT / SQLITE_NOTADB in a file whose header was fine when it was opened: damaged since
+        return DatabaseDamagedError(path)
     if "locked" in text or "busy" in text:
         return DatabaseBusyError(
             "Файл данных Связки занят: в него пишет другое окно Связки или запуск по расписанию. "
@@ -90,6 +98,15 @@ def _human_error(exc: SqlDatabaseError, path: Path) -> StoreError | None:
             f"Диск сообщил об ошибке, когда Связка работала с файлом «{path}». Проверьте диск и попробуйте снова."
         )
     return None
+
+
+def _make_private(path: Path) -> None:
+    """The file and its WAL companions readable by the owner only (POSIX; see app.paths.make_private)."""
+    from app.paths import make_private
+
+    for companion in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        if companion.exists():
+            make_private(companion)
 
 
 def _on_begin(conn: Connection) -> None:
@@ -134,10 +151,13 @@ class Database:
         db = cls(path, engine)
         try:
             schema.migrate(engine, db._write_engine, path, steps)
+            _make_private(path)
             fail_interrupted_runs(db)
         except SqlDatabaseError as exc:
             engine.dispose()
-            if "not a database" in str(exc.orig) or "malformed" in str(exc.orig):
+            if "malformed" in str(exc.orig):
+                raise DatabaseDamagedError(path) from exc
+            if "not a database" in str(exc.orig):
                 raise NotSvyazkaDatabaseError(path, DAMAGED_OR_FOREIGN) from exc
             _raise_human(exc, path)
             raise
@@ -164,7 +184,7 @@ class Database:
         try:
             with self._write_sessions() as session, session.begin():
                 yield session
-        except OperationalError as exc:
+        except SqlDatabaseError as exc:  # OperationalError (locked, full) and DatabaseError (malformed)
             _raise_human(exc, self.path)
             raise
         finally:
@@ -176,7 +196,7 @@ class Database:
         with self._read_sessions() as session:
             try:
                 yield session
-            except OperationalError as exc:
+            except SqlDatabaseError as exc:
                 _raise_human(exc, self.path)
                 raise
             finally:

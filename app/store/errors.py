@@ -39,6 +39,22 @@ class NotSvyazkaDatabaseError(StoreError):
         )
 
 
+class DatabaseDamagedError(NotSvyazkaDatabaseError):
+    """SQLite found the file damaged ("database disk image is malformed"): a disk or power failure. It is kept
+    as it is; ``svyazka repair`` (app/store/repair.py) puts it aside and starts a new one from what it can read."""
+
+    def __init__(self, path: Path) -> None:
+        self.path, self.reason = path, "он повреждён"
+        StoreError.__init__(
+            self,
+            f"Файл данных Связки «{path}» повреждён: часть его не читается (так бывает после сбоя диска или "
+            "внезапного отключения питания). Не удаляйте его. Выполните команду «svyazka repair»: Связка "
+            "переименует повреждённый файл (он останется рядом), начнёт новый и перенесёт в него профили, "
+            "настройки и решения по конфликтам, которые ещё читаются; связи товаров и заказов следующая "
+            "синхронизация найдёт заново в обоих сервисах, без дублей.",
+        )
+
+
 class DatabaseBusyError(StoreError):
     """Another process held the write lock longer than the busy timeout."""
 

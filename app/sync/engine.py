@@ -17,7 +17,12 @@ Failures are sorted the way a shop owner can act on them:
 * a service that is busy or down fails that flow; the next flows still run (RetailCRM may be fine while
   MoySklad is down);
 * Stop (the cancel token) ends the run between pages or batches; everything written so far is consistent,
-  because every write is recorded (links, cursors, pushed values) as soon as it succeeds.
+  because every write is recorded (links, cursors, pushed values) as soon as it succeeds;
+* the local database failing (a full disk, a damaged file) stops the run: a write that cannot be recorded
+  must not be made. The run's own bookkeeping is still tried, and never raises out of :meth:`SyncEngine.run`;
+* anything else is a bug of ours: that flow stops, its traceback goes to the technical log
+  (:mod:`app.techlog`), the journal says so in a sentence, the next flows still run and the report is
+  ``crashed`` (the CLI's exit 4).
 
 Between a flow's plan and its apply the safety check (:mod:`app.sync.safety`) looks for figures only a wrong
 assumption gives (most of the links dropped, hundreds of products created, every stock zeroed...). When a
@@ -65,6 +70,7 @@ from app.sync.model import (
     SafetyTrip,
 )
 from app.sync.watchdog import RunLimits, Watchdog, duration_words
+from app.techlog import crash_sentence, record_crash
 
 # Log lines are written to the store in batches: one transaction per line would dominate a 50k-offer run.
 _LOG_BATCH = 500
@@ -119,6 +125,8 @@ class RunContext:
     # log lines and progress come from the engine's thread and from deferred writes: one at a time
     _lock: threading.RLock = field(default_factory=threading.RLock)
     errors: int = 0
+    # after the store failed (full disk, damaged file) log lines wait in memory instead of failing each write
+    log_held: bool = False
 
     # -- reporting -------------------------------------------------------------------------------------
     def log(
@@ -148,7 +156,8 @@ class RunContext:
                 self.errors += 1
             self._pending_log.append(entry)
             self.callbacks.on_log(event)
-            if len(self._pending_log) >= _LOG_BATCH or time.monotonic() - self._last_flush > _LOG_FLUSH_SECONDS:
+            due = len(self._pending_log) >= _LOG_BATCH or time.monotonic() - self._last_flush > _LOG_FLUSH_SECONDS
+            if due and not self.log_held:
                 self.flush_log()
 
     def progress(self, flow: Flow, done: int, total: int, stage: str) -> None:
@@ -159,8 +168,29 @@ class RunContext:
         with self._lock:
             if self._pending_log:
                 entries, self._pending_log = self._pending_log, []
-                self.db.log(self.profile_id).add_many(entries)
+                try:
+                    self.db.log(self.profile_id).add_many(entries)
+                except BaseException:
+                    self._pending_log[:0] = entries  # kept for a later flush (the disk may have room again)
+                    raise
             self._last_flush = time.monotonic()
+
+    def flush_log_quietly(self) -> bool:
+        """The run's last flush: a failing store loses the lines (the person saw them on screen), never the
+        run's result. True when they were written."""
+        try:
+            self.flush_log()
+            return True
+        except StoreError:
+            self.log_held = True
+            return False
+
+    def crashed(self, flow: Flow | None, exc: BaseException) -> None:
+        """A bug of ours stopped ``flow`` (None: the run itself): the traceback to the technical log, one
+        sentence to the journal."""
+        where = f"Поток «{flow.title}» остановлен" if flow else "Синхронизация остановлена"
+        path = record_crash(f"sync crashed in {flow.value if flow else 'the engine'}", exc)
+        self.log(Level.ERROR, flow, f"{where}. {crash_sentence(path)}")
 
     # -- deferred writes ---------------------------------------------------------------------------------
     def defer(self, flow: Flow, job: Callable[[], Counts], into: Counts) -> None:
@@ -253,9 +283,10 @@ class SyncEngine:
 
     def _follow_ups(
         self, ctx: RunContext, selected: list[Flow], plans: dict[Flow, FlowPlan], counts: dict[Flow, Counts]
-    ) -> str | None:
+    ) -> tuple[str | None, bool]:
         """Each applied flow's ``follow_up`` (see :class:`FlowRunner`), failures sorted as in the run itself;
-        returns a settings problem's message (the run stops), else None."""
+        returns a settings problem's message (the run stops) or None, and whether one of them crashed."""
+        crashed = False
         for flow in selected:
             follow_up = getattr(self.flows.get(flow), "follow_up", None)
             if follow_up is None or flow not in plans:
@@ -267,20 +298,37 @@ class SyncEngine:
                     counts[flow].add(extra)
             except ServiceSettingsError as exc:
                 ctx.log(Level.ERROR, flow, f"{flow.title}: {exc.message}")
-                return exc.message
+                return exc.message, crashed
             except SvyazkaApiError as exc:
                 counts[flow].failed += 1
                 ctx.log(Level.ERROR, flow, f"{flow.title}: поток прерван. {exc.message}")
+            except (Cancelled, StoreError):
+                raise
+            except Exception as exc:  # a bug: the other follow-ups still run
+                crashed = True
+                counts[flow].failed += 1
+                ctx.crashed(flow, exc)
             finally:
                 ctx.flush_log()
-        return None
+        return None, crashed
 
     def _drain(self, ctx: RunContext, selected: list[Flow], counts: dict[Flow, Counts]) -> _Drained:
         """Wait for every flow's deferred writes and fold their outcome into the run, as an inline apply would."""
         assert ctx.background is not None
         drained = _Drained()
         for flow in selected:
-            outcome = ctx.background.finish(flow)
+            try:
+                outcome = ctx.background.finish(flow)
+            except StoreError as exc:  # a job could not record what it wrote: the run stops, as inline
+                drained.fatal = drained.fatal or str(exc)
+                ctx.background.stop()
+                ctx.log(Level.ERROR, flow, f"{flow.title}: {exc}")
+                continue
+            except Exception as exc:  # a deferred job's bug (raised here by finish)
+                drained.crashed = True
+                counts[flow].failed += 1
+                ctx.crashed(flow, exc)
+                continue
             if outcome is None:
                 continue
             counts[flow].add(outcome.counts)
@@ -447,6 +495,7 @@ class SyncEngine:
         fatal: str | None = None
         trips: list[SafetyTrip] = []
         held = False
+        crashed = False
         seen = {name: int(value) for name, value in self.db.cursors(self.profile_id).all(safety.CURSOR_FLOW).items()
                 if value.isdigit()}
         what = "Пробный запуск" if dry_run else "Синхронизация"
@@ -490,11 +539,18 @@ class SyncEngine:
                     except SvyazkaApiError as exc:
                         counts[flow].failed += 1
                         ctx.log(Level.ERROR, flow, f"{flow.title}: поток прерван. {exc.message}")
+                    except (Cancelled, StoreError):
+                        raise
+                    except Exception as exc:  # a bug in this flow: the next flows still run
+                        crashed = True
+                        counts[flow].failed += 1
+                        ctx.crashed(flow, exc)
                     finally:
                         ctx.flush_log()
                         runs.checkpoint(run.id, counts=_counts_json(counts), errors=ctx.errors, conflicts=conflicts)
                 if not dry_run and fatal is None:
-                    fatal = self._follow_ups(ctx, selected, plans, counts)
+                    fatal, crashed_later = self._follow_ups(ctx, selected, plans, counts)
+                    crashed = crashed or crashed_later
             finally:
                 # Deferred uploads end before the run does, whatever happened: counted, logged, recorded.
                 if ctx.background is not None:
@@ -504,12 +560,17 @@ class SyncEngine:
                     drained = self._drain(ctx, selected, counts)
                     fatal = fatal or drained.fatal
                     cancelled = drained.cancelled
+                    crashed = crashed or drained.crashed
                     runs.checkpoint(run.id, counts=_counts_json(counts), errors=ctx.errors, conflicts=conflicts)
         except Cancelled:
             cancelled = True
         except StoreError as exc:
             fatal = str(exc)
-            ctx.log(Level.ERROR, None, str(exc))
+            ctx.log_held = True  # the store is what failed: its log lines are tried once, at the end
+        except Exception as exc:  # a bug outside any one flow (a deferred job's, the engine's own)
+            crashed = True
+            fatal = "Синхронизация остановлена из-за внутренней ошибки Связки."
+            ctx.crashed(None, exc)
         finally:
             if ctx.background is not None:
                 ctx.background.close()
@@ -518,6 +579,8 @@ class SyncEngine:
         if watchdog.fired.is_set():  # not the person's Stop: the run failed, and the journal says why
             cancelled = False
             fatal = fatal or self._overtime_message()
+        # the run's last lines are written together at its end, by a flush that cannot fail the run
+        ctx.log_held = True
         # a page size the account refused is a fact about it, whatever became of the run
         with contextlib.suppress(StoreError):
             for sentence in page_limits.remember(self.db, self.profile_id, self.retailcrm, page_sizes):
@@ -545,7 +608,7 @@ class SyncEngine:
                        f"{'замечание' if len(trips) == 1 else 'замечания' if len(trips) < 5 else 'замечаний'}): "
                        f"{trips[0].message}")
         ctx.log(Level.ERROR if fatal else Level.WARNING if held else Level.INFO, None, message)
-        ctx.flush_log()
+        ctx.flush_log_quietly()
         # the run itself is over; a full disk must not hide its result from the caller
         with contextlib.suppress(StoreError):
             runs.finish(
@@ -572,6 +635,7 @@ class SyncEngine:
             plans=plans,
             safety=trips,
             held=held,
+            crashed=crashed,
         )
 
 
@@ -606,6 +670,7 @@ def _quick_thread_switches() -> Iterator[None]:
 class _Drained:
     fatal: str | None = None
     cancelled: bool = False
+    crashed: bool = False
 
 
 def _counts_json(counts: Mapping[Flow, Counts]) -> dict[str, dict[str, int]]:

@@ -228,6 +228,7 @@ class RunReport:
     plans: dict[Flow, FlowPlan] = field(default_factory=dict)
     safety: list[SafetyTrip] = field(default_factory=list)  # guards that tripped (a dry run only reports them)
     held: bool = False  # the safety check stopped the run before a flow wrote
+    crashed: bool = False  # a bug of ours stopped a flow (details in the technical log): the CLI's exit 4
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -243,5 +244,6 @@ class RunReport:
             "seconds": round(self.seconds, 3),
             "message": self.message,
             "held": self.held,
+            "crashed": self.crashed,
             "safety": [{"flow": t.flow.value, "guard": t.guard, "message": t.message} for t in self.safety],
         }

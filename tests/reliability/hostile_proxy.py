@@ -12,6 +12,9 @@ so the emulator's own gates (auth, gzip, rate limits) still apply. ``hits`` coun
 ``trickle`` makes a matching answer crawl instead: the real answer, sent a byte at a time every ``interval``
 seconds (its status line and headers too with ``headers_too``), for at most ``limit`` seconds, after which the
 proxy hangs up. A per-read timeout never fires on it: each read gets its byte in time.
+
+``redirect`` answers chosen requests with a 302 to another address instead of forwarding them, ``answer`` with
+a status and JSON body of the test's choosing (a 401 in the middle of a run).
 """
 
 from __future__ import annotations
@@ -41,6 +44,9 @@ class Rule:
     interval: float = 0.0
     limit: float = 0.0
     headers_too: bool = False
+    location: str = ""  # a redirect rule: answer 302 to this address instead of forwarding
+    status: int = 0  # an answer rule: this status and ``body`` instead of forwarding
+    body: Any = None
 
 
 class HostileProxy:
@@ -89,6 +95,21 @@ class HostileProxy:
             self.rules.append(rule)
         return rule
 
+    def redirect(self, method: str, path_part: str, location: str) -> Rule:
+        """Answer matching requests with ``302 Location: <location>`` (+ the request's path and query when
+        ``location`` ends with "/"), as a moved or hijacked address would."""
+        rule = Rule(method.upper(), path_part, lambda answer: answer, location=location)
+        with self._lock:
+            self.rules.insert(0, rule)
+        return rule
+
+    def answer(self, method: str, path_part: str, status: int, body: Any) -> Rule:
+        """Answer matching requests with ``status`` and ``body`` (JSON) without asking the upstream."""
+        rule = Rule(method.upper(), path_part, lambda answer: answer, status=status, body=body)
+        with self._lock:
+            self.rules.insert(0, rule)
+        return rule
+
     def clear(self) -> None:
         with self._lock:
             self.rules.clear()
@@ -107,6 +128,26 @@ class HostileProxy:
     def _forward(self, handler: BaseHTTPRequestHandler) -> None:
         length = int(handler.headers.get("Content-Length") or 0)
         body = handler.rfile.read(length) if length else None
+        rule = self._rule_for(handler.command, urlsplit(handler.path).path)
+        if rule is not None and rule.location:
+            with self._lock:
+                rule.hits += 1
+            target = rule.location + handler.path.lstrip("/") if rule.location.endswith("/") else rule.location
+            handler.send_response(302)
+            handler.send_header("Location", target)
+            handler.send_header("Content-Length", "0")
+            handler.end_headers()
+            return
+        if rule is not None and rule.status:
+            with self._lock:
+                rule.hits += 1
+            data = json.dumps(rule.body, ensure_ascii=False).encode("utf-8")
+            handler.send_response(rule.status)
+            handler.send_header("Content-Type", "application/json;charset=utf-8")
+            handler.send_header("Content-Length", str(len(data)))
+            handler.end_headers()
+            handler.wfile.write(data)
+            return
         headers = {k: v for k, v in handler.headers.items() if k.lower() not in _HOP and k.lower() != "host"}
         headers["Host"] = f"{self._host}:{self._port}"
         upstream = http.client.HTTPConnection(self._host, self._port, timeout=60)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -50,3 +51,23 @@ def test_a_file_in_the_way_gives_a_human_error(tmp_path: Path) -> None:
     with pytest.raises(paths.DataDirError) as caught:
         paths.data_dir(blocker / "inside")  # cannot create a folder inside a file
     assert "файл, а не папка" in str(caught.value) and "NotADirectoryError" in caught.value.detail
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permissions (on Windows the per-user folder is private)")
+def test_the_data_folder_and_the_database_are_private_to_the_user(tmp_path: Path) -> None:
+    import stat
+
+    from app.paths import data_dir, database_path
+    from app.store import Database
+
+    folder = tmp_path / "shop"
+    folder.mkdir(mode=0o755)
+    folder.chmod(0o755)
+    chosen = data_dir(folder)
+    assert stat.S_IMODE(chosen.stat().st_mode) == 0o700
+    path = database_path(chosen)
+    with Database.open(path) as db:
+        db.profiles.create("Магазин", "https://shop.retailcrm.ru", "https://api.moysklad.ru/api/remap/1.2", "token")
+        for companion in (path, path.with_name(path.name + "-wal")):
+            if companion.exists():
+                assert stat.S_IMODE(companion.stat().st_mode) & 0o077 == 0, companion

@@ -29,6 +29,7 @@ from typing import Any
 
 from app.clients.errors import MaybeApplied, RemoteValidationError, SettingsError, SvyazkaApiError
 from app.clients.moysklad_models import ProductFolder
+from app.clients.parsing import integer
 from app.money import rub_to_kopecks
 from app.store import NewLink
 from app.store.settings import PricePair
@@ -802,7 +803,8 @@ class _Applier:
                 entity_url=rc_product_url(self.account_url, edit.rc_product_id),
             )
             return set()
-        return {int(p.get("id") or 0) for p in result.not_found}
+        # "12abc" from the service is no product id of ours: nothing to look up for it (never a crash)
+        return {i for i in (integer(p.get("id")) for p in result.not_found) if i}
 
     def _group_refs(self, folder_id: str | None) -> list[dict[str, int]] | None:
         if folder_id is None:
@@ -1093,7 +1095,8 @@ def _add_stock_to_conflicts(ctx: RunContext, conflicts: Sequence[Any]) -> None:
     duplicates is the real one sees where the goods are.
 
     One short stock request for all of them (only when there are conflicts). The figures are a help, not a
-    must: if MoySklad refuses or is busy, the conflicts are recorded without them.
+    must: if MoySklad is busy, the conflicts are recorded without them, and the journal says so. A refused token
+    or a missing permission is never a help to skip quietly: it stops the run like any settings problem.
     """
     items = [data for c in conflicts for data in getattr(c, "ms_data", ()) if isinstance(data, dict) and data.get("id")]
     if not items:
@@ -1105,7 +1108,11 @@ def _add_stock_to_conflicts(ctx: RunContext, conflicts: Sequence[Any]) -> None:
     else:
         try:
             rows = ctx.moysklad.stock_current("stock", by_store=True, assortment_ids=sorted(wanted))
-        except SvyazkaApiError:
+        except SettingsError:
+            raise
+        except SvyazkaApiError as exc:
+            ctx.log(Level.WARNING, Flow.CATALOG, "Остатки товаров из конфликтов не показаны: МойСклад не ответил на "
+                    f"запрос остатков. {exc.message}")
             return
     names = {pair.ms_store_id: pair.ms_store_name for pair in ctx.settings.store_pairs}
     if any(row.store_id and row.store_id not in names for row in rows):

@@ -456,18 +456,36 @@ class _Planner:
         if self.created_from is not None:
             flt["createdAtFrom"] = self.created_from.isoformat()  # RetailCRM's Y-m-d
         for order in self.rc.iter_orders(flt):
+            if self._unusable_id(order):
+                continue
             orders[order.id] = order
             if len(orders) % 100 == 0:
                 self.ctx.check_cancel()
                 self.ctx.progress(Flow.ORDERS, len(orders), 0, "plan")
         return orders
 
+    def _unusable_id(self, order: Order) -> bool:
+        """An order whose RetailCRM id is not a positive whole number ("12abc"; RetailCRM's ids are integers,
+        /work/shared/docs/retailcrm-api.md) cannot be linked, looked up or sent: a bad-data conflict for that order,
+        and the run goes on with the others (the model reads such an id as 0)."""
+        if order.id > 0:
+            return False
+        raw_id = str(order.raw.get("id"))
+        label = order.number or order.external_id or raw_id
+        key = f"bad_data:order-id:{label}"
+        title = (f"Заказ {label} не выгружен в МойСклад: RetailCRM прислал вместо его идентификатора «{raw_id}», "
+                 "а это не число. Проверьте заказ в RetailCRM; если он в порядке, сообщите в поддержку RetailCRM.")
+        self.conflicts.add("bad_data", key, title, rc_data={"number": order.number, "id": raw_id})
+        self.log(Level.WARNING, title, None)
+        return True
+
     def _fetch(self, ids: Sequence[int]) -> dict[int, Order]:
         orders: dict[int, Order] = {}
         for done, chunk in enumerate(_chunks(list(ids), IDS_PER_REQUEST), start=1):
             self.ctx.check_cancel()
             for order in self.rc.iter_orders({**self._order_filter(), "ids": list(chunk)}):
-                orders[order.id] = order
+                if not self._unusable_id(order):
+                    orders[order.id] = order
             self.ctx.progress(Flow.ORDERS, min(done * IDS_PER_REQUEST, len(ids)), len(ids), "plan")
         return orders
 
