@@ -14,6 +14,9 @@ Never a duplicate
     MoySklad returns the existing order when the same ``syncId`` comes again. Before creating, MoySklad is
     also asked for orders whose ``externalCode`` is the RetailCRM id (a lost database, a crash after the
     write): such an order is linked instead of created.
+    An order RetailCRM's own MoySklad module exported (``customFields.moyskladexternalid``,
+    :mod:`app.sync.module_orders`) is linked to that customer order as it stands (positions untouched until the
+    next change in RetailCRM; its state and a shipment it has count as Svyazka's).
 
 Shipments
     A demand is created once (``syncId``) for an order in the shipment status or in any later status of the
