@@ -360,6 +360,9 @@ class Order:
     order_method: str | None = None
     total_summ: Decimal | None = None
     summ: Decimal | None = None
+    # the account's own fields by code (PHP sends an empty map as []); e.g. ``moyskladexternalid``, which
+    # RetailCRM's own MoySklad module fills (recorded: Orders/testList.json, testHistory.json)
+    custom_fields: Raw = field(default_factory=dict, compare=False)
     raw: Raw = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
@@ -380,6 +383,7 @@ class Order:
             order_method=text(raw.get("orderMethod")),
             total_summ=roubles(raw.get("totalSumm")),
             summ=roubles(raw.get("summ")),
+            custom_fields=as_map(raw.get("customFields")),
             raw=raw,
         )
 

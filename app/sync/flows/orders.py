@@ -14,6 +14,9 @@ Never a duplicate
     MoySklad returns the existing order when the same ``syncId`` comes again. Before creating, MoySklad is
     also asked for orders whose ``externalCode`` is the RetailCRM id (a lost database, a crash after the
     write): such an order is linked instead of created.
+    An order RetailCRM's own MoySklad module exported (``customFields.moyskladexternalid``,
+    :mod:`app.sync.module_orders`) is linked to that customer order as it stands (positions untouched until the
+    next change in RetailCRM; its state and a shipment it has count as Svyazka's).
 
 Shipments
     A demand is created once (``syncId``) for an order in the shipment status or in any later status of the
@@ -68,6 +71,7 @@ from app.sync.counterparties import (
 )
 from app.sync.engine import RunContext
 from app.sync.model import Action, Change, Counts, Flow, FlowPlan, Level
+from app.sync.module_orders import MODULE_FIELD, ModuleMark, demand_ids, find_orders, module_mark
 from app.sync.orders_mapping import (
     DELIVERY,
     LineProblem,
@@ -179,6 +183,11 @@ class OrderCreate:
     adopt_ms_id: str | None = None  # already in MoySklad (externalCode): link instead of creating
     adopt_needs_update: bool = False
     pending: bool = False  # a create was reserved earlier but never confirmed
+    # made by RetailCRM's own MoySklad module (``customFields.moyskladexternalid``, app.sync.module_orders):
+    # linked as it is; its state and an existing shipment are taken as Svyazka's own
+    taken_over: bool = False
+    module_state: str | None = None
+    module_demand: str | None = None
 
 
 @dataclass
@@ -616,6 +625,8 @@ class _Planner:
         self._check_names(creates)
         for create in creates:
             self.work.creates.append(create)
+            if create.module_demand:
+                continue  # the module's order is shipped in MoySklad already: that shipment stands
             # an order found already in MoySklad (a crash after its create) still ships like any other
             self._maybe_ship(create.order, create.adopt_ms_id, reached, demand_links, pending_demands)
 
@@ -761,6 +772,10 @@ class _Planner:
             code = text(row.get("externalCode"))
             if code and code not in by_code and text(row.get("id")) not in linked_ms:
                 by_code[code] = row
+        # orders RetailCRM's own MoySklad module exported: their customer orders, in one batched read
+        marks = {c.order.id: module_mark(c.order) for c in creates if str(c.order.id) not in by_code}
+        module_rows = find_orders(self.ms, (m.ms_id for m in marks.values() if m is not None and m.ms_id))
+        taken = {i.lower() for i in linked_ms if i}
         kept: list[OrderCreate] = []
         for create in creates:
             row = by_code.get(str(create.order.id))
@@ -769,6 +784,7 @@ class _Planner:
                     # reserved once but never written, and no longer in an export status: nothing to do
                     self.work.skipped += 1
                     continue
+                self._take_over(create, marks.get(create.order.id), module_rows, taken)
                 kept.append(create)
                 continue
             kept.append(create)
@@ -779,6 +795,43 @@ class _Planner:
                                  f"{text(row.get('name')) or ''}): Связка свяжет его, а не создаст второй.",
                      create.order, ms_id=create.adopt_ms_id)
         return kept
+
+    def _take_over(self, create: OrderCreate, mark: ModuleMark | None, rows: Mapping[str, dict[str, Any]],
+                   taken: set[str]) -> None:
+        """Link ``create`` to the customer order RetailCRM's MoySklad module made for it, when its mark names
+        one that exists and no other order has (a copied order keeps the field: that copy is a new order).
+        ``taken``: MoySklad ids linked already, this plan's takeovers added."""
+        if mark is None:
+            return
+        order = create.order
+        label = _label(order)
+        if mark.ms_id is None:
+            shown = mark.value if len(mark.value) <= 60 else mark.value[:57] + "…"
+            self.log(Level.INFO, f"Заказ {label}: в поле «{MODULE_FIELD}» записано «{shown}», а это не "
+                                 "идентификатор заказа МойСклад. Связка не учитывает это поле и выгружает заказ как "
+                                 "обычно.", order)
+            return
+        row = rows.get(mark.ms_id)
+        if row is None:
+            self.log(Level.WARNING, f"Заказ {label}: по полю «{MODULE_FIELD}» его выгружал модуль RetailCRM для "
+                                    "МойСклад, но такого заказа покупателя в МойСклад нет (его удалили или он в "
+                                    "другой учётной записи МойСклад). Связка выгрузит заказ как новый.", order)
+            return
+        if mark.ms_id in taken:
+            self.log(Level.WARNING, f"Заказ {label}: заказ покупателя МойСклад из поля «{MODULE_FIELD}» уже связан "
+                                    "с другим заказом RetailCRM (например, заказ скопирован вместе с этим полем). "
+                                    "Связка выгрузит этот заказ как новый.", order)
+            return
+        taken.add(mark.ms_id)
+        create.adopt_ms_id = text(row.get("id"))
+        create.adopt_needs_update = False  # positions stay as the module left them until RetailCRM changes
+        create.taken_over = True
+        create.module_state = meta_id(row.get("state"))
+        demands = demand_ids(row)
+        create.module_demand = demands[0] if demands else None
+        self.log(Level.INFO, f"Заказ {label} уже выгружен модулем RetailCRM для МойСклад (заказ покупателя "
+                             f"{text(row.get('name')) or ''}): Связка свяжет его и дальше будет вести сама, второй "
+                             "заказ не создаётся.", order, ms_id=create.adopt_ms_id)
 
     def _choose_counterparties(self, creates: list[OrderCreate]) -> list[OrderCreate]:
         todo = [c for c in creates if not c.adopt_ms_id]
@@ -983,6 +1036,8 @@ class _Planner:
         label = _label(create.order)
         if create.adopt_ms_id:
             what = "будет связан с уже существующим заказом покупателя"
+            if create.taken_over:
+                what += ", который выгрузил модуль RetailCRM для МойСклад"
             if create.adopt_needs_update:
                 what += " и обновлён"
             return Change(Flow.ORDERS, Action.LINK, "moysklad", "customerorder", label,
@@ -1250,6 +1305,9 @@ class _Applier:
             self.counts.failed += 1
             self.log(Level.ERROR, str(exc), _label(order), ms_order_url(create.adopt_ms_id))
             return
+        if create.taken_over:
+            self._taken_over(create)
+            return
         self.log(Level.INFO, f"Заказ {_label(order)} → МойСклад: связан с уже существующим заказом покупателя.",
                  _label(order), ms_order_url(create.adopt_ms_id))
         if create.adopt_needs_update:
@@ -1258,6 +1316,27 @@ class _Applier:
         else:
             self._remember(order.id, create.mapped, create.fingerprint)
             self.counts.unchanged += 1
+
+    def _taken_over(self, create: OrderCreate) -> None:
+        """The link to a customer order RetailCRM's MoySklad module made is stored; nothing is written to it
+        now. What RetailCRM has today counts as sent, so the next change in RetailCRM updates it the usual way;
+        the state it has counts as Svyazka's, so statuses back see only a person's change; a shipment it has
+        counts as this order's, so none is made a second time."""
+        order = create.order
+        label = _label(order)
+        assert create.adopt_ms_id is not None
+        self.pushed.put_many(PUSHED_TARGET, {str(order.id): self._fingerprint(create.mapped, create.fingerprint)})
+        if create.module_state:
+            self.pushed.put_many(PUSHED_STATE, {str(order.id): create.module_state})
+        shipped = ""
+        if create.module_demand:
+            with contextlib.suppress(LinkConflictError):
+                self.links.complete("demand", order.id, create.module_demand, ms_type="demand", rc_ext=order.number)
+                shipped = " Отгрузка по нему в МойСклад уже есть, вторую Связка не создаст."
+        self.counts.unchanged += 1
+        self.log(Level.INFO, f"Заказ {label} уже выгружен модулем RetailCRM для МойСклад, Связка связала его и "
+                             "дальше ведёт сама. Заказ покупателя в МойСклад пока не изменён: его обновит следующее "
+                             f"изменение заказа в RetailCRM.{shipped}", label, ms_order_url(create.adopt_ms_id))
 
     # -- orders: update ----------------------------------------------------------------------------------
     def _updates(self) -> None:
