@@ -380,8 +380,8 @@ class MoySkladClient:
         # a wrong structure is not an account without organizations (the real answers: MoySklad JSON API 1.2,
         # /work/shared/moysklad-openapi: an employee and every list row carry "id" and "meta")
         if not isinstance(employee, Mapping) or not text(employee.get("id")) or not all(
-            o.id for o in (*organizations, *stores)
-        ):
+            o.id for o in organizations
+        ) or not all(s.id for s in stores):
             raise SettingsError(SERVICE, not_api_message(SERVICE, self.base_url), reason="not_service",
                                 detail="context/employee or a list row without an id")
         if not organizations:

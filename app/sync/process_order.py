@@ -91,7 +91,8 @@ class ProcessOrder:
     # -- positions ---------------------------------------------------------------------------------------
     def known(self, code: str | None) -> bool:
         """Whether ``code`` is a status of the account in a group whose place in the process is known."""
-        return code in self.group_of and self.group_of[code] in self.group_ordering
+        group = self.group_of.get(code) if code is not None else None
+        return group is not None and group in self.group_ordering
 
     def group_rank(self, code: str | None) -> int | None:
         """The ordering of the group of ``code`` (None: unknown status or group)."""
