@@ -239,6 +239,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_self_check()
     if args.command is None:
         return _open_app(args)
+    from app.techlog import close_file_logging
+
     try:
         with _environment(args) as env:
             return int(_COMMANDS[args.command](args, env))
@@ -248,6 +250,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("svyazka: прервано.", file=sys.stderr)
         return EXIT_FAILED
+    except Exception as exc:  # our bug: the traceback to the CLI's own log file, a sentence to the person
+        print(f"svyazka: {_crash_message(exc)}", file=sys.stderr)
+        return EXIT_FAILED
+    finally:
+        close_file_logging()
+
+
+def _crash_message(exc: BaseException) -> str:
+    import logging
+
+    from app.techlog import current_log_file
+
+    logging.getLogger("app.cli").error("unexpected error", exc_info=exc)
+    where = current_log_file()
+    if where is None:
+        return (
+            f"непредвиденная ошибка в Связке ({type(exc).__name__}). Ничего не потеряно: запустите команду ещё "
+            "раз, а если ошибка повторится, сообщите нам, что вы делали."
+        )
+    return (
+        f"непредвиденная ошибка в Связке ({type(exc).__name__}). Ничего не потеряно: запустите команду ещё раз, "
+        f"а если ошибка повторится, пришлите нам файл журнала {where}"
+    )
 
 
 def _open_app(args: argparse.Namespace) -> int:
@@ -296,6 +321,7 @@ def _environment(args: argparse.Namespace) -> Iterator[_Env]:
     from app.paths import DataDirError, data_dir, database_path
     from app.secrets import SecretStore
     from app.store import Database, StoreError
+    from app.techlog import setup_file_logging
 
     demo = None
     if args.demo:
@@ -308,6 +334,9 @@ def _environment(args: argparse.Namespace) -> Iterator[_Env]:
             folder = data_dir(args.data_dir)
         except DataDirError as exc:
             raise CliError(str(exc)) from exc
+    if demo is None:  # (the demo's folder is deleted when it ends: a log there would name a file that is gone)
+        # the command line's own technical log: never the window's or its sync child's file (app/techlog.py)
+        setup_file_logging(folder, "cli")
     try:
         try:
             db = Database.open(database_path(folder))
