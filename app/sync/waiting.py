@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future
 from concurrent.futures import wait as futures_wait
-from typing import TypeVar
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 
@@ -32,7 +32,7 @@ def result_of(future: Future[T], check: Callable[[], None] | None = None, *, pol
                 check()
 
 
-def wait_all(futures: Iterable[Future[object]], *, poll: float = POLL_SECONDS) -> None:
+def wait_all(futures: Iterable[Future[Any]], *, poll: float = POLL_SECONDS) -> None:
     """``concurrent.futures.wait(futures)`` in steps: Ctrl+C's handler runs meanwhile (the jobs themselves
     see the cancel token it sets and end at their next batch, so what they wrote is still counted)."""
     pending = set(futures)
