@@ -490,6 +490,8 @@ def _environment(args: argparse.Namespace) -> Iterator[_Env]:
             folder = data_dir(args.data_dir)
         except DataDirError as exc:
             raise CliError(str(exc)) from exc
+        # the command line's own technical log: never the window's or its sync child's file (app/techlog.py); not
+        # in the demo, whose folder is deleted when it ends (a crash message would name a file that is gone)
         _technical_log(folder)
     try:
         try:
@@ -509,10 +511,10 @@ def _environment(args: argparse.Namespace) -> Iterator[_Env]:
 
 
 def _technical_log(folder: Any) -> None:
-    """Warnings and our own tracebacks go to ``<data>/logs/svyazka-app.log``, never to the console."""
+    """Warnings and our own tracebacks go to ``<data>/logs/svyazka-cli.log``, never to the console."""
     from app.techlog import setup_file_logging
 
-    setup_file_logging(folder)
+    setup_file_logging(folder, "cli")
 
 
 def _profile_name(args: argparse.Namespace, db: Any) -> str:

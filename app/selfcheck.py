@@ -136,8 +136,9 @@ def check_database(workdir: Path | None = None) -> CheckResult:
     return CheckResult("SQLite", True, detail)
 
 
-def check_keyring() -> CheckResult:
-    """Name the keyring backend. Having none is fine (keys can stay in memory); a broken bundle is not."""
+def check_keyring(platform_name: str | None = None) -> CheckResult:
+    """Name the keyring backend. Having none is fine on Linux (keys can stay in memory); a broken bundle is not,
+    and on Windows and macOS having none *is* a broken bundle (:func:`keyring_backend_acceptable`)."""
     from importlib.metadata import entry_points
 
     import keyring
@@ -151,10 +152,34 @@ def check_keyring() -> CheckResult:
         )
     backend = keyring.get_keyring()
     module = type(backend).__module__
-    if module.startswith(("keyring.backends.fail", "keyring.backends.null")):
+    platform_name = platform_name or sys.platform
+    if not keyring_backend_acceptable(platform_name, module):
+        raise CheckFailed(
+            f"keyring chose its '{module.rsplit('.', 1)[-1]}' backend, which stores nothing "
+            f"({_why_no_keyring(module)}), but {_OS_KEYCHAIN[_os_of(platform_name)]} is always "
+            "there on this system: this installation lacks keyring's backend for it, so API keys could never be "
+            "saved. This is a packaging error: reinstall Svyazka."
+        )
+    if module.startswith(_NO_STORE):
         why = _why_no_keyring(module)
         return CheckResult("Keyring", True, f"none available ({why}); keys can be kept in memory for one session")
     return CheckResult("Keyring", True, f"{_backend_label(backend)}")
+
+
+# The systems whose own keychain is always present (Windows Credential Manager, the macOS login keychain): a
+# fail/null backend there means the bundle lost keyring's backend (pyinstaller#3948), not a bare machine. On
+# Linux a server without the Secret Service or KWallet is normal, and keys can be kept in memory.
+_OS_KEYCHAIN = {"win32": "Windows Credential Manager", "darwin": "the macOS keychain"}
+_NO_STORE = ("keyring.backends.fail", "keyring.backends.null")
+
+
+def _os_of(platform_name: str) -> str:
+    return next((name for name in _OS_KEYCHAIN if platform_name.startswith(name)), platform_name)
+
+
+def keyring_backend_acceptable(platform_name: str, backend_module: str) -> bool:
+    """Whether ``--self-check`` may pass with ``backend_module`` chosen on ``platform_name`` (``sys.platform``)."""
+    return not (_os_of(platform_name) in _OS_KEYCHAIN and backend_module.startswith(_NO_STORE))
 
 
 def _backend_label(backend: object) -> str:

@@ -1,8 +1,14 @@
-"""The technical log: a rotating, redacted file in the data folder for bug reports (our own tracebacks).
+"""Technical log files: rotating, in the data folder, every line redacted; one file per kind of process.
 
-The shop owner's journal is in the store; this file is for a developer. The desktop app, its sync child
-process and the CLI all write here (no Qt in this module, so a build without the desktop app has it too).
-A crash is logged here with its traceback, and the person is shown one sentence naming this file instead.
+The shop owner's journal is in the store; these files are for a bug report (tracebacks of our own bugs). No
+Qt in this module: the desktop app, its sync child processes and the CLI all use it. A crash is logged with
+its traceback, and the person is shown one sentence naming the file instead (:func:`crash_sentence`).
+
+Each kind of process writes its own file, so no two processes rotate the same one: rotating renames the file,
+and on Windows a rename fails while another process holds it open (the window and its sync child used to share
+``svyazka-app.log``; the failure went to the stderr of a windowed exe, i.e. nowhere, and the records were
+lost). Two processes of one kind (two scheduled CLI runs) can still meet: :class:`_SharedRotatingHandler` then
+keeps appending instead of losing records.
 """
 
 from __future__ import annotations
@@ -14,66 +20,97 @@ import threading
 import traceback
 from datetime import datetime
 from pathlib import Path
+from typing import Literal
 
 from app.paths import log_dir
 from app.redact import RedactingFilter, redact
 
-LOG_FILENAME = "svyazka-app.log"
+Kind = Literal["window", "sync", "cli"]
+
+LOG_FILES: dict[str, str] = {
+    "window": "svyazka-app.log",  # the desktop window (and its tray)
+    "sync": "svyazka-sync.log",  # the window's sync child processes (app/ui/engine_process.py)
+    "cli": "svyazka-cli.log",  # the command line: cron, Task Scheduler, a person's terminal
+}
+LOG_FILENAME = LOG_FILES["window"]  # the window's, under its old name
+
 _lock = threading.Lock()
+_handler: logging.Handler | None = None
+_previous_level: int | None = None
 
 
-class _QuietFileHandler(logging.handlers.RotatingFileHandler):
-    """A full disk or a vanished folder loses log lines, never prints "--- Logging error ---" and a traceback
-    on the console (the stock handler's ``handleError``) in the middle of a run."""
+class _SharedRotatingHandler(logging.handlers.RotatingFileHandler):
+    """A rotating file that, when the rotation is refused (another process has the file open on Windows),
+    goes on appending to the same file and tries again at the next record past the limit. A full disk or a
+    vanished folder loses log lines, but never prints "--- Logging error ---" and a traceback on the console
+    (the stock handler's ``handleError``) in the middle of a run."""
+
+    def doRollover(self) -> None:
+        try:
+            super().doRollover()
+        except OSError:
+            if self.stream is None:
+                self.stream = self._open()
 
     def handleError(self, record: logging.LogRecord) -> None:
         pass
 
 
-_handler: _QuietFileHandler | None = None
+def log_file(data_dir: Path, kind: Kind) -> Path:
+    """Where a ``kind`` process writes its technical log (the folder is created)."""
+    return log_dir(data_dir) / LOG_FILES[kind]
 
 
-def setup_file_logging(data_dir: Path) -> Path | None:
-    """Send ``app.*`` info and above to ``<data>/logs/svyazka-app.log``; None if the folder is unusable."""
-    global _handler
+def setup_file_logging(data_dir: Path, kind: Kind = "window") -> Path | None:
+    """Send ``app.*`` records from INFO up to this process kind's file; None if the folder is unusable."""
+    global _handler, _previous_level
     try:
-        path = log_dir(data_dir) / LOG_FILENAME
-        handler = _QuietFileHandler(path, maxBytes=1_000_000, backupCount=5, encoding="utf-8")
+        path = log_file(data_dir, kind)
+        handler = _SharedRotatingHandler(path, maxBytes=1_000_000, backupCount=5, encoding="utf-8")
     except (OSError, ValueError):
         return None
     handler.setLevel(logging.INFO)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(logging.Formatter("%(asctime)s %(process)d %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(RedactingFilter())
     logger = logging.getLogger("app")
     with _lock:
         if _handler is not None:
             logger.removeHandler(_handler)
             _handler.close()
+        else:
+            _previous_level = logger.level
         logger.addHandler(handler)
         logger.setLevel(min(logger.level or logging.INFO, logging.INFO))
         _handler = handler
     return path
 
 
+def current_log_file() -> Path | None:
+    """The file this process logs to, if any (for a message that asks to send it)."""
+    with _lock:
+        return Path(_handler.baseFilename) if isinstance(_handler, logging.FileHandler) else None
+
+
+current_log_path = current_log_file  # the name the crash reporting below and the engine use
+
+
 def close_file_logging() -> None:
-    global _handler
+    global _handler, _previous_level
     with _lock:
         if _handler is not None:
-            logging.getLogger("app").removeHandler(_handler)
+            logger = logging.getLogger("app")
+            logger.removeHandler(_handler)
             _handler.close()
             _handler = None
-
-
-def current_log_path() -> Path | None:
-    """The technical log file in use in this process, if any."""
-    with _lock:
-        return Path(_handler.baseFilename) if _handler is not None else None
+            if _previous_level is not None:
+                logger.setLevel(_previous_level)
+                _previous_level = None
 
 
 def record_crash(what: str, exc: BaseException) -> Path | None:
     """Write ``exc``'s traceback to the technical log (or, with none set up, to a file in the temp folder, never
     to the console) and return the file's path; None only when no file at all could be written."""
-    path = current_log_path()
+    path = current_log_file()
     if path is not None:
         try:
             logging.getLogger("app.crash").error("%s", what, exc_info=exc)

@@ -104,7 +104,8 @@ class SettingsError(SvyazkaApiError):
     """Something in the connection settings is wrong; the user must fix it (retrying will not help).
 
     ``reason`` is a stable machine-readable word: ``bad_url``, ``bad_credentials``, ``missing_scopes``,
-    ``no_access``, ``not_found``, ``not_service``, ``locked``.
+    ``no_access``, ``not_found``, ``not_service``, ``locked``, ``untrusted_certificate`` (HTTPS certificate not
+    trusted: antivirus HTTPS scanning, see :func:`certificate_message`).
     """
 
     def __init__(
@@ -171,6 +172,18 @@ def unavailable_message(service: str) -> str:
         f"{service_title(service)} сейчас перегружен или недоступен. "
         "Связка повторила запрос несколько раз, но ответа так и не получила. "
         "Попробуйте ещё раз через несколько минут."
+    )
+
+
+def certificate_message(service: str) -> str:
+    """The HTTPS certificate was not trusted even by the OS store (app/clients/tls.py): most often an antivirus
+    or a corporate filter that checks HTTPS re-signs the site with a root this computer does not trust."""
+    return (
+        f"Связка не смогла проверить сертификат защищённого соединения с {service_title(service)}. "
+        "Чаще всего так бывает, когда антивирус (Kaspersky, ESET, Avast и другие) или корпоративный фильтр "
+        "проверяет HTTPS-соединения и подменяет сертификат. Добавьте Связку в исключения проверки "
+        "HTTPS-трафика (веб-защиты) антивируса или отключите эту проверку, затем попробуйте ещё раз. "
+        "Если антивируса нет, проверьте дату и время на компьютере и адрес сервиса в настройках."
     )
 
 

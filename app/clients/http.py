@@ -34,11 +34,13 @@ from app.clients.errors import (
     ProtocolError,
     ServiceUnavailable,
     SettingsError,
+    certificate_message,
     protocol_message,
     service_title,
     unavailable_message,
 )
 from app.clients.retry import RejectionBudget, RetryPolicy, Safety
+from app.clients.tls import client_context, is_certificate_failure
 from app.clients.urls import is_local_host
 
 USER_AGENT = f"Svyazka/{app.__version__}"
@@ -237,6 +239,8 @@ class HttpCore:
             # never goes through a proxy: the demo's emulators must work behind a corporate proxy too, and a
             # system proxy's bypass list (Windows' "<local>") is not honoured by httpx.
             trust_env=not is_local_host(httpx.URL(self.base_url).host),
+            # the OS trust store, where antivirus HTTPS scanning puts its root (app/clients/tls.py)
+            verify=client_context(),
         )
         if transport is None:  # a caller's own transport (tests) has no network to bound
             mounted = [t for t in getattr(self._client, "_mounts", {}).values() if t is not None]
@@ -300,6 +304,13 @@ class HttpCore:
             ) from None
         except httpx.RequestError as exc:  # transport failures, and a body that would not decompress
             self.gate.leave(permit, None)
+            if is_certificate_failure(exc):  # the same certificate comes back on every try: say what to do
+                raise SettingsError(
+                    self.service,
+                    certificate_message(self.service),
+                    reason="untrusted_certificate",
+                    detail=f"{call.endpoint}: certificate verify failed ({exc})",
+                ) from None
             attempt.past_deadline = isinstance(exc, httpx.TimeoutException) and (
                 time.monotonic() - started >= self.deadline - 0.05
             )

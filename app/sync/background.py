@@ -25,12 +25,12 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from concurrent.futures import wait as futures_wait
 from dataclasses import dataclass, field
 
 from app.clients.errors import SettingsError as ServiceSettingsError
 from app.clients.errors import SvyazkaApiError
 from app.sync.model import Cancelled, Counts, Flow
+from app.sync.waiting import result_of, wait_all
 
 Job = Callable[[], Counts]
 
@@ -108,7 +108,7 @@ class BackgroundWrites:
         with self._lock:
             futures = list(self._futures.get(flow, []))
             outcome = self._outcomes.get(flow)
-        futures_wait(futures)
+        wait_all(futures)  # in steps: Ctrl+C's handler runs meanwhile (app/sync/waiting.py)
         with self._lock:
             return outcome is None or outcome.ok
 
@@ -122,7 +122,9 @@ class BackgroundWrites:
         if outcome is None:
             return None
         for future in futures:
-            future.result()
+            # in steps, so Ctrl+C's handler runs and sets the token the jobs check; never given up on Stop:
+            # a batch in flight is recorded and counted as if inline
+            result_of(future)
         for step in steps:
             step(outcome)
         with self._lock:

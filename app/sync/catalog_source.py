@@ -30,6 +30,7 @@ from app.clients.retailcrm_models import Site
 from app.store.settings import SyncSettings
 from app.sync.keys import MsItem, RcOffer, property_code_of
 from app.sync.model import Cancelled
+from app.sync.waiting import result_of
 
 SHARED_KEY = "catalog"
 # MoySklad hides archived rows unless the filter names ``archived``; asking for both values returns all.
@@ -415,6 +416,11 @@ def read_both_catalogs(
         except BaseException:
             abandon.set()
             raise
-        site, rc_catalog = future.result()
+        # in steps: Stop (or Ctrl+C, whose handler only runs between them on Windows) ends the wait at once
+        try:
+            site, rc_catalog = result_of(future, check_cancel)
+        except BaseException:
+            abandon.set()  # the worker stops at its next page
+            raise
     progress(len(ms_catalog.items) + (len(rc_catalog.offers) if rc_catalog else 0))
     return ms_catalog, site, rc_catalog

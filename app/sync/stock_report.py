@@ -10,12 +10,15 @@ The orders flow, which runs after the stock flow, notes here the items its shipm
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from app.clients.moysklad_models import StockRow
+from app.sync.model import Cancelled
+from app.sync.waiting import result_of
 
 SHARED_KEY = "stock_report"  # RunContext.shared
 
@@ -35,13 +38,18 @@ def prefetched(shared: dict[str, Any]) -> PrefetchedReport | None:
     return value if isinstance(value, PrefetchedReport) else None
 
 
-def full_on_hand(shared: dict[str, Any]) -> list[StockRow] | None:
-    """The prefetched report when it is a full one of on-hand stock (``stock``) and it arrived; else None."""
+def full_on_hand(
+    shared: dict[str, Any], check_cancel: Callable[[], None] | None = None
+) -> list[StockRow] | None:
+    """The prefetched report when it is a full one of on-hand stock (``stock``) and it arrived; else None.
+    ``check_cancel`` runs while it is awaited (a Stop raises ``Cancelled`` within a second)."""
     found = prefetched(shared)
     if found is None or not found.full or found.stock_type != "stock":
         return None
     try:
-        return found.report.result()
+        return result_of(found.report, check_cancel)
+    except Cancelled:
+        raise
     except Exception:  # its own flow reports the failure; here it is only a help
         return None
 

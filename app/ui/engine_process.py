@@ -376,6 +376,6 @@ def _describe(exc: BaseException) -> tuple[str, bool]:
 
 def _log_to_file(data_dir: Path) -> None:
     with contextlib.suppress(Exception):
-        from app.ui.applog import setup_file_logging
+        from app.techlog import setup_file_logging
 
-        setup_file_logging(data_dir)
+        setup_file_logging(data_dir, "sync")

@@ -18,8 +18,8 @@ from app.paths import DataDirError, data_dir, database_path
 from app.resources import app_icon_path
 from app.secrets import KeyringUnavailable, SecretStore
 from app.store import Database, StoreError
+from app.techlog import close_file_logging, setup_file_logging
 from app.ui.app import SvyazkaApp
-from app.ui.applog import close_file_logging, setup_file_logging
 from app.ui.context import AppContext
 from app.ui.errors import ExceptionHook
 from app.ui.i18n import LANGUAGES, choose_language, install_translators
@@ -71,7 +71,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         except (DataDirError, StoreError, KeyringUnavailable) as exc:
             QMessageBox.critical(None, APP_NAME, str(exc))
             return 1
-        setup_file_logging(context.data_dir)
+        setup_file_logging(context.data_dir, "window")
         svyazka = SvyazkaApp(context)
         svyazka.start()
         code = app.exec()

@@ -164,7 +164,7 @@ def test_a_bug_exits_4_with_the_technical_log_path(synced: Path, capsys: pytest.
     code = main(["--data-dir", str(synced), "status"])
     err = capsys.readouterr().err
     assert code == 4
-    log_file = synced / "logs" / "svyazka-app.log"
+    log_file = synced / "logs" / "svyazka-cli.log"
     assert f"«{log_file}»" in err and "Внутренняя ошибка Связки" in err and "Traceback" not in err
     assert "ZeroDivisionError" in log_file.read_text(encoding="utf-8")
 
@@ -190,7 +190,7 @@ def test_a_bug_in_a_flow_of_a_real_sync_exits_4_after_the_other_flows(sandbox: S
     assert report["crashed"] is True and report["flows"]["prices"]["failed"] == 1
     assert "Цены: Поток «Цены» остановлен. Внутренняя ошибка Связки" in done.stderr  # the log goes to stderr
     assert any("/orders" in e.path for e in sandbox.log.entries("retailcrm"))  # the orders flow still ran
-    assert "a planted bug" in (synced / "logs" / "svyazka-app.log").read_text(encoding="utf-8")
+    assert "a planted bug" in (synced / "logs" / "svyazka-cli.log").read_text(encoding="utf-8")
 
 
 # --- output that goes away or fills up ----------------------------------------------------------------------

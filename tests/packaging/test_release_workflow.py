@@ -1,4 +1,5 @@
-"""The release workflow: triggers, the three build machines, and steps that only call the project's scripts."""
+"""The release and test workflows: triggers, the build and test machines, artifact names, and steps that only
+call the project's scripts."""
 
 from __future__ import annotations
 
@@ -13,15 +14,26 @@ from .conftest import ROOT
 yaml = pytest.importorskip("yaml")
 
 WORKFLOW = ROOT / ".github" / "workflows" / "release.yml"
+TEST_WORKFLOW = ROOT / ".github" / "workflows" / "test.yml"
+README_TEST_COMMAND = 'python -m pip install -e ".[dev]" && python -m pytest -m "not slow"'
 ALLOWED_ACTIONS = {"actions/checkout", "actions/setup-python", "actions/upload-artifact", "actions/download-artifact"}
 SCRIPT_PATH = re.compile(r"(?:\./)?((?:build_scripts|installer)/[\w./-]+\.(?:py|sh|ps1))")
 
 
-@pytest.fixture(scope="module")
-def workflow() -> dict[str, Any]:
-    data = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
+def _load(path: Path) -> dict[str, Any]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
     assert isinstance(data, dict)
     return data
+
+
+@pytest.fixture(scope="module")
+def workflow() -> dict[str, Any]:
+    return _load(WORKFLOW)
+
+
+@pytest.fixture(scope="module")
+def tests_workflow() -> dict[str, Any]:
+    return _load(TEST_WORKFLOW)
 
 
 def _triggers(workflow: dict[str, Any]) -> dict[str, Any]:
@@ -44,10 +56,82 @@ def test_runs_on_version_tags(workflow: dict[str, Any]) -> None:
 def test_builds_on_windows_macos_and_linux_with_python_311(workflow: dict[str, Any]) -> None:
     build = workflow["jobs"]["build"]
     machines = {entry["os"] for entry in build["strategy"]["matrix"]["include"]}
-    assert machines == {"windows-latest", "macos-latest", "ubuntu-latest"}
+    assert machines == {"windows-latest", "macos-latest", "macos-15-intel", "ubuntu-latest"}
     assert build["runs-on"] == "${{ matrix.os }}"
     setup = [step for step in build["steps"] if str(step.get("uses", "")).startswith("actions/setup-python")]
     assert len(setup) == 1 and str(setup[0]["with"]["python-version"]) == "3.11"
+
+
+def test_macos_is_built_for_apple_silicon_and_intel_with_the_arch_in_the_artifact_name(
+    workflow: dict[str, Any],
+) -> None:
+    """macos-latest is arm64 only; Intel Macs need a build of their own on GitHub's x86_64 image (macos-13 was
+    retired in December 2025, actions/runner-images#13046; macos-15-intel replaces it)."""
+    include = workflow["jobs"]["build"]["strategy"]["matrix"]["include"]
+    arch_by_os = {entry["os"]: entry.get("arch") for entry in include}
+    assert arch_by_os == {
+        "windows-latest": "x86_64",
+        "macos-latest": "arm64",
+        "macos-15-intel": "x86_64",
+        "ubuntu-latest": "x86_64",
+    }
+    upload = [step for step in _steps(workflow, "build") if str(step.get("uses", "")).startswith("actions/upload")]
+    name = upload[0]["with"]["name"]
+    assert "${{ matrix.arch }}" in name and "${{ runner.os }}" in name
+    # every build's artifact has a name of its own (upload-artifact@v4 refuses a second one with the same name)
+    names = {name.replace("${{ runner.os }}", _runner_os(e["os"])).replace("${{ matrix.arch }}", e["arch"])
+             for e in include}
+    assert len(names) == len(include)
+    assert "${{ matrix.arch }}" in workflow["jobs"]["build"]["name"]
+
+
+def _runner_os(label: str) -> str:
+    return {"windows": "Windows", "macos": "macOS", "ubuntu": "Linux"}[label.split("-")[0]]
+
+
+def test_the_test_workflow_runs_the_default_suite_on_windows_and_macos_at_every_push(
+    tests_workflow: dict[str, Any],
+) -> None:
+    triggers = _triggers(tests_workflow)
+    assert "push" in triggers and "tags" not in (triggers["push"] or {})
+    job = tests_workflow["jobs"]["test"]
+    assert set(job["strategy"]["matrix"]["os"]) == {"windows-latest", "macos-latest"}
+    assert job["strategy"]["fail-fast"] is False  # one OS failing still shows the other's result
+    assert job["runs-on"] == "${{ matrix.os }}"
+    assert job["env"]["QT_QPA_PLATFORM"] == "offscreen"
+    assert tests_workflow["permissions"]["contents"] == "read"
+    setup = [step for step in job["steps"] if str(step.get("uses", "")).startswith("actions/setup-python")]
+    assert len(setup) == 1 and str(setup[0]["with"]["python-version"]) == "3.11"
+    runs = [step["run"] for step in job["steps"] if "run" in step]
+    install, test = README_TEST_COMMAND.split(" && ")
+    assert any(run.startswith(install.replace('".[dev]"', '".[dev')) for run in runs)
+    assert test in runs  # exactly the README's test command
+    assert README_TEST_COMMAND in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_the_test_workflow_builds_and_smoke_tests_the_frozen_app_after_the_suite(
+    tests_workflow: dict[str, Any],
+) -> None:
+    runs = [step["run"] for step in tests_workflow["jobs"]["test"]["steps"] if "run" in step]
+    builds = [i for i, run in enumerate(runs) if run.startswith("python build_scripts/build.py")]
+    suite = runs.index('python -m pytest -m "not slow"')
+    assert len(builds) == 1 and builds[0] > suite
+    assert "--skip-smoke" not in runs[builds[0]]
+    assert any(".[dev,build]" in run for run in runs)  # PyInstaller for the build step
+
+
+def test_the_test_workflow_calls_only_pip_pytest_and_project_scripts(tests_workflow: dict[str, Any]) -> None:
+    for job in tests_workflow["jobs"].values():
+        for step in job["steps"]:
+            if "uses" in step:
+                assert step["uses"].split("@")[0] in ALLOWED_ACTIONS, step["uses"]
+            run = step.get("run")
+            if run is None:
+                continue
+            scripts = SCRIPT_PATH.findall(run)
+            for script in scripts:
+                assert (ROOT / script).is_file(), f"the workflow calls {script}, which does not exist"
+            assert scripts or run.startswith(("python -m pip install -e", "python -m pytest")), run
 
 
 def test_build_installs_the_build_extra_and_runs_build_py(workflow: dict[str, Any]) -> None:

@@ -66,11 +66,51 @@ def test_passes_as_python_m_app() -> None:
         ("keyring.backends.null.Keyring", "none available (the 'null' backend is selected"),
     ],
 )
-def test_no_keyring_is_reported_not_failed(backend: str, expected: str) -> None:
+def test_no_keyring_is_reported_not_failed_on_linux_and_fails_on_windows_and_macos(backend: str, expected: str) -> None:
     result = _run_command("--self-check", env={"PYTHON_KEYRING_BACKEND": backend})
-    assert result.returncode == 0, result.stdout + result.stderr
     keyring_line = next(line for line in result.stdout.splitlines() if "Keyring" in line)
+    if sys.platform in ("win32", "darwin"):  # the OS keychain is always there: its backend missing is a bug
+        assert result.returncode == 1, result.stdout + result.stderr
+        assert keyring_line.split()[0] == "FAIL" and "packaging error" in keyring_line
+        return
+    assert result.returncode == 0, result.stdout + result.stderr
     assert keyring_line.split()[0] == "ok" and expected in keyring_line
+
+
+@pytest.mark.parametrize(
+    ("platform_name", "backend_module", "acceptable"),
+    [
+        ("win32", "keyring.backends.fail", False),
+        ("win32", "keyring.backends.null", False),
+        ("win32", "keyring.backends.Windows", True),
+        ("darwin", "keyring.backends.fail", False),
+        ("darwin", "keyring.backends.null", False),
+        ("darwin", "keyring.backends.macOS", True),
+        ("linux", "keyring.backends.fail", True),  # a server without Secret Service: keys kept in memory
+        ("linux", "keyring.backends.null", True),
+        ("linux", "keyring.backends.SecretService", True),
+        ("linux", "keyring.backends.chainer", True),
+    ],
+)
+def test_the_keyring_rule_by_platform_and_backend(platform_name: str, backend_module: str, acceptable: bool) -> None:
+    assert selfcheck.keyring_backend_acceptable(platform_name, backend_module) is acceptable
+
+
+@pytest.mark.parametrize("platform_name", ["win32", "darwin"])
+def test_a_bundle_without_its_keychain_backend_fails_on_windows_and_macos(
+    platform_name: str,
+) -> None:
+    """The whole check, as the Windows/macOS job runs it, with the fail backend chosen."""
+    import keyring
+    from keyring.backends import fail
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    try:
+        with pytest.raises(selfcheck.CheckFailed, match="packaging error"):
+            selfcheck.check_keyring(platform_name)
+    finally:
+        keyring.set_keyring(previous)
 
 
 def test_a_failing_check_gives_a_clear_line_and_a_nonzero_exit(tmp_path: Path) -> None:

@@ -1102,7 +1102,7 @@ def _add_stock_to_conflicts(ctx: RunContext, conflicts: Sequence[Any]) -> None:
     if not items:
         return
     wanted = {str(d["id"]) for d in items}
-    full_report = stock_report.full_on_hand(ctx.shared)  # read already, while the catalogs were
+    full_report = stock_report.full_on_hand(ctx.shared, ctx.check_cancel)  # read already, while the catalogs were
     if full_report is not None:
         rows = [row for row in full_report if row.assortment_id in wanted and row.value != 0]
     else:

@@ -55,6 +55,7 @@ from app.sync.catalog_source import CatalogSnapshot, offer_links, rc_product_url
 from app.sync.engine import RunContext
 from app.sync.flows.catalog import plural
 from app.sync.model import Action, Change, Counts, Flow, FlowPlan, Level
+from app.sync.waiting import result_of
 
 MSK = timezone(timedelta(hours=3))
 OVERLAP = timedelta(minutes=5)
@@ -228,7 +229,7 @@ class StockFlow:
 
         ctx.progress(self.flow, 0, 0, "plan")
         if prefetched is not None and (prefetched.full, prefetched.since) == (full, since):
-            rows = prefetched.report.result()
+            rows = result_of(prefetched.report, ctx.check_cancel)  # in steps: Stop/Ctrl+C act at once
         else:
             if prefetched is not None:
                 prefetched.report.cancel()  # not the report this plan needs (its answer, if any, is dropped)
