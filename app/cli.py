@@ -249,6 +249,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run one command and return its exit code; never lets a traceback reach the console."""
     from app.techlog import close_file_logging
 
+    _utf8_output()
     streams = _GuardedStreams.install()
     command = "?"
     try:
@@ -303,6 +304,26 @@ def _output_lost(error: OSError, command: str, code: int) -> int:
         )
         sys.stderr.flush()
     return code if command in ("sync", "setup", "repair") or code != EXIT_OK else EXIT_FAILED
+
+
+def _utf8_output() -> None:
+    """Write stdout and stderr as UTF-8 whatever the locale says. Redirected to a file or a pipe on Windows,
+    they are cp1252 or cp1251, where Russian text (or "✗", "→" even on cp1251) raises UnicodeEncodeError and
+    ``--json > out.json`` fails; a frozen build ignores PYTHONIOENCODING and PYTHONUTF8, so the spec's UTF-8
+    mode and this are what make ``--json`` UTF-8 always. A stream already UTF-8 (a Windows console, UTF-8
+    mode, a test's capture) is left alone; one that cannot be reconfigured is too."""
+    import codecs
+
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            if codecs.lookup(stream.encoding or "ascii").name == "utf-8":
+                continue
+        except (AttributeError, LookupError):
+            pass
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with _quiet_output():
+                reconfigure(encoding="utf-8", errors="replace")
 
 
 def _quiet_output() -> suppress:
