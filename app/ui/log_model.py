@@ -15,11 +15,12 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
+from PySide6.QtGui import QFont, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QStyle
 
 from app.store import Database, LogRecord
 from app.ui.labels import FLOW_LABELS, LEVEL_LABELS, label, local_time
+from app.ui.tones import text_on
 from app.ui.worker import run_in_background
 
 PAGE_SIZE = 200
@@ -235,7 +236,9 @@ class LogTableModel(QAbstractTableModel):
             if column == self.COL_ENTITY and record.entity_url:
                 return QGuiApplication.palette().color(QPalette.ColorRole.Link)
             if record.level == "error":
-                return QColor("#b3261e")
+                # a red that reads on the table's base, light or dark (app.ui.tones)
+                palette = QGuiApplication.palette()
+                return text_on("error", palette.color(QPalette.ColorRole.Base), palette)
             if record.level == "debug":
                 return QGuiApplication.palette().color(QPalette.ColorRole.PlaceholderText)
             return None

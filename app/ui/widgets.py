@@ -4,17 +4,11 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt
 from PySide6.QtGui import QAction, QColor, QIcon, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
 
-# Light backgrounds with dark text read well in both the light and the dark Fusion palettes.
-_STYLES = {
-    "error": "background:#fdecea;color:#7f1d1d;border:1px solid #f5c2c0;border-radius:4px;padding:6px;",
-    "warning": "background:#fff4e5;color:#663c00;border:1px solid #ffd8a8;border-radius:4px;padding:6px;",
-    "ok": "background:#edf7ed;color:#1e4620;border:1px solid #b7dfb9;border-radius:4px;padding:6px;",
-    "info": "background:#e8f1fb;color:#0d3c61;border:1px solid #b6d4f2;border-radius:4px;padding:6px;",
-}
+from app.ui.tones import ACCENTS, tone
 
 
 class MessageLabel(QLabel):
@@ -32,7 +26,7 @@ class MessageLabel(QLabel):
         self.kind = kind
         self.setTextFormat(Qt.TextFormat.PlainText)
         self.setText(text)
-        self.setStyleSheet(_STYLES.get(kind, ""))
+        self._apply_tone()
         self.setVisible(bool(text))
 
     def show_lines(self, kind: str, head: str, lines: list[str]) -> None:
@@ -45,13 +39,26 @@ class MessageLabel(QLabel):
             if lines
             else html.escape(head)
         )
-        self.setStyleSheet(_STYLES.get(kind, ""))
+        self._apply_tone()
         self.setVisible(True)
 
     def clear_message(self) -> None:
         self.kind = ""
         self.clear()
         self.hide()
+
+    def _apply_tone(self) -> None:
+        """Background and text chosen together from the application's palette (app.ui.tones), so the box
+        reads in a dark scheme too; the app's palette, because a style sheet changes the label's own."""
+        style = tone(self.kind).stylesheet() if self.kind in ACCENTS else ""
+        if style != self.styleSheet():  # the same sheet again would only cost a re-polish
+            self.setStyleSheet(style)
+
+    def changeEvent(self, event: QEvent) -> None:
+        # the user switched the system between light and dark while the message is shown
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            self._apply_tone()
+        super().changeEvent(event)
 
 
 class SecretEdit(QLineEdit):

@@ -14,8 +14,9 @@ from app.secrets import SERVICE_MOYSKLAD, SERVICE_RETAILCRM, InMemoryKeyring, Se
 from app.store import Database
 from app.sync.model import Flow
 from app.ui.context import SETUP_DONE_KEY, AppContext, ready_profile_id
+from app.ui.tones import tone
 from app.ui.wizard import SetupWizard
-from app.ui.wizard.orders_page import UNMAPPED_EXPORTED_COLOR
+from app.ui.wizard.orders_page import UNMAPPED_EXPORTED_TONE
 from app.ui.wizard.state import MODE_LOGIN
 from app.ui.wizard.wizard import load_wizard_state
 
@@ -132,7 +133,9 @@ def test_the_whole_wizard_against_the_services(qtbot, new_context, sandbox: Sand
     orders.map_status("waiting-supply", None)
     assert "waiting-supply" in orders.unmapped_rows()
     row = orders._rows["waiting-supply"]
-    assert orders.map_table.item(row, 0).background().color() == UNMAPPED_EXPORTED_COLOR
+    # tinted with background and text together (readable in a dark scheme too)
+    assert orders.map_table.item(row, 0).background().color() == tone(UNMAPPED_EXPORTED_TONE).background
+    assert orders.map_table.item(row, 0).foreground().color() == tone(UNMAPPED_EXPORTED_TONE).text
     qtbot.mouseClick(wizard.button(QWizard.WizardButton.NextButton), Qt.MouseButton.LeftButton)
     assert wizard.currentId() == W.PAGE_ORDERS and "Ждём поставку" in orders.message.text()
     new_state = next(s.id for s in wizard.state.ms_account.states if s.name == "Новый")

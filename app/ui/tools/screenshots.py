@@ -1,11 +1,12 @@
 """Render every screen of the app offscreen into ``docs/screenshots/*.png``, using the demo shop.
 
-    python -m app.ui.tools.screenshots [--out docs/screenshots] [--lang ru]
+    python -m app.ui.tools.screenshots [--out docs/screenshots] [--lang ru] [--dark]
 
 It walks the real wizard (checks, dry run) against the demo services, saves, runs real syncs, and captures
 the main window's tabs, a conflict dialog and the safety check's question. One extra shot of the main window
 is taken at 150% scaling (``QT_SCALE_FACTOR=1.5``, in a child process: the factor must be set before Qt
-starts).
+starts). ``--dark`` renders the same screens in a dark colour scheme (Fusion with a dark palette, as a dark
+system scheme gives) into ``docs/screenshots/dark/``, to check every screen stays readable.
 """
 
 from __future__ import annotations
@@ -183,12 +184,14 @@ def render_safety_dialog(out: Path, parent: QWidget | None = None, suffix: str =
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    parser.add_argument("--out", type=Path, help="default: docs/screenshots, or docs/screenshots/dark with --dark")
+    parser.add_argument("--dark", action="store_true", help="a dark colour scheme")
     parser.add_argument("--lang", default="ru", choices=("ru", "en"))
     parser.add_argument("--only-main", action="store_true", help="only the main window (used for the 150%% shot)")
     parser.add_argument("--suffix", default="")
     parser.add_argument("--no-scaled", action="store_true", help="skip the 150%% shot")
     args = parser.parse_args(argv)
+    args.out = args.out or (DEFAULT_OUT / "dark" if args.dark else DEFAULT_OUT)
     args.out.mkdir(parents=True, exist_ok=True)
 
     from app.ui.i18n import install_translators
@@ -196,12 +199,19 @@ def main(argv: list[str] | None = None) -> int:
     app = QApplication.instance() or QApplication([sys.argv[0]])
     assert isinstance(app, QApplication)
     app.setAttribute(Qt.ApplicationAttribute.AA_DontShowIconsInMenus, False)
+    if args.dark:
+        from app.ui.tones import dark_palette
+
+        app.setStyle("Fusion")
+        app.setPalette(dark_palette())
     install_translators(app, args.lang)
     render_all(args.out, only_main=args.only_main, suffix=args.suffix)
 
     if not args.only_main and not args.no_scaled:
         env = dict(os.environ, QT_SCALE_FACTOR="1.5", QT_QPA_PLATFORM="offscreen")
         command = [sys.executable, "-m", "app.ui.tools.screenshots", "--out", str(args.out), "--lang", args.lang]
+        if args.dark:
+            command.append("--dark")
         subprocess.run([*command, "--only-main", "--suffix", "-150"], check=True, env=env)
     return 0
 

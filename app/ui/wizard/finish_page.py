@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QFont
+from PySide6.QtCore import QEvent, Qt, Signal, Slot
+from PySide6.QtGui import QFont, QGuiApplication, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -37,6 +37,7 @@ from app.sync.keys import MODULE_CODE_PROPERTY, PROPERTY_PREFIX, property_code_o
 from app.sync.model import ALL_FLOWS, Flow, Progress, RunReport
 from app.ui.conflicts_tab import ConflictsTab
 from app.ui.labels import FLOW_LABELS, MATCH_KEY_LABELS, label
+from app.ui.tones import text_on
 from app.ui.widgets import MessageLabel
 from app.ui.wizard.base import WizardPage
 from app.ui.worker import SyncController
@@ -392,8 +393,20 @@ class StatTile(QFrame):
     def set_value(self, value: int, caption: str, *, warn: bool = False) -> None:
         self.value = value
         self.value_label.setText(f"{value:,}".replace(",", "\u00a0"))
-        self.value_label.setStyleSheet("color:#b26a00;" if warn else "color:#1e6b2e;")
+        self.warn = warn
+        self._apply_tone()
         self.caption_label.setText(caption)
+
+    def _apply_tone(self) -> None:
+        # orange or green in the shade that reads on the window's own colour, light or dark (app.ui.tones)
+        palette = QGuiApplication.palette()
+        colour = text_on("warning" if self.warn else "ok", palette.color(QPalette.ColorRole.Window), palette)
+        self.value_label.setStyleSheet(f"color:{colour.name()};")
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.ApplicationPaletteChange and hasattr(self, "warn"):
+            self._apply_tone()
+        super().changeEvent(event)
 
 
 class ConflictsReviewDialog(QDialog):

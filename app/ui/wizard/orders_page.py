@@ -7,7 +7,6 @@ out, and louder when orders in that status are exported (they would wait).
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Slot
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -26,11 +25,13 @@ from PySide6.QtWidgets import (
 
 from app.sync.accounts import ms_states, rc_statuses, suggest_reverse_map
 from app.sync.statusmap import Problem, validate_status_map
+from app.ui.tones import tone
 from app.ui.widgets import MessageLabel
 from app.ui.wizard.base import WizardPage
 
-UNMAPPED_COLOR = QColor("#fff4e5")
-UNMAPPED_EXPORTED_COLOR = QColor("#fde2e1")
+# how an unmapped row is tinted (app.ui.tones picks background and text together, for dark schemes too)
+UNMAPPED_TONE = "warning"
+UNMAPPED_EXPORTED_TONE = "error"
 
 
 class OrdersPage(WizardPage):
@@ -194,11 +195,14 @@ class OrdersPage(WizardPage):
             if item is None:
                 continue
             if combo.currentData():
-                item.setBackground(QColor(0, 0, 0, 0))
+                item.setData(Qt.ItemDataRole.BackgroundRole, None)
+                item.setData(Qt.ItemDataRole.ForegroundRole, None)
                 item.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_DialogApplyButton))
                 item.setToolTip("")
             else:
-                item.setBackground(UNMAPPED_EXPORTED_COLOR if code in exported else UNMAPPED_COLOR)
+                colours = tone(UNMAPPED_EXPORTED_TONE if code in exported else UNMAPPED_TONE)
+                item.setBackground(colours.background)
+                item.setForeground(colours.text)
                 item.setIcon(warn_icon)
                 item.setToolTip(
                     self.tr("Orders in this status are exported but it has no MoySklad status: they would wait.")
