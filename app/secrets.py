@@ -7,7 +7,9 @@ Two stable keyring services hold everything Svyazka keeps secret:
 
 Which accounts exist is non-secret and lives in SQLite (``profiles``), so the UI can list them without
 touching the keyring. The environment variables ``SVYAZKA_RETAILCRM_API_KEY`` and
-``SVYAZKA_MOYSKLAD_TOKEN`` win over the keyring, for cron jobs and servers without a desktop session.
+``SVYAZKA_MOYSKLAD_TOKEN`` win over the keyring, for cron jobs, launchd agents and servers without a desktop
+session (docs/CLI.md). A :class:`SecretStore` reads each key from the keyring once and keeps it for the rest of
+the process, so one app start asks the macOS keychain once, not before every run.
 
 When the system has no usable keyring (headless Linux, a locked or missing Secret Service) every keyring
 call raises :class:`KeyringUnavailable` with a plain explanation. The caller may then offer
@@ -170,6 +172,13 @@ class SecretStore:
 
     def __init__(self, memory_only: bool = False) -> None:
         self.memory_only = memory_only
+        # Keys read from (or written to) the keyring by this store, for the rest of the process. The macOS
+        # keychain trusts an app by its signature; an ad-hoc signed build changes it every release, so
+        # every read may raise a "Svyazka wants to use your keychain" prompt. The app asks once per start
+        # (one store per process, see app/ui/main.py), not on every scheduled run. A key found missing is
+        # not remembered: it may be added later (``svyazka setup``) and looking costs no prompt.
+        self._cache: dict[tuple[str, str], str] = {}
+        self._cache_lock = threading.Lock()
 
     # -- RetailCRM -------------------------------------------------------------------------------------------
 
@@ -235,7 +244,13 @@ class SecretStore:
             with _session_lock:
                 value = _session_secrets.get((service, username))
         else:
-            value = self._call(lambda backend: backend.get_password(service, username))
+            with self._cache_lock:
+                value = self._cache.get((service, username))
+            if value is None:
+                value = self._call(lambda backend: backend.get_password(service, username))
+                if value:
+                    with self._cache_lock:
+                        self._cache[(service, username)] = value
         if value:
             register_secret(value)
         return value or None
@@ -246,13 +261,19 @@ class SecretStore:
             with _session_lock:
                 _session_secrets[(service, username)] = secret
             return
+        with self._cache_lock:
+            self._cache.pop((service, username), None)  # not the old key, whatever happens below
         self._call(lambda backend: backend.set_password(service, username, secret))
+        with self._cache_lock:
+            self._cache[(service, username)] = secret
 
     def _delete(self, service: str, username: str) -> None:
         if self.memory_only:
             with _session_lock:
                 _session_secrets.pop((service, username), None)
             return
+        with self._cache_lock:
+            self._cache.pop((service, username), None)
 
         def delete(backend: KeyringBackend) -> None:
             if backend.get_password(service, username) is None:

@@ -41,7 +41,7 @@ UNUSED_QT_MODULES = (
     "QtLocation",
     "QtMultimedia",
     "QtMultimediaWidgets",
-    "QtNetwork",  # PyInstaller's PySide6 hook lists it, but the app's HTTP is httpx (and SSL is Python's)
+    "QtNetwork",  # not excluded while app/ui/single_instance.py uses QLocalServer (qt_excludes); HTTP is httpx
     "QtNetworkAuth",
     "QtNfc",
     "QtOpenGL",
@@ -206,7 +206,9 @@ def keep_data_file(dest_name: str) -> bool:
 #   and mixing the system's GTK with bundled cairo/pango/glib of another version is a well-known source of
 #   start-up crashes in frozen Qt apps. Without it Qt uses Fusion and the xdg-desktop-portal theme.
 # * image formats no icon or picture of ours uses (TIFF, WebP, TGA, WBMP, ...);
-# * embedded-device platforms and input (EGLFS, LinuxFB, VNC, Vulkan display, evdev/TUIO touch).
+# * embedded-device platforms and input (EGLFS, LinuxFB, VNC, Vulkan display, evdev/TUIO touch);
+# * QtNetwork's TLS backends and network-status plugins: only its local sockets are used (single_instance.py);
+#   HTTPS is httpx with Python's ssl.
 # The offscreen and minimal platforms stay: the build's smoke test and headless runs use them.
 UNUSED_QT_PLUGINS = re.compile(
     r"plugins[\\/]("
@@ -215,6 +217,8 @@ UNUSED_QT_PLUGINS = re.compile(
     r"|platforms[\\/](lib)?q(eglfs|linuxfb|vnc|vkkhrdisplay|minimalegl)\b"
     r"|egldeviceintegrations[\\/]"
     r"|generic[\\/]"
+    r"|tls[\\/]"
+    r"|networkinformation[\\/]"
     r")"
 )
 # Libraries that only those plugins pull in. Each is dropped only if nothing kept still needs it.

@@ -9,7 +9,7 @@ import contextlib
 import gc
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.ui.context import AppContext, ready_profile_id
@@ -101,6 +101,18 @@ class SvyazkaApp(QObject):
         window.show()
         self.window_shown.emit(window)
         return window
+
+    @Slot()
+    def bring_to_front(self) -> None:
+        """Another start of the app asked for the window (``SingleInstance.show_requested``): show what is
+        open — the wizard when it is, else the main window, out of the tray or the minimized state."""
+        if self.wizard is not None:
+            self.wizard.show()
+            self.wizard.setWindowState(self.wizard.windowState() & ~Qt.WindowState.WindowMinimized)
+            self.wizard.raise_()
+            self.wizard.activateWindow()
+        elif self.window is not None:
+            self.window.show_normal()
 
     # -- the end -------------------------------------------------------------------------------------------
 

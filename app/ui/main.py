@@ -1,7 +1,8 @@
 """Start the desktop app: ``main(argv)`` (the ``svyazka`` command calls it when no subcommand is given).
 
 Order (as Vorta does it): arguments → QApplication → translations → exception hook → data folder and
-store → demo if asked → the wizard (first run) or the main window.
+the single-instance guard (a second start shows the first window and exits 0) → store → demo if asked →
+the wizard (first run) or the main window.
 """
 
 from __future__ import annotations
@@ -9,7 +10,9 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -23,6 +26,7 @@ from app.ui.app import SvyazkaApp
 from app.ui.context import AppContext
 from app.ui.errors import ExceptionHook
 from app.ui.i18n import LANGUAGES, choose_language, install_translators
+from app.ui.single_instance import Outcome, SingleInstance
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -34,7 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def open_context(args: argparse.Namespace) -> AppContext:
+def open_context(args: argparse.Namespace, folder: Path | None = None) -> AppContext:
     """The store and keyring for this session: the demo's throw-away ones with ``--demo``. Blocking."""
     if args.demo:
         from app.demo import start_demo
@@ -46,7 +50,7 @@ def open_context(args: argparse.Namespace) -> AppContext:
             session.stop()
             raise
         return AppContext(db=db, data_dir=session.data_dir, secrets=session.secrets, demo=session)
-    folder = data_dir(args.data_dir)
+    folder = folder or data_dir(args.data_dir)
     return AppContext(db=Database.open(database_path(folder)), data_dir=folder, secrets=SecretStore())
 
 
@@ -65,21 +69,45 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     hook = ExceptionHook()
     hook.install()
+    guard: SingleInstance | None = None
     try:
         try:
-            context = open_context(args)
+            folder = None
+            if not args.demo:  # the demo's folder is its own and thrown away: it never meets a real instance
+                folder = data_dir(args.data_dir)
+                guard = SingleInstance(folder)
+                outcome = guard.acquire()
+                if outcome is Outcome.SHOWN:
+                    return 0  # the running app shows its window; a second scheduler must not start
+                if outcome is Outcome.NOT_ANSWERING:
+                    QMessageBox.warning(None, APP_NAME, not_answering_message())
+                    return 1
+            context = open_context(args, folder)
         except (DataDirError, StoreError, KeyringUnavailable) as exc:
             QMessageBox.critical(None, APP_NAME, str(exc))
             return 1
         setup_file_logging(context.data_dir, "window")
         svyazka = SvyazkaApp(context)
+        if guard is not None:
+            guard.show_requested.connect(svyazka.bring_to_front)
         svyazka.start()
         code = app.exec()
         svyazka.shutdown()
         return int(code)
     finally:
+        if guard is not None:
+            guard.release()
         hook.uninstall()
         close_file_logging()
+
+
+def not_answering_message() -> str:
+    return QCoreApplication.translate(
+        "main",
+        "Svyazka is already running for this data folder but does not answer. Wait a minute and open it from "
+        "its icon in the notification area (the menu bar on a Mac). If it still does not open, end the "
+        "Svyazka process in Task Manager (Activity Monitor on a Mac) and start Svyazka again.",
+    )
 
 
 if __name__ == "__main__":

@@ -1764,4 +1764,11 @@ Warehouses paired: {pairs}. Match key: {key}.</source>
         <translation>Запускаю демо-магазин…</translation>
     </message>
 </context>
+<context>
+    <name>main</name>
+    <message>
+        <source>Svyazka is already running for this data folder but does not answer. Wait a minute and open it from its icon in the notification area (the menu bar on a Mac). If it still does not open, end the Svyazka process in Task Manager (Activity Monitor on a Mac) and start Svyazka again.</source>
+        <translation>Связка уже запущена для этой папки данных, но не отвечает. Подождите минуту и откройте её значком в области уведомлений (на Mac — в строке меню). Если она так и не откроется, завершите процесс Svyazka в диспетчере задач (на Mac — в «Мониторинге системы») и запустите Связку снова.</translation>
+    </message>
+</context>
 </TS>

@@ -98,6 +98,19 @@ def test_real_excludes_keep_what_the_gui_needs(spec_helpers) -> None:
     for needed in ("PySide6.QtCore", "PySide6.QtGui", "PySide6.QtWidgets", "PySide6.QtSvg", "sqlalchemy", "keyring"):
         assert needed not in excludes
     assert {"tkinter", "test", "PySide6.QtWebEngineCore", "PySide6.Qt3DCore", "PySide6.QtMultimedia"} <= excludes
+    assert "PySide6.QtNetwork" not in excludes  # the single-instance guard's local socket (app/ui/single_instance.py)
+
+
+def test_prune_binaries_drops_qtnetworks_tls_and_network_status_plugins(spec_helpers) -> None:
+    binaries = [
+        ("PySide6/Qt/plugins/tls/libqopensslbackend.so", "/src/libqopensslbackend.so", "BINARY"),
+        ("PySide6\\plugins\\tls\\qschannelbackend.dll", "C:\\qschannelbackend.dll", "BINARY"),
+        ("PySide6/Qt/plugins/networkinformation/libqnetworkmanager.so", "/src/libqnm.so", "BINARY"),
+        ("PySide6/Qt/lib/libQt6Network.so.6", "/src/libQt6Network.so.6", "BINARY"),
+    ]
+    kept, removed = spec_helpers.prune_binaries(binaries)
+    assert [name for name, _, _ in kept] == ["PySide6/Qt/lib/libQt6Network.so.6"]
+    assert removed == ["libqnetworkmanager.so", "libqopensslbackend.so", "qschannelbackend.dll"]
 
 
 def test_prune_binaries_drops_unused_plugins_and_libraries_only_they_need(spec_helpers) -> None:

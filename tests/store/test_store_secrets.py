@@ -182,3 +182,47 @@ def test_empty_inputs_are_refused_with_a_sentence(memory_keyring: InMemoryKeyrin
         store.set_moysklad_token(" ", MS_TOKEN)
     assert MS_TOKEN not in str(caught.value) and "«token»" in str(caught.value)
     assert memory_keyring.entries() == {}
+
+
+class CountingKeyring(InMemoryKeyring):
+    """A real keyring backend (the in-memory one) that counts reads, as a keychain that prompts would."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.reads: list[tuple[str, str]] = []
+
+    def get_password(self, service: str, username: str) -> str | None:
+        self.reads.append((service, username))
+        return super().get_password(service, username)
+
+
+def test_a_store_asks_the_keyring_once_per_key() -> None:
+    backend = CountingKeyring()
+    keyring.set_keyring(backend)
+    backend.set_password(SERVICE_RETAILCRM, "https://demo.retailcrm.ru", RC_KEY)  # saved by an earlier start
+    backend.set_password(SERVICE_MOYSKLAD, "admin@demo", MS_TOKEN)
+    store = SecretStore()
+    for _ in range(3):  # e.g. three scheduled runs of one app start
+        assert store.get_retailcrm_key("https://demo.retailcrm.ru") == RC_KEY
+        assert store.get_moysklad_token("admin@demo") == MS_TOKEN
+    assert backend.reads == [(SERVICE_RETAILCRM, "https://demo.retailcrm.ru"), (SERVICE_MOYSKLAD, "admin@demo")]
+    assert RC_KEY not in redact(f"x {RC_KEY}")
+
+    # A key saved through the store is the one it hands out next, still without asking the keyring.
+    store.set_retailcrm_key("https://demo.retailcrm.ru", "rcKey-new-0000")
+    assert store.get_retailcrm_key("https://demo.retailcrm.ru") == "rcKey-new-0000"
+    assert len(backend.reads) == 2
+    # A deleted key is gone, not served from memory.
+    store.delete_moysklad_token("admin@demo")
+    assert store.get_moysklad_token("admin@demo") is None
+
+
+def test_a_missing_key_is_looked_up_again() -> None:
+    backend = CountingKeyring()
+    keyring.set_keyring(backend)
+    store = SecretStore()
+    assert store.get_moysklad_token("admin@demo") is None
+    backend.set_password(SERVICE_MOYSKLAD, "admin@demo", MS_TOKEN)  # e.g. `svyazka setup` meanwhile
+    assert store.get_moysklad_token("admin@demo") == MS_TOKEN
+    assert store.get_moysklad_token("admin@demo") == MS_TOKEN
+    assert len(backend.reads) == 2

@@ -11,6 +11,7 @@ from PySide6.QtCore import QCoreApplication, QLocale, QTimer
 from PySide6.QtWidgets import QApplication, QWizard
 
 from app.clients.errors import SettingsError
+from app.paths import data_dir
 from app.sandbox.sandbox import Sandbox
 from app.secrets import SecretStore
 from app.store import Database
@@ -19,6 +20,7 @@ from app.ui.context import AppContext
 from app.ui.errors import ExceptionHook
 from app.ui.i18n import choose_language, install_translators, remove_translators
 from app.ui.main_window import MainWindow
+from app.ui.single_instance import Outcome, SingleInstance
 from app.ui.wizard import SetupWizard
 
 from .test_wizard import connect_both, press_next
@@ -80,6 +82,10 @@ def test_main_starts_the_demo_in_russian(qtbot, monkeypatch, tmp_path: Path):
 
     monkeypatch.setattr("app.demo.start_demo", lambda: start_demo(SandboxOptions(products=30, orders=5, stores=2)))
     monkeypatch.delenv("SVYAZKA_LANG", raising=False)
+    # A real Svyazka is running (its window hidden to the tray): the demo still starts, in its own folder.
+    monkeypatch.setattr("app.paths.default_data_dir", lambda: tmp_path / "real")
+    real = SingleInstance(data_dir(None))
+    assert real.acquire() is Outcome.FIRST
     seen: dict[str, object] = {}
 
     def look() -> None:
@@ -104,6 +110,7 @@ def test_main_starts_the_demo_in_russian(qtbot, monkeypatch, tmp_path: Path):
     try:
         assert main(["--demo"]) == 0
     finally:
+        real.release()
         install_translators(app, "en")  # back to the suite's language
         QLocale.setDefault(QLocale(QLocale.Language.English))
     assert seen["title"] == "Настройка Связки"
