@@ -8,7 +8,7 @@ import pytest
 
 from app.cli import main
 from app.sandbox.sandbox import Sandbox, SandboxOptions
-from app.secrets import SecretStore, use_in_memory_keyring
+from app.secrets import SecretStore
 
 
 @pytest.fixture(scope="module")
@@ -17,20 +17,6 @@ def sandbox():
         yield sb
 
 
-@pytest.fixture(autouse=True)
-def memory_keyring():
-    import keyring
-
-    previous = keyring.get_keyring()
-    use_in_memory_keyring()
-    yield
-    keyring.set_keyring(previous)
-
-
-@pytest.fixture
-def keys(sandbox, monkeypatch):
-    monkeypatch.setenv("SVYAZKA_RETAILCRM_API_KEY", sandbox.retailcrm.api_key)
-    monkeypatch.setenv("SVYAZKA_MOYSKLAD_TOKEN", sandbox.moysklad.token)
 
 
 def run(capsys, *argv):

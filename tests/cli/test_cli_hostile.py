@@ -19,7 +19,6 @@ import pytest
 
 from app.cli import build_parser, main
 from app.sandbox.sandbox import Sandbox, SandboxOptions
-from app.secrets import use_in_memory_keyring
 
 ROOT = Path(__file__).resolve().parents[2]
 EXIT_CODES = {0, 1, 2, 3, 4, 5}
@@ -34,20 +33,6 @@ def sandbox() -> Iterator[Sandbox]:
         yield sb
 
 
-@pytest.fixture(autouse=True)
-def memory_keyring() -> Iterator[None]:
-    import keyring
-
-    previous = keyring.get_keyring()
-    use_in_memory_keyring()
-    yield
-    keyring.set_keyring(previous)
-
-
-@pytest.fixture
-def keys(sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SVYAZKA_RETAILCRM_API_KEY", sandbox.retailcrm.api_key)
-    monkeypatch.setenv("SVYAZKA_MOYSKLAD_TOKEN", sandbox.moysklad.token)
 
 
 @pytest.fixture

@@ -50,6 +50,19 @@ TRACKING_TYPES = ("NOT_TRACKED", "BEER_ALCOHOL", "ELECTRONICS", "FOOD_SUPPLEMENT
                   "TIRES", "TOBACCO", "WATER")
 
 
+
+def goods_defaults(state: MoySkladState, record: Record) -> None:
+    """What a create of a product or a bundle gets when the body leaves it out (both are goods)."""
+    record.setdefault("uom", state.uom_ref)
+    record.setdefault("vatEnabled", False)
+    record.setdefault("useParentVat", True)
+    record.setdefault("paymentItemType", "GOOD")
+    record.setdefault("trackingType", "NOT_TRACKED")
+    record.setdefault("discountProhibited", False)
+    record.setdefault("weight", 0.0)
+    record.setdefault("volume", 0.0)
+    record.setdefault("minPrice", {"value": 0.0, "currency": state.rub_ref})
+
 class UomKind(EntityKind):
     name = "uom"
     creatable = False
@@ -342,16 +355,8 @@ class ProductKind(_Sellable):
     def finish(self, state: MoySkladState, record: Record, old: Record | None) -> None:
         super().finish(state, record, old)
         if old is None:
-            record.setdefault("uom", state.uom_ref)
-            record.setdefault("vatEnabled", False)
-            record.setdefault("useParentVat", True)
-            record.setdefault("paymentItemType", "GOOD")
-            record.setdefault("trackingType", "NOT_TRACKED")
-            record.setdefault("discountProhibited", False)
+            goods_defaults(state, record)
             record.setdefault("isSerialTrackable", False)
-            record.setdefault("weight", 0.0)
-            record.setdefault("volume", 0.0)
-            record.setdefault("minPrice", {"value": 0.0, "currency": state.rub_ref})
 
     def extras(self, ctx: RenderContext, record: Record, out: dict[str, Any], expand: ExpandTree) -> None:
         out["pathName"] = folder_path(ctx.state, record.get("productFolder"))
@@ -571,16 +576,8 @@ class BundleKind(_Sellable):
     def finish(self, state: MoySkladState, record: Record, old: Record | None) -> None:
         super().finish(state, record, old)
         if old is None:
-            record.setdefault("uom", state.uom_ref)
-            record.setdefault("vatEnabled", False)
-            record.setdefault("useParentVat", True)
-            record.setdefault("paymentItemType", "GOOD")
-            record.setdefault("trackingType", "NOT_TRACKED")
-            record.setdefault("discountProhibited", False)
+            goods_defaults(state, record)
             record.setdefault("partialDisposal", False)
-            record.setdefault("weight", 0.0)
-            record.setdefault("volume", 0.0)
-            record.setdefault("minPrice", {"value": 0.0, "currency": state.rub_ref})
 
     def render(self, ctx: RenderContext, record: Record, expand: ExpandTree, *, path: str = "") -> dict[str, Any]:
         out = super().render(ctx, record, expand, path=path)
