@@ -41,7 +41,7 @@ UNUSED_QT_MODULES = (
     "QtLocation",
     "QtMultimedia",
     "QtMultimediaWidgets",
-    "QtNetwork",  # not excluded while app/ui/single_instance.py uses QLocalServer (qt_excludes); HTTP is httpx
+    "QtNetwork",  # PyInstaller's PySide6 hook lists it, but the app's HTTP is httpx (and SSL is Python's)
     "QtNetworkAuth",
     "QtNfc",
     "QtOpenGL",
@@ -207,8 +207,8 @@ def keep_data_file(dest_name: str) -> bool:
 #   start-up crashes in frozen Qt apps. Without it Qt uses Fusion and the xdg-desktop-portal theme.
 # * image formats no icon or picture of ours uses (TIFF, WebP, TGA, WBMP, ...);
 # * embedded-device platforms and input (EGLFS, LinuxFB, VNC, Vulkan display, evdev/TUIO touch);
-# * QtNetwork's TLS backends and network-status plugins: only its local sockets are used (single_instance.py);
-#   HTTPS is httpx with Python's ssl.
+# * QtNetwork's TLS backends and network-status plugins, should QtNetwork ever come back (HTTPS is httpx with
+#   Python's ssl; the single-instance guard uses QtCore only).
 # The offscreen and minimal platforms stay: the build's smoke test and headless runs use them.
 UNUSED_QT_PLUGINS = re.compile(
     r"plugins[\\/]("

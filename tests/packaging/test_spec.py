@@ -98,7 +98,7 @@ def test_real_excludes_keep_what_the_gui_needs(spec_helpers) -> None:
     for needed in ("PySide6.QtCore", "PySide6.QtGui", "PySide6.QtWidgets", "PySide6.QtSvg", "sqlalchemy", "keyring"):
         assert needed not in excludes
     assert {"tkinter", "test", "PySide6.QtWebEngineCore", "PySide6.Qt3DCore", "PySide6.QtMultimedia"} <= excludes
-    assert "PySide6.QtNetwork" not in excludes  # the single-instance guard's local socket (app/ui/single_instance.py)
+    assert "PySide6.QtNetwork" in excludes  # HTTP is httpx; the single-instance guard is QtCore only (~3 MB saved)
 
 
 def test_prune_binaries_drops_qtnetworks_tls_and_network_status_plugins(spec_helpers) -> None:

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication
 from app.ui.app import SvyazkaApp
 from app.ui.context import AppContext
 from app.ui.i18n import install_translators
-from app.ui.single_instance import LOCK_FILENAME, Outcome, SingleInstance, server_name
+from app.ui.single_instance import LOCK_FILENAME, Outcome, SingleInstance
 
 pytestmark = pytest.mark.gui
 
@@ -48,7 +48,6 @@ def test_a_second_start_asks_the_first_to_show_its_window(qtbot, tmp_path: Path,
 def test_another_data_folder_is_another_instance(tmp_path: Path, guards):
     (tmp_path / "real").mkdir()
     (tmp_path / "demo").mkdir()
-    assert server_name(tmp_path / "real") != server_name(tmp_path / "demo")
     assert guards(tmp_path / "real").acquire() is Outcome.FIRST
     assert guards(tmp_path / "demo").acquire() is Outcome.FIRST
 
