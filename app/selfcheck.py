@@ -98,8 +98,18 @@ def check_gui_toolkit() -> CheckResult:
     for path in (app_icon_path(), resource_path(*APP_ICON_SVG)):
         if QIcon(str(path)).pixmap(32, 32).isNull():
             raise CheckFailed(f"Qt could not draw the icon {path.name}. Reinstall Svyazka.")
+    # Russian is the main UI language: our catalog and Qt's own (dialog buttons) must load from wherever the app
+    # was installed; Qt has had trouble with non-ASCII plugin and translation paths (C:\\Users\\Имя\\...)
+    from app.ui.i18n import install_translators, remove_translators
+
+    loaded = [Path(p).name for p in install_translators(app, "ru")]
+    remove_translators(app)
+    missing_qm = [name for name in ("svyazka_ru.qm", "qtbase_ru.qm") if name not in loaded]
+    if missing_qm:
+        raise CheckFailed(f"The Russian translations did not load ({', '.join(missing_qm)}). Reinstall Svyazka.")
     platform_name = app.platformName() if hasattr(app, "platformName") else "?"
-    detail = f"platform '{platform_name}'; icons drawn; image formats include {', '.join(REQUIRED_IMAGE_FORMATS)}"
+    detail = (f"platform '{platform_name}'; icons drawn; image formats include {', '.join(REQUIRED_IMAGE_FORMATS)};"
+              " Russian translations loaded")
     return CheckResult("Qt widgets", True, detail)
 
 

@@ -8,46 +8,24 @@ itself (PEP 538/540), so ``LC_ALL=C`` would prove nothing.
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from tests.locales import latin1_environment
+
 ROOT = Path(__file__).resolve().parents[2]
-LOCALE = "en_US.ISO-8859-1"
 
 
 @pytest.fixture(scope="module")
 def latin1_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """An environment whose locale encoding is ISO-8859-1, with UTF-8 mode and PYTHONIOENCODING off."""
-    if sys.platform == "win32":
-        pytest.skip("localedef is POSIX; the Windows job runs the --json pipe test on the real code page")
-    localedef = shutil.which("localedef")
-    if localedef is None:
-        pytest.skip("localedef is missing: cannot generate a non-UTF-8 locale")
-    locales = tmp_path_factory.mktemp("locales")
-    made = subprocess.run(
-        [localedef, "-i", "en_US", "-f", "ISO-8859-1", str(locales / LOCALE)], capture_output=True, text=True
-    )
-    if made.returncode not in (0, 1) or not (locales / LOCALE).exists():  # 1: made, with warnings
-        pytest.skip(f"localedef could not generate {LOCALE}: {made.stderr.strip()}")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHONIOENCODING", "LC_"))}
-    env.update(
-        PYTHONUTF8="0",
-        LOCPATH=str(locales),
-        LC_ALL=LOCALE,
-        LANG=LOCALE,
-        SVYAZKA_DATA_DIR=str(tmp_path_factory.mktemp("data")),
-    )
-    probe = subprocess.run(
-        [sys.executable, "-c", "import sys; print(sys.stdout.encoding)"], env=env, capture_output=True, text=True
-    )
-    if probe.stdout.strip().lower() not in ("iso8859-1", "iso-8859-1", "latin-1"):
-        pytest.skip(f"the generated locale did not take effect (stdout encoding {probe.stdout.strip()!r})")
-    return env
+    env, why = latin1_environment(tmp_path_factory.mktemp("locales"))
+    if env is None:
+        pytest.skip(why)
+    return dict(env, SVYAZKA_DATA_DIR=str(tmp_path_factory.mktemp("data")))
 
 
 def test_json_into_a_file_is_utf8_under_a_latin1_locale(latin1_env: dict[str, str], tmp_path: Path) -> None:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import json
 import os
+import shutil
 import stat
 import subprocess
 import sys
@@ -14,6 +16,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+
+from tests.locales import latin1_environment
 
 from .conftest import ROOT
 
@@ -210,6 +214,31 @@ def test_full_build_and_smoke_test(tmp_path: Path) -> None:
     exe = ".exe" if sys.platform == "win32" else ""
     assert (dist / "Svyazka" / f"svyazka-cli{exe}").is_file()
     assert (dist / "Svyazka" / f"Svyazka{exe}").is_file()
+
+    # Installed where a per-user install lives on Windows (C:\\Users\\Имя\\...): Cyrillic and spaces in the
+    # path. The self-check with the GUI part starts Qt widgets from there and loads the Russian translations.
+    installed = tmp_path / "Мои программы" / "Связка Svyazka"
+    installed.parent.mkdir()
+    shutil.move(str(dist / "Svyazka"), str(installed))
+    cli = installed / f"svyazka-cli{exe}"
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", SVYAZKA_SELF_CHECK_GUI="1",
+               SVYAZKA_DATA_DIR=str(tmp_path / "данные"))
+    checked = subprocess.run([str(cli), "--self-check"], env=env, capture_output=True, timeout=300)
+    said = checked.stdout.decode("utf-8", "replace") + checked.stderr.decode("utf-8", "replace")
+    assert checked.returncode == 0, said[-3000:]
+    assert "Russian translations loaded" in said and "Self-check passed" in said
+
+    # The frozen CLI ignores PYTHONIOENCODING; its --json must still be UTF-8 in a file under a locale that is
+    # not (the spec's X utf8 option, and the CLI's own stream set-up)
+    latin1, why = latin1_environment(tmp_path)
+    if latin1 is None:
+        pytest.skip(f"the non-UTF-8 part: {why}")
+    out = tmp_path / "out.json"
+    with out.open("wb") as file:
+        done = subprocess.run([str(cli), "--demo", "status", "--json"], env=dict(latin1, SVYAZKA_DATA_DIR=str(
+            tmp_path / "данные")), stdout=file, stderr=subprocess.PIPE, timeout=300)
+    assert done.returncode == 0, done.stderr.decode("utf-8", "replace")[-2000:]
+    assert json.loads(out.read_bytes().decode("utf-8"))["profile"] == "Демо-магазин"
 
 
 @posix_only

@@ -153,3 +153,4 @@ def test_gui_toolkit_check_when_asked() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     assert _status_by_check(result.stdout)["Qt widgets"] == "ok"
     assert "platform 'offscreen'" in result.stdout
+    assert "Russian translations loaded" in result.stdout
