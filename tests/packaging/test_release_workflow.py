@@ -118,6 +118,8 @@ def test_the_test_workflow_builds_and_smoke_tests_the_frozen_app_after_the_suite
     assert len(builds) == 1 and builds[0] > suite
     assert "--skip-smoke" not in runs[builds[0]]
     assert any(".[dev,build]" in run for run in runs)  # PyInstaller for the build step
+    # and the frozen app run from a Cyrillic path with spaces, with its --json written into a file
+    assert runs[-1] == "python -m pytest -m slow tests/packaging/test_build_script.py::test_full_build_and_smoke_test"
 
 
 def test_the_test_workflow_calls_only_pip_pytest_and_project_scripts(tests_workflow: dict[str, Any]) -> None:
