@@ -115,11 +115,26 @@ def test_the_test_workflow_builds_and_smoke_tests_the_frozen_app_after_the_suite
     runs = [step["run"] for step in tests_workflow["jobs"]["test"]["steps"] if "run" in step]
     builds = [i for i, run in enumerate(runs) if run.startswith("python build_scripts/build.py")]
     suite = runs.index('python -m pytest -m "not slow"')
-    assert len(builds) == 1 and builds[0] > suite
-    assert "--skip-smoke" not in runs[builds[0]]
+    assert builds and min(builds) > suite
+    assert not any("--skip-smoke" in runs[i] for i in builds)
     assert any(".[dev,build]" in run for run in runs)  # PyInstaller for the build step
     # and the frozen app run from a Cyrillic path with spaces, with its --json written into a file
-    assert runs[-1] == "python -m pytest -m slow tests/packaging/test_build_script.py::test_full_build_and_smoke_test"
+    assert "python -m pytest -m slow tests/packaging/test_build_script.py::test_full_build_and_smoke_test" in runs
+    by_os = {step.get("if"): step["run"] for step in tests_workflow["jobs"]["test"]["steps"] if "if" in step}
+    # Windows: the real installer, silently, per user, into a Cyrillic path; then self-check and --json there
+    windows = by_os["runner.os == 'Windows'"]
+    assert "installer/windows/build_installer.ps1" in windows and "installer/windows/test_install.ps1" in windows
+    # macOS: the dmg, and the bundle's Info.plist (not background-only)
+    macos = by_os["runner.os == 'macOS'"]
+    assert "installer/macos/build_dmg.sh" in macos and "build_scripts/check_mac_bundle.py" in macos
+
+
+def test_the_silent_install_check_uses_a_cyrillic_path_and_reads_json_as_utf8() -> None:
+    script = (ROOT / "installer" / "windows" / "test_install.ps1").read_text(encoding="utf-8")
+    assert '"/VERYSILENT"' in script and '"/CURRENTUSER"' in script
+    assert "Мои программы\\Связка Svyazka" in script
+    assert "SVYAZKA_SELF_CHECK_GUI" in script and "--self-check" in script
+    assert "UTF8Encoding($false, $true)" in script  # a strict decoder: bytes that are not UTF-8 fail the check
 
 
 def test_the_test_workflow_calls_only_pip_pytest_and_project_scripts(tests_workflow: dict[str, Any]) -> None:
