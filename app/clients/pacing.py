@@ -9,6 +9,9 @@
   weight of each request class from consecutive quiet requests (see :class:`WeightLearner`).
 * :class:`ConcurrencyLimiter` — a semaphore whose size shrinks when the service says "too many parallel
   requests" and slowly grows back.
+* :class:`MoySkladGate` — MoySklad's gate for :class:`app.clients.http.HttpCore`: the in-flight slots and the
+  weighted bucket together, configured by :class:`MoySkladLimits`. (RetailCRM's gate is one
+  :class:`RollingWindowPacer`, in :mod:`app.clients.retailcrm`.)
 
 All of them are thread-safe and take an injectable ``clock`` / ``sleep`` so the math is unit-testable
 without wall-clock waits.
@@ -21,6 +24,10 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+
+import httpx
+
+from app.clients.http import Call, Rejection
 
 Clock = Callable[[], float]
 Sleep = Callable[[float], None]
@@ -424,3 +431,61 @@ class ConcurrencyLimiter:
             self._limit = max(self.minimum, self._limit - 1)
             self._streak = 0
             return self._limit
+
+
+# --- MoySklad's gate -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MoySkladLimits:
+    """Client-side pacing. Defaults are the real service's for a user token (from 2026-12-01)."""
+
+    capacity: int = 45  # units per interval
+    interval_ms: int = 3000
+    user_weight: int = 4  # units per ordinary request
+    stock_report_weight: int = 5  # report/stock/all and report/stock/bystore
+    max_parallel: int = 4  # the service allows 5 per user; one spare for the user's other apps
+    learn_weights: bool = True  # adapt weights to what the headers show
+    rejections_per_minute: int = 50  # the service locks a user out at 200 rejected requests a minute
+    parallel_backoff: float = 0.5  # seconds to wait after "too many parallel requests"
+
+
+class MoySkladGate:
+    """Slots (≤ max_parallel in flight) and the weighted bucket, shared by all threads of a client."""
+
+    def __init__(self, limits: MoySkladLimits) -> None:
+        self.limits = limits
+        self.bucket = WeightedBucketPacer(
+            capacity=limits.capacity,
+            interval=limits.interval_ms / 1000,
+            weights={"default": limits.user_weight, "stock_report": limits.stock_report_weight},
+            learn=limits.learn_weights,
+        )
+        self.slots = ConcurrencyLimiter(limits.max_parallel)
+
+    def enter(self, call: Call) -> Ticket:
+        self.slots.acquire()
+        try:
+            return self.bucket.acquire(call.weight_class)
+        except BaseException:
+            self.slots.release(success=False)
+            raise
+
+    def leave(self, permit: Ticket, response: httpx.Response | None) -> None:
+        headers = RateHeaders.parse(response.headers) if response is not None else None
+        self.bucket.observe(permit, headers, rejected=response is not None and response.status_code == 429)
+        self.slots.release(success=response is not None and response.status_code != 429)
+
+    def rejection(self, response: httpx.Response) -> Rejection | None:
+        if response.status_code not in (429, 503):
+            return None
+        retry_after = RateHeaders.parse(response.headers).retry_after_ms
+        if retry_after is not None and retry_after > 0:
+            wait = retry_after / 1000  # milliseconds, not seconds
+            self.bucket.block_for(wait)
+            return Rejection(wait=wait)
+        if response.status_code == 429:
+            # No Retry-After: the parallel limit (1073). Fewer requests at once, then try again.
+            self.slots.reduce()
+            return Rejection(wait=self.limits.parallel_backoff, parallel=True)
+        return Rejection(wait=None)

@@ -4,7 +4,8 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from app.clients.http import json_text
-from app.clients.moysklad import _comma_chunks, weight_class
+from app.clients.moysklad import weight_class
+from app.clients.moysklad.reports import _comma_chunks
 from app.clients.moysklad_models import Counterparty, CustomerOrder, Product, Variant
 from app.clients.phpquery import php_params
 from app.clients.retailcrm_models import HistoryRecord, InventoryOffer, Offer, OfferRef, Order

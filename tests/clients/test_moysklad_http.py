@@ -15,7 +15,6 @@ import pytest
 from app.clients.errors import (
     ItemError,
     NotFound,
-    ProtocolError,
     RemoteValidationError,
     ServiceUnavailable,
     SettingsError,
@@ -494,45 +493,3 @@ def test_rejections_are_capped_far_below_the_lockout(shop: Shop):
         assert "слишком часто" in caught.value.message
         assert settled_count(server, lambda e: e.status == 429) == 7
         assert not emulator.limiter.is_locked(emulator.login)
-
-
-def test_stock_rows_are_read_one_at_a_time_from_a_well_formed_array_only() -> None:
-    from app.clients.moysklad import _array_items
-
-    body = b' [ {"assortmentId": "a", "stock": 1.0} ,\n{"assortmentId": "b", "stock": 2} ] '
-    assert [row["assortmentId"] for row in _array_items(body, "report")] == ["a", "b"]
-    assert list(_array_items(b"[ ]", "report")) == []
-    assert list(_array_items([{"x": 1}], "report")) == [{"x": 1}]
-    for bad in (b'{"rows": []}', b'[{"a": 1} {"b": 2}]', b'[{"a": 1},', b"nonsense"):
-        with pytest.raises(ProtocolError):
-            list(_array_items(bad, "report"))
-
-
-def test_list_rows_are_read_one_at_a_time_wherever_meta_stands() -> None:
-    from app.clients.moysklad import _ListAnswer
-
-    def read(body: object) -> tuple[list[object], int | None, int]:
-        answer = _ListAnswer(body, "entity/product")
-        rows = [row["id"] for row in answer.rows()]
-        answer.finish()
-        return rows, answer.size, answer.count
-
-    meta_first = (
-        b'{"context": {"x": [1, {"y": "]"}]}, "meta": {"size": 2, "limit": 1000}, "rows": [{"id": "a"}, {"id": "b"}]}'
-    )
-    meta_last = b' {\n"rows" : [ {"id": "a"} ] , "meta": {"size": 1} } '
-    assert read(meta_first) == (["a", "b"], 2, 2)
-    assert read(meta_last) == (["a"], 1, 1)
-    assert read(b'{"meta": {}, "rows": []}') == ([], None, 0)
-    assert read({"meta": {"size": 3}, "rows": [{"id": "p"}]}) == (["p"], 3, 1)  # already parsed
-
-    # a caller that stops early still learns the size once the answer is finished
-    answer = _ListAnswer(b'{"rows": [{"id": "a"}, {"id": "b"}], "meta": {"size": 7}}', "entity/product")
-    assert next(iter(answer.rows()))["id"] == "a"
-    answer.finish()
-    assert (answer.size, answer.count) == (7, 2)
-
-    for bad in (b'{"meta": {"size": 1}}', b'[{"id": "a"}]', b'{"rows": [{"id": "a"} {"id": "b"}]}',
-                b'{"rows": [{"id": "a"}]', b'{"rows" [1]}', b"nonsense", {"meta": {}}):
-        with pytest.raises(ProtocolError):
-            read(bad)

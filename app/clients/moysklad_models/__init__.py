@@ -7,29 +7,9 @@ References to other entities are kept as ids (the last segment of their ``href``
 One module per entity family: :mod:`.references`, :mod:`.catalog`, :mod:`.documents`.
 """
 
-from app.clients.moysklad_models.catalog import (
-    CatalogRow,
-    Product,
-    SalePrice,
-    SharedPool,
-    StockRow,
-    TextPool,
-    Variant,
-)
-from app.clients.moysklad_models.documents import (
-    Counterparty,
-    CustomerOrder,
-    Demand,
-    Position,
-)
-from app.clients.moysklad_models.references import (
-    AccountInfo,
-    Organization,
-    PriceType,
-    ProductFolder,
-    State,
-    Store,
-)
+from app.clients.moysklad_models.catalog import CatalogRow, Product, SalePrice, SharedPool, StockRow, TextPool, Variant
+from app.clients.moysklad_models.documents import Counterparty, CustomerOrder, Demand, Position
+from app.clients.moysklad_models.references import AccountInfo, Organization, PriceType, ProductFolder, State, Store
 
 __all__ = [
     "AccountInfo",

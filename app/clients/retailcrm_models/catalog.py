@@ -10,16 +10,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from app.clients.parsing import (
-    as_list,
-    as_map,
-    boolean,
-    decimal,
-    integer,
-    roubles,
-    text,
-    timestamp,
-)
+from app.clients.parsing import as_list, as_map, boolean, decimal, integer, roubles, text, timestamp
 
 Raw = Mapping[str, Any]
 

@@ -9,13 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from app.clients.parsing import (
-    as_list,
-    boolean,
-    integer,
-    roubles,
-    text,
-)
+from app.clients.parsing import as_list, boolean, integer, roubles, text
 
 Raw = Mapping[str, Any]
 
