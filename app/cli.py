@@ -787,7 +787,7 @@ def _settings_from_args(args: argparse.Namespace, rc: Any, ms: Any) -> Any:
     if args.match_key:
         values["match_key"] = args.match_key
     if args.match_field:
-        from app.sync.keys import valid_rc_field
+        from app.sync.catalog.keys import valid_rc_field
 
         if not valid_rc_field(args.match_field):
             raise CliError(
@@ -860,7 +860,7 @@ def _print_settings(settings: Any, out: TextIO) -> None:
     out.write(f"  отгрузка при статусе: {settings.shipment_status or '—'}\n")
     days = settings.first_sync_days
     out.write(f"  первая синхронизация: {f'заказы за последние {days} дн.' if days else 'все заказы'}\n")
-    from app.sync.keys import MatchRule, rc_field_label
+    from app.sync.catalog.keys import MatchRule, rc_field_label
 
     rule = MatchRule.of(settings.match_key, settings.match_field)
     out.write(

@@ -140,7 +140,7 @@ def _choice(name: str, value: Any, choices: tuple[str, ...]) -> str:
     return str(value)
 
 
-# The RetailCRM offer fields a match key can meet (app.sync.keys.RC_FIELDS; the store does not import sync);
+# The RetailCRM offer fields a match key can meet (app.sync.catalog.keys.RC_FIELDS; the store does not import sync);
 # an offer property is "property:<code>".
 MATCH_FIELDS = ("article", "xml-id", "external-id", "barcode")
 MATCH_PROPERTY_PREFIX = "property:"

@@ -17,10 +17,10 @@ def sync_flows() -> dict[Flow, FlowRunner]:
 
         return dict(default_flows())
     except ImportError:
-        from app.sync.flows.catalog import CatalogFlow
+        from app.sync.catalog.flow import CatalogFlow
         from app.sync.flows.orders import OrdersFlow
-        from app.sync.flows.prices import PricesFlow
-        from app.sync.flows.stock import StockFlow
+        from app.sync.prices import PricesFlow
+        from app.sync.stock.flow import StockFlow
 
         return {
             Flow.CATALOG: CatalogFlow(),

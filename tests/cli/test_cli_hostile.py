@@ -156,7 +156,7 @@ def test_a_bug_exits_4_with_the_technical_log_path(synced: Path, capsys: pytest.
 
 _PLANTED_BUG = """
 import sys
-import app.sync.flows.prices as prices
+import app.sync.prices as prices
 def plan(self, ctx):
     raise RuntimeError("a planted bug")
 prices.PricesFlow.plan = plan

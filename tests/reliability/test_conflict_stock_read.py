@@ -14,7 +14,7 @@ from app.clients.moysklad import MoySkladClient, MoySkladLimits
 from app.clients.retry import RetryPolicy
 from app.sync.model import Callbacks, Flow, Level
 from tests.reliability.hostile_proxy import HostileProxy
-from tests.sync.flows.catalog_support import CatEnv, cat_environment
+from tests.sync.catalog.support import CatEnv, cat_environment
 
 _REFUSED = {"errors": [{"error": "Ошибка аутентификации: Неправильный пароль или имя пользователя или ключ авторизации",
                         "code": 1056}]}

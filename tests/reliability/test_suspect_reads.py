@@ -19,7 +19,7 @@ from app.clients.retailcrm import RetailCrmClient, RetailCrmLimits
 from app.clients.retry import RetryPolicy
 from app.sync.model import Callbacks, Flow, RunReport, SafetyPolicy
 from tests.reliability.hostile_proxy import HostileProxy, blank_list
-from tests.sync.flows.catalog_support import CatEnv, cat_environment
+from tests.sync.catalog.support import CatEnv, cat_environment
 
 
 class Proxied:

@@ -17,7 +17,7 @@ from sqlalchemy import event
 from app.sync.engine import SyncEngine
 from app.sync.model import Callbacks, Flow, Level, LogEvent
 from app.techlog import close_file_logging, setup_file_logging
-from tests.sync.flows.catalog_support import CatEnv, cat_environment
+from tests.sync.catalog.support import CatEnv, cat_environment
 
 
 @pytest.fixture

@@ -8,10 +8,10 @@ from app.sync.model import Flow
 
 def all_flows() -> dict[Flow, FlowRunner]:
     """A fresh runner for every flow (runners keep no state between runs, but they are cheap to build)."""
-    from app.sync.flows.catalog import CatalogFlow
+    from app.sync.catalog.flow import CatalogFlow
     from app.sync.flows.orders import OrdersFlow
-    from app.sync.flows.prices import PricesFlow
-    from app.sync.flows.stock import StockFlow
+    from app.sync.prices import PricesFlow
+    from app.sync.stock.flow import StockFlow
 
     return {
         Flow.CATALOG: CatalogFlow(),

@@ -56,8 +56,7 @@ from app.clients.moysklad_models import CustomerOrder
 from app.clients.parsing import meta_id, text, timestamp
 from app.clients.retailcrm_models import Order, Status
 from app.store import Link, LinkConflictError
-from app.sync import stock_report
-from app.sync.catalog_source import shared_snapshot
+from app.sync.catalog.source import shared_snapshot
 from app.sync.counterparties import (
     SMALL_ACCOUNT_ROWS,
     CandidateIndex,
@@ -89,6 +88,7 @@ from app.sync.orders_mapping import (
     update_body,
 )
 from app.sync.process_order import DEFAULT_ORDER_NOTE, ProcessOrder, read_groups
+from app.sync.stock import report as stock_report
 
 T = TypeVar("T")
 

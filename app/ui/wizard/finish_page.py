@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.store.errors import SettingsError
-from app.sync.keys import MODULE_CODE_PROPERTY, PROPERTY_PREFIX, property_code_of, usual_rc_field
+from app.sync.catalog.keys import MODULE_CODE_PROPERTY, PROPERTY_PREFIX, property_code_of, usual_rc_field
 from app.sync.model import ALL_FLOWS, Flow, Progress, RunReport
 from app.ui.conflicts_tab import ConflictsTab
 from app.ui.labels import FLOW_LABELS, MATCH_KEY_LABELS, label

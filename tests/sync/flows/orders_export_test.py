@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 
 from app.store import NewLink
+from app.sync.catalog.flow import CatalogFlow
 from app.sync.engine import SyncEngine
-from app.sync.flows.catalog import CatalogFlow
 from app.sync.flows.orders import CURSOR_FLOW, HISTORY_CURSOR
 from app.sync.model import Flow
 from tests.sync.flows.orders_support import (

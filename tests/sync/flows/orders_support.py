@@ -24,8 +24,8 @@ from app.sandbox.core import LoggedRequest
 from app.sandbox.sandbox import Sandbox, SandboxOptions
 from app.store import Database, NewLink, SyncSettings
 from app.sync.accounts import check_moysklad, check_retailcrm, suggest_settings
+from app.sync.catalog.flow import CatalogFlow
 from app.sync.engine import SyncEngine
-from app.sync.flows.catalog import CatalogFlow
 from app.sync.flows.orders import OrdersFlow
 from app.sync.model import Callbacks, Flow, LogEvent, RunReport
 

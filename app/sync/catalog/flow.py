@@ -1,0 +1,157 @@
+"""Catalog flow: pair MoySklad items with RetailCRM offers, and (MoySklad being the master) fill RetailCRM.
+
+Plan reads both catalogs (:mod:`app.sync.catalog.source`), matches them
+(:func:`app.sync.catalog.matching.match_catalog`) with the stored links and the user's remembered decisions,
+records what needs a person as conflicts, and lists every write. It writes nothing to either service.
+
+What apply does, in this order, each step recorded in the store as soon as it succeeded:
+
+1. forget links that no longer hold; store the new pairs as links (kind ``offer``);
+2. catalog kept in RetailCRM and MoySklad the master: create the missing product groups (linked to the
+   folders, kind ``product_group``), create the products only MoySklad has (50 per request; RetailCRM gives
+   each one offer, which is read back and linked), then correct name / article / group of linked products
+   whose MoySklad values changed (50 per request);
+3. items that are to appear in MoySklad (RetailCRM the master, or a person's «создать»): products created
+   with a ``syncId`` reserved in the store before the request, so a crash never makes a second copy.
+
+Modifications cannot be created through RetailCRM's API (it makes one offer per product), and an ICML
+catalog cannot be changed through it at all: such items stay ``only_in_moysklad`` conflicts whose title
+says what to do.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Sequence
+from typing import Any
+
+from app.clients.errors import SettingsError, SvyazkaApiError
+from app.sync.catalog.apply import _Applier
+from app.sync.catalog.keys import MatchKey, MatchRule
+from app.sync.catalog.matching import match_catalog
+from app.sync.catalog.plan import _PlanBuilder
+from app.sync.catalog.source import (
+    SHARED_KEY,
+    CatalogSnapshot,
+    read_both_catalogs,
+    stored_offer_links,
+)
+from app.sync.catalog.work import (
+    CATALOG_KINDS,
+    CatalogWork,
+)
+from app.sync.engine import RunContext
+from app.sync.model import Counts, Flow, FlowPlan, Level
+from app.sync.stock import report as stock_report
+
+
+class CatalogFlow:
+    flow = Flow.CATALOG
+
+    def plan(self, ctx: RunContext) -> FlowPlan:
+        flow = self.flow
+        settings = ctx.settings
+        key = MatchKey(settings.match_key)
+        rule = MatchRule.of(key, settings.match_field)
+        ms_catalog, site, rc_catalog = read_both_catalogs(
+            ctx.moysklad, ctx.retailcrm, settings, lambda done: ctx.progress(flow, done, 0, "plan"), ctx.check_cancel
+        )
+        if site is None or rc_catalog is None:
+            raise _site_missing(settings.retailcrm_site)
+        ctx.check_cancel()
+
+        conflicts_repo = ctx.db.conflicts(ctx.profile_id)
+        resolutions: dict[str, Any] = {}
+        for kind in CATALOG_KINDS:
+            resolutions.update(conflicts_repo.resolutions(kind))
+        stored_links = stored_offer_links(ctx.db, ctx.profile_id)
+        result = match_catalog(
+            ms_catalog.items.values(), rc_catalog.offers.values(), key, stored_links, resolutions, rule.rc_field
+        )
+
+        plan = FlowPlan(flow=flow)
+        work = CatalogWork(key=key, site_code=site.code, catalog_id=rc_catalog.catalog_id, rule=rule)
+        builder = _PlanBuilder(ctx, plan, work, ms_catalog, rc_catalog, result, stored_links)
+        builder.build(icml_site=site.load_from_yml)
+
+        open_conflicts = builder.open_conflicts
+        _add_stock_to_conflicts(ctx, open_conflicts)
+        conflicts_repo.record_many(open_conflicts, ctx.run_id)
+        conflicts_repo.record_many(result.resolved, ctx.run_id)  # held by a decision: seen, decision kept
+        if ctx.run_id is not None:  # every catalog plan reads both catalogs whole, so absence means gone
+            conflicts_repo.close_missing(ctx.run_id, kinds=CATALOG_KINDS)
+        plan.conflicts = len(open_conflicts)
+
+        links_after = {pair.ms.id: pair.rc.id for pair in result.pairs}
+        links_after.update({link.ms_id: int(link.rc_id) for link in work.new_links})
+        ctx.shared[SHARED_KEY] = CatalogSnapshot(ms=ms_catalog, rc=rc_catalog, links=links_after)
+        work.stats["pairs"] = len(links_after)
+        plan.note_more_changes()
+        plan.state["work"] = work
+        plan.state["stats"] = work.stats
+        ctx.progress(flow, 1, 1, "plan")
+        return plan
+
+    def apply(self, ctx: RunContext, plan: FlowPlan) -> Counts:
+        work: CatalogWork = plan.state["work"]
+        applier = _Applier(ctx, work)
+        counts = applier.counts
+        counts.unchanged = plan.counts.unchanged
+        counts.skipped = plan.counts.skipped
+        try:
+            applier.run()
+        finally:
+            snapshot = ctx.shared.get(SHARED_KEY)
+            if isinstance(snapshot, CatalogSnapshot):
+                work.stats["pairs"] = len(snapshot.links)
+        return counts
+
+
+# --- planning ---------------------------------------------------------------------------------------------
+
+
+def _site_missing(site_code: str | None) -> SettingsError:
+    if site_code:
+        message = (
+            f"В RetailCRM нет магазина «{site_code}», выбранного в настройках Связки (или ключ API его не видит). "
+            "Откройте настройки и выберите магазин заново."
+        )
+    else:
+        message = "В аккаунте RetailCRM нет ни одного магазина. Создайте магазин в RetailCRM и запустите синхронизацию."
+    return SettingsError("retailcrm", message, reason="not_found", detail="site not found")
+
+
+def _add_stock_to_conflicts(ctx: RunContext, conflicts: Sequence[Any]) -> None:
+    """Put each MoySklad item's stock per warehouse into its conflict data, so a person deciding which of two
+    duplicates is the real one sees where the goods are.
+
+    One short stock request for all of them (only when there are conflicts). The figures are a help, not a
+    must: if MoySklad is busy, the conflicts are recorded without them, and the journal says so. A refused token
+    or a missing permission is never a help to skip quietly: it stops the run like any settings problem.
+    """
+    items = [data for c in conflicts for data in getattr(c, "ms_data", ()) if isinstance(data, dict) and data.get("id")]
+    if not items:
+        return
+    wanted = {str(d["id"]) for d in items}
+    full_report = stock_report.full_on_hand(ctx.shared, ctx.check_cancel)  # read already, while the catalogs were
+    if full_report is not None:
+        rows = [row for row in full_report if row.assortment_id in wanted and row.value != 0]
+    else:
+        try:
+            rows = ctx.moysklad.stock_current("stock", by_store=True, assortment_ids=sorted(wanted))
+        except SettingsError:
+            raise
+        except SvyazkaApiError as exc:
+            ctx.log(Level.WARNING, Flow.CATALOG, "Остатки товаров из конфликтов не показаны: МойСклад не ответил на "
+                    f"запрос остатков. {exc.message}")
+            return
+    names = {pair.ms_store_id: pair.ms_store_name for pair in ctx.settings.store_pairs}
+    if any(row.store_id and row.store_id not in names for row in rows):
+        with contextlib.suppress(SvyazkaApiError):
+            names.update({store.id: store.name for store in ctx.moysklad.stores()})
+    by_item: dict[str, dict[str, str]] = {}
+    for row in rows:
+        store = names.get(row.store_id or "", "без склада" if row.store_id is None else "другой склад")
+        by_item.setdefault(row.assortment_id, {})[store] = format(row.value.normalize(), "f")
+    for data in items:
+        data["stock"] = by_item.get(str(data["id"]), {})

@@ -1,0 +1,356 @@
+"""The catalog flow's plan step: turns a match result into conflicts to record, changes to show, and work
+for apply (:class:`_PlanBuilder`). It writes nothing to either service."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+from typing import Any
+
+from app.sync.catalog.groups import _GroupPlanner
+from app.sync.catalog.keys import MatchKey, MatchRule, MsItem, RcOffer, clean_key, ms_key_texts, rc_field_label
+from app.sync.catalog.results import Conflict, MatchResult
+from app.sync.catalog.source import (
+    MsCatalog,
+    RcCatalog,
+    ms_item_url,
+)
+from app.sync.catalog.work import (
+    CatalogWork,
+    MsProductCreate,
+    RcProductCreate,
+    RcProductEdit,
+    _offer_link,
+    plural,
+)
+from app.sync.engine import RunContext
+from app.sync.model import Action, Change, Flow, FlowPlan, Level
+from app.sync.text import shorten
+
+_KEY_GENITIVE = {
+    MatchKey.ARTICLE: "артикула",
+    MatchKey.CODE: "кода",
+    MatchKey.EXTERNAL_CODE: "внешнего кода",
+    MatchKey.BARCODE: "штрихкода",
+}
+
+
+class _PlanBuilder:
+    """Turns a match result into conflicts to record, changes to show, and work for apply."""
+
+    def __init__(
+        self,
+        ctx: RunContext,
+        plan: FlowPlan,
+        work: CatalogWork,
+        ms: MsCatalog,
+        rc: RcCatalog,
+        result: MatchResult,
+        stored_links: dict[str, int],
+    ) -> None:
+        self.ctx = ctx
+        self.stored_links = stored_links
+        self.plan = plan
+        self.work = work
+        self.ms = ms
+        self.rc = rc
+        self.result = result
+        self.key = work.key
+        self.rule = work.rule or MatchRule.of(work.key)
+        self.settings = ctx.settings
+        self.open_conflicts: list[Conflict] = []
+        self.linked_rc: set[int] = {pair.rc.id for pair in result.pairs}
+        self.linked_ms: set[str] = {pair.ms.id for pair in result.pairs}
+        self.auto_ms_creates = 0  # only-in-RetailCRM offers created because RetailCRM is the master
+
+    def build(self, *, icml_site: bool) -> None:
+        settings = self.settings
+        icml = settings.catalog_mode == "icml" or icml_site
+        may_write_rc = not icml
+        if settings.catalog_mode == "crm" and icml_site:
+            self.plan.notes.append(
+                f"Каталог магазина «{self.rc.site.name}» в RetailCRM загружается из файла ICML, поэтому Связка "
+                "только связывает товары и не создаёт и не меняет их. Если каталог ведётся в RetailCRM, "
+                "переключите его в настройках магазина RetailCRM; иначе выберите в Связке способ «файл ICML»."
+            )
+        self._links_and_stale()
+        create_rc: list[MsItem] = []
+        create_ms: list[RcOffer] = []
+        for conflict in self.result.all_open_conflicts:
+            decided = self._settle_open(conflict, icml=icml)
+            if isinstance(decided, MsItem):
+                create_rc.append(decided)
+            elif isinstance(decided, RcOffer):
+                create_ms.append(decided)
+                self.auto_ms_creates += 1
+        for item in self.result.to_create_in_retailcrm:  # a person chose «создать»
+            if not may_write_rc:
+                self._note_skip(item, "каталог RetailCRM загружается из файла ICML, товар должен прийти из него")
+            elif item.type == "variant":
+                self._note_skip(item, "RetailCRM не даёт создавать модификации через API; добавьте её в RetailCRM")
+            else:
+                create_rc.append(item)
+        create_ms.extend(self.result.to_create_in_moysklad)
+        self.plan.notes.extend(self.result.notes)
+        for dropped in self.result.dropped_resolutions:
+            self.work.reopen.append(dropped.conflict_key)
+
+        if may_write_rc:
+            # (with RetailCRM the master, only a person's «создать» puts anything here, and nothing is edited)
+            create_rc = self._link_by_external_id(create_rc)
+            groups = _GroupPlanner(self.ctx, self.work, self.ms, self.rc)  # reads RetailCRM's groups if needed
+            edits = self._edits(groups) if settings.master == "moysklad" else []
+            for item in create_rc:
+                groups.need(self.ms.folder_id_of(item.id))
+            groups.finish(self.plan)
+            self._rc_creates(create_rc)
+            self._rc_edits(edits)
+        self._ms_creates(create_ms)
+        self._stats()
+
+    # -- links ---------------------------------------------------------------------------------------------
+    def _links_and_stale(self) -> None:
+        work, plan = self.work, self.plan
+        for stale in self.result.stale_links:
+            work.stale.append(stale)
+        for pair in self.result.pairs:
+            if pair.how == "link" or self.stored_links.get(pair.ms.id) == pair.rc.id:
+                plan.counts.unchanged += 1  # a decision made earlier is already a stored link
+                continue
+            text = self._ms_key_text(pair.ms)
+            work.new_links.append(_offer_link(pair.ms, pair.rc, text))
+            if plan.keep_detail():  # thousands on a first run: the first ones are shown, the rest counted
+                plan.changes.append(self._link_change(pair.ms, pair.rc, text, pair.how))
+            plan.counts.created += 1
+
+    def _link_change(self, item: MsItem, offer: RcOffer, text: str | None, how: str) -> Change:
+        why = (
+            "по решению, принятому вручную"
+            if how == "resolution"
+            else f"{self.key.label.lower()} «{text}»"
+            if text
+            else "по внешнему коду"
+        )
+        return Change(
+            flow=Flow.CATALOG,
+            action=Action.LINK,
+            target="svyazka",
+            entity="offer",
+            ref=text or item.external_code or item.id,
+            summary=(
+                f"Связать товар МойСклад «{shorten(item.name)}» с предложением RetailCRM «{shorten(offer.name)}» "
+                f"({why})"
+            ),
+            payload={"ms_id": item.id, "rc_id": offer.id},
+        )
+
+    def _ms_key_text(self, item: MsItem) -> str | None:
+        texts, _ = ms_key_texts(item, self.key)
+        return texts[0] if texts else None
+
+    # -- conflicts -----------------------------------------------------------------------------------------
+    def _settle_open(self, conflict: Conflict, *, icml: bool) -> MsItem | RcOffer | None:
+        """Record an open conflict, or return the item it is about when MoySklad-as-master creates it."""
+        settings = self.settings
+        if conflict.kind == "only_in_moysklad" and conflict.ms_data:
+            item = self.ms.items.get(str(conflict.ms_data[0]["id"]))
+            if item is not None and conflict.reason is None:
+                if icml:
+                    conflict = replace(
+                        conflict,
+                        title=f"{conflict.title}. Каталог RetailCRM загружается из файла ICML: товар появится в "
+                        "RetailCRM, когда попадёт в этот файл, и тогда Связка свяжет его сама",
+                    )
+                elif item.type == "variant":
+                    conflict = replace(
+                        conflict,
+                        title=f"{conflict.title}. RetailCRM не даёт создавать модификации через API: добавьте "
+                        "это торговое предложение в каталог RetailCRM вручную (с тем же ключом), и Связка "
+                        "свяжет его сама",
+                    )
+                elif settings.master == "moysklad" and item.external_code:
+                    return item  # (the externalCode is how the new product is found again)
+        if conflict.kind == "only_in_retailcrm" and conflict.rc_data and conflict.reason is None:
+            offer = self.rc.offers.get(int(conflict.rc_data[0]["id"]))
+            if offer is not None and settings.master == "retailcrm":
+                return offer
+        self.open_conflicts.append(conflict)
+        return None
+
+    def _note_skip(self, item: MsItem, why: str) -> None:
+        self.plan.counts.skipped += 1
+        self.ctx.log(
+            Level.WARNING,
+            Flow.CATALOG,
+            f"«{shorten(item.name)}» не создаётся в RetailCRM: {why}.",
+            entity_type=item.type,
+            entity_ref=item.article or item.code or item.external_code,
+            entity_url=ms_item_url(item, item.id),
+        )
+
+    # -- RetailCRM creates and edits -------------------------------------------------------------------------
+    def _link_by_external_id(self, items: list[MsItem]) -> list[MsItem]:
+        """Items whose product already exists in RetailCRM (same externalId: e.g. created by a run that
+        stopped before reading it back) are linked instead of created a second time."""
+        by_external: dict[str, int] = {}
+        for product in self.rc.products.values():
+            if product.external_id and len(product.offer_ids) == 1:
+                by_external.setdefault(product.external_id, product.offer_ids[0])
+        remaining: list[MsItem] = []
+        for item in items:
+            offer_id = by_external.get(item.external_code) if item.external_code else None
+            offer = self.rc.offers.get(offer_id) if offer_id is not None else None
+            if offer is None or offer.id in self.linked_rc or item.id in self.linked_ms:
+                remaining.append(item)
+                continue
+            self.linked_rc.add(offer.id)
+            self.linked_ms.add(item.id)
+            text = self._ms_key_text(item)
+            self.work.new_links.append(_offer_link(item, offer, text))
+            if self.plan.keep_detail():
+                self.plan.changes.append(self._link_change(item, offer, None, "external"))
+            self.plan.counts.created += 1
+        return remaining
+
+    def _edits(self, groups: _GroupPlanner) -> list[tuple[int, str, dict[str, Any], str | None]]:
+        """Linked RetailCRM products whose name, article or group differ from their MoySklad product."""
+        ms_of_rc: dict[int, set[str]] = {}
+        for pair in self.result.pairs:
+            product = self.ms.product_of(pair.ms.id)
+            if product is not None:
+                ms_of_rc.setdefault(pair.rc.product_id, set()).add(product.id)
+        for link in self.work.new_links:  # pairs found by external id
+            offer = self.rc.offers.get(int(link.rc_id))
+            product = self.ms.product_of(link.ms_id)
+            if offer is not None and product is not None:
+                ms_of_rc.setdefault(offer.product_id, set()).add(product.id)
+        edits: list[tuple[int, str, dict[str, Any], str | None]] = []
+        for rc_product_id, ms_ids in sorted(ms_of_rc.items()):
+            if len(ms_ids) != 1:
+                continue  # offers of one RetailCRM card linked to different MoySklad products: not ours to merge
+            ms_product = self.ms.products[next(iter(ms_ids))]
+            rc_product = self.rc.products.get(rc_product_id)
+            if rc_product is None:
+                continue
+            changes: dict[str, Any] = {}
+            if ms_product.name and ms_product.name != rc_product.name:
+                changes["name"] = ms_product.name
+            article = clean_key(ms_product.article)
+            if article is not None and article != rc_product.article:
+                changes["article"] = article
+            folder_id = ms_product.folder_id if ms_product.folder_id in self.ms.folders else None
+            move_to: str | None = None
+            if folder_id is not None:
+                groups.need(folder_id)
+                group_id = groups.known_id(folder_id)
+                if group_id is None or group_id not in rc_product.group_ids:
+                    move_to = folder_id
+            if changes or move_to is not None:
+                edits.append((rc_product_id, ms_product.id, changes, move_to))
+        return edits
+
+    def _rc_creates(self, items: list[MsItem]) -> None:
+        for item in items:
+            folder_id = self.ms.folder_id_of(item.id)
+            text = self._ms_key_text(item)
+            self.work.rc_creates.append(RcProductCreate(item=item, folder_id=folder_id, key_text=text))
+            folder = self.ms.folders.get(folder_id or "")
+            where = f" в группе «{shorten(folder.name)}»" if folder else ""
+            key_part = f", {self.key.label.lower()} «{text}»" if text else ""
+            self.plan.changes.append(
+                Change(
+                    flow=Flow.CATALOG,
+                    action=Action.CREATE,
+                    target="retailcrm",
+                    entity="product",
+                    ref=text or item.external_code,
+                    summary=f"Создать в RetailCRM товар «{shorten(item.name)}»{key_part}{where}",
+                    payload={"ms_id": item.id},
+                )
+            )
+            self.plan.counts.created += 1
+
+    def _rc_edits(self, edits: list[tuple[int, str, dict[str, Any], str | None]]) -> None:
+        for rc_product_id, ms_product_id, changes, folder_id in edits:
+            rc_product = self.rc.products[rc_product_id]
+            parts = []
+            if "name" in changes:
+                parts.append(f"название «{shorten(rc_product.name)}» → «{shorten(changes['name'])}»")
+            if "article" in changes:
+                parts.append(f"артикул «{rc_product.article or ''}» → «{changes['article']}»")
+            if folder_id is not None:
+                parts.append(f"группа → «{self.ms.folders[folder_id].name}»")
+            label = changes.get("name") or rc_product.name
+            self.work.rc_edits.append(RcProductEdit(rc_product_id, ms_product_id, changes, folder_id, label))
+            self.plan.changes.append(
+                Change(
+                    flow=Flow.CATALOG,
+                    action=Action.UPDATE,
+                    target="retailcrm",
+                    entity="product",
+                    ref=str(rc_product_id),
+                    summary=f"Изменить в RetailCRM товар «{label}»: {', '.join(parts)}",
+                    payload={"rc_product_id": rc_product_id},
+                )
+            )
+            self.plan.counts.updated += 1
+
+    # -- MoySklad creates ------------------------------------------------------------------------------------
+    def _ms_creates(self, offers: Iterable[RcOffer]) -> None:
+        for offer in offers:
+            product = self.rc.products.get(offer.product_id)
+            name = offer.name or (product.name if product else "") or f"Предложение {offer.id}"
+            text = self.rule.rc_text(offer)
+            self.work.ms_creates.append(MsProductCreate(offer=offer, name=name, key_text=text))
+            key_part = f" ({self.key.label.lower()} «{text}»)" if text else ""
+            self.plan.changes.append(
+                Change(
+                    flow=Flow.CATALOG,
+                    action=Action.CREATE,
+                    target="moysklad",
+                    entity="product",
+                    ref=text or str(offer.id),
+                    summary=f"Создать в МойСклад товар «{shorten(name)}»{key_part} по предложению RetailCRM",
+                    payload={"rc_id": offer.id},
+                )
+            )
+            self.plan.counts.created += 1
+
+    # -- numbers for the wizard --------------------------------------------------------------------------------
+    def _stats(self) -> None:
+        work, result = self.work, self.result
+        only_ms = sum(1 for c in self.open_conflicts if c.kind == "only_in_moysklad") + len(work.rc_creates)
+        only_rc = sum(1 for c in self.open_conflicts if c.kind == "only_in_retailcrm") + self.auto_ms_creates
+        duplicates = sum(1 for c in self.open_conflicts if c.kind == "duplicate_key")
+        work.stats.update(
+            new_pairs=len(work.new_links),
+            only_in_moysklad=only_ms,
+            only_in_retailcrm=only_rc,
+            duplicates=duplicates,
+            to_create=len(work.rc_creates) + len(work.ms_creates),
+            variant_code_fallbacks=result.variant_code_fallbacks,
+            # how well the key and field fit: items whose key the other side carries too, of all active ones
+            key_matched=result.key_matched,
+            ms_items=sum(1 for item in self.ms.items.values() if not item.archived),
+            rc_offers=sum(1 for offer in self.rc.offers.values() if offer.active),
+            # for the safety check before writing (app/sync/safety.py)
+            links_before=len(self.stored_links),
+            links_dropped=len(work.stale),
+        )
+        pairs = len({p.ms.id for p in result.pairs} | {link.ms_id for link in work.new_links})
+        self.plan.notes.insert(
+            0,
+            f"Найдено {pairs} {plural(pairs, 'пара', 'пары', 'пар')} "
+            f"(новых {len(work.new_links)}), {only_ms} только в МойСклад, {only_rc} только в RetailCRM, "
+            f"{duplicates} {plural(duplicates, 'дубль', 'дубля', 'дублей')} {_KEY_GENITIVE[self.key]}.",
+        )
+        if not self.rule.usual:
+            self.plan.notes.insert(
+                1,
+                f"{self.key.label} МойСклад сравнивается с полем RetailCRM: {rc_field_label(self.rule.rc_field)}.",
+            )
+        if work.rc_creates or work.ms_creates or work.group_creates or work.rc_edits:
+            self.plan.notes.append(
+                f"Будет создано в RetailCRM товаров: {len(work.rc_creates)}, групп: {len(work.group_creates)}; "
+                f"изменено товаров RetailCRM: {len(work.rc_edits)}; создано в МойСклад: {len(work.ms_creates)}."
+            )

@@ -1,0 +1,1 @@
+"""The stock flow: MoySklad stock sent to RetailCRM stores (one module per job; see docs/ARCHITECTURE.md)."""
