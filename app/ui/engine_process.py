@@ -49,7 +49,7 @@ _PRELOAD = [
     "app.sync.engine",
     "app.sync.session",
     "app.sync.flows.catalog",
-    "app.sync.flows.orders",
+    "app.sync.orders.flow",
     "app.sync.flows.prices",
     "app.sync.flows.stock",
     "app.clients.moysklad",

@@ -18,9 +18,9 @@ def sync_flows() -> dict[Flow, FlowRunner]:
         return dict(default_flows())
     except ImportError:
         from app.sync.flows.catalog import CatalogFlow
-        from app.sync.flows.orders import OrdersFlow
         from app.sync.flows.prices import PricesFlow
         from app.sync.flows.stock import StockFlow
+        from app.sync.orders.flow import OrdersFlow
 
         return {
             Flow.CATALOG: CatalogFlow(),

@@ -9,9 +9,9 @@ from app.sync.model import Flow
 def all_flows() -> dict[Flow, FlowRunner]:
     """A fresh runner for every flow (runners keep no state between runs, but they are cheap to build)."""
     from app.sync.flows.catalog import CatalogFlow
-    from app.sync.flows.orders import OrdersFlow
     from app.sync.flows.prices import PricesFlow
     from app.sync.flows.stock import StockFlow
+    from app.sync.orders.flow import OrdersFlow
 
     return {
         Flow.CATALOG: CatalogFlow(),

@@ -1,6 +1,6 @@
 """A RetailCRM order as a MoySklad customer order: pure mapping, no HTTP, no store.
 
-The flow (:mod:`app.sync.flows.orders`) gathers what this needs (offer links, the mapped state and store,
+The flow (:mod:`app.sync.orders.flow`) gathers what this needs (offer links, the mapped state and store,
 whether the order is still active) and this module turns an order into
 
 * a :class:`MappedOrder`: the fields Svyazka owns in MoySklad, in plain values;
