@@ -22,11 +22,11 @@ from app.store import Link, SyncSettings
 from app.sync.conflict_key import ConflictKey
 from app.sync.model import Level
 from app.sync.orders.counterparties import customer_of
+from app.sync.orders.fingerprints import fingerprint
 from app.sync.orders.mapping import (
     LineProblem,
     OfferTarget,
     bad_data_reasons,
-    fingerprint,
     map_order,
     map_positions,
 )

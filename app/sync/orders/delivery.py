@@ -14,7 +14,8 @@ from app.clients.errors import RemoteValidationError, SettingsError
 from app.clients.parsing import text
 from app.clients.retailcrm_models import Order
 from app.sync.model import Action, Change, Flow, Level
-from app.sync.orders.mapping import DELIVERY, MappedOrder, fingerprint
+from app.sync.orders.fingerprints import fingerprint
+from app.sync.orders.mapping import DELIVERY, MappedOrder
 from app.sync.orders.work import MS_APP
 
 if TYPE_CHECKING:

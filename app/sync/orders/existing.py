@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from app.clients.parsing import meta_id, text
 from app.store import Link, LinkConflictError
 from app.sync.model import Level
-from app.sync.orders.mapping import fingerprint_of_entity
+from app.sync.orders.fingerprints import fingerprint_of_entity
 from app.sync.orders.module_orders import MODULE_FIELD, ModuleMark, demand_ids, find_orders, module_mark
 from app.sync.orders.work import PUSHED_STATE, PUSHED_TARGET, OrderCreate, OrderUpdate, label, ms_order_url
 

@@ -18,8 +18,8 @@ from app.clients.parsing import text, timestamp
 from app.clients.retailcrm_models import Order
 from app.store import Link
 from app.sync.model import Flow, Level
+from app.sync.orders.fingerprints import fingerprint
 from app.sync.orders.history import HistoryScan
-from app.sync.orders.mapping import fingerprint
 from app.sync.orders.work import PUSHED_STATE, StatusBack, label, ms_order_url
 
 if TYPE_CHECKING:

@@ -9,7 +9,8 @@ from app.clients.retailcrm_models import Order, Status
 from app.store import Link, StorePair, SyncSettings
 from app.sync.model import Level
 from app.sync.orders.decide import DecideInputs, decide
-from app.sync.orders.mapping import OfferTarget, fingerprint, map_order, map_positions
+from app.sync.orders.fingerprints import fingerprint
+from app.sync.orders.mapping import OfferTarget, map_order, map_positions
 from app.sync.process_order import ProcessOrder
 
 NOW = datetime(2026, 1, 10, 12, 0, tzinfo=UTC)

@@ -10,13 +10,12 @@ import pytest
 from app.clients.retailcrm_models import Order
 from app.money import KOPECK
 from app.sync.orders.counterparties import customer_of, email_spellings, normalize_phone, phone_spellings
+from app.sync.orders.fingerprints import fingerprint, fingerprint_of_entity
 from app.sync.orders.mapping import (
     DELIVERY,
     OfferTarget,
     bad_data_reasons,
     create_body,
-    fingerprint,
-    fingerprint_of_entity,
     map_order,
     map_positions,
     price_and_discount,
