@@ -1107,8 +1107,8 @@ def cmd_conflicts(args: argparse.Namespace, env: _Env) -> int:
     return EXIT_OK
 
 
-# the kinds whose decision names ids, and who reads them: the catalog matcher (app/sync/matching.py) and the
-# orders flow's counterparty choice (app/sync/counterparties.py, MoySklad side only)
+# the kinds whose decision names ids, and who reads them: the catalog matcher (app/sync/catalog/matching.py) and the
+# orders flow's counterparty choice (app/sync/orders/counterparties.py, MoySklad side only)
 _ID_KINDS = ("duplicate_key", "only_in_moysklad", "only_in_retailcrm", "ambiguous_counterparty")
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 

@@ -7,7 +7,7 @@ sizes, catalog sizes) and the conflicts with the decisions taken on them. Not ke
 values, the runs, the journal, and the cursors that say how far the last runs got (``_RESTARTED_CURSORS``), so
 the next sync reads everything again as a first sync would and links what it finds. The links are facts the
 services hold too, so the next sync finds them again instead of trusting a damaged copy: catalog items by their
-match key, orders by ``externalCode`` (the RetailCRM id) before any create (app/sync/flows/orders.py),
+match key, orders by ``externalCode`` (the RetailCRM id) before any create (app/sync/orders/existing.py),
 counterparties by their rules, shipments from MoySklad's template of what is left to ship. Nothing is created
 twice (tests/reliability/test_damaged_database.py). Lost pushed values only mean that stock and prices are
 sent once more.
@@ -35,7 +35,7 @@ KEPT_TABLES = ("profiles", "settings", "cursors", "conflicts")
 # Columns of the kept tables that point at what is not kept (conflicts.last_seen_run → runs).
 _DROPPED_REFERENCES = {"conflicts": ("last_seen_run",)}
 # (flow, name) of the cursors a repaired file starts without: the orders' history position and the reverse
-# statuses' time (app/sync/flows/orders.py HISTORY_CURSOR, REVERSE_CURSOR) and the stock's last passes
+# statuses' time (app/sync/orders/cursors.py HISTORY_CURSOR, REVERSE_CURSOR) and the stock's last passes
 # (app/sync/flows/stock.py): with them, the next sync would only look at what changed since and would not
 # find the links again.
 _RESTARTED_CURSORS = {("orders", "history_since_id"), ("orders", "reverse_updated_since"),

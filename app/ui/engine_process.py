@@ -49,7 +49,7 @@ _PRELOAD = [
     "app.sync.engine",
     "app.sync.session",
     "app.sync.catalog.flow",
-    "app.sync.flows.orders",
+    "app.sync.orders.flow",
     "app.sync.prices",
     "app.sync.stock.flow",
     "app.clients.moysklad",

@@ -18,7 +18,7 @@ def sync_flows() -> dict[Flow, FlowRunner]:
         return dict(default_flows())
     except ImportError:
         from app.sync.catalog.flow import CatalogFlow
-        from app.sync.flows.orders import OrdersFlow
+        from app.sync.orders.flow import OrdersFlow
         from app.sync.prices import PricesFlow
         from app.sync.stock.flow import StockFlow
 

@@ -143,7 +143,7 @@ def test_order_list_items_point_at_offers(replay) -> None:
     assert item.offer.id == 61121 and item.offer.external_id == "tGunLo27jlPGmbA8BrHxY2"
     assert item.offer.article == "14451445-14451445" and item.price_type == "base"
     assert item.quantity == Decimal(1) and item.unit_price == item.initial_price - item.discount_total
-    # the id RetailCRM's own MoySklad module stored (app.sync.module_orders), and the shop's other fields
+    # the id RetailCRM's own MoySklad module stored (app.sync.orders.module_orders), and the shop's other fields
     assert order.custom_fields["moyskladexternalid"] == "0f203a5f-7734-11eb-0a80-026b0001f435"
     assert order.custom_fields["multiselect"] == ["test1", "test3"]
 

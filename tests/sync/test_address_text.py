@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from app.clients.retailcrm_models import Address
-from app.sync.orders_mapping import address_text
+from app.sync.orders.mapping import address_text
 from tests.recorded import recorded
 
 

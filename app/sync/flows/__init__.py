@@ -9,7 +9,7 @@ from app.sync.model import Flow
 def all_flows() -> dict[Flow, FlowRunner]:
     """A fresh runner for every flow (runners keep no state between runs, but they are cheap to build)."""
     from app.sync.catalog.flow import CatalogFlow
-    from app.sync.flows.orders import OrdersFlow
+    from app.sync.orders.flow import OrdersFlow
     from app.sync.prices import PricesFlow
     from app.sync.stock.flow import StockFlow
 

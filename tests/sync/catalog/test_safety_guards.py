@@ -17,7 +17,7 @@ import pytest
 from app.sandbox.core import LoggedRequest
 from app.sync.model import Callbacks, Flow, RunReport, SafetyPolicy
 from tests.sync.catalog.support import CatEnv, cat_environment
-from tests.sync.flows.orders_support import OrdEnv, linked_offer_ids, new_order, ord_environment
+from tests.sync.orders.support import OrdEnv, linked_offer_ids, new_order, ord_environment
 
 
 @pytest.fixture

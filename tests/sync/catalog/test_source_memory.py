@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from app.sandbox.sandbox import Sandbox, SandboxOptions
 from app.sync.catalog.source import WITH_ARCHIVED, load_moysklad_catalog
-from tests.sync.flows.orders_support import make_clients
+from tests.sync.orders.support import make_clients
 
 if TYPE_CHECKING:
     from app.clients.moysklad_models import CatalogRow

@@ -11,7 +11,7 @@ import pytest
 from app.sync.engine import SyncEngine
 from app.sync.model import Callbacks, Flow, RunReport
 from app.sync.stock.flow import StockFlow
-from tests.sync.flows.orders_support import OrdEnv, linked_offer_ids, new_order, ord_environment
+from tests.sync.orders.support import OrdEnv, linked_offer_ids, new_order, ord_environment
 
 
 @pytest.fixture

@@ -342,7 +342,7 @@ def test_orders_reads_go_ahead_of_the_stock_uploads(cat_env: CatEnv) -> None:
     """RetailCRM's side of the orders flow is read while MoySklad's catalog is, not among the uploads."""
     from app.sync.accounts import check_moysklad, check_retailcrm, suggest_settings
     from app.sync.engine import SyncEngine
-    from app.sync.flows.orders import OrdersFlow
+    from app.sync.orders.flow import OrdersFlow
 
     env = cat_env
     env.settings = suggest_settings(

@@ -9,7 +9,7 @@ import pytest
 
 from app.clients.retailcrm import RetailCrmClient
 from app.sync.model import Flow
-from tests.sync.flows.orders_support import FAST_RC, OrdEnv, fast_retry, ord_environment, ref_id
+from tests.sync.orders.support import FAST_RC, OrdEnv, fast_retry, ord_environment, ref_id
 
 
 @pytest.fixture

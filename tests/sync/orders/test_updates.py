@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from app.sync.model import Flow
-from tests.sync.flows.orders_support import (
+from tests.sync.orders.support import (
     OrdEnv,
     goods_rows,
     ord_environment,

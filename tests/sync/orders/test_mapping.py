@@ -9,15 +9,13 @@ import pytest
 
 from app.clients.retailcrm_models import Order
 from app.money import KOPECK
-from app.sync.counterparties import customer_of, email_spellings, phone_spellings
-from app.sync.counterparty import normalize_phone
-from app.sync.orders_mapping import (
+from app.sync.orders.counterparties import customer_of, email_spellings, normalize_phone, phone_spellings
+from app.sync.orders.fingerprints import fingerprint, fingerprint_of_entity
+from app.sync.orders.mapping import (
     DELIVERY,
     OfferTarget,
     bad_data_reasons,
     create_body,
-    fingerprint,
-    fingerprint_of_entity,
     map_order,
     map_positions,
     price_and_discount,
@@ -233,7 +231,7 @@ def test_the_body_says_vat_is_inside_the_prices_and_the_saved_sum_is_checked() -
 
 def test_a_required_field_refusal_names_the_additional_field_not_a_standard_one() -> None:
     from app.clients.errors import FieldError
-    from app.sync.orders_mapping import required_attributes, required_attributes_advice
+    from app.sync.orders.mapping import required_attributes, required_attributes_advice
 
     refusal = "Ошибка сохранения объекта: поле 'Канал продаж' не может быть пустым или отсутствовать"
     assert required_attributes([FieldError("Канал продаж", refusal, 3000)]) == ["Канал продаж"]

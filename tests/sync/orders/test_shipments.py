@@ -12,7 +12,7 @@ import pytest
 from app.clients.retailcrm import RetailCrmClient
 from app.sync.model import Level
 from app.sync.process_order import DEFAULT_ORDER_NOTE
-from tests.sync.flows.orders_support import (
+from tests.sync.orders.support import (
     FAST_RC,
     OrdEnv,
     fast_retry,
@@ -125,7 +125,7 @@ def test_shipments_of_orders_created_in_the_run_are_built_locally_in_one_batch(o
 
 
 def test_demand_body_falls_back_to_the_template_when_a_field_is_missing() -> None:
-    from app.sync.flows.orders import demand_body
+    from app.sync.orders.shipments import demand_body
 
     order = {"meta": {"href": "x/entity/customerorder/1", "type": "customerorder"}}
     ref = {"meta": {"href": "x/entity/store/1", "type": "store"}}

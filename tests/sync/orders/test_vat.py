@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from app.sync.orders_mapping import VAT_INCLUDED
-from tests.sync.flows.orders_support import OrdEnv, new_order, ord_environment
+from app.sync.orders.mapping import VAT_INCLUDED
+from tests.sync.orders.support import OrdEnv, new_order, ord_environment
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """Helpers for the orders-flow tests: a seeded sandbox with the catalog linked, a store, an engine.
 
-Not a conftest on purpose (the catalog, stock and price tests live in the same folder): each test module wraps
+Not a conftest on purpose (tests/sync/stock and tests/sync/catalog use it too): each test module wraps
 :func:`ord_environment` in its own ``ord_``-prefixed fixture. The catalog is linked by running the real
 catalog flow once, as a first sync would.
 """
@@ -26,8 +26,8 @@ from app.store import Database, NewLink, SyncSettings
 from app.sync.accounts import check_moysklad, check_retailcrm, suggest_settings
 from app.sync.catalog.flow import CatalogFlow
 from app.sync.engine import SyncEngine
-from app.sync.flows.orders import OrdersFlow
 from app.sync.model import Callbacks, Flow, LogEvent, RunReport
+from app.sync.orders.flow import OrdersFlow
 
 SMALL_SHOP = SandboxOptions(products=120, orders=60, stores=3, seed=3, rate_limit=False)
 

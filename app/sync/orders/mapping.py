@@ -1,28 +1,26 @@
 """A RetailCRM order as a MoySklad customer order: pure mapping, no HTTP, no store.
 
-The flow (:mod:`app.sync.flows.orders`) gathers what this needs (offer links, the mapped state and store,
+The flow (:mod:`app.sync.orders.flow`) gathers what this needs (offer links, the mapped state and store,
 whether the order is still active) and this module turns an order into
 
 * a :class:`MappedOrder`: the fields Svyazka owns in MoySklad, in plain values;
 * request bodies for a create and for an update (references built by the caller's ``meta`` functions, so
   this module never knows the service's address);
-* a :func:`fingerprint`: a hash of the fields an update would send. It is stored after every successful
-  write, so a later run sends an update only when something really changed. The same hash can be computed
-  from an order read back from MoySklad (:func:`fingerprint_of_entity`), to compare after a crash.
+* what a create's answer says about the sum, and what a refusal for a required additional field means.
+
+Its hash of what an update would send lives in :mod:`app.sync.orders.fingerprints`.
 
 Money is Decimal roubles here and kopecks only in request bodies (:mod:`app.money`).
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from app.clients.parsing import as_list, as_map, decimal, kopecks, meta_id, text
+from app.clients.parsing import as_list, as_map, decimal, kopecks, text
 from app.clients.retailcrm_models import Address, Order, OrderItem
 from app.money import KOPECK, rub, rub_to_kopecks
 from app.sync.text import shorten
@@ -362,74 +360,6 @@ def sum_mismatch(body: Mapping[str, Any], saved: Mapping[str, Any]) -> tuple[Dec
     sent = sent_total(body)
     slack = KOPECK * max(1, len(as_list(body.get("positions"))))
     return (sent, ms_sum) if abs(ms_sum - sent) > slack else None
-
-
-# --- fingerprints ------------------------------------------------------------------------------------------
-
-
-def _plain(value: Decimal) -> str:
-    normalized = value.normalize()
-    return format(normalized, "f") if normalized != 0 else "0"
-
-
-def _digest(data: Any) -> str:
-    blob = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:32]
-
-
-def _position_key(kind: str, assortment: str, quantity: Decimal, price: Decimal, discount: Decimal,
-                  reserve: Decimal) -> list[str]:
-    return [kind, assortment, _plain(quantity), str(int(rub(price) * 100)), _plain(discount), _plain(reserve)]
-
-
-def fingerprint(mapped: MappedOrder, *, with_delivery: bool) -> str:
-    """A short hash of what an update would send (the delivery line only when it can be sent)."""
-    positions = [
-        _position_key(p.assortment_type, p.assortment_id, p.quantity, p.price, p.discount, p.reserve)
-        for p in mapped.positions
-        if with_delivery or p.assortment_id != DELIVERY
-    ]
-    return _digest(
-        {
-            "state": mapped.state_id or "",
-            "store": mapped.store_id or "",
-            "description": mapped.description,
-            "address": mapped.shipment_address,
-            "positions": positions,
-        }
-    )
-
-
-def fingerprint_of_entity(entity: Mapping[str, Any], delivery_service_id: str | None) -> str:
-    """The :func:`fingerprint` of a customer order as MoySklad returns it (``expand=positions``)."""
-    rows = as_list(as_map(entity.get("positions")).get("rows"))
-    positions = []
-    for raw in rows:
-        row = as_map(raw)
-        assortment = as_map(row.get("assortment"))
-        kind = text(as_map(assortment.get("meta")).get("type")) or ""
-        assortment_id = meta_id(assortment) or ""
-        if kind == "service" and assortment_id == delivery_service_id:
-            assortment_id = DELIVERY
-        positions.append(
-            _position_key(
-                kind,
-                assortment_id,
-                decimal(row.get("quantity")) or Decimal(0),
-                kopecks(row.get("price")) or Decimal(0),
-                decimal(row.get("discount")) or Decimal(0),
-                Decimal(0) if kind == "service" else decimal(row.get("reserve")) or Decimal(0),
-            )
-        )
-    return _digest(
-        {
-            "state": meta_id(entity.get("state")) or "" if entity.get("state") else "",
-            "store": meta_id(entity.get("store")) or "" if entity.get("store") else "",
-            "description": text(entity.get("description")) or "",
-            "address": text(entity.get("shipmentAddress")) or "",
-            "positions": positions,
-        }
-    )
 
 
 # Every field of a MoySklad customer order (the OAS schema ``customerOrder``, shared/moysklad-openapi), and the

@@ -10,7 +10,7 @@ import pytest
 
 from app.clients.retailcrm import RetailCrmClient
 from app.sync.model import Flow
-from tests.sync.flows.orders_support import (
+from tests.sync.orders.support import (
     FAST_RC,
     OrdEnv,
     fast_retry,

@@ -8,9 +8,9 @@ from urllib.parse import unquote_plus
 
 import pytest
 
-from app.sync.counterparties import ambiguous_key
-from app.sync.flows.orders import OrdersFlow
-from tests.sync.flows.orders_support import (
+from app.sync.orders.counterparties import ambiguous_key
+from app.sync.orders.flow import OrdersFlow
+from tests.sync.orders.support import (
     OrdEnv,
     customer_ids_by_email,
     linked_offer_ids,

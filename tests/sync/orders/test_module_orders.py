@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from app.clients.retailcrm_models import Order
-from app.sync.module_orders import demand_ids, module_mark
+from app.sync.orders.module_orders import demand_ids, module_mark
 from tests.recorded import recorded
 
 

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from app.sync.flows.orders import CURSOR_FLOW, DELIVERY_SERVICE_CURSOR, delivery_cursor
 from app.sync.model import Flow
-from tests.sync.flows.orders_support import OrdEnv, linked_offer_ids, new_order, ord_environment, ref_id
+from app.sync.orders.cursors import CURSOR_FLOW, DELIVERY_SERVICE_CURSOR, delivery_cursor
+from tests.sync.orders.support import OrdEnv, linked_offer_ids, new_order, ord_environment, ref_id
 
 SERVICE_PATH = "/api/remap/1.2/entity/service"
 

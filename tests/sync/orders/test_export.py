@@ -10,9 +10,9 @@ import pytest
 from app.store import NewLink
 from app.sync.catalog.flow import CatalogFlow
 from app.sync.engine import SyncEngine
-from app.sync.flows.orders import CURSOR_FLOW, HISTORY_CURSOR
 from app.sync.model import Flow
-from tests.sync.flows.orders_support import (
+from app.sync.orders.cursors import CURSOR_FLOW, HISTORY_CURSOR
+from tests.sync.orders.support import (
     OrdEnv,
     ambiguous_customer_ids,
     expected_exports,

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from app.sync.flows.orders import CURSOR_FLOW, FIRST_SYNC_CURSOR, MSK, first_sync_start
 from app.sync.model import Flow
-from tests.sync.flows.orders_support import OrdEnv, linked_offer_ids, new_order, ord_environment
+from app.sync.orders.cursors import CURSOR_FLOW, FIRST_SYNC_CURSOR
+from app.sync.orders.history import MSK, first_sync_start
+from tests.sync.orders.support import OrdEnv, linked_offer_ids, new_order, ord_environment
 
 ORDERS_PATH = "/api/v5/orders"
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from app.sync.counterparty import (
+from app.sync.orders.counterparties import (
     CounterpartyCandidate,
     CounterpartyMatch,
     CustomerInfo,

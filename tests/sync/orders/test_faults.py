@@ -11,9 +11,9 @@ import pytest
 
 from app.sandbox.core import FaultConfig
 from app.sandbox.sandbox import Sandbox
-from app.sync.flows.orders import OrdersFlow
 from app.sync.model import Flow
-from tests.sync.flows.orders_support import (
+from app.sync.orders.flow import OrdersFlow
+from tests.sync.orders.support import (
     SMALL_SHOP,
     OrdEnv,
     goods_rows,

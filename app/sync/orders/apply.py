@@ -1,0 +1,322 @@
+"""The orders apply: write what the plan decided, in batches, recording every success at once, so Stop or
+a crash leaves nothing to duplicate.
+
+A create reserves its link first (``links.reserve`` → a fresh ``syncId``) and sends that ``syncId``;
+MoySklad returns the existing order when the same ``syncId`` comes again. A linked order gets one update per
+run at most; positions replace the whole set. The delivery service, shipments and statuses back have their
+own modules; this one runs them in order and saves the cursors last.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Sequence
+from typing import Any
+
+from app.clients.errors import ItemError, NotFound, RemoteValidationError
+from app.clients.parsing import text
+from app.store import Link, LinkConflictError
+from app.sync.engine import RunContext
+from app.sync.model import Counts, Flow, Level
+from app.sync.orders import delivery, existing, shipments, statuses_back
+from app.sync.orders.counterparties import counterparty_body
+from app.sync.orders.cursors import OrdersCursors
+from app.sync.orders.mapping import (
+    DELIVERY,
+    MappedOrder,
+    create_body,
+    required_attributes,
+    required_attributes_advice,
+    sum_mismatch,
+    update_body,
+)
+from app.sync.orders.work import (
+    MS_APP,
+    PUSHED_STATE,
+    PUSHED_TARGET,
+    OrderCreate,
+    OrderUpdate,
+    Work,
+    chunks,
+    label,
+    ms_order_url,
+)
+from app.sync.stock import report as stock_report
+
+
+def not_found(error: ItemError) -> bool:
+    return any(e.code == 1021 for e in error.errors)
+
+
+class Applier:
+    def __init__(self, ctx: RunContext, work: Work, batch: int) -> None:
+        self.ctx = ctx
+        self.work = work
+        self.batch = batch
+        self.ms = ctx.moysklad
+        self.rc = ctx.retailcrm
+        self.links = ctx.db.links(ctx.profile_id)
+        self.cursors = OrdersCursors(ctx.db.cursors(ctx.profile_id))
+        self.pushed = ctx.db.pushed(ctx.profile_id)
+        self.counts = Counts(unchanged=work.unchanged, skipped=work.skipped + len(work.waiting))
+        self.failed_orders: set[int] = set()
+        self.agents: dict[str, str] = {}
+        self.created_ms: dict[int, str] = {}  # rc order id -> ms order id created in this run
+        # rc order id -> the body that created its customer order in this run: a shipment of it is built from
+        # this instead of asking MoySklad for a template (one request per order)
+        self.created_bodies: dict[int, dict[str, Any]] = {}
+        self.delivery_lost = False  # the delivery service could not be created in this run
+        self.delivery_checked = False  # looked whether a cached delivery service still exists
+        self.total = (len(work.creates) + len(work.updates) + len(work.shipments) + len(work.statuses_back)
+                      + len(work.counterparties_to_create))
+        self.done = 0
+
+    def log(self, level: Level, message: str, ref: str | None, url: str | None, entity: str = "order") -> None:
+        self.ctx.log(level, Flow.ORDERS, message, entity_type=entity, entity_ref=ref, entity_url=url)
+
+    def progress(self, step: int) -> None:
+        self.done += step
+        self.ctx.progress(Flow.ORDERS, self.done, self.total, "apply")
+
+    def run(self) -> Counts:
+        delivery.apply_service(self)
+        self._counterparties()
+        self._creates()
+        self._updates()
+        shipments.apply_shipments(self)
+        statuses_back.apply(self)
+        self._save_cursors()
+        return self.counts
+
+    def sent_fingerprint(self, mapped: MappedOrder, planned: str) -> str:
+        return delivery.sent_fingerprint(self, mapped, planned)
+
+    def create_many(self, entity: str, bodies: list[dict[str, Any]], expand: str | None = None
+                    ) -> list[dict[str, Any] | ItemError]:
+        """A batch create; a batch the service refused as a whole counts as every item failing."""
+        try:
+            return list(self.ms.create_many(entity, bodies, batch_size=len(bodies), expand=expand))
+        except RemoteValidationError as exc:
+            return [ItemError(index=i, errors=exc.errors) for i in range(len(bodies))]
+
+    # -- counterparties ----------------------------------------------------------------------------------
+    def _counterparties(self) -> None:
+        for key, found_id in self.work.counterparties_to_link.items():
+            # a counterparty already standing for another customer is used without a link of its own
+            with contextlib.suppress(LinkConflictError):
+                self.links.complete("counterparty", key, found_id, ms_type="counterparty")
+            self.agents[key] = found_id
+        todo = list(self.work.counterparties_to_create.items())
+        for chunk in chunks(todo, self.batch):
+            self.ctx.check_cancel()
+            bodies = []
+            for key, customer in chunk:
+                link = self.links.reserve("counterparty", key, ms_type="counterparty", rc_ext=customer.name[:255])
+                if link.ms_id:
+                    self.agents[key] = link.ms_id
+                    continue
+                assert link.sync_id is not None
+                bodies.append((key, customer, counterparty_body(customer, link.sync_id)))
+            if not bodies:
+                continue
+            results = self.create_many("counterparty", [b for _, _, b in bodies])
+            for (key, customer, _), result in zip(bodies, results, strict=True):
+                if isinstance(result, ItemError):
+                    self.counts.failed += 1
+                    self.log(Level.ERROR, f"Не удалось создать контрагента «{customer.name}» в МойСклад: "
+                                          f"{result.message}. Заказы этого клиента подождут.", customer.name, None,
+                             "counterparty")
+                    continue
+                ms_id = text(result.get("id"))
+                if not ms_id:
+                    continue
+                self.links.complete("counterparty", key, ms_id, ms_type="counterparty")
+                self.agents[key] = ms_id
+                self.counts.created += 1
+                self.log(Level.INFO, f"Создан контрагент «{customer.name}» в МойСклад.", customer.name,
+                         f"{MS_APP}#company/edit?id={ms_id}", "counterparty")
+            self.progress(len(chunk))
+
+    # -- orders: create ----------------------------------------------------------------------------------
+    def _agent_for(self, create: OrderCreate) -> str | None:
+        decision = create.counterparty
+        key = create.customer.key
+        if key in self.agents:
+            return self.agents[key]
+        if decision is not None and decision.action == "use" and decision.ms_id:
+            return decision.ms_id
+        return None
+
+    def _creates(self) -> None:
+        settings = self.ctx.settings
+        work = self.work
+        adopt = [c for c in work.creates if c.adopt_ms_id]
+        for create in adopt:
+            existing.adopt(self, create)
+        fresh = [c for c in work.creates if not c.adopt_ms_id]
+        if fresh and not settings.organization_id:
+            for create in fresh:
+                self.work.waiting.add(create.order.id)
+            return
+        service_id = work.delivery.service_id if work.delivery.available else None
+        for chunk in chunks(fresh, self.batch):
+            self.ctx.check_cancel()
+            ready: list[tuple[OrderCreate, Link, dict[str, Any]]] = []
+            for create in chunk:
+                agent = self._agent_for(create)
+                order = create.order
+                if agent is None:
+                    self.failed_orders.add(order.id)
+                    self.counts.failed += 1
+                    self.log(Level.ERROR, f"Заказ {label(order)} не выгружен: не удалось подобрать контрагента. "
+                                          "Связка попробует снова при следующей синхронизации.", label(order), None)
+                    continue
+                link = self.links.reserve("order", order.id, rc_ext=order.number, ms_type="customerorder")
+                if link.ms_id:  # done meanwhile (another run finished it): nothing to create
+                    continue
+                assert link.sync_id is not None and settings.organization_id is not None
+                body = create_body(create.mapped, self.ms.meta, self.ms.state_meta, service_id,
+                                   organization_id=settings.organization_id, agent_id=agent,
+                                   sync_id=link.sync_id, name=create.name)
+                ready.append((create, link, body))
+            if not ready:
+                continue
+            results = self.create_many("customerorder", [body for _, _, body in ready])
+            fingerprints: dict[str, str] = {}
+            states: dict[str, str] = {}
+            for (create, _link, sent), result in zip(ready, results, strict=True):
+                order = create.order
+                if isinstance(result, ItemError):
+                    self.failed_orders.add(order.id)
+                    self.counts.failed += 1
+                    if any(e.field == "agent" for e in result.errors):
+                        # the linked counterparty is gone (deleted in MoySklad): look the customer up afresh
+                        self.links.remove("counterparty", rc_id=create.customer.key)
+                    if not_found(result):
+                        delivery.check_service(self, create.mapped)
+                    attributes = required_attributes(result.errors)
+                    if attributes:
+                        self.log(Level.ERROR, f"Заказ {label(order)} не выгружен в МойСклад: "
+                                              f"{required_attributes_advice(attributes)}.", label(order), None)
+                        continue
+                    self.log(Level.ERROR, f"Заказ {label(order)} → МойСклад: не создан. {result.message}. Связка "
+                                          "попробует снова при следующей синхронизации.", label(order), None)
+                    continue
+                ms_id = text(result.get("id"))
+                if not ms_id:
+                    continue
+                self.links.complete("order", order.id, ms_id, ms_type="customerorder", rc_ext=order.number)
+                fingerprints[str(order.id)] = self.sent_fingerprint(create.mapped, create.fingerprint)
+                states[str(order.id)] = create.mapped.state_id or ""
+                self.created_ms[order.id] = ms_id
+                self.created_bodies[order.id] = sent
+                self._touched(create.mapped, shipped=False)
+                self.counts.created += 1
+                ms_name = text(result.get("name")) or ""
+                how = create.counterparty.how if create.counterparty else ""
+                notes = "".join(f"; {n}" for n in create.mapped.notes)
+                self.log(Level.INFO, f"Заказ {label(order)} → МойСклад: создан заказ покупателя {ms_name}, "
+                                     f"{how}{notes}", label(order), ms_order_url(ms_id))
+                mismatch = sum_mismatch(sent, result)
+                if mismatch is not None:
+                    self.log(Level.WARNING, f"Заказ {label(order)}: сумма заказа покупателя {ms_name} в МойСклад "
+                                            f"{mismatch[1]} ₽, а отправлено позиций на {mismatch[0]} ₽. Проверьте "
+                                            "в МойСклад настройку «НДС включен в цену» и цены позиций.",
+                             label(order), ms_order_url(ms_id))
+            if fingerprints:
+                self.pushed.put_many(PUSHED_TARGET, fingerprints)
+                self.pushed.put_many(PUSHED_STATE, states)
+            self.progress(len(chunk))
+
+    # -- orders: update ----------------------------------------------------------------------------------
+    def _updates(self) -> None:
+        updates = self.work.updates
+        if not updates:
+            return
+        service_id = self.work.delivery.service_id if self.work.delivery.available else None
+        if len(updates) == 1:
+            # one order: a plain PUT (a batch of one would cost the same request)
+            update = updates[0]
+            body = update_body(update.mapped, self.ms.meta, self.ms.state_meta, service_id)
+            try:
+                self.ms.update("customerorder", update.ms_id, body)
+            except (RemoteValidationError, NotFound) as exc:
+                errors = exc.errors if isinstance(exc, RemoteValidationError) else ()
+                self._update_failed(update, exc.message, missing=isinstance(exc, NotFound),
+                                    attributes=required_attributes(errors))
+            else:
+                self._updated(update)
+            self.progress(1)
+            return
+        for chunk in chunks(updates, self.batch):
+            self.ctx.check_cancel()
+            bodies = [
+                {"meta": self.ms.meta("customerorder", u.ms_id)["meta"],
+                 **update_body(u.mapped, self.ms.meta, self.ms.state_meta, service_id)}
+                for u in chunk
+            ]
+            results = self.create_many("customerorder", bodies)
+            for update, result in zip(chunk, results, strict=True):
+                if isinstance(result, ItemError):
+                    self._update_failed(update, result.message, missing=not_found(result),
+                                        attributes=required_attributes(result.errors))
+                else:
+                    self._updated(update)
+            self.progress(len(chunk))
+
+    def remember(self, order_id: int, mapped: MappedOrder, fp: str) -> None:
+        self.pushed.put_many(PUSHED_TARGET, {str(order_id): self.sent_fingerprint(mapped, fp)})
+        if mapped.state_id:  # an update without a state (unmapped status) left MoySklad's state as it was
+            self.pushed.put_many(PUSHED_STATE, {str(order_id): mapped.state_id})
+
+    def _touched(self, mapped: MappedOrder, *, shipped: bool) -> None:
+        """Tell the stock flow which items this write moved (reserves here, shipments in their module): it
+        carries their new figures to RetailCRM before the run ends
+        (:meth:`app.sync.stock.flow.StockFlow.follow_up`)."""
+        ids = (p.assortment_id for p in mapped.positions if p.assortment_id != DELIVERY)
+        stock_report.note_touched(self.ctx.shared, ids, shipped=shipped)
+
+    def _updated(self, update: OrderUpdate) -> None:
+        self._touched(update.mapped, shipped=False)
+        self.remember(update.order.id, update.mapped, update.fingerprint)
+        self.counts.updated += 1
+        state = self.ctx.settings.state_names.get(update.mapped.state_id or "", "")
+        what = f", статус «{state}»" if state else ""
+        self.log(Level.INFO, f"Заказ {label(update.order)} → МойСклад: заказ покупателя обновлён{what}, позиций "
+                             f"{len(update.mapped.positions)}.", label(update.order), ms_order_url(update.ms_id))
+
+    def _update_failed(self, update: OrderUpdate, message: str, *, missing: bool = False,
+                       attributes: Sequence[str] = ()) -> None:
+        name = label(update.order)
+        if missing and self.ms.get("customerorder", update.ms_id) is None:
+            # a person deleted it in MoySklad: Svyazka never brings it back by itself, and stops retrying
+            # until the order changes in RetailCRM again
+            self.remember(update.order.id, update.mapped, update.fingerprint)
+            self.counts.skipped += 1
+            self.log(Level.WARNING, f"Заказ {name}: заказ покупателя удалён в МойСклад, поэтому изменения из "
+                                    "RetailCRM в него не переданы. Если заказ нужен в МойСклад, создайте его там "
+                                    "заново или обратитесь в поддержку.", name, ms_order_url(update.ms_id))
+            return
+        if missing:
+            delivery.check_service(self, update.mapped)
+        self.failed_orders.add(update.order.id)
+        self.counts.failed += 1
+        if attributes:
+            self.log(Level.ERROR, f"Заказ {name} → МойСклад: не обновлён: {required_attributes_advice(attributes)}.",
+                     name, ms_order_url(update.ms_id))
+            return
+        self.log(Level.ERROR, f"Заказ {name} → МойСклад: не обновлён. {message.rstrip('.')}. Связка попробует "
+                              "снова при следующей синхронизации.", name, ms_order_url(update.ms_id))
+
+    # -- cursors -----------------------------------------------------------------------------------------
+    def _save_cursors(self) -> None:
+        work, cursors = self.work, self.cursors
+        cursors.waiting = work.waiting | self.failed_orders
+        if work.first_sync_from is not None:
+            cursors.first_sync_from = work.first_sync_from
+        if work.history_cursor is not None:
+            cursors.history_since_id = work.history_cursor
+        if work.reverse_cursor is not None:
+            cursors.reverse_since = work.reverse_cursor
+        if work.big_account is not None:
+            cursors.big_account = work.big_account

@@ -1,0 +1,147 @@
+"""Orders already in MoySklad: linked instead of created a second time.
+
+Before creating, MoySklad is asked for orders whose ``externalCode`` is the RetailCRM id (a lost database,
+a crash after the write): such an order is linked instead of created. An order RetailCRM's own MoySklad
+module exported (``customFields.moyskladexternalid``, :mod:`app.sync.orders.module_orders`) is linked to
+that customer order as it stands (positions untouched until the next change in RetailCRM; its state and a
+shipment it has count as Svyazka's).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from app.clients.parsing import meta_id, text
+from app.store import Link, LinkConflictError
+from app.sync.model import Level
+from app.sync.orders.fingerprints import fingerprint_of_entity
+from app.sync.orders.module_orders import MODULE_FIELD, ModuleMark, demand_ids, find_orders, module_mark
+from app.sync.orders.work import PUSHED_STATE, PUSHED_TARGET, OrderCreate, OrderUpdate, label, ms_order_url
+
+if TYPE_CHECKING:
+    from app.sync.orders.apply import Applier
+    from app.sync.orders.plan import Planner
+
+
+def adopt_existing(p: Planner, creates: list[OrderCreate], order_links: Mapping[str, Link]) -> list[OrderCreate]:
+    """Plan: mark the creates whose customer order exists already (by externalCode, or the module's mark)."""
+    if not creates:
+        return creates
+    linked_ms = {link.ms_id for link in order_links.values() if link.ms_id}
+    by_code: dict[str, dict[str, Any]] = {}
+    rows = p.ms.find_by_values(
+        "customerorder", "externalCode", [str(c.order.id) for c in creates], expand="positions"
+    )
+    for row in rows:
+        code = text(row.get("externalCode"))
+        if code and code not in by_code and text(row.get("id")) not in linked_ms:
+            by_code[code] = row
+    # orders RetailCRM's own MoySklad module exported: their customer orders, in one batched read
+    marks = {c.order.id: module_mark(c.order) for c in creates if str(c.order.id) not in by_code}
+    module_rows = find_orders(p.ms, (m.ms_id for m in marks.values() if m is not None and m.ms_id))
+    taken = {i.lower() for i in linked_ms if i}
+    kept: list[OrderCreate] = []
+    for create in creates:
+        row = by_code.get(str(create.order.id))
+        if row is None:
+            if create.pending and create.order.status not in p.export:
+                # reserved once but never written, and no longer in an export status: nothing to do
+                p.work.skipped += 1
+                continue
+            _take_over(p, create, marks.get(create.order.id), module_rows, taken)
+            kept.append(create)
+            continue
+        kept.append(create)
+        create.adopt_ms_id = text(row.get("id"))
+        existing_fp = fingerprint_of_entity(row, p.work.delivery.service_id)
+        create.adopt_needs_update = existing_fp != create.fingerprint
+        p.log(Level.INFO, f"Заказ {label(create.order)} уже есть в МойСклад (заказ покупателя "
+                          f"{text(row.get('name')) or ''}): Связка свяжет его, а не создаст второй.",
+              create.order, ms_id=create.adopt_ms_id)
+    return kept
+
+
+def _take_over(p: Planner, create: OrderCreate, mark: ModuleMark | None, rows: Mapping[str, dict[str, Any]],
+               taken: set[str]) -> None:
+    """Link ``create`` to the customer order RetailCRM's MoySklad module made for it, when its mark names
+    one that exists and no other order has (a copied order keeps the field: that copy is a new order).
+    ``taken``: MoySklad ids linked already, this plan's takeovers added."""
+    if mark is None:
+        return
+    order = create.order
+    name = label(order)
+    if mark.ms_id is None:
+        shown = mark.value if len(mark.value) <= 60 else mark.value[:57] + "…"
+        p.log(Level.INFO, f"Заказ {name}: в поле «{MODULE_FIELD}» записано «{shown}», а это не "
+                          "идентификатор заказа МойСклад. Связка не учитывает это поле и выгружает заказ как "
+                          "обычно.", order)
+        return
+    row = rows.get(mark.ms_id)
+    if row is None:
+        p.log(Level.WARNING, f"Заказ {name}: по полю «{MODULE_FIELD}» его выгружал модуль RetailCRM для "
+                             "МойСклад, но такого заказа покупателя в МойСклад нет (его удалили или он в "
+                             "другой учётной записи МойСклад). Связка выгрузит заказ как новый.", order)
+        return
+    if mark.ms_id in taken:
+        p.log(Level.WARNING, f"Заказ {name}: заказ покупателя МойСклад из поля «{MODULE_FIELD}» уже связан "
+                             "с другим заказом RetailCRM (например, заказ скопирован вместе с этим полем). "
+                             "Связка выгрузит этот заказ как новый.", order)
+        return
+    taken.add(mark.ms_id)
+    create.adopt_ms_id = text(row.get("id"))
+    create.adopt_needs_update = False  # positions stay as the module left them until RetailCRM changes
+    create.taken_over = True
+    create.module_state = meta_id(row.get("state"))
+    demands = demand_ids(row)
+    create.module_demand = demands[0] if demands else None
+    p.log(Level.INFO, f"Заказ {name} уже выгружен модулем RetailCRM для МойСклад (заказ покупателя "
+                      f"{text(row.get('name')) or ''}): Связка свяжет его и дальше будет вести сама, второй "
+                      "заказ не создаётся.", order, ms_id=create.adopt_ms_id)
+
+
+def adopt(a: Applier, create: OrderCreate) -> None:
+    """Apply: store the link to the existing customer order; update it when it differs."""
+    order = create.order
+    assert create.adopt_ms_id is not None
+    try:
+        a.links.complete("order", order.id, create.adopt_ms_id, ms_type="customerorder", rc_ext=order.number)
+    except LinkConflictError as exc:
+        a.failed_orders.add(order.id)
+        a.counts.failed += 1
+        a.log(Level.ERROR, str(exc), label(order), ms_order_url(create.adopt_ms_id))
+        return
+    if create.taken_over:
+        _taken_over(a, create)
+        return
+    a.log(Level.INFO, f"Заказ {label(order)} → МойСклад: связан с уже существующим заказом покупателя.",
+          label(order), ms_order_url(create.adopt_ms_id))
+    if create.adopt_needs_update:
+        a.work.updates.append(OrderUpdate(order, create.adopt_ms_id, create.mapped, create.fingerprint))
+        a.total += 1
+    else:
+        a.remember(order.id, create.mapped, create.fingerprint)
+        a.counts.unchanged += 1
+
+
+def _taken_over(a: Applier, create: OrderCreate) -> None:
+    """The link to a customer order RetailCRM's MoySklad module made is stored; nothing is written to it
+    now. What RetailCRM has today counts as sent, so the next change in RetailCRM updates it the usual way;
+    the state it has counts as Svyazka's, so statuses back see only a person's change; a shipment it has
+    counts as this order's, so none is made a second time."""
+    order = create.order
+    name = label(order)
+    assert create.adopt_ms_id is not None
+    a.pushed.put_many(PUSHED_TARGET, {str(order.id): a.sent_fingerprint(create.mapped, create.fingerprint)})
+    if create.module_state:
+        a.pushed.put_many(PUSHED_STATE, {str(order.id): create.module_state})
+    shipped = ""
+    if create.module_demand:
+        with contextlib.suppress(LinkConflictError):
+            a.links.complete("demand", order.id, create.module_demand, ms_type="demand", rc_ext=order.number)
+            shipped = " Отгрузка по нему в МойСклад уже есть, вторую Связка не создаст."
+    a.counts.unchanged += 1
+    a.log(Level.INFO, f"Заказ {name} уже выгружен модулем RetailCRM для МойСклад, Связка связала его и "
+                      "дальше ведёт сама. Заказ покупателя в МойСклад пока не изменён: его обновит следующее "
+                      f"изменение заказа в RetailCRM.{shipped}", name, ms_order_url(create.adopt_ms_id))
