@@ -10,6 +10,10 @@ waits for another thread's malloc. Measured on the 50k benchmark: one arena, the
 
 Windows and macOS allocators do not work this way; there (and on a libc without ``mallopt``) this does
 nothing.
+
+A process started to sync (the window's sync child) gets the cap as ``MALLOC_ARENA_MAX`` in its environment
+(app/runner/tuning.py): glibc reads it at start-up, before any thread exists, with the same effect as
+``mallopt(M_ARENA_MAX)``. :func:`limit_heap_arenas` is the fallback for a process already running (the CLI).
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import sys
 
 M_ARENA_MAX = -8  # <malloc.h>
 SYNC_ARENAS = 1
+ARENA_ENV = "MALLOC_ARENA_MAX"  # glibc's own name for M_ARENA_MAX (mallopt(3))
 
 
 @functools.cache

@@ -889,11 +889,9 @@ def _print_settings(settings: Any, out: TextIO) -> None:
 
 
 def cmd_sync(args: argparse.Namespace, env: _Env) -> int:
-    from app.clients.errors import SvyazkaApiError
-    from app.secrets import KeyringUnavailable
-    from app.store.run_lock import ProfileBusy
+    from app.runner import Mode, RunOutcome, RunRequest, describe, run_sync
+    from app.runner.tuning import tune_sync_process
     from app.sync.model import ALL_FLOWS, Callbacks, CancelToken, Flow, SafetyPolicy
-    from app.sync.session import build_engine, close_engine
 
     flows: tuple[Flow, ...] = ALL_FLOWS
     if args.only is not None:  # --only "" names no flow: refused, not read as "all"
@@ -905,39 +903,28 @@ def cmd_sync(args: argparse.Namespace, env: _Env) -> int:
             )
         flows = tuple(Flow(n) for n in names)
     profile = env.profile()
+    tune_sync_process()  # this process exists to sync from here on (app/runner/tuning.py)
     cancel = CancelToken()
     out = sys.stderr if args.json else sys.stdout
-    callbacks = Callbacks(on_log=_log_printer(out))
+    # without --yes a tripped safety check stops the run before it writes (nobody to ask in a script)
+    policy = SafetyPolicy.ALLOW if args.yes else SafetyPolicy.REFUSE
     try:
-        engine = build_engine(env.db, profile.id, env.secrets, callbacks=callbacks, cancel=cancel)
-    except (SvyazkaApiError, KeyringUnavailable) as exc:
-        if isinstance(exc, SvyazkaApiError):
-            message = exc.message
-        else:  # no "keep the keys in memory" here: a command's memory is gone when it ends
-            message = (
-                f"{exc.reason} Задайте ключи переменными окружения {ENV_RETAILCRM_KEY} и {ENV_MOYSKLAD_TOKEN} "
-                "(они действуют вместо хранилища) или установите и разблокируйте хранилище паролей (в Linux — "
-                "GNOME Keyring или KWallet) и выполните svyazka setup ещё раз."
-            )
-        if args.json:
-            print(json.dumps({"ok": False, "error": message}, ensure_ascii=False))
-        raise CliError(message) from exc
-    engine.on_stuck = lambda message: _exit_stuck(message, args.json)
-    previous = _on_interrupt(cancel)
-    try:
-        # without --yes a tripped safety check stops the run before it writes (nobody to ask in a script)
-        policy = SafetyPolicy.ALLOW if args.yes else SafetyPolicy.REFUSE
-        report = engine.run(flows, dry_run=args.dry_run, full=args.full, trigger="cli", safety_policy=policy,
-                            lock_wait=args.wait)
-    except ProfileBusy as busy:
-        hint = "" if args.wait else " Чтобы подождать его окончания, добавьте --wait (или --wait СЕКУНДЫ)."
-        if args.json:
-            print(json.dumps({"ok": False, "status": "busy", "error": busy.message}, ensure_ascii=False))
-        print(f"svyazka: {busy.message}{hint}", file=sys.stderr)
-        return EXIT_BUSY
-    finally:
-        signal.signal(signal.SIGINT, previous)
-        close_engine(engine)
+        request = RunRequest.for_profile(
+            env.db, profile.id, env.secrets, flows=tuple(f.value for f in flows), dry_run=args.dry_run,
+            full=args.full, trigger="cli", safety_policy=policy.value, lock_wait=args.wait,
+        )
+    except Exception as exc:  # a key missing, the keyring locked
+        outcome = RunOutcome(failure=describe(exc, "svyazka sync"))
+    else:
+        previous = _on_interrupt(cancel)
+        try:
+            outcome = run_sync(request, Callbacks(on_log=_log_printer(out)), cancel, mode=Mode.THREAD, db=env.db,
+                               on_stuck=lambda message: _exit_stuck(message, args.json))
+        finally:
+            signal.signal(signal.SIGINT, previous)
+    if outcome.failure is not None:
+        return _sync_failed(outcome.failure, args)
+    report = outcome.unwrap()
     if args.json:
         print(json.dumps(report.as_json(), ensure_ascii=False))
     if report.crashed:  # the journal line said which flow and where the details are
@@ -952,6 +939,32 @@ def cmd_sync(args: argparse.Namespace, env: _Env) -> int:
         )
         return EXIT_HELD
     return {"ok": EXIT_OK, "failed": EXIT_FAILED}.get(report.status, EXIT_PROBLEMS)
+
+
+def _sync_failed(failure: Any, args: argparse.Namespace) -> int:
+    """A sync that did not run: the runner's message (app/runner/failure.py) and its exit code (docs/CLI.md)."""
+    from app.runner import FailureKind
+
+    if failure.kind is FailureKind.CRASHED:  # the traceback is in the technical log; the message says where
+        print(f"svyazka: {failure.message}", file=sys.stderr)
+        return EXIT_CRASHED
+    if failure.kind is FailureKind.BUSY:
+        hint = "" if args.wait else " Чтобы подождать его окончания, добавьте --wait (или --wait СЕКУНДЫ)."
+        if args.json:
+            print(json.dumps({"ok": False, "status": "busy", "error": failure.message}, ensure_ascii=False))
+        print(f"svyazka: {failure.message}{hint}", file=sys.stderr)
+        return EXIT_BUSY
+    message = failure.message
+    if failure.kind is FailureKind.KEYRING:  # no "keep the keys in memory" here: a command's memory is gone at its end
+        message = (
+            f"{failure.detail} Задайте ключи переменными окружения {ENV_RETAILCRM_KEY} и {ENV_MOYSKLAD_TOKEN} "
+            "(они действуют вместо хранилища) или установите и разблокируйте хранилище паролей (в Linux — "
+            "GNOME Keyring или KWallet) и выполните svyazka setup ещё раз."
+        )
+    if args.json:
+        print(json.dumps({"ok": False, "error": message}, ensure_ascii=False))
+    print(f"svyazka: {message}", file=sys.stderr)
+    return EXIT_FAILED
 
 
 def _exit_stuck(message: str, as_json: bool) -> None:
@@ -1178,8 +1191,8 @@ def _candidates(conflict: Any) -> str:
 def _check_exist(env: _Env, profile: Any, unknown: list[tuple[str, Any]], counterparty: bool) -> None:
     """--force: each id must name a real item (a read against the service), else nothing is saved."""
     from app.clients.errors import SvyazkaApiError
+    from app.runner.build import clients_for
     from app.secrets import KeyringUnavailable
-    from app.sync.session import clients_for
 
     for service, value in unknown:  # MoySklad ids are UUIDs (openapi.json: product/variant/counterparty "id")
         if service == "moysklad" and not _UUID.match(str(value)):

@@ -29,7 +29,7 @@ Kind = Literal["window", "sync", "cli"]
 
 LOG_FILES: dict[str, str] = {
     "window": "svyazka-app.log",  # the desktop window (and its tray)
-    "sync": "svyazka-sync.log",  # the window's sync child processes (app/ui/engine_process.py)
+    "sync": "svyazka-sync.log",  # the window's sync child processes (app/runner/child.py)
     "cli": "svyazka-cli.log",  # the command line: cron, Task Scheduler, a person's terminal
 }
 LOG_FILENAME = LOG_FILES["window"]  # the window's, under its old name

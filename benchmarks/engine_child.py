@@ -2,7 +2,7 @@
 
 The benchmark runs the engine in its own process so that the figures belong to the sync alone: the
 sandbox (a child of its own) would otherwise inflate the peak memory and compete for the same interpreter.
-It is the same engine the CLI and the app build (:func:`app.sync.session.build_engine`, keys from
+It is the same engine the CLI and the app build (:mod:`app.runner`, keys from
 ``SVYAZKA_RETAILCRM_API_KEY`` / ``SVYAZKA_MOYSKLAD_TOKEN``); this wrapper only adds what ``svyazka sync
 --json`` does not print: each client's request statistics per endpoint, the plans' numbers, and the peak
 resident memory of this process. It prints exactly one JSON line on stdout.
@@ -126,11 +126,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     from app.paths import data_dir, database_path
+    from app.runner import Mode, RunRequest, run_sync
+    from app.runner.build import default_flows
+    from app.runner.tuning import tune_sync_process
     from app.secrets import SecretStore
     from app.store import Database
     from app.sync.model import ALL_FLOWS, Flow
-    from app.sync.session import build_engine, close_engine, default_flows
 
+    tune_sync_process()  # as the window's sync child and the CLI's sync do, before any thread starts
     flows = tuple(Flow(n.strip()) for n in args.only.split(",")) if args.only else ALL_FLOWS
     db = Database.open(database_path(data_dir(args.data_dir)))
     try:
@@ -138,7 +141,10 @@ def main(argv: list[str] | None = None) -> int:
         stages: list[dict[str, Any]] = []
         started = time.monotonic()
         staged = {flow: _Staged(runner, stages, started) for flow, runner in default_flows().items()}
-        engine = build_engine(db, profile.id, SecretStore(), flows=staged)
+        # the same run the CLI makes, with the flows wrapped to time their stages
+        request = RunRequest.for_profile(db, profile.id, SecretStore(), flows=tuple(f.value for f in flows),
+                                         full=args.full, trigger="cli")
+        engines: list[Any] = []
         profiler = cProfile.Profile() if args.profile else None
         timeline = _RssTimeline()
         timeline.start()
@@ -148,15 +154,16 @@ def main(argv: list[str] | None = None) -> int:
         try:
             if profiler is not None:
                 profiler.enable()
-            report = engine.run(flows, full=args.full, trigger="cli")  # the same run the CLI makes
+            outcome = run_sync(request, mode=Mode.THREAD, db=db, flows=staged, on_engine=engines.append)
         finally:
             if profiler is not None:
                 profiler.disable()
                 profiler.dump_stats(args.profile)
             wall = time.monotonic() - started
             samples = timeline.stop()
-            stats = {client.service: client.stats.snapshot() for client in (engine.retailcrm, engine.moysklad)}
-            close_engine(engine)
+        report = outcome.unwrap()
+        engine = engines[0]  # closed by the runner; its clients keep their statistics
+        stats = {client.service: client.stats.snapshot() for client in (engine.retailcrm, engine.moysklad)}
     finally:
         db.close()
     result = {

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from app import cli, techlog
-from app.ui import engine_process
+from app.runner import child as sync_child
 
 
 @pytest.fixture(autouse=True)
@@ -25,7 +25,7 @@ def no_file_log_left() -> Iterator[None]:
 
 def test_the_window_its_sync_child_and_the_cli_write_different_files(tmp_path: Path) -> None:
     window = techlog.setup_file_logging(tmp_path, "window")  # what app/ui/main.py sets up
-    engine_process._log_to_file(tmp_path)  # what the window's sync child sets up
+    sync_child._log_to_file(tmp_path)  # what the window's sync child sets up
     child = techlog.current_log_file()
     assert window is not None and child is not None
     assert window.name == "svyazka-app.log"

@@ -18,21 +18,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-try:  # app.redact is written by another helper; the clients must work (and stay safe) either way
-    from app.redact import redact as _redact
-    from app.redact import register_secret as _register_secret
-except ImportError:  # pragma: no cover - only while app.redact does not exist yet
-    _known: set[str] = set()
-
-    def _register_secret(value: str | None) -> None:
-        if value and len(value) >= 4:
-            _known.add(value)
-
-    def _redact(text: str) -> str:
-        for secret in sorted(_known, key=len, reverse=True):
-            text = text.replace(secret, "***")
-        return text
-
+from app.redact import redact as _redact
+from app.redact import register_secret as _register_secret
 
 SERVICE_NAMES = {"retailcrm": "RetailCRM", "moysklad": "МойСклад"}
 

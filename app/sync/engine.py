@@ -37,15 +37,12 @@ watchdog (app/sync/watchdog.py): past its time limit the run is stopped and reco
 from __future__ import annotations
 
 import contextlib
-import gc
-import sys
-import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from typing import Any, Protocol
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
 from app.clients.errors import SettingsError as ServiceSettingsError
 from app.clients.errors import SvyazkaApiError
@@ -53,7 +50,7 @@ from app.store import Database, LogEntry, SyncSettings
 from app.store.errors import StoreError
 from app.store.run_lock import ProfileBusy, RunLock
 from app.sync import page_limits, safety
-from app.sync.background import BackgroundWrites, FlowOutcome
+from app.sync.background import BackgroundWrites
 from app.sync.model import (
     ALL_FLOWS,
     Callbacks,
@@ -64,181 +61,15 @@ from app.sync.model import (
     FlowPlan,
     Level,
     LogEvent,
-    Progress,
     RunReport,
     SafetyPolicy,
     SafetyTrip,
 )
+from app.sync.run_context import WRITE_WORKERS, FlowRunner, RunContext
+from app.sync.run_figures import counts_json, requests_sent, summary
 from app.sync.watchdog import RunLimits, Watchdog, duration_words
-from app.techlog import crash_sentence, record_crash
 
-# Log lines are written to the store in batches: one transaction per line would dominate a 50k-offer run.
-_LOG_BATCH = 500
-_LOG_FLUSH_SECONDS = 0.5
-# Upload batches in flight at once: enough to keep RetailCRM's 10 requests a second busy when an answer takes
-# a few hundred milliseconds; the client's pacer holds the rate whatever this is.
-WRITE_WORKERS = 3
-
-
-class FlowRunner(Protocol):
-    """One flow: plan reads both services and decides; apply writes and records what it wrote.
-
-    A runner may also have ``prefetch(ctx)``: called at the start of a run for every selected flow, it may
-    start (on ``ctx.prefetch``) a read its plan will need, so that the read overlaps earlier flows. Apply may
-    hand its upload batches to ``ctx.defer`` instead of sending them itself. And it may have
-    ``follow_up(ctx, plan) -> Counts | None``: called (not in a dry run) once every selected flow has applied,
-    for what a later flow changed after this one ran (the stock the orders flow's shipments wrote off)."""
-
-    flow: Flow
-
-    def plan(self, ctx: RunContext) -> FlowPlan: ...
-
-    def apply(self, ctx: RunContext, plan: FlowPlan) -> Counts: ...
-
-
-@dataclass
-class RunContext:
-    """Everything a flow needs during one run. Flows keep no state between runs except through the store."""
-
-    db: Database
-    profile_id: int
-    settings: SyncSettings
-    retailcrm: Any  # app.clients.retailcrm.RetailCrmClient
-    moysklad: Any  # app.clients.moysklad.MoySkladClient
-    callbacks: Callbacks
-    cancel: CancelToken
-    run_id: int | None
-    dry_run: bool
-    full: bool
-    # what one flow learned that a later flow of the same run can reuse (e.g. the catalog snapshot)
-    shared: dict[str, Any] = field(default_factory=dict)
-    # where flows defer their upload batches so the next flow can plan meanwhile (None: run them inline)
-    background: BackgroundWrites | None = None
-    # reads started before the flow that needs them (the stock report while the catalog is read)
-    prefetch: ThreadPoolExecutor | None = None
-    # the local clock (aware): the orders flow counts a first sync's window back from it. Tests move it together
-    # with the sandbox's, so nothing depends on the day the suite runs.
-    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
-    _pending_log: list[LogEntry] = field(default_factory=list)
-    _bookkeeping: list[tuple[Flow, Callable[[], Counts]]] = field(default_factory=list)
-    _last_flush: float = field(default_factory=time.monotonic)
-    # log lines and progress come from the engine's thread and from deferred writes: one at a time
-    _lock: threading.RLock = field(default_factory=threading.RLock)
-    errors: int = 0
-    # after the store failed (full disk, damaged file) log lines wait in memory instead of failing each write
-    log_held: bool = False
-
-    # -- reporting -------------------------------------------------------------------------------------
-    def log(
-        self,
-        level: Level,
-        flow: Flow | None,
-        message: str,
-        *,
-        entity_type: str | None = None,
-        entity_ref: str | None = None,
-        entity_url: str | None = None,
-        details: Mapping[str, Any] | None = None,
-    ) -> None:
-        event = LogEvent(level, flow, message, entity_type, entity_ref, entity_url, dict(details or {}) or None)
-        entry = LogEntry(
-            level=level.value,
-            flow=flow.value if flow else "system",
-            message=message,
-            entity_type=entity_type,
-            entity_ref=entity_ref,
-            entity_url=entity_url,
-            details=event.details,
-            run_id=self.run_id,
-        )
-        with self._lock:
-            if level is Level.ERROR:
-                self.errors += 1
-            self._pending_log.append(entry)
-            self.callbacks.on_log(event)
-            due = len(self._pending_log) >= _LOG_BATCH or time.monotonic() - self._last_flush > _LOG_FLUSH_SECONDS
-            if due and not self.log_held:
-                self.flush_log()
-
-    def progress(self, flow: Flow, done: int, total: int, stage: str) -> None:
-        with self._lock:
-            self.callbacks.on_progress(Progress(flow, done, total, stage))
-
-    def flush_log(self) -> None:
-        with self._lock:
-            if self._pending_log:
-                entries, self._pending_log = self._pending_log, []
-                try:
-                    self.db.log(self.profile_id).add_many(entries)
-                except BaseException:
-                    self._pending_log[:0] = entries  # kept for a later flush (the disk may have room again)
-                    raise
-            self._last_flush = time.monotonic()
-
-    def flush_log_quietly(self) -> bool:
-        """The run's last flush: a failing store loses the lines (the person saw them on screen), never the
-        run's result. True when they were written."""
-        try:
-            self.flush_log()
-            return True
-        except StoreError:
-            self.log_held = True
-            return False
-
-    def crashed(self, flow: Flow | None, exc: BaseException) -> None:
-        """A bug of ours stopped ``flow`` (None: the run itself): the traceback to the technical log, one
-        sentence to the journal."""
-        where = f"Поток «{flow.title}» остановлен" if flow else "Синхронизация остановлена"
-        path = record_crash(f"sync crashed in {flow.value if flow else 'the engine'}", exc)
-        self.log(Level.ERROR, flow, f"{where}. {crash_sentence(path)}")
-
-    # -- deferred writes ---------------------------------------------------------------------------------
-    def defer(self, flow: Flow, job: Callable[[], Counts], into: Counts) -> None:
-        """Run ``job`` (one upload batch that records what it wrote) in the background when the engine allows
-        it, else now, adding its counts to ``into``. In the background its counts reach the flow's result when
-        the run ends (:mod:`app.sync.background`)."""
-        if self.background is None:
-            into.add(job())
-        else:
-            self.background.defer(flow, job)
-
-    def defer_bookkeeping(self, flow: Flow, job: Callable[[], Counts], into: Counts) -> None:
-        """Local records no later flow of this run reads from the store (it has them in ``shared``), e.g. the
-        catalog's new links with a log line each. In the background they start on the records thread when every
-        flow has planned and queued its work (:meth:`start_bookkeeping`): seconds of SQLite that would otherwise
-        take the interpreter from the planning and from the upload threads; inline they run now. They cost no
-        request, so they run after Stop too: ``job`` should not check the cancel token."""
-        if self.background is None:
-            into.add(job())
-        else:
-            with self._lock:
-                self._bookkeeping.append((flow, job))
-
-    def start_bookkeeping(self) -> None:
-        """Hand the waiting bookkeeping to the records thread."""
-        if self.background is None:
-            return
-        with self._lock:
-            ready, self._bookkeeping = self._bookkeeping, []
-        for flow, job in ready:
-            self.background.defer(flow, job, records=True)
-
-    def after_writes(self, flow: Flow, step: Callable[[FlowOutcome], None]) -> None:
-        """``step`` once every batch ``flow`` deferred has ended (now, when they ran inline)."""
-        if self.background is None:
-            step(FlowOutcome())
-        else:
-            self.background.after(flow, step)
-
-    def wait_writes(self, flow: Flow) -> bool:
-        """Wait for the batches ``flow`` deferred so far (they are still counted when the run ends); True when
-        none failed. A later upload of the same figures must not race an earlier one."""
-        return self.background is None or self.background.wait(flow)
-
-    def check_cancel(self) -> None:
-        """Call between pages and batches: raises :class:`Cancelled` after Stop."""
-        self.cancel.check()
-
+__all__ = ["FlowRunner", "RunContext", "SyncEngine"]  # the flows import the first two from here
 
 class SyncEngine:
     """Runs flows for one profile. Construct per run (cheap); thread-confined to the caller's thread."""
@@ -374,9 +205,9 @@ class SyncEngine:
                     ))
             raise
         try:
-            with _few_collections(), _quick_thread_switches():
-                return self._run(flows, dry_run=dry_run, full=full, trigger=trigger, policy=policy,
-                                 interrupted=lock.interrupted)
+            # process-wide tuning (gc, thread switches, heap arenas) is the process's business: app/runner/tuning.py
+            return self._run(flows, dry_run=dry_run, full=full, trigger=trigger, policy=policy,
+                             interrupted=lock.interrupted)
         finally:
             lock.release()
 
@@ -471,7 +302,7 @@ class SyncEngine:
         selected = [f for f in ALL_FLOWS if f in set(flows)]
         self._selected = selected
         started = time.monotonic()
-        requests_before = _requests(self.retailcrm, self.moysklad)  # clients may outlive one run
+        requests_before = requests_sent(self.retailcrm, self.moysklad)  # clients may outlive one run
         runs = self.db.runs(self.profile_id)
         run = runs.start(trigger, dry_run=dry_run, message="пробный запуск" if dry_run else "")
         ctx = RunContext(
@@ -547,7 +378,7 @@ class SyncEngine:
                         ctx.crashed(flow, exc)
                     finally:
                         ctx.flush_log()
-                        runs.checkpoint(run.id, counts=_counts_json(counts), errors=ctx.errors, conflicts=conflicts)
+                        runs.checkpoint(run.id, counts=counts_json(counts), errors=ctx.errors, conflicts=conflicts)
                 if not dry_run and fatal is None:
                     fatal, crashed_later = self._follow_ups(ctx, selected, plans, counts)
                     crashed = crashed or crashed_later
@@ -561,7 +392,7 @@ class SyncEngine:
                     fatal = fatal or drained.fatal
                     cancelled = drained.cancelled
                     crashed = crashed or drained.crashed
-                    runs.checkpoint(run.id, counts=_counts_json(counts), errors=ctx.errors, conflicts=conflicts)
+                    runs.checkpoint(run.id, counts=counts_json(counts), errors=ctx.errors, conflicts=conflicts)
         except Cancelled:
             cancelled = True
         except StoreError as exc:
@@ -591,7 +422,7 @@ class SyncEngine:
         seconds = time.monotonic() - started
         requests = {
             service: sent - requests_before.get(service, 0)
-            for service, sent in _requests(self.retailcrm, self.moysklad).items()
+            for service, sent in requests_sent(self.retailcrm, self.moysklad).items()
         }
         held = held and not cancelled and fatal is None
         ok = fatal is None and not cancelled and not held and ctx.errors == 0
@@ -602,7 +433,7 @@ class SyncEngine:
         total = Counts()
         for c in counts.values():
             total.add(c)
-        message = fatal or _summary(total, conflicts, ctx.errors, dry_run, cancelled)
+        message = fatal or summary(total, conflicts, ctx.errors, dry_run, cancelled)
         if held:
             message = (f"Остановлено проверкой перед записью ({len(trips)} "
                        f"{'замечание' if len(trips) == 1 else 'замечания' if len(trips) < 5 else 'замечаний'}): "
@@ -614,7 +445,7 @@ class SyncEngine:
             runs.finish(
                 run.id,
                 status,
-                counts=_counts_json(counts),
+                counts=counts_json(counts),
                 errors=ctx.errors,
                 conflicts=conflicts,
                 requests=requests,
@@ -639,67 +470,8 @@ class SyncEngine:
         )
 
 
-@contextlib.contextmanager
-def _few_collections() -> Iterator[None]:
-    """Python's cyclic garbage collector at its default pace walks every object the run holds again and again
-    while a big catalog is being read (millions of them at 50,000 offers: a third of the reading's CPU). The
-    run's data are plain trees freed by reference counting; collecting rarely during the run loses nothing."""
-    previous = gc.get_threshold()
-    gc.set_threshold(max(previous[0], 100_000), max(previous[1], 50), max(previous[2], 100))
-    try:
-        yield
-    finally:
-        gc.set_threshold(*previous)
-
-
-@contextlib.contextmanager
-def _quick_thread_switches() -> Iterator[None]:
-    """While the engine's thread plans (seconds of pure Python), the upload threads only need the interpreter
-    for moments: to send the next batch when the rate limit allows, to note the answer. At the default 5 ms
-    switch interval each of those moments waits its turn behind the planning, and RetailCRM's window goes
-    unused (measured at 50,000 offers: ~0.8 s of a 40 s run). 1 ms costs the planning nothing measurable."""
-    previous = sys.getswitchinterval()
-    sys.setswitchinterval(min(previous, 0.001))
-    try:
-        yield
-    finally:
-        sys.setswitchinterval(previous)
-
-
 @dataclass
 class _Drained:
     fatal: str | None = None
     cancelled: bool = False
     crashed: bool = False
-
-
-def _counts_json(counts: Mapping[Flow, Counts]) -> dict[str, dict[str, int]]:
-    return {flow.value: c.as_dict() for flow, c in counts.items()}
-
-
-def _requests(*clients: Any) -> dict[str, int]:
-    """Requests each client sent so far (every attempt counts: that is what the services' limits count)."""
-    result: dict[str, int] = {}
-    for client in clients:
-        service = getattr(client, "service", None)
-        stats = getattr(client, "stats", None)
-        if service and stats is not None:
-            result[service] = int(stats.snapshot().requests)
-    return result
-
-
-def _summary(total: Counts, conflicts: int, errors: int, dry_run: bool, cancelled: bool) -> str:
-    head = "Пробный запуск: было бы" if dry_run else "Готово:"
-    if cancelled:
-        head = "Остановлено:"
-    parts = [
-        f"{head} создано {total.created}, обновлено {total.updated}, без изменений {total.unchanged}",
-        f"пропущено {total.skipped}",
-    ]
-    if total.failed:
-        parts.append(f"не удалось {total.failed}")
-    if conflicts:
-        parts.append(f"конфликтов {conflicts}")
-    if errors:
-        parts.append(f"ошибок {errors}")
-    return ", ".join(parts) + "."

@@ -9,7 +9,6 @@ from typing import Any
 
 from app.secrets import SecretStore
 from app.store import Database
-from app.sync.model import Callbacks, CancelToken, Flow, RunReport
 
 log = logging.getLogger("app.ui")
 
@@ -33,65 +32,21 @@ class AppContext:
     def is_demo(self) -> bool:
         return self.demo is not None
 
-    def engine_factory(self) -> Any:
-        """An :data:`app.ui.worker.EngineFactory` for the current profile (runs in the worker thread).
+    def sync_target(self) -> Any:
+        """An :data:`app.ui.worker.RunTarget` that runs the current profile's sync through :mod:`app.runner`.
 
-        It reads the profile and the secret store when a run starts, so a settings change (another
-        profile, keys kept in memory only) applies to the next run without rewiring anything.
+        Runs in the worker thread: reads the profile and its keys (the keyring may be slow) when a run starts,
+        so a settings change (another profile, keys kept in memory only) applies to the next run.
         """
+        from app.runner import RunRequest
+        from app.ui.worker import runner_target
 
-        def build(callbacks: Callbacks, cancel: CancelToken) -> Any:
-            from app.sync.session import build_engine
-            from app.ui.flows import sync_flows
-
+        def request() -> RunRequest:
             if self.profile_id is None:
                 raise RuntimeError("no profile chosen")
-            return build_engine(
-                self.db, self.profile_id, self.secrets, callbacks=callbacks, cancel=cancel, flows=sync_flows()
-            )
+            return RunRequest.for_profile(self.db, self.profile_id, self.secrets, data_dir=str(self.data_dir))
 
-        return build
-
-    def sync_target(self) -> Any:
-        """An :data:`app.ui.worker.RunTarget` that runs the current profile's sync in a child process.
-
-        Runs in the worker thread: reads the profile and its keys (the keyring may be slow), then hands
-        them to the child. ``SVYAZKA_SYNC_IN_THREAD=1`` runs the engine in the worker thread instead.
-        """
-        from app.ui.engine_process import ProcessUnavailable, RunRequest, in_thread_requested, run_in_process
-        from app.ui.worker import engine_target
-
-        in_thread = engine_target(self.engine_factory())
-
-        def run(
-            callbacks: Callbacks, cancel: CancelToken, flows: tuple[Flow, ...], dry_run: bool, full: bool, trigger: str
-        ) -> RunReport:
-            if in_thread_requested():
-                return in_thread(callbacks, cancel, flows, dry_run, full, trigger)
-            profile = self.db.profiles.get(self.profile_id) if self.profile_id is not None else None
-            if profile is None:
-                raise RuntimeError("no profile chosen")
-            request = RunRequest(
-                db_path=str(self.db.path),
-                profile_id=profile.id,
-                flows=tuple(f.value for f in flows),
-                dry_run=dry_run,
-                full=full,
-                trigger=trigger,
-                retailcrm_url=profile.retailcrm_url,
-                retailcrm_key=self.secrets.get_retailcrm_key(profile.retailcrm_url),
-                moysklad_url=profile.moysklad_url,
-                moysklad_account=profile.moysklad_account,
-                moysklad_token=self.secrets.get_moysklad_token(profile.moysklad_account),
-                data_dir=str(self.data_dir),
-            )
-            try:
-                return run_in_process(request, callbacks, cancel)
-            except ProcessUnavailable:
-                log.warning("no child process for the sync; running it in the worker thread", exc_info=True)
-                return in_thread(callbacks, cancel, flows, dry_run, full, trigger)
-
-        return run
+        return runner_target(request)
 
 
 def ready_profile_id(db: Database) -> int | None:

@@ -1,8 +1,8 @@
 """Turn any exception into a sentence a shop owner can act on, and catch the ones nobody caught.
 
-The non-Qt layers already raise errors that carry a Russian sentence (API errors, keyring, store, data
-folder). Anything else is our bug: the traceback goes to the log file and the person sees a plain
-apology with the log's location, never the traceback itself.
+Which errors are known, and their sentences, come from :mod:`app.runner.failure` (shared with the CLI).
+Anything else is our bug: the traceback goes to the log file and the person sees a plain apology with the
+log's location, never the traceback itself.
 """
 
 from __future__ import annotations
@@ -16,34 +16,33 @@ from types import TracebackType
 from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from app.clients.errors import SvyazkaApiError
-from app.paths import DataDirError
-from app.secrets import KeyringUnavailable
-from app.store.errors import StoreError
-from app.store.run_lock import ProfileBusy
-from app.sync.model import Cancelled
-from app.ui.engine_process import SyncProcessError
+from app.runner import Failure, FailureKind, RunFailed, classify
 
 log = logging.getLogger("app.ui")
 
 
 def describe_error(exc: BaseException) -> str:
-    """The sentence to show for ``exc``. Unknown errors are logged with their traceback here."""
-    if isinstance(exc, SyncProcessError):
-        return exc.message if not exc.unexpected and exc.message else _apology()
-    if isinstance(exc, SvyazkaApiError):
-        return exc.message
-    if isinstance(exc, KeyringUnavailable | StoreError | DataDirError | ProfileBusy):
-        return str(exc)
-    if isinstance(exc, Cancelled):
+    """The sentence to show for ``exc``. Which errors are known and what they say is decided in one place,
+    :mod:`app.runner.failure`; here only its generic sentences are translated. Unknown errors are logged with
+    their traceback here."""
+    failure = exc.failure if isinstance(exc, RunFailed) else classify(exc)
+    if failure is None:
+        log.error("unexpected error", exc_info=exc)
+        return _apology()
+    return shown(failure)
+
+
+def shown(failure: Failure) -> str:
+    """What the window says for ``failure``: the message, or the translation of a generic one."""
+    if failure.kind is FailureKind.CRASHED:
+        return _apology()  # the traceback is in the technical log of the process that crashed
+    if failure.kind is FailureKind.CANCELLED:
         return QCoreApplication.translate("Errors", "Stopped. Everything written so far is saved.")
-    if isinstance(exc, OSError) and exc.strerror:
-        log.warning("system error", exc_info=exc)
+    if failure.kind is FailureKind.SYSTEM:
         return QCoreApplication.translate(
             "Errors", "The system reported an error: {error}. Check the disk and the network and try again."
-        ).format(error=exc.strerror)
-    log.error("unexpected error", exc_info=exc)
-    return _apology()
+        ).format(error=failure.detail)
+    return failure.message
 
 
 def _apology() -> str:

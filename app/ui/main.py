@@ -1,8 +1,8 @@
 """Start the desktop app: ``main(argv)`` (the ``svyazka`` command calls it when no subcommand is given).
 
-Order (as Vorta does it): arguments → QApplication → translations → exception hook → data folder and
-the single-instance guard (a second start shows the first window and exits 0) → store → demo if asked →
-the wizard (first run) or the main window.
+Order (as Vorta does it): the PySide6 workaround (app/ui/qtcompat.py) → arguments → QApplication →
+translations → exception hook → data folder and the single-instance guard (a second start shows the first
+window and exits 0) → store → demo if asked → the wizard (first run) or the main window.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from app.ui.app import SvyazkaApp
 from app.ui.context import AppContext
 from app.ui.errors import ExceptionHook
 from app.ui.i18n import LANGUAGES, choose_language, install_translators
+from app.ui.qtcompat import install_signal_emit_fix
 from app.ui.single_instance import Outcome, SingleInstance
 
 
@@ -55,6 +56,7 @@ def open_context(args: argparse.Namespace, folder: Path | None = None) -> AppCon
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    install_signal_emit_fix()  # before anything emits a signal: PySide6 6.12's emit() loses a reference each time
     args, qt_args = build_parser().parse_known_args(list(sys.argv[1:] if argv is None else argv))
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else APP_NAME, *qt_args])
     assert isinstance(app, QApplication)

@@ -9,8 +9,9 @@ drain, so a listener always sees every log event before the result.
 
 :class:`SyncController` owns the one sync that may run at a time: ``start`` refuses a second one,
 ``stop`` sets the engine's :class:`CancelToken` (the engine stops between batches). Its worker thread
-supervises the engine in a child process (:mod:`app.ui.engine_process`), so not even the engine's share
-of the Python interpreter can stall the window.
+hands the run to :mod:`app.runner` (:func:`runner_target`), which runs the engine in a child process, so not
+even the engine's share of the Python interpreter can stall the window. This module is only the Qt adapter:
+the runner's callbacks become signals here.
 
 When the safety check before writing trips (:mod:`app.sync.safety`), the engine's question reaches the
 GUI thread as a :class:`SafetyQuestion` through the same outbox; the worker thread waits for its answer
@@ -28,6 +29,7 @@ from typing import Any, TypeVar
 import shiboken6
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
+from app.runner import FailureKind, RunFailed, RunRequest, run_sync
 from app.store.run_lock import ProfileBusy
 from app.sync.model import ALL_FLOWS, Callbacks, CancelToken, Flow, LogEvent, Progress, RunReport, SafetyTrip
 from app.ui.errors import describe_error
@@ -256,7 +258,8 @@ RunTarget = Callable[[Callbacks, CancelToken, tuple[Flow, ...], bool, bool, str]
 
 
 def engine_target(factory: EngineFactory, closer: EngineCloser | None = None) -> RunTarget:
-    """A :data:`RunTarget` that builds the engine with ``factory`` and runs it right in the worker thread."""
+    """A :data:`RunTarget` that builds an engine with ``factory`` and runs it right in the worker thread (tests
+    drive the controller with stand-in engines this way; the app runs syncs through :func:`runner_target`)."""
     close = closer or _close_engine
 
     def run(
@@ -273,11 +276,27 @@ def engine_target(factory: EngineFactory, closer: EngineCloser | None = None) ->
     return run
 
 
+def runner_target(make_request: Callable[[], RunRequest]) -> RunTarget:
+    """A :data:`RunTarget` that runs the sync through :mod:`app.runner` (a child process, see there).
+
+    ``make_request`` runs in the worker thread when a run starts (it may read the keyring, which may block), so
+    a settings change applies to the next run without rewiring anything. A failed run raises
+    :class:`RunFailed`, whose failure :func:`app.ui.errors.describe_error` shows."""
+
+    def run(
+        callbacks: Callbacks, cancel: CancelToken, flows: tuple[Flow, ...], dry_run: bool, full: bool, trigger: str
+    ) -> RunReport:
+        request = make_request().with_run(flows, dry_run=dry_run, full=full, trigger=trigger)
+        return run_sync(request, callbacks, cancel).unwrap()
+
+    return run
+
+
 class SyncController(QObject):
     """The one sync (or dry run) that may run at a time, and its Stop button.
 
-    ``target`` runs in the worker thread: it reads the keyring, builds the engine (in a child process, see
-    :mod:`app.ui.engine_process`, or right there with :meth:`for_engine`) and returns the report, so
+    ``target`` runs in the worker thread: it reads the keyring, runs the engine (in a child process, see
+    :func:`runner_target`, or right there with :meth:`for_engine`) and returns the report, so
     nothing of it blocks the GUI. Signals mirror :class:`Job`'s, plus ``started(dict)`` and
     ``running_changed(bool)``.
     """
@@ -343,6 +362,10 @@ class SyncController(QObject):
                 return target(callbacks, cancel, chosen, dry_run, full, trigger)
             except ProfileBusy:
                 busy.set()  # ``failed`` carries the sentence; this says it was no failure of the run's own
+                raise
+            except RunFailed as failed:
+                if failed.failure.kind is FailureKind.BUSY:
+                    busy.set()
                 raise
 
         job = Job(work, parent=self)

@@ -25,11 +25,12 @@ from typing import Any
 
 from app.clients.parsing import meta_id
 from app.paths import database_path
+from app.runner.build import close_engine
+from app.runner.build import engine_for_profile as build_engine
 from app.sandbox.sandbox import Sandbox, SandboxOptions
 from app.secrets import SecretStore
 from app.store import Database
 from app.sync.model import Callbacks, Flow, LogEvent, RunReport
-from app.sync.session import build_engine, close_engine
 
 ROOT = Path(__file__).resolve().parents[2]
 CHILD_TIMEOUT = 120  # seconds: a small shop syncs in a few; this only stops a hung child from hanging CI

@@ -1,7 +1,7 @@
 """One request in five fails (5xx, rate limit, dropped connection) on both services: the sync still completes
 with the data a clean sync leaves, and every warning it logs is one a shop owner can read and act on.
 
-The engine runs in this process (:func:`app.sync.session.build_engine`, the same engine the CLI and the app
+The engine runs in this process (:func:`app.runner.build.build_engine`, the same engine the CLI and the app
 build, with their real clients: pacing, retries, limits); the sandbox injects the faults.
 """
 

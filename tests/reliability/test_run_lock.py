@@ -23,12 +23,13 @@ import pytest
 
 from app.cli import EXIT_BUSY
 from app.paths import database_path
+from app.runner.build import close_engine
+from app.runner.build import engine_for_profile as build_engine
 from app.sandbox.sandbox import Sandbox, SandboxOptions
 from app.secrets import SecretStore
 from app.store import Database
 from app.store.run_lock import ProfileBusy, RunLock
 from app.store.runs import INTERRUPTED_MESSAGE, Run
-from app.sync.session import build_engine, close_engine
 from tests.reliability.support import CHILD_TIMEOUT, ROOT, app_command, child_env, setup_profile
 
 pytestmark = pytest.mark.timeout(240)

@@ -23,11 +23,12 @@ from app.clients.moysklad import MoySkladClient
 from app.clients.retailcrm import RetailCrmClient
 from app.clients.retry import RetryPolicy
 from app.paths import database_path
+from app.runner.build import close_engine
+from app.runner.build import engine_for_profile as build_engine
 from app.sandbox.sandbox import Sandbox, SandboxOptions
 from app.secrets import SecretStore
 from app.store import Database
 from app.store.run_lock import RunLock
-from app.sync.session import build_engine, close_engine
 from app.sync.watchdog import RunLimits
 from tests.reliability.hostile_proxy import HostileProxy
 from tests.reliability.support import CHILD_TIMEOUT, ROOT, app_command, child_env, setup_profile

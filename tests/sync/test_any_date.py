@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 
+from app.runner.build import default_flows
 from app.sandbox.clock import MSK, moscow_now, shifted_clock
 from app.sandbox.sandbox import Sandbox, SandboxOptions
 from app.store import SyncSettings
 from app.sync.engine import SyncEngine
 from app.sync.model import ALL_FLOWS
 from app.sync.orders.history import first_sync_start
-from app.sync.session import default_flows
 from tests.sync.orders.support import ambiguous_customer_ids, open_env
 
 SHOP = SandboxOptions(products=60, orders=100, stores=2, seed=5, rate_limit=False)

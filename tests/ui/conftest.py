@@ -31,7 +31,11 @@ from app.store import Database
 from app.sync.accounts import check_moysklad, check_retailcrm, suggest_settings
 from app.ui.context import SETUP_DONE_KEY, AppContext
 from app.ui.i18n import install_translators, remove_translators
+from app.ui.qtcompat import install_signal_emit_fix
 from app.ui.worker import wait_for_jobs
+
+# what app/ui/main.py does first: the windows under test emit thousands of signals (app/ui/qtcompat.py)
+install_signal_emit_fix()
 
 SMALL_SHOP = SandboxOptions(products=60, orders=20, stores=2, rate_limit=False)
 

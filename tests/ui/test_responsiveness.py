@@ -1,7 +1,7 @@
 """The GUI thread is never blocked for long while a big sync runs (measured with a 10 ms timer).
 
 The sync, its HTTP, its store writes and the journal's queries all run off the GUI thread (the engine in
-a child process: see app/ui/engine_process.py); this proves it end to end with the main window open on
+a child process: see app/runner/child.py); this proves it end to end with the main window open on
 the live journal.
 
 The emulators run as ``python -m app.sandbox`` (``Sandbox(SandboxOptions(products=…))`` in a process of

@@ -129,7 +129,7 @@ def test_a_failing_engine_build_reports_failed(qtbot):
 def test_sync_children_fork_from_a_server_only_on_linux() -> None:
     """macOS has forkserver too, but forking after system frameworks loaded is unsafe there (CPython's own
     default is spawn); Windows has spawn only."""
-    from app.ui.engine_process import start_method
+    from app.runner.child import start_method
 
     assert start_method("linux", ["fork", "spawn", "forkserver"]) == "forkserver"
     assert start_method("darwin", ["spawn", "fork", "forkserver"]) == "spawn"

@@ -191,6 +191,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--suffix", default="")
     parser.add_argument("--no-scaled", action="store_true", help="skip the 150%% shot")
     args = parser.parse_args(argv)
+    from app.ui.qtcompat import install_signal_emit_fix
+
+    install_signal_emit_fix()  # as app/ui/main.py does, before the windows emit anything
     args.out = args.out or (DEFAULT_OUT / "dark" if args.dark else DEFAULT_OUT)
     args.out.mkdir(parents=True, exist_ok=True)
 

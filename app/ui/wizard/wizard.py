@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -17,19 +17,15 @@ from PySide6.QtWidgets import QMessageBox, QWidget, QWizard
 
 from app import APP_NAME
 from app.clients.errors import SettingsError
-from app.clients.moysklad import MoySkladClient, normalize_base_url
-from app.clients.retailcrm import RetailCrmClient
+from app.clients.moysklad import normalize_base_url
 from app.clients.urls import shown_address
 from app.demo import DEMO_PROFILE_NAME
 from app.paths import database_path
 from app.resources import app_icon_path
+from app.runner import RunRequest
 from app.secrets import KeyringUnavailable, SecretStore, normalize_account_url
 from app.store import Database, SyncSettings
-from app.sync.engine import SyncEngine
-from app.sync.model import Callbacks, CancelToken, Flow, RunReport
 from app.ui.context import SETUP_DONE_KEY, AppContext
-from app.ui.engine_process import ProcessUnavailable, RunRequest, in_thread_requested, run_in_process
-from app.ui.flows import sync_flows
 from app.ui.wizard.finish_page import FinishPage
 from app.ui.wizard.moysklad_page import MoySkladPage
 from app.ui.wizard.orders_page import OrdersPage
@@ -38,7 +34,7 @@ from app.ui.wizard.retailcrm_page import RetailCrmPage
 from app.ui.wizard.state import MODE_TOKEN, WizardState
 from app.ui.wizard.warehouses_page import WarehousesPage
 from app.ui.wizard.welcome_page import WelcomePage
-from app.ui.worker import RunTarget, engine_target, run_in_background
+from app.ui.worker import RunTarget, run_in_background, runner_target
 
 
 @dataclass(frozen=True)
@@ -180,60 +176,28 @@ class SetupWizard(QWizard):
 
         run_in_background(work, done, on_failed, owner=self)
 
-    def dry_run_engine_factory(self, settings: SyncSettings) -> Callable[[Callbacks, CancelToken], SyncEngine]:
-        """An engine for the typed keys and the chosen (unsaved) settings, recording into the wizard's profile."""
-        state = self.state
-        db, profile_id = self.context.db, state.profile_id
-        rc_url, rc_key = state.rc_key_tuple()
-        ms_url, token = state.moysklad_url.strip(), state.token()
-        assert profile_id is not None
-
-        def build(callbacks: Callbacks, cancel: CancelToken) -> SyncEngine:
-            retailcrm = RetailCrmClient(rc_url, rc_key, site=settings.retailcrm_site)
-            try:
-                moysklad = MoySkladClient(token, base_url=ms_url)
-            except BaseException:
-                retailcrm.close()
-                raise
-            return SyncEngine(
-                db, profile_id, settings, retailcrm, moysklad, sync_flows(), callbacks=callbacks, cancel=cancel
-            )
-
-        return build
-
     def dry_run_target(self, settings: SyncSettings) -> RunTarget:
-        """Runs the dry run in a child process (see :mod:`app.ui.engine_process`) with the typed keys."""
+        """Runs the dry run through :mod:`app.runner` (a child process) with the typed keys and the chosen,
+        unsaved settings, recording into the wizard's profile."""
         state, context = self.state, self.context
-        in_thread = engine_target(self.dry_run_engine_factory(settings))
         profile_id = state.profile_id
         assert profile_id is not None
+        rc_url, rc_key = state.rc_key_tuple()
         request = RunRequest(
             db_path=str(context.db.path),
             profile_id=profile_id,
             flows=(),
             dry_run=True,
             trigger="wizard",
-            retailcrm_url=state.rc_key_tuple()[0],
-            retailcrm_key=state.rc_key_tuple()[1],
+            retailcrm_url=rc_url,
+            retailcrm_key=rc_key,
             moysklad_url=state.moysklad_url.strip(),
             moysklad_account=state.moysklad_account_name(),
             moysklad_token=state.token(),
             settings=settings.to_json(),
             data_dir=str(context.data_dir),
         )
-
-        def run(
-            callbacks: Callbacks, cancel: CancelToken, flows: tuple[Flow, ...], dry_run: bool, full: bool, trigger: str
-        ) -> RunReport:
-            if in_thread_requested():
-                return in_thread(callbacks, cancel, flows, dry_run, full, trigger)
-            chosen = replace(request, flows=tuple(f.value for f in flows), dry_run=dry_run, full=full, trigger=trigger)
-            try:
-                return run_in_process(chosen, callbacks, cancel)
-            except ProcessUnavailable:
-                return in_thread(callbacks, cancel, flows, dry_run, full, trigger)
-
-        return run
+        return runner_target(lambda: request)
 
     def _profile_name(self) -> str:
         if self.context.is_demo:
