@@ -11,6 +11,7 @@ from app.allocator import limit_heap_arenas
 from app.clients.errors import SettingsError
 from app.clients.moysklad import MoySkladClient
 from app.clients.retailcrm import RetailCrmClient
+from app.clients.shape_journal import ShapeJournal, journal_path
 from app.secrets import SecretStore
 from app.store import Database, Profile
 from app.sync.engine import FlowRunner, SyncEngine
@@ -78,6 +79,10 @@ def build_engine(
     retailcrm, moysklad = clients_for(profile, secrets)
     if settings.retailcrm_site:
         retailcrm.site = settings.retailcrm_site
+    # the run's answer shapes (no values), merged into the profile's journal by close_engine
+    shapes = ShapeJournal(journal_path(db.path.parent, profile_id))
+    retailcrm.stats.shapes = shapes
+    moysklad.stats.shapes = shapes
     return SyncEngine(
         db,
         profile_id,
@@ -91,7 +96,13 @@ def build_engine(
 
 
 def close_engine(engine: SyncEngine) -> None:
-    """Close the engine's HTTP connections."""
+    """Save the run's answer shapes into the profile's journal; close the engine's HTTP connections."""
+    saved: set[int] = set()
+    for client in (engine.retailcrm, engine.moysklad):
+        shapes = getattr(getattr(client, "stats", None), "shapes", None)
+        if isinstance(shapes, ShapeJournal) and id(shapes) not in saved:
+            saved.add(id(shapes))
+            shapes.save()
     for client in (engine.retailcrm, engine.moysklad):
         close = getattr(client, "close", None)
         if callable(close):
