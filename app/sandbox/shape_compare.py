@@ -12,8 +12,8 @@ apart: they cannot be compared.
 from __future__ import annotations
 
 import argparse
-import fnmatch
 import json
+import re
 import sys
 import tempfile
 import zipfile
@@ -162,9 +162,14 @@ def _join(path: str, key: str) -> str:
     return f"{path}.{key}" if path else key
 
 
+def matches(line: str, pattern: str) -> bool:
+    """``*`` in ``pattern`` is any text; everything else is itself (``[]`` of a path included)."""
+    return re.fullmatch(".*".join(re.escape(part) for part in pattern.split("*")), line) is not None
+
+
 def unexplained(found: Sequence[str], known: Mapping[str, str]) -> list[str]:
-    """The lines no pattern of ``known`` (fnmatch patterns → the reason each difference is accepted) covers."""
-    return [line for line in found if not any(fnmatch.fnmatchcase(line, pattern) for pattern in known)]
+    """The lines no pattern of ``known`` (patterns for :func:`matches` → the reason each is accepted) covers."""
+    return [line for line in found if not any(matches(line, pattern) for pattern in known)]
 
 
 def report(result: Comparison) -> str:
