@@ -114,7 +114,7 @@ PERSON_MASK = "[скрыто]"
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
 # a run of digits and phone punctuation; judged by its digit count below (10–12 digits: +7 999 123-45-67,
 # 89003005069, 8 (900) 300-50-69); an order number or an id has no separators and other lengths
-_PHONE_CANDIDATE = re.compile(r"(?<![\w.:/-])\+?\d[\d \t()\-]{6,20}\d(?![\w.:/])")
+_PHONE_CANDIDATE = re.compile(r"(?<![\w.:/-])\+?\d[\d \t()\-]{6,20}\d(?!\w|[.:/]\d)")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 # «…» (one level of «» nested inside, as in «Худи «Уют»»)
 _QUOTE = re.compile(r"«[^«»]*(?:«[^«»]*»[^«»]*)*»")

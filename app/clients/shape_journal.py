@@ -11,11 +11,13 @@ Fed by one hook in :class:`app.clients.http.HttpCore` (``stats.shapes``); kept i
 merged into one JSON file per profile in the data folder when the run ends (:meth:`ShapeJournal.save`),
 written atomically, bounded in size (:data:`MAX_NODES`, :data:`MAX_ENDPOINTS`, :data:`MAX_VALUES`).
 
-Cost: parsed answers (RetailCRM pages of ≤ 100 records) are walked as they are, at most
-:data:`ITEMS_PER_ARRAY` elements per array. MoySklad's big list answers reach the client as raw bytes and are
-decoded row by row by the client itself (``moysklad._ListAnswer``); re-parsing them here would double the work,
-so only the head of such an answer is decoded: its members before ``rows`` and the first :data:`RAW_ROWS` rows
-(the pages of one list are many, so the sample covers many rows over a run).
+Cost: parsed answers (RetailCRM pages of ≤ 100 records) are walked as they are, but only the first
+:data:`ITEMS_PER_ARRAY` elements of each array, and past :data:`SHAPED_ANSWERS` answers of one endpoint in a run
+only one answer in :data:`SHAPE_EVERY` (a 50,000-offer catalog is 500 pages of the same shape). MoySklad's big
+list answers reach the client as raw bytes and are decoded row by row by the client itself
+(``moysklad._ListAnswer``); re-parsing them here would double the work, so only the head of such an answer is
+decoded: its members before ``rows`` and the first :data:`RAW_ROWS` rows (a list is many pages, so the sample
+covers many rows over a run).
 """
 
 from __future__ import annotations
@@ -43,9 +45,11 @@ MAX_VALUE_LENGTH = 40  # a longer "code" is not a code: not kept
 MAX_NODES = 4000  # keys and elements per endpoint; past it new keys are not added (``truncated``)
 MAX_ENDPOINTS = 300
 MAX_DEPTH = 16
-ITEMS_PER_ARRAY = 100  # array elements walked per array of one parsed answer
-RAW_ROWS = 25  # rows decoded from the head of a raw (streamed) answer
-RAW_HEAD_BYTES = 256 * 1024  # and never more than this much of its text
+ITEMS_PER_ARRAY = 10  # array elements walked per array of one answer (a page's first records, each page)
+SHAPED_ANSWERS = 20  # per endpoint and run, every answer's body is shaped up to this many; then one in
+SHAPE_EVERY = 10  # this many (statuses, error codes and headers are still counted for every answer)
+RAW_ROWS = 10  # rows decoded from the head of a raw (streamed) answer
+RAW_HEAD_BYTES = 128 * 1024  # and never more than this much of its text
 MAX_ERROR_CODES = 50
 
 # Objects keyed by a code or an id (RetailCRM references keyed by code, payments by id, custom fields by
@@ -139,7 +143,8 @@ def _walk(node: Node, value: Any, key: str, depth: int, budget: _Budget) -> None
     if depth >= MAX_DEPTH:
         return
     if kind == OBJECT:
-        if key in MAP_KEYS or all(_ID_KEY.match(str(k)) for k in value):
+        # keyed by ids: judged by the first key (a regex per key of every object would cost more than the walk)
+        if key in MAP_KEYS or (_ID_KEY.match(str(next(iter(value)))) and all(_ID_KEY.match(str(k)) for k in value)):
             node["map"] = True
             item = node.get("items")
             for inner in list(value.values())[:ITEMS_PER_ARRAY]:
@@ -294,14 +299,20 @@ class ShapeJournal:
         self.path = path
         self._lock = threading.Lock()
         self._data: dict[str, Any] = {"version": VERSION, "services": {}}
+        self._seen: dict[tuple[str, str], int] = {}
 
     def note(self, service: str, endpoint: str, status: int, headers: Mapping[str, str], body: Any) -> None:
         """One final answer: ``body`` is the parsed JSON, raw bytes (sampled) or None. Never raises."""
         try:
-            if isinstance(body, bytes | bytearray):
+            label = endpoint_label(endpoint)
+            with self._lock:
+                seen = self._seen[(service, label)] = self._seen.get((service, label), 0) + 1
+            if seen > SHAPED_ANSWERS and seen % SHAPE_EVERY:
+                body = None  # counted below, not shaped
+            elif isinstance(body, bytes | bytearray):
                 body = _sample_raw(body)
             with self._lock:
-                self._note(service, endpoint_label(endpoint), status, headers, body)
+                self._note(service, label, status, headers, body)
         except Exception:  # the journal must never break a request
             _log.debug("shape journal: answer of %s not noted", endpoint, exc_info=True)
 
