@@ -11,7 +11,8 @@ Fed by one hook in :class:`app.clients.http.HttpCore` (``stats.shapes``); kept i
 merged into one JSON file per profile in the data folder when the run ends (:meth:`ShapeJournal.save`),
 written atomically, bounded in size (:data:`MAX_NODES`, :data:`MAX_ENDPOINTS`, :data:`MAX_VALUES`).
 
-Cost: parsed answers (RetailCRM pages of ≤ 100 records) are walked as they are, but only the first
+Cost: parsed answers (RetailCRM pages of ≤ 100 records) are walked as they are: the first
+:data:`FULL_ANSWERS` of an endpoint in a run whole (a reference list once, whole), later ones only the first
 :data:`ITEMS_PER_ARRAY` elements of each array, and past :data:`SHAPED_ANSWERS` answers of one endpoint in a run
 only one answer in :data:`SHAPE_EVERY` (a 50,000-offer catalog is 500 pages of the same shape). MoySklad's big
 list answers reach the client as raw bytes and are decoded row by row by the client itself
@@ -45,7 +46,8 @@ MAX_VALUE_LENGTH = 40  # a longer "code" is not a code: not kept
 MAX_NODES = 4000  # keys and elements per endpoint; past it new keys are not added (``truncated``)
 MAX_ENDPOINTS = 300
 MAX_DEPTH = 16
-ITEMS_PER_ARRAY = 10  # array elements walked per array of one answer (a page's first records, each page)
+FULL_ANSWERS = 3  # per endpoint and run, the first answers are walked whole (every element of every array) …
+ITEMS_PER_ARRAY = 10  # … later ones only the first elements of each array (a page's first records, each page)
 SHAPED_ANSWERS = 20  # per endpoint and run, every answer's body is shaped up to this many; then one in
 SHAPE_EVERY = 10  # this many (statuses, error codes and headers are still counted for every answer)
 RAW_ROWS = 10  # rows decoded from the head of a raw (streamed) answer
@@ -135,7 +137,7 @@ def _enum_value(value: Any) -> str | None:
     return None
 
 
-def _walk(node: Node, value: Any, key: str, depth: int, budget: _Budget) -> None:
+def _walk(node: Node, value: Any, key: str, depth: int, budget: _Budget, items: int | None) -> None:
     kind = _type_of(value)
     _bump(node.setdefault("types", {}), kind)
     if key in ENUM_KEYS and kind in (STRING, NUMBER, BOOLEAN):
@@ -147,12 +149,12 @@ def _walk(node: Node, value: Any, key: str, depth: int, budget: _Budget) -> None
         if key in MAP_KEYS or (_ID_KEY.match(str(next(iter(value)))) and all(_ID_KEY.match(str(k)) for k in value)):
             node["map"] = True
             item = node.get("items")
-            for inner in list(value.values())[:ITEMS_PER_ARRAY]:
+            for inner in list(value.values())[:items]:
                 if item is None:
                     if not budget.take():
                         return
                     item = node["items"] = {}
-                _walk(item, inner, "", depth + 1, budget)
+                _walk(item, inner, "", depth + 1, budget, items)
             return
         keys = node.setdefault("keys", {})
         for name, inner in value.items():
@@ -162,16 +164,16 @@ def _walk(node: Node, value: Any, key: str, depth: int, budget: _Budget) -> None
                 if not budget.take():
                     continue
                 child = keys[name] = {}
-            _walk(child, inner, name, depth + 1, budget)
+            _walk(child, inner, name, depth + 1, budget, items)
     elif kind == ARRAY:
         item = node.get("items")
-        for inner in value[:ITEMS_PER_ARRAY]:
+        for inner in value[:items]:
             if item is None:
                 if not budget.take():
                     return
                 item = node["items"] = {}
             # an array of codes (e.g. a group's "statuses") is an enum only under its own name
-            _walk(item, inner, key if not isinstance(inner, Mapping | list) else "", depth + 1, budget)
+            _walk(item, inner, key if not isinstance(inner, Mapping | list) else "", depth + 1, budget, items)
 
 
 def _note_value(node: Node, text: str | None) -> None:
@@ -312,11 +314,12 @@ class ShapeJournal:
             elif isinstance(body, bytes | bytearray):
                 body = _sample_raw(body)
             with self._lock:
-                self._note(service, label, status, headers, body)
+                self._note(service, label, status, headers, body, None if seen <= FULL_ANSWERS else ITEMS_PER_ARRAY)
         except Exception:  # the journal must never break a request
             _log.debug("shape journal: answer of %s not noted", endpoint, exc_info=True)
 
-    def _note(self, service: str, label: str, status: int, headers: Mapping[str, str], body: Any) -> None:
+    def _note(self, service: str, label: str, status: int, headers: Mapping[str, str], body: Any,
+              items: int | None) -> None:
         endpoints = self._data["services"].setdefault(service, {})
         entry = endpoints.get(label)
         if entry is None:
@@ -341,7 +344,7 @@ class ShapeJournal:
                 if text is not None and (text in entry["errors"] or len(entry["errors"]) < MAX_ERROR_CODES):
                     _bump(entry["errors"], text)
         if body is not None:
-            _walk(entry["body"], body, "", 0, _Budget(entry))
+            _walk(entry["body"], body, "", 0, _Budget(entry), items)
 
     def snapshot(self) -> dict[str, Any]:
         """A deep copy of what this run noted (JSON form)."""
