@@ -229,6 +229,10 @@ def build_parser() -> argparse.ArgumentParser:
         "decisions still readable from it; the next sync finds the links again in both services",
     )
     repair.add_argument("--force", action="store_true", help="rebuild even when SQLite finds no damage")
+
+    bundle = commands.add_parser("support-bundle", help="write a zip for Svyazka's developers: versions, settings "
+                                 "without keys, redacted logs, the shape of the services' answers (docs/SUPPORT.md)")
+    bundle.add_argument("--out", metavar="FILE", help="where to write it (default: <data folder>/support/…zip)")
     return parser
 
 
@@ -1261,7 +1265,24 @@ def _log_json(r: Any) -> dict[str, Any]:
     }
 
 
+def cmd_support_bundle(args: argparse.Namespace, env: _Env) -> int:
+    from pathlib import Path
+
+    from app.support_bundle import build_bundle
+
+    try:
+        bundle = build_bundle(env.db, env.db.path.parent, Path(args.out) if args.out else None)
+    except OSError as exc:
+        raise CliError(f"не удалось записать отчёт ({exc.strerror or exc}). Укажите другой файл в --out.") from exc
+    print(f"Отчёт для разработчиков сохранён: {bundle.path}")
+    for name, size in bundle.entries:
+        print(f"  {name} ({size} байт)")
+    print("Ключи, e-mail, телефоны и имена клиентов скрыты. Файл никуда не отправлен: пришлите его сами.")
+    return EXIT_OK
+
+
 _COMMANDS: dict[str, Callable[[argparse.Namespace, _Env], int]] = {
+    "support-bundle": cmd_support_bundle,
     "setup": cmd_setup,
     "sync": cmd_sync,
     "status": cmd_status,

@@ -105,3 +105,57 @@ class RedactingFilter(logging.Filter):
         if record.stack_info:
             record.stack_info = redact(record.stack_info)
         return True
+
+
+# --- personal data, for a support bundle (app/support_bundle.py) ----------------------------------------------
+# Not applied to every log line (the shop owner's own journal names their customers on purpose); applied to
+# everything that leaves the computer in a support bundle.
+PERSON_MASK = "[скрыто]"
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
+# a run of digits and phone punctuation; judged by its digit count below (10–12 digits: +7 999 123-45-67,
+# 89003005069, 8 (900) 300-50-69); an order number or an id has no separators and other lengths
+_PHONE_CANDIDATE = re.compile(r"(?<![\w.:/-])\+?\d[\d \t()\-]{6,20}\d(?!\w|[.:/]\d)")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# «…» (one level of «» nested inside, as in «Худи «Уют»»)
+_QUOTE = re.compile(r"«[^«»]*(?:«[^«»]*»[^«»]*)*»")
+# words that say the line talks about a person: the quotes in it name one (app/sync/orders/ logs
+# «Клиент «имя»», «Создан контрагент «имя»»; app/sync/counterparty.py lists ambiguous counterparties in quotes)
+_PERSON_WORDS = re.compile(r"клиент|контрагент|покупател|получател|customer|counterparty|contragent", re.IGNORECASE)
+_NOT_A_PERSON = re.compile(r"заказ\w*\s+покупател\w*", re.IGNORECASE)  # MoySklad's "заказ покупателя": a document
+
+
+def _phone(match: re.Match[str]) -> str:
+    found = match.group(0)
+    digits = sum(c.isdigit() for c in found)
+    if not 10 <= digits <= 12 or _DATE.search(found):
+        return found
+    if found.isdigit() and found[0] not in "789":  # a bare number that does not start like a Russian phone
+        return found
+    return PERSON_MASK
+
+
+class PersonalMasker:
+    """Masks secrets (:func:`redact`), e-mails, phones, and names: the ``names`` it is given (counterparty and
+    customer names the journal stores as a line's subject) wherever they occur, and every «quoted» text in a
+    line that speaks of a customer or a counterparty."""
+
+    def __init__(self, names: set[str] | frozenset[str] = frozenset()) -> None:
+        usable = sorted({n.strip() for n in names if n and len(n.strip()) >= MIN_SECRET_LENGTH}, key=len,
+                        reverse=True)
+        self._names = re.compile("|".join(re.escape(n) for n in usable), re.IGNORECASE) if usable else None
+
+    def __call__(self, text: str) -> str:
+        if not text:
+            return text
+        text = redact(text)
+        if self._names is not None:
+            text = self._names.sub(PERSON_MASK, text)
+        text = _EMAIL.sub(PERSON_MASK, text)
+        text = _PHONE_CANDIDATE.sub(_phone, text)
+        return "\n".join(self._quotes(line) for line in text.split("\n"))
+
+    @staticmethod
+    def _quotes(line: str) -> str:
+        if "«" not in line or not _PERSON_WORDS.search(_NOT_A_PERSON.sub("", line)):
+            return line
+        return _QUOTE.sub(f"«{PERSON_MASK}»", line)

@@ -40,6 +40,7 @@ from app.clients.errors import (
     unavailable_message,
 )
 from app.clients.retry import RejectionBudget, RetryPolicy, Safety
+from app.clients.shape_journal import ShapeJournal
 from app.clients.tls import client_context, is_certificate_failure
 from app.clients.urls import is_local_host
 
@@ -143,6 +144,8 @@ class RequestStats:
         self.transport_errors = 0
         self.paced_seconds = 0.0
         self.per_endpoint: Counter[str] = Counter()
+        # the answer-shape journal this client's answers go to (app/clients/shape_journal.py), None: not kept
+        self.shapes: ShapeJournal | None = None
 
     def add(self, **counts: float) -> None:
         with self._lock:
@@ -322,8 +325,10 @@ class HttpCore:
 
         rejection = self.gate.rejection(response)
         if rejection is not None:
+            self._journal(call, response, None)
             return self._rejected(call, attempt, response, rejection)
         if call.raw_body and 200 <= response.status_code < 300 and _whole_json(body):
+            self._journal(call, response, body)  # the journal samples the head of raw answers only
             return ApiResponse(
                 status=response.status_code,
                 headers=response.headers,
@@ -333,6 +338,7 @@ class HttpCore:
                 content_type=response.headers.get("content-type", ""),
             )
         parsed = _parse(response, body)
+        self._journal(call, response, parsed.data)
         if response.status_code >= 500:
             self.stats.add(server_errors=1)
             attempt.last_problem = f"HTTP {response.status_code}"
@@ -351,6 +357,12 @@ class HttpCore:
             content_type=parsed.content_type,
             redirected_to=_other_host(response),
         )
+
+    def _journal(self, call: Call, response: httpx.Response, data: Any) -> None:
+        """The answer's shape into the run's journal, when one is kept (never its values)."""
+        shapes = self.stats.shapes
+        if shapes is not None:
+            shapes.note(self.service, call.endpoint, response.status_code, response.headers, data)
 
     def _headers_for(self, call: Call) -> dict[str, str] | None:
         headers = dict(call.headers or {})

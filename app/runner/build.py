@@ -10,6 +10,7 @@ from typing import Any
 
 from app.clients.moysklad import MoySkladClient
 from app.clients.retailcrm import RetailCrmClient
+from app.clients.shape_journal import ShapeJournal, journal_path
 from app.runner.request import RunRequest, profile_keys
 from app.store import Database, SyncSettings
 from app.sync.engine import FlowRunner, SyncEngine
@@ -38,6 +39,10 @@ def build_engine(
         settings = db.settings(request.profile_id).load_sync()
     retailcrm, moysklad = _clients(request.retailcrm_url, request.retailcrm_key or "", request.moysklad_url,
                                    request.moysklad_token or "", settings.retailcrm_site or None)
+    # the run's answer shapes (no values), merged into the profile's journal by close_engine (issue 18)
+    shapes = ShapeJournal(journal_path(db.path.parent, request.profile_id))
+    retailcrm.stats.shapes = shapes
+    moysklad.stats.shapes = shapes
     return SyncEngine(
         db,
         request.profile_id,
@@ -83,7 +88,13 @@ def engine_for_profile(
 
 
 def close_engine(engine: Any) -> None:
-    """Close the engine's HTTP connections."""
+    """Save the run's answer shapes into the profile's journal; close the engine's HTTP connections."""
+    saved: set[int] = set()
+    for client in (getattr(engine, "retailcrm", None), getattr(engine, "moysklad", None)):
+        shapes = getattr(getattr(client, "stats", None), "shapes", None)
+        if isinstance(shapes, ShapeJournal) and id(shapes) not in saved:
+            saved.add(id(shapes))
+            shapes.save()
     for client in (getattr(engine, "retailcrm", None), getattr(engine, "moysklad", None)):
         close = getattr(client, "close", None)
         if callable(close):

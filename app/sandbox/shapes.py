@@ -155,3 +155,11 @@ def _compare(want: Shape, have: Shape, path: str, allow: Mapping[str, str], foun
                 found.append(f"{sub}: recorded has elements, ours never does")
             return
         _compare(want.items, have.items, sub, allow, found)
+
+
+if __name__ == "__main__":  # python -m app.sandbox.shapes compare BUNDLE.zip|JOURNAL.json
+    import sys
+
+    from app.sandbox.shape_compare import main
+
+    sys.exit(main())

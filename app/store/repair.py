@@ -36,7 +36,7 @@ KEPT_TABLES = ("profiles", "settings", "cursors", "conflicts")
 _DROPPED_REFERENCES = {"conflicts": ("last_seen_run",)}
 # (flow, name) of the cursors a repaired file starts without: the orders' history position and the reverse
 # statuses' time (app/sync/orders/cursors.py HISTORY_CURSOR, REVERSE_CURSOR) and the stock's last passes
-# (app/sync/flows/stock.py): with them, the next sync would only look at what changed since and would not
+# (app/sync/stock/): with them, the next sync would only look at what changed since and would not
 # find the links again.
 _RESTARTED_CURSORS = {("orders", "history_since_id"), ("orders", "reverse_updated_since"),
                       ("stock", "last_poll"), ("stock", "last_full")}

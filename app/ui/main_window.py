@@ -32,6 +32,7 @@ from app.ui.log_tab import LogTab
 from app.ui.safety_dialog import SafetyDialog
 from app.ui.schedule_tab import ScheduleTab
 from app.ui.scheduler import SyncScheduler
+from app.ui.support_dialog import SupportDialog
 from app.ui.sync_panel import SyncPanel
 from app.ui.tray import TrayIcon
 from app.ui.worker import SafetyQuestion, SyncController, run_in_background
@@ -142,6 +143,9 @@ class MainWindow(QMainWindow):
         quit_action.triggered.connect(self.quit_app)
         menu.addAction(quit_action)
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        self.report_action = QAction(self.tr("Send a report to the developers…"), self)
+        self.report_action.triggered.connect(self.make_support_bundle)
+        help_menu.addAction(self.report_action)
         about = QAction(self.tr("About Svyazka"), self)
         about.triggered.connect(self._about)
         help_menu.addAction(about)
@@ -315,6 +319,21 @@ class MainWindow(QMainWindow):
             self.controller.stop()
             self.controller.wait(60_000)
         self.tray.hide()
+
+    def make_support_bundle(self) -> SupportDialog | None:
+        """Write the support bundle (app/support_bundle.py) and show what it holds and where it is."""
+        from app.support_bundle import build_bundle
+
+        try:
+            bundle = build_bundle(self.context.db, self.context.data_dir)
+        except OSError as exc:
+            QMessageBox.warning(self, self.tr("Report for the developers"), self.tr(
+                "Svyazka could not write the report ({error}). Free some disk space or check the rights to the "
+                "data folder, then try again.").format(error=exc.strerror or exc))
+            return None
+        dialog = SupportDialog(bundle, self)
+        dialog.open()
+        return dialog
 
     def _about(self) -> None:
         QMessageBox.about(

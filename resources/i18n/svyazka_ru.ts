@@ -989,6 +989,10 @@
         <translation>&amp;Справка</translation>
     </message>
     <message>
+        <source>Send a report to the developers…</source>
+        <translation>Отправить отчёт разработчикам…</translation>
+    </message>
+    <message>
         <source>About Svyazka</source>
         <translation>О Связке</translation>
     </message>
@@ -1007,6 +1011,14 @@
     <message>
         <source>A sync is running. Stop it after the current batch and quit?</source>
         <translation>Идёт синхронизация. Остановить её после текущей порции и выйти?</translation>
+    </message>
+    <message>
+        <source>Report for the developers</source>
+        <translation>Отчёт для разработчиков</translation>
+    </message>
+    <message>
+        <source>Svyazka could not write the report ({error}). Free some disk space or check the rights to the data folder, then try again.</source>
+        <translation>Связка не смогла записать отчёт ({error}). Освободите место на диске или проверьте права на папку данных и попробуйте ещё раз.</translation>
     </message>
     <message>
         <source>Svyazka {version} keeps RetailCRM and MoySklad in sync. Every change is written to the journal; keys are kept only in your system&apos;s password storage.</source>
@@ -1456,6 +1468,63 @@ Warehouses paired: {pairs}. Match key: {key}.</source>
     <message>
         <source>Keep the keys in memory for this session only?</source>
         <translation>Хранить ключи в памяти только на этот сеанс?</translation>
+    </message>
+</context>
+<context>
+    <name>SupportDialog</name>
+    <message>
+        <source>Report for the developers</source>
+        <translation>Отчёт для разработчиков</translation>
+    </message>
+    <message>
+        <source>The report is saved in the file:
+{path}</source>
+        <translation>Отчёт сохранён в файл:
+{path}</translation>
+    </message>
+    <message>
+        <source>What is inside:</source>
+        <translation>Что внутри:</translation>
+    </message>
+    <message>
+        <source>{what} — {name}, {size} KB</source>
+        <translation>{what} — {name}, {size} КБ</translation>
+    </message>
+    <message>
+        <source>Keys, tokens, e-mails, phone numbers and the names of customers and counterparties are hidden. The values of your data are not in it: only the names and types of the fields the services answer with. Nothing has been sent: send the file to Svyazka&apos;s developers yourself if you agree.</source>
+        <translation>Ключи, токены, e-mail, телефоны и имена клиентов и контрагентов скрыты. Значений ваших данных в отчёте нет: только названия и типы полей, которыми отвечают сервисы. Отчёт никуда не отправлен: если согласны, пришлите файл разработчикам Связки сами.</translation>
+    </message>
+    <message>
+        <source>Open folder</source>
+        <translation>Открыть папку</translation>
+    </message>
+    <message>
+        <source>The shape of the services&apos; answers (no values)</source>
+        <translation>Форма ответов сервисов (без значений)</translation>
+    </message>
+    <message>
+        <source>Technical log</source>
+        <translation>Технический журнал</translation>
+    </message>
+    <message>
+        <source>What the report holds</source>
+        <translation>Что содержит отчёт</translation>
+    </message>
+    <message>
+        <source>Versions of Svyazka and of the system</source>
+        <translation>Версии Связки и системы</translation>
+    </message>
+    <message>
+        <source>Settings, without keys</source>
+        <translation>Настройки, без ключей</translation>
+    </message>
+    <message>
+        <source>Results of the last runs</source>
+        <translation>Итоги последних запусков</translation>
+    </message>
+    <message>
+        <source>Last lines of the journal</source>
+        <translation>Последние строки журнала</translation>
     </message>
 </context>
 <context>
