@@ -91,7 +91,7 @@ def test_each_planted_difference_is_found_with_its_count(capsys, sandbox, synced
     expected["stock"] = 1
     assert code == 1 and data["counts"] == expected
     (diff,) = data["differences"]
-    assert (diff["ms_id"], diff["rc_id"], diff["where"]) == (stock_id, str(stock_offer), "main")
+    assert (diff["ms_id"], diff["rc_id"], diff["where"]) == (stock_id, str(stock_offer), "«Основной склад» → main")
     assert (diff["moysklad"], diff["expected"]) == ("1000.5", "1000") and diff["retailcrm"] != "1000"
 
     # a price in MoySklad: +100 roubles on the first price type

@@ -129,10 +129,11 @@ class Reconciler:
             self.report.notes.append("Склады не сопоставлены: остатки не сверялись.")
             return
         feeding: dict[str, list[str]] = defaultdict(list)  # RetailCRM store code -> MoySklad warehouses
-        names: dict[str, str] = {}
+        ms_names: dict[str, list[str]] = defaultdict(list)
         for pair in pairs:
             feeding[pair.rc_store_code].append(pair.ms_store_id)
-            names.setdefault(pair.rc_store_code, pair.rc_store_code)
+            ms_names[pair.rc_store_code].append(f"«{pair.ms_store_name}»")
+        names = {code: f"{' + '.join(found)} → {code}" for code, found in ms_names.items()}  # as the pairs read
         # the stock flow's full pass: one report with zero lines, its stock type
         rows = self.ms.stock_current(self.settings.stock_type, by_store=True, include_zero=True)
         values: dict[tuple[str, str], Decimal] = {}
