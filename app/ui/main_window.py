@@ -1,4 +1,4 @@
-"""The main window: the sync panel on top, then the Journal, Conflicts, History and Schedule tabs.
+"""The main window: the sync panel on top, then the Journal, Conflicts, History, Reconciliation and Schedule tabs.
 
 It owns the :class:`SyncController` (one run at a time) and the scheduler, and refreshes what it shows
 from the store in the background after every run.
