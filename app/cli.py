@@ -10,6 +10,7 @@ Scheduler; their names, options and exit codes are stable (see docs/CLI.md):
 * ``status``    profile, last run, open conflicts
 * ``conflicts`` list or resolve conflicts
 * ``log``       read the run log
+* ``check``     compare both services without writing (reconciliation): exit 0 all agree, 1 something differs
 * ``repair``    put a damaged database aside and start a new one, keeping what can still be read from it
 
 Every command exits 0 ok, 1 finished with conflicts, 2 could not run, 3 another run holds this profile,
@@ -214,6 +215,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="accept an id that is not among the conflict's candidates, once the service confirms it exists",
     )
+
+    check = commands.add_parser(
+        "check", help="compare RetailCRM with MoySklad without writing (exit 1 when anything differs)"
+    )
+    check.add_argument("--json", action="store_true", help="print one JSON object with the counts and differences")
 
     log = commands.add_parser("log", help="read the run log")
     log.add_argument("--run", type=_whole(1), help="only this run (default: the last one)")
@@ -1281,8 +1287,37 @@ def cmd_support_bundle(args: argparse.Namespace, env: _Env) -> int:
     return EXIT_OK
 
 
+def cmd_check(args: argparse.Namespace, env: _Env) -> int:
+    """``svyazka check``: app/sync/reconcile. Reads only; exit 1 when anything differs (for monitoring)."""
+    from app.runner.check import check_profile
+    from app.sync.reconcile import KIND_TITLES
+
+    profile = env.profile()
+    report = check_profile(env.db, profile.id, env.secrets)
+    if args.json:
+        print(json.dumps({"profile": profile.name, **report.as_json()}, ensure_ascii=False))
+        return EXIT_OK if report.agrees else EXIT_PROBLEMS
+    for kind, count in report.counts().items():
+        print(f"{KIND_TITLES[kind]}: {'расхождений нет' if not count else f'расхождений {count}'}")
+    for diff in report.differences:
+        values = f"RetailCRM: {diff.retailcrm or '—'}; МойСклад: {diff.moysklad or '—'}"
+        if diff.expected and diff.expected != diff.moysklad:
+            values += f" (в RetailCRM должно быть {diff.expected})"
+        where = f" [{diff.where}]" if diff.where else ""
+        note = f" — {diff.note}" if diff.note else ""
+        print(f"  {KIND_TITLES[diff.kind]}: {diff.name}{where}: {values}{note}")
+    for note in report.notes:
+        print(note)
+    if report.agrees:
+        print("Всё сходится.")
+        return EXIT_OK
+    print("Есть расхождения: исправьте их синхронизацией (svyazka sync --full) или на вкладке «Сверка».")
+    return EXIT_PROBLEMS
+
+
 _COMMANDS: dict[str, Callable[[argparse.Namespace, _Env], int]] = {
     "support-bundle": cmd_support_bundle,
+    "check": cmd_check,
     "setup": cmd_setup,
     "sync": cmd_sync,
     "status": cmd_status,

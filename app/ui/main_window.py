@@ -1,4 +1,4 @@
-"""The main window: the sync panel on top, then the Journal, Conflicts, History and Schedule tabs.
+"""The main window: the sync panel on top, then the Journal, Conflicts, History, Reconciliation and Schedule tabs.
 
 It owns the :class:`SyncController` (one run at a time) and the scheduler, and refreshes what it shows
 from the store in the background after every run.
@@ -24,7 +24,8 @@ from PySide6.QtWidgets import (
 from app import APP_NAME, __version__
 from app.resources import app_icon_path
 from app.store import Profile, Run
-from app.sync.model import ALL_FLOWS, RunReport
+from app.sync.model import ALL_FLOWS, Flow, RunReport
+from app.ui.check_tab import CheckTab
 from app.ui.conflicts_tab import ConflictsTab
 from app.ui.context import DEFAULT_UI_PREFS, UI_PREFS_KEY, AppContext
 from app.ui.history_tab import HistoryTab
@@ -82,12 +83,14 @@ class MainWindow(QMainWindow):
         self.log_tab = LogTab(context.db, self.profile_id)
         self.conflicts_tab = ConflictsTab(context.db, self.profile_id)
         self.history_tab = HistoryTab()
+        self.check_tab = CheckTab(context.db, self.profile_id, context.secrets)
         self.schedule_tab = ScheduleTab(context)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.log_tab, self.tr("Journal"))
         self.tabs.addTab(self.conflicts_tab, self.tr("Conflicts"))
         self.tabs.addTab(self.history_tab, self.tr("History"))
+        self.tabs.addTab(self.check_tab, self.tr("Reconciliation"))
         self.tabs.addTab(self.schedule_tab, self.tr("Schedule and settings"))
 
         central = QWidget()
@@ -116,6 +119,7 @@ class MainWindow(QMainWindow):
         self.controller.running_changed.connect(self.tray.set_running)
         self.conflicts_tab.sync_requested.connect(self.sync_now)
         self.conflicts_tab.changed.connect(lambda: self.refresh())
+        self.check_tab.fix_requested.connect(self.fix_flows)
         self.history_tab.run_chosen.connect(self.show_run_log)
         self.schedule_tab.saved.connect(self._on_schedule_saved)
         self.schedule_tab.settings_requested.connect(self.settings_requested)
@@ -156,6 +160,14 @@ class MainWindow(QMainWindow):
     def sync_now(self) -> bool:
         """Start a full sync of every flow; False when one is already running."""
         started = self.controller.start(ALL_FLOWS, trigger="manual")
+        if not started:
+            self.statusBar().showMessage(self.tr("A sync is already running."), 5000)
+        return started
+
+    def fix_flows(self, flows: object) -> bool:
+        """The Reconciliation tab's «Fix»: these flows in full (the engine cannot sync only some items)."""
+        chosen = tuple(f for f in flows if isinstance(f, Flow)) if isinstance(flows, tuple) else ALL_FLOWS
+        started = self.controller.start(chosen, full=True, trigger="manual")
         if not started:
             self.statusBar().showMessage(self.tr("A sync is already running."), 5000)
         return started

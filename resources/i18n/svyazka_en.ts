@@ -2,6 +2,23 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US" sourcelanguage="en_US">
 <context>
+    <name>CheckTab</name>
+    <message numerus="yes">
+        <source>%n difference(s) found. Pick a kind on the left and press «Fix…», or export the list.</source>
+        <translation>
+            <numerusform>%n difference found. Pick a kind on the left and press «Fix…», or export the list.</numerusform>
+            <numerusform>%n differences found. Pick a kind on the left and press «Fix…», or export the list.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Saved %n line(s) to {path}.</source>
+        <translation>
+            <numerusform>Saved %n line to {path}.</numerusform>
+            <numerusform>Saved %n lines to {path}.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>ConflictsTab</name>
     <message numerus="yes">
         <source>%n conflict(s).</source>

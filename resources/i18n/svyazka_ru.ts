@@ -2,6 +2,149 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ru_RU" sourcelanguage="en_US">
 <context>
+    <name>CheckTab</name>
+    <message>
+        <source>Check now</source>
+        <translation>Сверить</translation>
+    </message>
+    <message>
+        <source>Fix…</source>
+        <translation>Исправить…</translation>
+    </message>
+    <message>
+        <source>Export to CSV…</source>
+        <translation>Экспорт в CSV…</translation>
+    </message>
+    <message>
+        <source>Compares RetailCRM with MoySklad without changing anything in either.</source>
+        <translation>Сверка сравнивает RetailCRM и МойСклад, ничего не меняя ни там, ни там.</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Вид</translation>
+    </message>
+    <message>
+        <source>Item or order</source>
+        <translation>Товар или заказ</translation>
+    </message>
+    <message>
+        <source>Article / number</source>
+        <translation>Артикул / номер</translation>
+    </message>
+    <message>
+        <source>Where</source>
+        <translation>Где</translation>
+    </message>
+    <message>
+        <source>RetailCRM</source>
+        <translation>RetailCRM</translation>
+    </message>
+    <message>
+        <source>MoySklad</source>
+        <translation>МойСклад</translation>
+    </message>
+    <message>
+        <source>Should be in RetailCRM</source>
+        <translation>Должно быть в RetailCRM</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>Примечание</translation>
+    </message>
+    <message>
+        <source>Stock</source>
+        <translation>Остатки</translation>
+    </message>
+    <message>
+        <source>Prices</source>
+        <translation>Цены</translation>
+    </message>
+    <message>
+        <source>Orders missing in MoySklad</source>
+        <translation>Заказы, которых нет в МойСклад</translation>
+    </message>
+    <message>
+        <source>Reserves of cancelled orders</source>
+        <translation>Резервы отменённых заказов</translation>
+    </message>
+    <message>
+        <source>Links to items that are gone</source>
+        <translation>Связи с исчезнувшими товарами</translation>
+    </message>
+    <message>
+        <source>catalog</source>
+        <translation>каталога</translation>
+    </message>
+    <message>
+        <source>stock</source>
+        <translation>остатков</translation>
+    </message>
+    <message>
+        <source>prices</source>
+        <translation>цен</translation>
+    </message>
+    <message>
+        <source>orders</source>
+        <translation>заказов</translation>
+    </message>
+    <message>
+        <source>Comparing RetailCRM with MoySklad… Nothing is changed in either.</source>
+        <translation>Сравниваем RetailCRM и МойСклад… Ни там, ни там ничего не меняется.</translation>
+    </message>
+    <message>
+        <source>Everything agrees: RetailCRM and MoySklad show the same.</source>
+        <translation>Всё сходится: в RetailCRM и МойСклад одно и то же.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n difference(s) found. Pick a kind on the left and press «Fix…», or export the list.</source>
+        <translation>
+            <numerusform>Найдено %n расхождение. Выберите вид слева и нажмите «Исправить…» или выгрузите список.</numerusform>
+            <numerusform>Найдено %n расхождения. Выберите вид слева и нажмите «Исправить…» или выгрузите список.</numerusform>
+            <numerusform>Найдено %n расхождений. Выберите вид слева и нажмите «Исправить…» или выгрузите список.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>All differences</source>
+        <translation>Все расхождения</translation>
+    </message>
+    <message>
+        <source>Fix «{kind}»…</source>
+        <translation>Исправить «{kind}»…</translation>
+    </message>
+    <message>
+        <source>Svyazka cannot sync only the items in this list: it will run the full sync of {flows} for this profile. That puts these differences right and sends anything else that changed. Run it now?</source>
+        <translation>Связка не умеет синхронизировать только эти позиции: она запустит полную синхронизацию {flows} для этого профиля. Это исправит расхождения из списка и заодно передаст всё остальное, что изменилось. Запустить сейчас?</translation>
+    </message>
+    <message>
+        <source>Running the full sync of {flows}. Check again when it has finished.</source>
+        <translation>Идёт полная синхронизация {flows}. Когда она закончится, нажмите «Сверить» ещё раз.</translation>
+    </message>
+    <message>
+        <source>Fix the differences</source>
+        <translation>Исправить расхождения</translation>
+    </message>
+    <message>
+        <source>Export the differences</source>
+        <translation>Экспорт расхождений</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>Файлы CSV (*.csv)</translation>
+    </message>
+    <message>
+        <source>Could not save {path}: {error}. Choose another folder.</source>
+        <translation>Не удалось сохранить {path}: {error}. Выберите другую папку.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Saved %n line(s) to {path}.</source>
+        <translation>
+            <numerusform>Сохранена %n строка в {path}.</numerusform>
+            <numerusform>Сохранены %n строки в {path}.</numerusform>
+            <numerusform>Сохранено %n строк в {path}.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>ConflictDialog</name>
     <message>
         <source>Conflict: {kind}</source>
@@ -959,6 +1102,10 @@
     <message>
         <source>History</source>
         <translation>История</translation>
+    </message>
+    <message>
+        <source>Reconciliation</source>
+        <translation>Сверка</translation>
     </message>
     <message>
         <source>Schedule and settings</source>
