@@ -472,6 +472,7 @@ class SyncEngine:
         self._selected = selected
         started = time.monotonic()
         requests_before = _requests(self.retailcrm, self.moysklad)  # clients may outlive one run
+        limited_before = _requests(self.retailcrm, self.moysklad, counter="rate_limited")
         runs = self.db.runs(self.profile_id)
         run = runs.start(trigger, dry_run=dry_run, message="пробный запуск" if dry_run else "")
         ctx = RunContext(
@@ -496,6 +497,7 @@ class SyncEngine:
         trips: list[SafetyTrip] = []
         held = False
         crashed = False
+        stop_reason = ""
         seen = {name: int(value) for name, value in self.db.cursors(self.profile_id).all(safety.CURSOR_FLOW).items()
                 if value.isdigit()}
         what = "Пробный запуск" if dry_run else "Синхронизация"
@@ -534,6 +536,7 @@ class SyncEngine:
                             self._remember_sizes(plan)
                     except ServiceSettingsError as exc:
                         fatal = exc.message
+                        stop_reason = f"{exc.service}:{exc.reason}"
                         ctx.log(Level.ERROR, flow, f"{flow.title}: {exc.message}")
                         break
                     except SvyazkaApiError as exc:
@@ -593,6 +596,10 @@ class SyncEngine:
             service: sent - requests_before.get(service, 0)
             for service, sent in _requests(self.retailcrm, self.moysklad).items()
         }
+        rate_limited = {
+            service: met - limited_before.get(service, 0)
+            for service, met in _requests(self.retailcrm, self.moysklad, counter="rate_limited").items()
+        }
         held = held and not cancelled and fatal is None
         ok = fatal is None and not cancelled and not held and ctx.errors == 0
         status = (
@@ -636,6 +643,8 @@ class SyncEngine:
             safety=trips,
             held=held,
             crashed=crashed,
+            rate_limited=rate_limited,
+            stop_reason=stop_reason,
         )
 
 
@@ -677,14 +686,15 @@ def _counts_json(counts: Mapping[Flow, Counts]) -> dict[str, dict[str, int]]:
     return {flow.value: c.as_dict() for flow, c in counts.items()}
 
 
-def _requests(*clients: Any) -> dict[str, int]:
-    """Requests each client sent so far (every attempt counts: that is what the services' limits count)."""
+def _requests(*clients: Any, counter: str = "requests") -> dict[str, int]:
+    """Requests each client sent so far (every attempt counts: that is what the services' limits count), or
+    another of its counters (``rate_limited``: 429 answers met)."""
     result: dict[str, int] = {}
     for client in clients:
         service = getattr(client, "service", None)
         stats = getattr(client, "stats", None)
         if service and stats is not None:
-            result[service] = int(stats.snapshot().requests)
+            result[service] = int(getattr(stats.snapshot(), counter))
     return result
 
 

@@ -66,6 +66,17 @@ class AppContext:
         def run(
             callbacks: Callbacks, cancel: CancelToken, flows: tuple[Flow, ...], dry_run: bool, full: bool, trigger: str
         ) -> RunReport:
+            profile_id = self.profile_id
+            report = run_sync(callbacks, cancel, flows, dry_run, full, trigger)
+            if profile_id is not None:  # in the worker thread, after the run: sending never blocks the window
+                from app.alerts import evaluate_after_run
+
+                evaluate_after_run(self.db, profile_id, report, secrets=self.secrets)
+            return report
+
+        def run_sync(
+            callbacks: Callbacks, cancel: CancelToken, flows: tuple[Flow, ...], dry_run: bool, full: bool, trigger: str
+        ) -> RunReport:
             if in_thread_requested():
                 return in_thread(callbacks, cancel, flows, dry_run, full, trigger)
             profile = self.db.profiles.get(self.profile_id) if self.profile_id is not None else None
