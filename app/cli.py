@@ -51,6 +51,8 @@ DEFAULT_PROFILE = "default"
 ENV_RETAILCRM_KEY = "SVYAZKA_RETAILCRM_API_KEY"
 ENV_MOYSKLAD_TOKEN = "SVYAZKA_MOYSKLAD_TOKEN"
 ENV_MOYSKLAD_PASSWORD = "SVYAZKA_MOYSKLAD_PASSWORD"
+ENV_SMTP_PASSWORD = "SVYAZKA_SMTP_PASSWORD"  # svyazka alerts setup --smtp-password (app/alerts)
+ENV_TELEGRAM_TOKEN = "SVYAZKA_TELEGRAM_TOKEN"  # svyazka alerts setup --telegram-token
 FLOW_NAMES = ("catalog", "stock", "prices", "orders")
 MATCH_KEYS = ("article", "code", "external-code", "barcode")
 SQLITE_MAX_INT = 2**63 - 1  # ids and limits go to SQLite, which refuses anything bigger (OverflowError)
@@ -229,6 +231,8 @@ def build_parser() -> argparse.ArgumentParser:
     log.add_argument("--limit", type=_whole(0), default=200)
     log.add_argument("--json", action="store_true")
 
+    _alerts_parser(commands)
+
     repair = commands.add_parser(
         "repair",
         help="a damaged database: put it aside (kept), start a new one with the profiles, settings and conflict "
@@ -240,6 +244,32 @@ def build_parser() -> argparse.ArgumentParser:
                                  "without keys, redacted logs, the shape of the services' answers (docs/SUPPORT.md)")
     bundle.add_argument("--out", metavar="FILE", help="where to write it (default: <data folder>/support/…zip)")
     return parser
+
+
+def _alerts_parser(commands: Any) -> None:
+    from app.alerts.config import EVENTS
+
+    alerts = commands.add_parser("alerts", help="e-mail and Telegram alerts about failed runs, conflicts, keys")
+    actions = alerts.add_subparsers(dest="alerts_command", metavar="ACTION", required=True)
+    actions.add_parser("test", help="send a test message to every configured channel")
+    setup = actions.add_parser("setup", help="set the channels and events (without options: show them)")
+    setup.add_argument("--smtp-host", help="SMTP server (STARTTLS on any port but 465, TLS on 465)")
+    setup.add_argument("--smtp-port", type=_whole(1, 65535))
+    setup.add_argument("--smtp-user", help="SMTP login (empty: no login)")
+    setup.add_argument("--smtp-password", action="store_true",
+                       help=f"store the SMTP password in the keyring (from {ENV_SMTP_PASSWORD} or a prompt)")
+    setup.add_argument("--smtp-from", help="sender address (default: the login)")
+    setup.add_argument("--smtp-to", help="recipients, comma-separated")
+    setup.add_argument("--no-email", action="store_true", help="stop sending e-mail")
+    setup.add_argument("--telegram-token", action="store_true",
+                       help=f"store the bot token in the keyring (from {ENV_TELEGRAM_TOKEN} or a prompt)")
+    setup.add_argument("--telegram-chat-id", help="the chat (or group) the bot writes to")
+    setup.add_argument("--telegram-api", help=argparse.SUPPRESS)  # a local Bot API server, tests
+    setup.add_argument("--no-telegram", action="store_true", help="stop sending to Telegram")
+    setup.add_argument("--events", help=f"comma-separated events to alert on: {','.join(EVENTS)}")
+    setup.add_argument("--stale-hours", type=_whole(0, 24 * 365), help="alert after N hours without a successful "
+                       "run (0: never)")
+    setup.add_argument("--digest", action=argparse.BooleanOptionalAction, help="a summary once a day")
 
 
 def _wait_seconds(text: str) -> float:
@@ -935,6 +965,9 @@ def cmd_sync(args: argparse.Namespace, env: _Env) -> int:
     if outcome.failure is not None:
         return _sync_failed(outcome.failure, args)
     report = outcome.unwrap()
+    from app.alerts import evaluate_after_run  # once per problem; never fails the run (app/alerts/service.py)
+
+    evaluate_after_run(env.db, profile.id, report, secrets=env.secrets)
     if args.json:
         print(json.dumps(report.as_json(), ensure_ascii=False))
     if report.crashed:  # the journal line said which flow and where the details are
@@ -1315,10 +1348,38 @@ def cmd_check(args: argparse.Namespace, env: _Env) -> int:
     return EXIT_PROBLEMS
 
 
+def cmd_alerts(args: argparse.Namespace, env: _Env) -> int:
+    from app.alerts import config, send_test
+
+    profile = env.profile()
+    if args.alerts_command == "test":
+        settings = config.load(env.db, profile.id)
+        if not settings.any_channel:
+            raise CliError("оповещения не настроены: выполните svyazka alerts setup --smtp-… или --telegram-….")
+        deliveries = send_test(env.db, profile.id, env.secrets, settings=settings)
+        for d in deliveries:
+            print(f"{d.channel}: {'отправлено' if d.ok else d.error}")
+        return EXIT_OK if all(d.ok for d in deliveries) else EXIT_FAILED
+    try:
+        settings = config.apply_options(config.load(env.db, profile.id), vars(args))
+    except ValueError as exc:
+        raise CliError(str(exc)) from exc
+    if args.smtp_password:
+        env.secrets.set_alert_secret(config.smtp_secret_name(settings),
+                                     _secret(ENV_SMTP_PASSWORD, "Пароль SMTP: "))
+    if args.telegram_token:
+        env.secrets.set_alert_secret(config.telegram_secret_name(settings),
+                                     _secret(ENV_TELEGRAM_TOKEN, "Токен бота Telegram: "))
+    config.save(env.db, profile.id, settings)
+    print(config.describe(settings))
+    return EXIT_OK
+
+
 _COMMANDS: dict[str, Callable[[argparse.Namespace, _Env], int]] = {
     "support-bundle": cmd_support_bundle,
     "check": cmd_check,
     "setup": cmd_setup,
+    "alerts": cmd_alerts,
     "sync": cmd_sync,
     "status": cmd_status,
     "conflicts": cmd_conflicts,

@@ -35,6 +35,7 @@ from app.redact import redact, register_secret
 
 SERVICE_RETAILCRM = "Svyazka RetailCRM"
 SERVICE_MOYSKLAD = "Svyazka MoySklad"
+SERVICE_ALERTS = "Svyazka Alerts"  # the alerts' SMTP password and Telegram bot token (app/alerts/config.py)
 MOYSKLAD_TOKEN_ACCOUNT = "token"
 ENV_RETAILCRM_KEY = "SVYAZKA_RETAILCRM_API_KEY"
 ENV_MOYSKLAD_TOKEN = "SVYAZKA_MOYSKLAD_TOKEN"
@@ -209,6 +210,17 @@ class SecretStore:
 
     def delete_moysklad_token(self, account: str) -> None:
         self._delete(SERVICE_MOYSKLAD, _normalize_moysklad_account(account))
+
+    # -- alerts (app/alerts) -----------------------------------------------------------------------------------
+
+    def get_alert_secret(self, name: str) -> str | None:
+        return self._get(SERVICE_ALERTS, name)
+
+    def set_alert_secret(self, name: str, secret: str) -> None:
+        self._set(SERVICE_ALERTS, name, _clean_secret(secret, "Пароль или токен для оповещений"))
+
+    def delete_alert_secret(self, name: str) -> None:
+        self._delete(SERVICE_ALERTS, name)
 
     # -- backend ---------------------------------------------------------------------------------------------
 

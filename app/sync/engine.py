@@ -303,6 +303,7 @@ class SyncEngine:
         self._selected = selected
         started = time.monotonic()
         requests_before = requests_sent(self.retailcrm, self.moysklad)  # clients may outlive one run
+        limited_before = requests_sent(self.retailcrm, self.moysklad, counter="rate_limited")
         runs = self.db.runs(self.profile_id)
         run = runs.start(trigger, dry_run=dry_run, message="пробный запуск" if dry_run else "")
         ctx = RunContext(
@@ -327,6 +328,7 @@ class SyncEngine:
         trips: list[SafetyTrip] = []
         held = False
         crashed = False
+        stop_reason = ""
         seen = {name: int(value) for name, value in self.db.cursors(self.profile_id).all(safety.CURSOR_FLOW).items()
                 if value.isdigit()}
         what = "Пробный запуск" if dry_run else "Синхронизация"
@@ -365,6 +367,7 @@ class SyncEngine:
                             self._remember_sizes(plan)
                     except ServiceSettingsError as exc:
                         fatal = exc.message
+                        stop_reason = f"{exc.service}:{exc.reason}"
                         ctx.log(Level.ERROR, flow, f"{flow.title}: {exc.message}")
                         break
                     except SvyazkaApiError as exc:
@@ -424,6 +427,10 @@ class SyncEngine:
             service: sent - requests_before.get(service, 0)
             for service, sent in requests_sent(self.retailcrm, self.moysklad).items()
         }
+        rate_limited = {
+            service: met - limited_before.get(service, 0)
+            for service, met in requests_sent(self.retailcrm, self.moysklad, counter="rate_limited").items()
+        }
         held = held and not cancelled and fatal is None
         ok = fatal is None and not cancelled and not held and ctx.errors == 0
         status = (
@@ -467,6 +474,8 @@ class SyncEngine:
             safety=trips,
             held=held,
             crashed=crashed,
+            rate_limited=rate_limited,
+            stop_reason=stop_reason,
         )
 
 

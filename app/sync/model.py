@@ -229,6 +229,10 @@ class RunReport:
     safety: list[SafetyTrip] = field(default_factory=list)  # guards that tripped (a dry run only reports them)
     held: bool = False  # the safety check stopped the run before a flow wrote
     crashed: bool = False  # a bug of ours stopped a flow (details in the technical log): the CLI's exit 4
+    # for the alerts (app/alerts): 429 answers met per service, and why a settings error stopped the run
+    # ("moysklad:bad_credentials": the service, then app/clients/errors.py SettingsError.reason)
+    rate_limited: dict[str, int] = field(default_factory=dict)
+    stop_reason: str = ""
 
     def as_json(self) -> dict[str, Any]:
         return {

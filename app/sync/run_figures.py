@@ -12,14 +12,15 @@ def counts_json(counts: Mapping[Flow, Counts]) -> dict[str, dict[str, int]]:
     return {flow.value: c.as_dict() for flow, c in counts.items()}
 
 
-def requests_sent(*clients: Any) -> dict[str, int]:
-    """Requests each client sent so far (every attempt counts: that is what the services' limits count)."""
+def requests_sent(*clients: Any, counter: str = "requests") -> dict[str, int]:
+    """Requests each client sent so far (every attempt counts: that is what the services' limits count), or
+    another of its counters (``rate_limited``: 429 answers met)."""
     result: dict[str, int] = {}
     for client in clients:
         service = getattr(client, "service", None)
         stats = getattr(client, "stats", None)
         if service and stats is not None:
-            result[service] = int(stats.snapshot().requests)
+            result[service] = int(getattr(stats.snapshot(), counter))
     return result
 
 

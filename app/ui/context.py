@@ -9,6 +9,7 @@ from typing import Any
 
 from app.secrets import SecretStore
 from app.store import Database
+from app.sync.model import Callbacks, CancelToken, Flow, RunReport
 
 log = logging.getLogger("app.ui")
 
@@ -46,7 +47,20 @@ class AppContext:
                 raise RuntimeError("no profile chosen")
             return RunRequest.for_profile(self.db, self.profile_id, self.secrets, data_dir=str(self.data_dir))
 
-        return runner_target(request)
+        target = runner_target(request)
+
+        def run(
+            callbacks: Callbacks, cancel: CancelToken, flows: tuple[Flow, ...], dry_run: bool, full: bool, trigger: str
+        ) -> RunReport:
+            profile_id = self.profile_id
+            report = target(callbacks, cancel, flows, dry_run, full, trigger)
+            if profile_id is not None:  # in the worker thread, after the run: sending never blocks the window
+                from app.alerts import evaluate_after_run
+
+                evaluate_after_run(self.db, profile_id, report, secrets=self.secrets)
+            return report
+
+        return run
 
 
 def ready_profile_id(db: Database) -> int | None:

@@ -72,6 +72,12 @@ class ScheduleTab(QWidget):
         behaviour_layout = QVBoxLayout(behaviour)
         behaviour_layout.addWidget(self.tray_check)
         behaviour_layout.addWidget(self.notify_check)
+        self.alerts_button = QPushButton(self.tr("Alerts by e-mail and Telegram…"))  # app/ui/alerts_dialog.py
+        self.alerts_button.clicked.connect(self.open_alerts)
+        alerts_row = QHBoxLayout()
+        alerts_row.addWidget(self.alerts_button)
+        alerts_row.addStretch(1)
+        behaviour_layout.addLayout(alerts_row)
 
         self.connection_label = QLabel()
         self.connection_label.setWordWrap(True)
@@ -164,6 +170,12 @@ class ScheduleTab(QWidget):
             lambda message: self.keyring_label.setText(message),
             owner=self,
         )
+
+    @Slot()
+    def open_alerts(self) -> None:
+        from app.ui.alerts_dialog import AlertsDialog
+
+        AlertsDialog(self._context, self).open()
 
     # -- editing -----------------------------------------------------------------------------------------
 

@@ -2,6 +2,141 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ru_RU" sourcelanguage="en_US">
 <context>
+    <name>AlertsDialog</name>
+    <message>
+        <source>Alerts</source>
+        <translation>Оповещения</translation>
+    </message>
+    <message>
+        <source>Svyazka writes to you when a sync fails, a key stops working or conflicts wait for your decision, once per problem, and once more when it is solved. It works for runs from the window, the schedule and the command line.</source>
+        <translation>Связка напишет вам, если синхронизация не удалась, ключ перестал работать или конфликты ждут вашего решения — один раз о каждой проблеме и ещё раз, когда она решится. Это работает для запусков из окна, по расписанию и из командной строки.</translation>
+    </message>
+    <message>
+        <source>owner@shop.ru, manager@shop.ru</source>
+        <translation>owner@shop.ru, manager@shop.ru</translation>
+    </message>
+    <message>
+        <source>E-mail</source>
+        <translation>Почта</translation>
+    </message>
+    <message>
+        <source>SMTP server</source>
+        <translation>Сервер SMTP</translation>
+    </message>
+    <message>
+        <source>Port</source>
+        <translation>Порт</translation>
+    </message>
+    <message>
+        <source>Login</source>
+        <translation>Логин</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>Пароль</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>От кого</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>Кому</translation>
+    </message>
+    <message>
+        <source>The connection is encrypted (STARTTLS; port 465: TLS). Yandex, Mail.ru and Gmail need an app password, not the mailbox password.</source>
+        <translation>Соединение шифруется (STARTTLS; на порту 465 — TLS). Для Яндекса, Mail.ru и Gmail нужен пароль приложения, а не пароль от почты.</translation>
+    </message>
+    <message>
+        <source>Telegram</source>
+        <translation>Telegram</translation>
+    </message>
+    <message>
+        <source>Bot token</source>
+        <translation>Токен бота</translation>
+    </message>
+    <message>
+        <source>Chat id</source>
+        <translation>Номер чата</translation>
+    </message>
+    <message>
+        <source>Create a bot with @BotFather, write /start to it, then enter your chat id (@userinfobot tells it).</source>
+        <translation>Создайте бота через @BotFather, напишите ему /start и введите номер своего чата (его подскажет @userinfobot).</translation>
+    </message>
+    <message>
+        <source>A sync failed</source>
+        <translation>Синхронизация не удалась</translation>
+    </message>
+    <message>
+        <source>A key or token stopped working</source>
+        <translation>Ключ или токен перестал работать</translation>
+    </message>
+    <message>
+        <source>New conflicts wait for a decision</source>
+        <translation>Новые конфликты ждут решения</translation>
+    </message>
+    <message>
+        <source>No successful sync for</source>
+        <translation>Нет удачной синхронизации дольше</translation>
+    </message>
+    <message>
+        <source>MoySklad may lock the API (too many requests refused)</source>
+        <translation>МойСклад может заблокировать API (много отказов «слишком много запросов»)</translation>
+    </message>
+    <message>
+        <source> h</source>
+        <translation> ч</translation>
+    </message>
+    <message>
+        <source>A summary once a day</source>
+        <translation>Сводка раз в сутки</translation>
+    </message>
+    <message>
+        <source>What to tell</source>
+        <translation>О чём сообщать</translation>
+    </message>
+    <message>
+        <source>Send a test message</source>
+        <translation>Отправить проверочное сообщение</translation>
+    </message>
+    <message>
+        <source>saved; type to replace</source>
+        <translation>сохранён</translation>
+    </message>
+    <message>
+        <source>Enter the SMTP server, or clear the recipients.</source>
+        <translation>Укажите сервер SMTP или очистите поле «Кому».</translation>
+    </message>
+    <message>
+        <source>Enter at least one recipient address.</source>
+        <translation>Укажите хотя бы один адрес в поле «Кому».</translation>
+    </message>
+    <message>
+        <source>«{address}» does not look like an e-mail address.</source>
+        <translation>«{address}» не похоже на адрес почты.</translation>
+    </message>
+    <message>
+        <source>sent</source>
+        <translation>отправлено</translation>
+    </message>
+    <message>
+        <source>Sending…</source>
+        <translation>Отправляем…</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>Сохраняем…</translation>
+    </message>
+    <message>
+        <source>Nothing to test: enter an e-mail server or a Telegram chat first.</source>
+        <translation>Проверять нечего: сначала укажите почтовый сервер или чат Telegram.</translation>
+    </message>
+    <message>
+        <source>Saved.</source>
+        <translation>Сохранено.</translation>
+    </message>
+</context>
+<context>
     <name>CheckTab</name>
     <message>
         <source>Check now</source>
@@ -1535,6 +1670,10 @@
     <message>
         <source>Window and notifications</source>
         <translation>Окно и уведомления</translation>
+    </message>
+    <message>
+        <source>Alerts by e-mail and Telegram…</source>
+        <translation>Оповещения на почту и в Telegram…</translation>
     </message>
     <message>
         <source>Change connection settings…</source>
