@@ -42,13 +42,13 @@ class Target:
         """"" for the defaults, else a short stable tag, so two data folders or profiles get two registrations."""
         if self.data_dir is None and not self.profile:
             return ""
-        seed = f"{Path(self.data_dir).resolve() if self.data_dir else ''}\0{self.profile or ''}"
+        seed = f"{self.data_dir or ''}\0{self.profile or ''}"
         return "-" + hashlib.sha1(seed.encode("utf-8")).hexdigest()[:8]
 
     def options(self, with_profile: bool) -> list[str]:
         out: list[str] = []
         if self.data_dir is not None:
-            out += ["--data-dir", str(Path(self.data_dir).resolve())]
+            out += ["--data-dir", str(self.data_dir)]  # as app/paths.py resolved it
         if with_profile and self.profile:
             out += ["--profile", self.profile]
         return out
