@@ -17,6 +17,7 @@ from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.clients.errors import SvyazkaApiError
+from app.os_integration.command import OsIntegrationError
 from app.paths import DataDirError
 from app.secrets import KeyringUnavailable
 from app.store.errors import StoreError
@@ -33,7 +34,7 @@ def describe_error(exc: BaseException) -> str:
         return exc.message if not exc.unexpected and exc.message else _apology()
     if isinstance(exc, SvyazkaApiError):
         return exc.message
-    if isinstance(exc, KeyringUnavailable | StoreError | DataDirError | ProfileBusy):
+    if isinstance(exc, KeyringUnavailable | StoreError | DataDirError | ProfileBusy | OsIntegrationError):
         return str(exc)
     if isinstance(exc, Cancelled):
         return QCoreApplication.translate("Errors", "Stopped. Everything written so far is saved.")
