@@ -24,7 +24,7 @@ from app.os_integration.command import (
 )
 
 LOGIN_LABEL = "ru.svyazka.app.login"  # under the bundle id build_scripts/spec_helpers.py BUNDLE_ID
-SYNC_LABEL = "ru.svyazka.sync"
+SYNC_LABEL = "ru.svyazka.schedule"  # not "ru.svyazka.sync": docs/CLI.md has people write that one by hand
 
 
 def login_plist(label: str, launch: Launch) -> dict[str, Any]:

@@ -165,3 +165,11 @@ def test_a_dry_run_or_a_failed_run_is_no_success(capsys, data_dir: Path) -> None
     assert code in (0, 1), err
     code, out, _ = run(capsys, "--data-dir", data_dir, "status", "--json", "--max-age-minutes", "60")
     assert code == 1 and json.loads(out)["last_success"] is None
+
+
+def test_a_windowless_start_without_stdout_and_stderr_still_runs(data_dir: Path, monkeypatch: pytest.MonkeyPatch):
+    """The Windows task runs the windowed program (no console every few minutes): it has no stdout or stderr."""
+    monkeypatch.setattr(sys, "stdout", None)
+    monkeypatch.setattr(sys, "stderr", None)
+    assert main(["--data-dir", str(data_dir), "status", "--json"]) == 0
+    assert main(["--data-dir", str(data_dir), "conflicts", "resolve", "999999", "--action", "ignore"]) == 2

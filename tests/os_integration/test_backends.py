@@ -123,7 +123,7 @@ def test_the_launch_agent_is_loaded_into_the_gui_domain(tmp_path: Path, modern: 
     env = OsEnv(platform="darwin", home=tmp_path / "Домашняя папка", runner=tools, uid=501)
     program = posix_program(Path("/Applications/Связка.app/Contents/MacOS"))
     shown = os_schedule.install(TARGET, 15, env, program)
-    label = f"ru.svyazka.sync{TARGET.suffix}"
+    label = f"ru.svyazka.schedule{TARGET.suffix}"
     plist = tmp_path / "Домашняя папка" / "Library" / "LaunchAgents" / f"{label}.plist"
     assert shown.installed and shown.every_minutes == 15 and shown.where == str(plist)
     assert ["launchctl", "bootstrap", "gui/501", str(plist)] in tools.calls
