@@ -199,9 +199,11 @@ def run_tool(argv: Sequence[str], input_text: str | None = None) -> Completed:
 
 
 def _decode(data: bytes | None) -> str:
-    """UTF-8, else (Windows tools such as schtasks answer in the console's OEM code page) the OEM code page."""
+    """UTF-16 when it looks so, else UTF-8, else (Windows tools answer in the console's OEM code page) that."""
     if not data:
         return ""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or data[1:2] == b"\x00":  # UTF-16 (what schtasks /XML may write)
+        return data.decode("utf-16" if data[:2] in (b"\xff\xfe", b"\xfe\xff") else "utf-16-le", errors="replace")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:

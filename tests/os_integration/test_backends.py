@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from app.os_integration import autostart, os_schedule
-from app.os_integration.command import Completed, OsEnv, OsIntegrationError, Target
-from app.os_integration.windows import parse_task
+from app.os_integration.command import Completed, Launch, OsEnv, OsIntegrationError, Target, _decode
+from app.os_integration.windows import parse_task, task_xml
 from tests.os_integration.fakes import WINDOWS_PROGRAM, FakeTools, posix_program, systemd_split
 
 TARGET = Target(Path("/home/иван/Связка данные"), "магазин")
@@ -202,3 +202,9 @@ def test_the_scheduled_task_is_created_from_our_xml_and_read_back(tmp_path: Path
     assert shown.command.startswith('"C:\\Users\\Иван Петров\\')
     assert not os_schedule.remove(TARGET, env).installed and not schtasks.tasks
     os_schedule.remove(TARGET, env)  # nothing left: no error
+
+
+def test_a_tools_answer_in_utf16_or_utf8_is_read() -> None:
+    text = task_xml(Launch(("C:\\Связка\\Svyazka.exe", "sync"), Path("C:/")), 15)
+    for data in (text.encode("utf-16"), text.encode("utf-16-le"), text.encode("utf-8")):
+        assert parse_task(_decode(data))["minutes"] == 15
