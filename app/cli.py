@@ -12,6 +12,8 @@ Scheduler; their names, options and exit codes are stable (see docs/CLI.md):
 * ``log``       read the run log
 * ``check``     compare both services without writing (reconciliation): exit 0 all agree, 1 something differs
 * ``repair``    put a damaged database aside and start a new one, keeping what can still be read from it
+* ``schedule``  register the headless sync with the OS scheduler (install, remove, show), for when the app is closed
+* ``autostart`` start the app at login, minimized to the tray (on, off, show)
 
 Every command exits 0 ok, 1 finished with conflicts, 2 could not run, 3 another run holds this profile,
 4 crashed (a bug: the details are in the technical log, whose path is printed), 5 held by the safety check.
@@ -112,6 +114,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--lang", choices=("ru", "en"), help="language of the app's window (default: Russian)")
     parser.add_argument(
+        "--minimized",
+        "--tray",
+        action="store_true",
+        help="open the app minimized to the tray (how it starts at login: svyazka autostart on)",
+    )
+    parser.add_argument(
         "--self-check",
         action="store_true",
         help="check that this installation works (Qt, SQLite, keyring, demo services) and exit",
@@ -197,9 +205,37 @@ def build_parser() -> argparse.ArgumentParser:
         help="when another run of this profile is going on, wait for it to end (up to SECONDS; without a number: "
         "as long as it takes) instead of exiting with 3",
     )
+    sync.add_argument(
+        "--scheduled",
+        action="store_true",
+        help="this run was started by the OS scheduler (svyazka schedule install): the history shows it as such, "
+        "and a busy profile skips it with a line in the journal",
+    )
 
     status = commands.add_parser("status", help="profile, last run, open conflicts")
     status.add_argument("--json", action="store_true")
+    status.add_argument(
+        "--max-age-minutes",
+        type=_whole(1),
+        metavar="N",
+        help="for monitoring: exit 1 when the last successful run finished more than N minutes ago (or never)",
+    )
+
+    schedule = commands.add_parser(
+        "schedule", help="sync on the OS scheduler even when the app is closed (Task Scheduler, launchd, systemd, cron)"
+    )
+    schedule.add_argument("schedule_command", choices=("install", "remove", "show"), metavar="install|remove|show")
+    schedule.add_argument(
+        "--every-minutes",
+        type=_whole(1, 24 * 60),
+        metavar="N",
+        help="run every N minutes (default: the profile's schedule setting, else 15)",
+    )
+    schedule.add_argument("--json", action="store_true")
+
+    autostart = commands.add_parser("autostart", help="start the app at login, minimized to the tray")
+    autostart.add_argument("autostart_command", choices=("on", "off", "show"), metavar="on|off|show")
+    autostart.add_argument("--json", action="store_true")
 
     conflicts = commands.add_parser("conflicts", help="list or resolve conflicts")
     conflict_cmds = conflicts.add_subparsers(dest="conflicts_command", metavar="ACTION", required=True)
@@ -289,6 +325,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run one command and return its exit code; never lets a traceback reach the console."""
     from app.techlog import close_file_logging
 
+    _no_console_output()
     _utf8_output()
     streams = _GuardedStreams.install()
     command = "?"
@@ -344,6 +381,15 @@ def _output_lost(error: OSError, command: str, code: int) -> int:
         )
         sys.stderr.flush()
     return code if command in ("sync", "setup", "repair") or code != EXIT_OK else EXIT_FAILED
+
+
+def _no_console_output() -> None:
+    """A windowless start (the OS schedule on Windows runs the windowed program: no console flashing every few
+    minutes) has no stdout or stderr at all: they write to nothing instead."""
+    if sys.stdout is None:
+        sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - lives as long as the process
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
 
 
 def _utf8_output() -> None:
@@ -503,6 +549,7 @@ def _open_app(args: argparse.Namespace) -> int:
             *(["--demo"] if args.demo else []),
             *(["--data-dir", args.data_dir] if args.data_dir else []),
             *(["--lang", args.lang] if args.lang else []),
+            *(["--minimized"] if args.minimized else []),
         ]
         return int(gui_main(forwarded))
     if args.demo:  # no desktop app in this build: serve the demo services for other tools
@@ -517,11 +564,12 @@ def _open_app(args: argparse.Namespace) -> int:
 class _Env:
     """What every command needs: the database, the secrets and the profile name."""
 
-    def __init__(self, db: Any, secrets: Any, profile_name: str, demo: Any = None) -> None:
+    def __init__(self, db: Any, secrets: Any, profile_name: str, demo: Any = None, folder: Any = None) -> None:
         self.db = db
         self.secrets = secrets
         self.profile_name = profile_name
         self.demo = demo
+        self.folder = folder  # the data folder
 
     def profile(self) -> Any:
         profile = self.db.profiles.get_by_name(self.profile_name)
@@ -560,7 +608,7 @@ def _environment(args: argparse.Namespace) -> Iterator[_Env]:
         except StoreError as exc:
             raise CliError(str(exc)) from exc
         try:
-            env = _Env(db, demo.secrets if demo else SecretStore(), _profile_name(args, db), demo)
+            env = _Env(db, demo.secrets if demo else SecretStore(), _profile_name(args, db), demo, folder)
             if demo is not None and args.command != "setup":
                 _setup_demo_profile(env)
             yield env
@@ -951,7 +999,8 @@ def cmd_sync(args: argparse.Namespace, env: _Env) -> int:
     try:
         request = RunRequest.for_profile(
             env.db, profile.id, env.secrets, flows=tuple(f.value for f in flows), dry_run=args.dry_run,
-            full=args.full, trigger="cli", safety_policy=policy.value, lock_wait=args.wait,
+            full=args.full, trigger="os_schedule" if args.scheduled else "cli", safety_policy=policy.value,
+            lock_wait=args.wait,
         )
     except Exception as exc:  # a key missing, the keyring locked
         outcome = RunOutcome(failure=describe(exc, "svyazka sync"))
@@ -963,7 +1012,7 @@ def cmd_sync(args: argparse.Namespace, env: _Env) -> int:
         finally:
             signal.signal(signal.SIGINT, previous)
     if outcome.failure is not None:
-        return _sync_failed(outcome.failure, args)
+        return _sync_failed(outcome.failure, args, env, profile.id)
     report = outcome.unwrap()
     from app.alerts import evaluate_after_run  # once per problem; never fails the run (app/alerts/service.py)
 
@@ -984,7 +1033,7 @@ def cmd_sync(args: argparse.Namespace, env: _Env) -> int:
     return {"ok": EXIT_OK, "failed": EXIT_FAILED}.get(report.status, EXIT_PROBLEMS)
 
 
-def _sync_failed(failure: Any, args: argparse.Namespace) -> int:
+def _sync_failed(failure: Any, args: argparse.Namespace, env: _Env, profile_id: int) -> int:
     """A sync that did not run: the runner's message (app/runner/failure.py) and its exit code (docs/CLI.md)."""
     from app.runner import FailureKind
 
@@ -993,6 +1042,9 @@ def _sync_failed(failure: Any, args: argparse.Namespace) -> int:
         return EXIT_CRASHED
     if failure.kind is FailureKind.BUSY:
         hint = "" if args.wait else " Чтобы подождать его окончания, добавьте --wait (или --wait СЕКУНДЫ)."
+        if args.scheduled:  # the window's journal says why this run of the OS schedule did not happen
+            _journal_skipped(env, profile_id, failure)
+            hint = " Следующий запуск — по расписанию."
         if args.json:
             print(json.dumps({"ok": False, "status": "busy", "error": failure.message}, ensure_ascii=False))
         print(f"svyazka: {failure.message}{hint}", file=sys.stderr)
@@ -1008,6 +1060,18 @@ def _sync_failed(failure: Any, args: argparse.Namespace) -> int:
         print(json.dumps({"ok": False, "error": message}, ensure_ascii=False))
     print(f"svyazka: {message}", file=sys.stderr)
     return EXIT_FAILED
+
+
+def _journal_skipped(env: _Env, profile_id: int, busy: Any) -> None:
+    from app.store import StoreError
+    from app.store.log import LogEntry
+
+    with contextlib.suppress(StoreError):
+        env.db.log(profile_id).add(LogEntry(
+            level="warning", flow="system",
+            message=f"Запуск по расписанию системы пропущен: {busy.holder.describe()}. Он начнётся в следующий раз "
+                    "по расписанию.",
+        ))
 
 
 def _exit_stuck(message: str, as_json: bool) -> None:
@@ -1054,7 +1118,9 @@ def cmd_status(args: argparse.Namespace, env: _Env) -> int:
     profile = env.profile()
     settings = env.db.settings(profile.id).load_sync()
     last = env.db.runs(profile.id).last_finished()
+    success = env.db.runs(profile.id).last_successful()
     conflicts = env.db.conflicts(profile.id).counts_by_kind()
+    age = _age_minutes(success)
     data = {
         "profile": profile.name,
         "retailcrm_url": _shown_url(profile.retailcrm_url, "retailcrm"),
@@ -1072,11 +1138,26 @@ def cmd_status(args: argparse.Namespace, env: _Env) -> int:
             "requests": last.requests,
         },
         "open_conflicts": conflicts,
+        "open_conflicts_total": sum(conflicts.values()),
+        "last_success": None
+        if success is None
+        else {
+            "id": success.id,
+            "finished_at": success.finished_at.isoformat() if success.finished_at else None,
+            "status": success.status,
+            "trigger": success.trigger,
+        },
+        "last_success_age_minutes": age,
         "schedule_minutes": settings.schedule_minutes,
     }
+    stale = args.max_age_minutes is not None and (age is None or age > args.max_age_minutes)
+    if args.max_age_minutes is not None:
+        data["max_age_minutes"] = args.max_age_minutes
+        data["healthy"] = not stale
+    code = EXIT_PROBLEMS if stale else EXIT_OK
     if args.json:
         print(json.dumps(data, ensure_ascii=False))
-        return EXIT_OK
+        return code
     print(f"Профиль: {profile.name}")
     print(f"  RetailCRM: {data['retailcrm_url']}")
     print(f"  МойСклад:  {data['moysklad_url']}")
@@ -1087,9 +1168,37 @@ def cmd_status(args: argparse.Namespace, env: _Env) -> int:
         print(
             f"Последний запуск №{last.id} ({_local(when)}): {_RUN_STATUS.get(last.status, last.status)}. {last.message}"
         )
+    if success is None:
+        print("Успешных синхронизаций ещё не было.")
+    elif success.id != (last.id if last else None):
+        print(f"Последняя успешная: №{success.id}, {_age_words(age)} назад.")
     total = sum(conflicts.values())
     print(f"Открытых конфликтов: {total}" + (f" ({_kinds(conflicts)})" if total else ""))
-    return EXIT_OK
+    if stale:
+        print(
+            f"ВНИМАНИЕ: успешной синхронизации не было дольше {args.max_age_minutes} мин. Посмотрите журнал "
+            "(svyazka log --level warning) и запустите svyazka sync.",
+            file=sys.stderr,
+        )
+    return code
+
+
+def _age_minutes(run: Any) -> int | None:
+    """Whole minutes since the run finished (the wall clock: this is about the real computer's schedule)."""
+    from app.store.types import utcnow
+
+    if run is None or run.finished_at is None:
+        return None
+    return max(0, int((utcnow() - run.finished_at).total_seconds() // 60))
+
+
+def _age_words(minutes: int | None) -> str:
+    if minutes is None:
+        return "—"
+    if minutes < 60:
+        return f"{minutes} мин"
+    hours, rest = divmod(minutes, 60)
+    return f"{hours} ч {rest} мин" if hours < 48 else f"{hours // 24} дн."
 
 
 _RUN_STATUS = {
@@ -1375,6 +1484,67 @@ def cmd_alerts(args: argparse.Namespace, env: _Env) -> int:
     return EXIT_OK
 
 
+# --- schedule, autostart (the logic is in app/os_integration/) --------------------------------------------
+
+
+def cmd_schedule(args: argparse.Namespace, env: _Env) -> int:
+    from app.os_integration import os_schedule
+    from app.os_integration.command import DEFAULT_EVERY_MINUTES, OsIntegrationError
+
+    _no_demo(env)
+    profile = env.profile()
+    target = os_schedule.target_for(env.folder, profile.name, DEFAULT_PROFILE)
+    try:
+        if args.schedule_command == "install":
+            minutes = args.every_minutes or env.db.settings(profile.id).load_sync().schedule_minutes
+            registration = os_schedule.install(target, minutes or DEFAULT_EVERY_MINUTES)
+        elif args.schedule_command == "remove":
+            registration = os_schedule.remove(target)
+        else:
+            registration = os_schedule.state(target)
+    except OsIntegrationError as exc:
+        raise CliError(str(exc)) from exc
+    _print_registration(args, registration, "Синхронизация по расписанию системы", profile.name)
+    return EXIT_OK
+
+
+def cmd_autostart(args: argparse.Namespace, env: _Env) -> int:
+    from app.os_integration import autostart
+    from app.os_integration.command import OsIntegrationError
+
+    _no_demo(env)
+    target = autostart.target_for(env.folder)
+    try:
+        if args.autostart_command == "on":
+            registration = autostart.enable(target)
+        elif args.autostart_command == "off":
+            registration = autostart.disable(target)
+        else:
+            registration = autostart.state(target)
+    except OsIntegrationError as exc:
+        raise CliError(str(exc)) from exc
+    _print_registration(args, registration, "Запуск при входе в систему", None)
+    return EXIT_OK
+
+
+def _no_demo(env: _Env) -> None:
+    if env.demo is not None:
+        raise CliError("в демо-режиме нечего ставить в автозапуск или расписание: он живёт, пока открыт.")
+
+
+def _print_registration(args: argparse.Namespace, registration: Any, title: str, profile: str | None) -> None:
+    if args.json:
+        print(json.dumps({**registration.as_json(), "profile": profile}, ensure_ascii=False))
+        return
+    if not registration.installed:
+        print(f"{title}: выключено." + (f" {registration.note}." if registration.note else ""))
+        return
+    every = f", каждые {registration.every_minutes} мин" if registration.every_minutes else ""
+    print(f"{title}: включено{every} ({registration.method}: {registration.where}).")
+    if registration.command:
+        print(f"  команда: {registration.command}")
+
+
 _COMMANDS: dict[str, Callable[[argparse.Namespace, _Env], int]] = {
     "support-bundle": cmd_support_bundle,
     "check": cmd_check,
@@ -1384,6 +1554,8 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace, _Env], int]] = {
     "status": cmd_status,
     "conflicts": cmd_conflicts,
     "log": cmd_log,
+    "schedule": cmd_schedule,
+    "autostart": cmd_autostart,
 }
 
 

@@ -66,6 +66,7 @@ def describe(exc: BaseException, what: str = "sync") -> Failure:
 def classify(exc: BaseException) -> Failure | None:
     """The failure a known error stands for; None for an unknown one (a bug: see :func:`describe`)."""
     from app.clients.errors import SvyazkaApiError
+    from app.os_integration.command import OsIntegrationError
     from app.paths import DataDirError
     from app.secrets import KeyringUnavailable
     from app.store.errors import StoreError
@@ -80,7 +81,7 @@ def classify(exc: BaseException) -> Failure | None:
         return Failure(FailureKind.PROBLEM, exc.message)
     if isinstance(exc, KeyringUnavailable):
         return Failure(FailureKind.KEYRING, str(exc), detail=exc.reason)
-    if isinstance(exc, StoreError | DataDirError):
+    if isinstance(exc, StoreError | DataDirError | OsIntegrationError):  # the OS refused an autostart/schedule
         return Failure(FailureKind.PROBLEM, str(exc))
     if isinstance(exc, Cancelled):
         return Failure(FailureKind.CANCELLED, "Остановлено. Всё, что успело записаться, сохранено.")

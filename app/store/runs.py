@@ -28,7 +28,9 @@ if TYPE_CHECKING:
 # "held": the safety check before writing stopped the run (app/sync/safety.py); nothing more was written
 RUN_STATUSES = ("running", "ok", "partial", "failed", "cancelled", "held")
 FINAL_STATUSES = RUN_STATUSES[1:]
-TRIGGERS = ("manual", "schedule", "cli", "wizard")
+# "os_schedule": `svyazka sync --scheduled`, started by the OS scheduler while the window may be closed
+# (app/os_integration/os_schedule.py)
+TRIGGERS = ("manual", "schedule", "cli", "wizard", "os_schedule")
 # Process ids get reused; no real run lasts this long, so an older "running" one is dead whatever its pid.
 STALE_RUN_AGE = timedelta(hours=12)
 INTERRUPTED_MESSAGE = (
@@ -158,6 +160,18 @@ class RunRepository:
             query = query.where(RunRow.status == status)
         with self._db.read_session() as session:
             row = session.scalars(query.order_by(RunRow.started_at.desc(), RunRow.id.desc()).limit(1)).first()
+            return _to_run(row) if row else None
+
+    def last_successful(self) -> Run | None:
+        """The latest run that did its work: finished "ok", or "partial" with conflicts only (no errors), and
+        not a dry run. What `svyazka status --max-age-minutes` measures (conflicts are counted apart)."""
+        query = select(RunRow).where(
+            RunRow.profile_id == self.profile_id,
+            RunRow.dry_run.is_(False),
+            (RunRow.status == "ok") | ((RunRow.status == "partial") & (RunRow.errors == 0)),
+        )
+        with self._db.read_session() as session:
+            row = session.scalars(query.order_by(RunRow.finished_at.desc(), RunRow.id.desc()).limit(1)).first()
             return _to_run(row) if row else None
 
     def running(self) -> list[Run]:

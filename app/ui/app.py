@@ -34,14 +34,16 @@ class SvyazkaApp(QObject):
         self.wizard: SetupWizard | None = None
         self._contexts: list[AppContext] = [context]  # every store and demo opened, to close at the end
 
-    def start(self) -> None:
-        """Open the main window when a finished setup exists, else the wizard. Reads the store briefly."""
+    def start(self, minimized: bool = False) -> None:
+        """Open the main window when a finished setup exists, else the wizard. Reads the store briefly.
+        ``minimized`` (the login start, ``--minimized``): the window stays in the tray, or minimized where the
+        desktop has no tray; the wizard of a first run is shown anyway (nothing could run without it)."""
         if self.context.profile_id is None:
             self.context.profile_id = ready_profile_id(self.context.db)
         if self.context.profile_id is None:
             self.show_wizard()
         else:
-            self.show_main_window()
+            self.show_main_window(minimized=minimized)
         freeze_startup_objects()
 
     # -- wizard --------------------------------------------------------------------------------------------
@@ -93,12 +95,15 @@ class SvyazkaApp(QObject):
 
     # -- main window ---------------------------------------------------------------------------------------
 
-    def show_main_window(self) -> MainWindow:
+    def show_main_window(self, minimized: bool = False) -> MainWindow:
         window = MainWindow(self.context)
         window.settings_requested.connect(self.open_settings)
         window.quit_requested.connect(QApplication.quit)
         self.window = window
-        window.show()
+        if not minimized:
+            window.show()
+        elif not window.tray.available:
+            window.showMinimized()  # no tray to live in: on the taskbar, out of the way
         self.window_shown.emit(window)
         return window
 

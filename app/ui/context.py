@@ -28,6 +28,7 @@ class AppContext:
     secrets: SecretStore
     profile_id: int | None = None
     demo: Any = None  # app.demo.DemoSession
+    os_env: Any = None  # app.os_integration.command.OsEnv: None is the real OS (tests pass temporary folders)
 
     @property
     def is_demo(self) -> bool:

@@ -68,6 +68,7 @@ TRIGGER_LABELS = {
     "schedule": QT_TRANSLATE_NOOP("Labels", "Schedule"),
     "cli": QT_TRANSLATE_NOOP("Labels", "Command line"),
     "wizard": QT_TRANSLATE_NOOP("Labels", "Setup"),
+    "os_schedule": QT_TRANSLATE_NOOP("Labels", "System schedule"),
 }
 
 MATCH_KEY_LABELS = {

@@ -36,6 +36,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--data-dir", help="where Svyazka keeps its database (default: the user data folder)")
     parser.add_argument("--demo", action="store_true", help="try the demo shop (nothing real is touched)")
     parser.add_argument("--lang", choices=LANGUAGES, help="interface language (default: Russian; or SVYAZKA_LANG)")
+    parser.add_argument(
+        "--minimized", "--tray", action="store_true", help="start in the tray (how it starts at login)"
+    )
     return parser
 
 
@@ -92,7 +95,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         svyazka = SvyazkaApp(context)
         if guard is not None:
             guard.show_requested.connect(svyazka.bring_to_front)
-        svyazka.start()
+        svyazka.start(minimized=args.minimized)
         code = app.exec()
         svyazka.shutdown()
         return int(code)

@@ -39,6 +39,9 @@ from app.ui.tray import TrayIcon
 from app.ui.worker import SafetyQuestion, SyncController, run_in_background
 
 RECENT_RUNS = 60
+# The OS schedule's `svyazka sync --scheduled` and a person's `svyazka sync` write runs into this same database
+# while the window is open: it looks for them this often (one tiny read) and refreshes when one appeared or ended.
+OUTSIDE_RUNS_POLL_MS = 15_000
 
 
 @dataclass
@@ -128,6 +131,11 @@ class MainWindow(QMainWindow):
         self.tray.open_requested.connect(self.show_normal)
         self.tray.sync_requested.connect(self.sync_now)
         self.tray.quit_requested.connect(self.quit_app)
+
+        self._outside_runs = QTimer(self)
+        self._outside_runs.setInterval(OUTSIDE_RUNS_POLL_MS)
+        self._outside_runs.timeout.connect(self.check_outside_runs)
+        self._outside_runs.start()
 
         self.resize(1100, 720)
         self.refresh()
@@ -325,7 +333,26 @@ class MainWindow(QMainWindow):
         self._quitting = True
         self.close()
 
+    @Slot()
+    def check_outside_runs(self) -> None:
+        """Refresh when the latest run is not the one shown (a run of the CLI or the OS schedule)."""
+        if self.controller.running:
+            return  # our own run refreshes when it ends
+        db, pid = self.context.db, self.profile_id
+
+        def read() -> tuple[int, str] | None:
+            latest = db.runs(pid).recent(limit=1)
+            return (latest[0].id, latest[0].status) if latest else None
+
+        def apply(latest: tuple[int, str] | None) -> None:
+            shown = self.snapshot.runs[0] if self.snapshot is not None and self.snapshot.runs else None
+            if latest != ((shown.id, shown.status) if shown is not None else None):
+                self.refresh()
+
+        run_in_background(read, apply, lambda _message: None, owner=self)
+
     def _shutdown(self) -> None:
+        self._outside_runs.stop()
         self.scheduler.stop()
         if self.controller.running:
             self.controller.stop()

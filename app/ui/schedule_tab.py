@@ -1,4 +1,9 @@
-"""The «Schedule and settings» tab: automatic runs, tray behaviour, and the way back into the setup wizard."""
+"""The «Schedule and settings» tab: automatic runs, tray behaviour, and the way back into the setup wizard.
+
+Two boxes reach outside the app (app/os_integration/): start at login, and the headless sync on the OS scheduler
+for when the app is closed. They act at once when ticked (there is nothing to save: the OS keeps them), show
+what the OS has now, and say in a dialog when the OS refused.
+"""
 
 from __future__ import annotations
 
@@ -9,15 +14,20 @@ from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
+from app.os_integration import autostart, os_schedule
+from app.os_integration.command import OsEnv, Program, Registration
 from app.store import Profile, SyncSettings
 from app.ui.context import DEFAULT_UI_PREFS, UI_PREFS_KEY, AppContext
 from app.ui.labels import MATCH_KEY_LABELS, label
@@ -32,6 +42,7 @@ class ScheduleTab(QWidget):
 
     saved = Signal(object)
     settings_requested = Signal()
+    os_state_shown = Signal()  # the OS's answer about the login start and the schedule is on screen
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -79,6 +90,30 @@ class ScheduleTab(QWidget):
         alerts_row.addStretch(1)
         behaviour_layout.addLayout(alerts_row)
 
+        # what the OS is told (app/os_integration/); tests point these at temporary folders and stand-in tools
+        self.os_env: OsEnv = context.os_env or OsEnv()
+        self.os_program: Program | None = None
+        self.error_box: QMessageBox | None = None  # the last refusal shown (not blocking: tests read it)
+        self._profile_name: str | None = None
+        self.login_check = QCheckBox(self.tr("Start when I log in (minimized to the tray)"))
+        self.os_schedule_check = QCheckBox(self.tr("Sync even when the app is closed"))
+        self.login_state = QLabel()
+        self.login_state.setWordWrap(True)
+        self.os_schedule_state = QLabel()
+        self.os_schedule_state.setWordWrap(True)
+        outside_hint = QLabel(
+            self.tr(
+                "The system's scheduler runs the sync at the full sync's interval even when Svyazka is closed; "
+                "runs never overlap."
+            )
+        )
+        outside_hint.setWordWrap(True)
+        outside = QGroupBox(self.tr("Without the window"))
+        outside_layout = QFormLayout(outside)  # each box with what the OS has now beside it
+        outside_layout.addRow(self.login_check, self.login_state)
+        outside_layout.addRow(self.os_schedule_check, self.os_schedule_state)
+        outside_layout.addRow(outside_hint)
+
         self.connection_label = QLabel()
         self.connection_label.setWordWrap(True)
         self.keyring_label = QLabel()
@@ -101,12 +136,22 @@ class ScheduleTab(QWidget):
         bottom.addWidget(self.status_label, 1)
         bottom.addWidget(self.save_button)
 
-        layout = QVBoxLayout(self)
+        # the groups scroll when the window is small (wrapped hints must never be cut); Save stays in sight
+        content = QWidget()
+        layout = QVBoxLayout(content)
+        layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(schedule)
         layout.addWidget(behaviour)
+        layout.addWidget(outside)
         layout.addWidget(connection)
         layout.addStretch(1)
-        layout.addLayout(bottom)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(content)
+        outer = QVBoxLayout(self)
+        outer.addWidget(scroll, 1)
+        outer.addLayout(bottom)
 
         for box in (self.auto_check, self.stock_check, self.tray_check, self.notify_check):
             box.toggled.connect(self._changed)
@@ -114,13 +159,22 @@ class ScheduleTab(QWidget):
             spin.valueChanged.connect(self._changed)
         self.save_button.clicked.connect(self.save)
         self.settings_button.clicked.connect(self.settings_requested)
+        self.login_check.toggled.connect(self._login_toggled)
+        self.os_schedule_check.toggled.connect(self._os_schedule_toggled)
         self._load_keyring_name()
+        if context.is_demo:  # the demo lives as long as its window: nothing to start at login or schedule
+            for box in (self.login_check, self.os_schedule_check):
+                box.setEnabled(False)
+            self.login_state.setText(self.tr("Not available in the demo."))
 
     # -- showing -----------------------------------------------------------------------------------------
 
     def load(self, settings: SyncSettings, prefs: dict[str, Any], profile: Profile | None) -> None:
         """Show saved values (unless the person is in the middle of editing)."""
         self._settings = settings
+        if profile is not None and profile.name != self._profile_name:
+            self._profile_name = profile.name
+            self.read_os_state()
         if profile is not None:
             pairs = len(settings.store_pairs)
             self.connection_label.setText(
@@ -176,6 +230,84 @@ class ScheduleTab(QWidget):
         from app.ui.alerts_dialog import AlertsDialog
 
         AlertsDialog(self._context, self).open()
+    # -- outside the window: start at login, the OS schedule ---------------------------------------------
+
+    def _login_target(self) -> Any:
+        return autostart.target_for(self._context.data_dir)
+
+    def _schedule_target(self) -> Any:
+        return os_schedule.target_for(self._context.data_dir, self._profile_name)
+
+    def os_minutes(self) -> int:
+        """The OS schedule runs at the full sync's interval (the existing setting), 15 minutes when that is off."""
+        return self.full_spin.value() if self.auto_check.isChecked() else DEFAULT_FULL_MINUTES
+
+    @Slot()
+    def read_os_state(self) -> None:
+        """Ask the OS what it has now (in the background: it may run systemctl, launchctl or schtasks)."""
+        if self._context.is_demo:
+            return
+        env, login, schedule = self.os_env, self._login_target(), self._schedule_target()
+        run_in_background(
+            lambda: (autostart.state(login, env), os_schedule.state(schedule, env)),
+            lambda states: self._show_os_state(*states),
+            lambda message: self.os_schedule_state.setText(message),
+            owner=self,
+        )
+
+    def _show_os_state(self, login: Registration, schedule: Registration) -> None:
+        for box, on in ((self.login_check, login.installed), (self.os_schedule_check, schedule.installed)):
+            box.blockSignals(True)
+            box.setChecked(on)
+            box.blockSignals(False)
+        self.login_state.setText(self._describe(login))
+        self.os_schedule_state.setText(self._describe(schedule))
+        self.os_state_shown.emit()
+
+    def _describe(self, registration: Registration) -> str:
+        if not registration.installed:
+            return registration.note or self.tr("Off.")
+        if registration.every_minutes:
+            return self.tr("On: every {minutes} min ({where}).").format(
+                minutes=registration.every_minutes, where=registration.where
+            )
+        return self.tr("On ({where}).").format(where=registration.where)
+
+    @Slot(bool)
+    def _login_toggled(self, on: bool) -> None:
+        env, target, program = self.os_env, self._login_target(), self.os_program
+        self._change_os(
+            lambda: autostart.enable(target, env, program) if on else autostart.disable(target, env),
+            self.tr("Could not change the start at login"),
+        )
+
+    @Slot(bool)
+    def _os_schedule_toggled(self, on: bool) -> None:
+        env, target, program, minutes = self.os_env, self._schedule_target(), self.os_program, self.os_minutes()
+        self._change_os(
+            lambda: os_schedule.install(target, minutes, env, program) if on else os_schedule.remove(target, env),
+            self.tr("Could not change the sync without the window"),
+        )
+
+    def _change_os(self, change: Any, title: str) -> None:
+        for box in (self.login_check, self.os_schedule_check):
+            box.setEnabled(False)
+
+        def failed(message: str) -> None:
+            box = QMessageBox(QMessageBox.Icon.Warning, title, self.tr(
+                "The system did not accept the change: {reason}\n\nNothing else was changed; the boxes show what "
+                "is set now."
+            ).format(reason=message), QMessageBox.StandardButton.Ok, self)
+            self.error_box = box
+            box.open()
+            self._os_changed()
+
+        run_in_background(change, lambda _registration: self._os_changed(), failed, owner=self)
+
+    def _os_changed(self) -> None:
+        for box in (self.login_check, self.os_schedule_check):
+            box.setEnabled(True)
+        self.read_os_state()
 
     # -- editing -----------------------------------------------------------------------------------------
 
@@ -222,6 +354,8 @@ class ScheduleTab(QWidget):
             self._settings = settings
             self.status_label.setText(self.tr("Saved."))
             self.saved.emit(settings)
+            if self.os_schedule_check.isChecked():  # the OS schedule follows the full sync's interval
+                self._os_schedule_toggled(True)
 
         def failed(message: str) -> None:
             self.save_button.setEnabled(True)

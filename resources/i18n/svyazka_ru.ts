@@ -1074,6 +1074,10 @@
         <translation>Настройка</translation>
     </message>
     <message>
+        <source>System schedule</source>
+        <translation>По расписанию системы</translation>
+    </message>
+    <message>
         <source>Article (SKU)</source>
         <translation>Артикул</translation>
     </message>
@@ -1676,6 +1680,22 @@
         <translation>Оповещения на почту и в Telegram…</translation>
     </message>
     <message>
+        <source>Start when I log in (minimized to the tray)</source>
+        <translation>Запускать при входе в систему</translation>
+    </message>
+    <message>
+        <source>Sync even when the app is closed</source>
+        <translation>Синхронизировать, даже когда приложение закрыто</translation>
+    </message>
+    <message>
+        <source>The system&apos;s scheduler runs the sync at the full sync&apos;s interval even when Svyazka is closed; runs never overlap.</source>
+        <translation>Планировщик системы запускает синхронизацию с интервалом полной, даже когда Связка закрыта; запуски не накладываются. При входе в систему Связка открывается свёрнутой в трей.</translation>
+    </message>
+    <message>
+        <source>Without the window</source>
+        <translation>Без окна</translation>
+    </message>
+    <message>
         <source>Change connection settings…</source>
         <translation>Изменить настройки подключения…</translation>
     </message>
@@ -1686,6 +1706,10 @@
     <message>
         <source>Save</source>
         <translation>Сохранить</translation>
+    </message>
+    <message>
+        <source>Not available in the demo.</source>
+        <translation>В демо-режиме недоступно.</translation>
     </message>
     <message>
         <source>RetailCRM: {rc}
@@ -1700,6 +1724,34 @@ Warehouses paired: {pairs}. Match key: {key}.</source>
     <message>
         <source>Keys are kept in: {where}.</source>
         <translation>Ключи хранятся в: {where}.</translation>
+    </message>
+    <message>
+        <source>Off.</source>
+        <translation>Выключено.</translation>
+    </message>
+    <message>
+        <source>On: every {minutes} min ({where}).</source>
+        <translation>Включено: каждые {minutes} мин ({where}).</translation>
+    </message>
+    <message>
+        <source>On ({where}).</source>
+        <translation>Включено ({where}).</translation>
+    </message>
+    <message>
+        <source>Could not change the start at login</source>
+        <translation>Не удалось изменить запуск при входе в систему</translation>
+    </message>
+    <message>
+        <source>Could not change the sync without the window</source>
+        <translation>Не удалось изменить синхронизацию без окна</translation>
+    </message>
+    <message>
+        <source>The system did not accept the change: {reason}
+
+Nothing else was changed; the boxes show what is set now.</source>
+        <translation>Система не приняла изменение: {reason}
+
+Больше ничего не изменено; флажки показывают то, что настроено сейчас.</translation>
     </message>
     <message>
         <source>Not saved yet.</source>

@@ -110,6 +110,34 @@ def test_a_second_sync_of_a_busy_profile_exits_3_naming_the_holder(sandbox: Sand
     assert [r.id for r in _runs(data_dir)] == [held.id]  # the second one started no run of its own
 
 
+@pytest.mark.parametrize("second_args", [(), ("--scheduled",)])
+def test_two_syncs_started_at_once_never_both_run(
+    sandbox: Sandbox, data_dir: Path, second_args: tuple[str, ...]
+) -> None:
+    """Started in the same instant (a person's sync and the OS schedule's): one runs, the other exits 3 naming
+    it, before any run of its own is recorded, so it wrote nothing."""
+    sandbox.set_latency(SLOW_MS)
+    processes = [_start(sandbox, data_dir), _start(sandbox, data_dir, *second_args)]
+    try:
+        outputs = [p.communicate(timeout=CHILD_TIMEOUT) for p in processes]
+    finally:
+        for p in processes:
+            _stop(p)
+    codes = [p.returncode for p in processes]
+    if all(code in (0, 1) for code in codes):
+        # on a loaded machine one interpreter may start only after the other's run has ended: then both ran, one
+        # after the other, which is allowed; what may never happen is two runs at the same time
+        first, second = sorted(_runs(data_dir), key=lambda r: r.started_at)
+        assert first.finished_at is not None and second.started_at >= first.finished_at, (first, second)
+        return
+    assert sorted(codes)[0] in (0, 1) and sorted(codes)[1] == EXIT_BUSY, (codes, [e[-1500:] for _, e in outputs])
+    ran, busy = (0, 1) if codes[1] == EXIT_BUSY else (1, 0)
+    assert f"процесс {processes[ran].pid} на этом компьютере" in outputs[busy][1]
+    (run,) = _runs(data_dir)  # one run recorded: the busy one never started its own
+    assert run.pid == processes[ran].pid and run.status in ("ok", "partial")
+    assert run.trigger == ("os_schedule" if ran == 1 and second_args else "cli")
+
+
 def test_wait_waits_for_the_holder_to_finish(sandbox: Sandbox, data_dir: Path) -> None:
     sandbox.set_latency(SLOW_MS * 2)  # the first run must outlast the second one's start-up (~2 s here)
     first = _start(sandbox, data_dir)

@@ -18,6 +18,7 @@ import pytest
 from app import redact
 from app.clients.moysklad import MoySkladClient
 from app.clients.retailcrm import RetailCrmClient
+from app.os_integration.command import OsEnv
 from app.sandbox.sandbox import Sandbox, SandboxOptions
 from app.secrets import (
     ENV_MOYSKLAD_TOKEN,
@@ -105,7 +106,15 @@ def configure_profile_for(db: Database, rc_url: str, rc_key: str, ms_url: str, t
 @pytest.fixture
 def context(db: Database, sandbox: Sandbox, tmp_path: Path) -> AppContext:
     profile_id = configure_profile(db, sandbox)
-    return AppContext(db=db, data_dir=tmp_path, secrets=SecretStore(), profile_id=profile_id)
+    return AppContext(db=db, data_dir=tmp_path, secrets=SecretStore(), profile_id=profile_id,
+                      os_env=isolated_os_env(tmp_path))
+
+
+def isolated_os_env(tmp_path: Path) -> OsEnv:
+    """The Schedule tab reads the login start and the OS schedule: from temporary folders and keys of the tests'
+    own, never the real user's (the tools themselves are only asked, read-only, when it shows the state)."""
+    return OsEnv(home=tmp_path / "home", config_home=tmp_path / "xdg", run_key=r"Software\SvyazkaTests\Run",
+                 task_folder="\\SvyazkaTests\\")
 
 
 def wait_for_run(qtbot, controller, start, timeout: int = 60_000):

@@ -76,6 +76,26 @@ def test_a_finished_setup_opens_the_main_window_and_settings_reopen_the_wizard(q
         close_app(svyazka)
 
 
+def test_the_login_start_opens_minimized(qtbot, context: AppContext):
+    """``--minimized`` (what autostart registers): in the tray where there is one, else minimized on the taskbar
+    (the offscreen platform has no tray)."""
+    from PySide6.QtCore import Qt
+
+    from app.cli import build_parser
+    from app.ui.main import build_parser as gui_parser
+
+    assert build_parser().parse_args(["--minimized"]).minimized and gui_parser().parse_args(["--tray"]).minimized
+    svyazka = SvyazkaApp(context)
+    with qtbot.waitSignal(svyazka.window_shown, timeout=5_000):
+        svyazka.start(minimized=True)
+    try:
+        window = svyazka.window
+        assert window is not None and not window.tray.available
+        assert window.windowState() & Qt.WindowState.WindowMinimized
+    finally:
+        close_app(svyazka)
+
+
 def test_main_starts_the_demo_in_russian(qtbot, monkeypatch, tmp_path: Path):
     from app.demo import start_demo
     from app.sandbox.sandbox import SandboxOptions

@@ -207,3 +207,23 @@ def test_a_profile_busy_with_another_run_is_said_not_alerted(qtbot, window: Main
         assert window.panel.state_label.text() == failures[0]
     assert not window.tray.notifications
     assert db.runs(profile_id).recent(5) == []
+
+
+def test_runs_of_the_os_schedule_appear_in_the_open_windows_history_and_journal(
+    qtbot, window: MainWindow, context: AppContext
+):
+    """`svyazka sync --scheduled` (what the OS scheduler runs) writes into the same database while the window is
+    open: the window notices it on its own and shows it in the history and the journal's run filter."""
+    from app.cli import main
+
+    assert window.history_tab.table.rowCount() == 0
+    code = main(["--data-dir", str(context.data_dir), "sync", "--scheduled", "--only", "stock"])
+    assert code in (0, 1)
+    window.check_outside_runs()  # what the window's timer calls every OUTSIDE_RUNS_POLL_MS
+    qtbot.waitUntil(lambda: window.history_tab.table.rowCount() == 1, timeout=10_000)
+    assert window.history_tab.table.item(0, 1).text() == "System schedule"
+    assert any("System schedule" in window.log_tab.run_combo.itemText(i)
+               for i in range(window.log_tab.run_combo.count()))
+    with qtbot.waitSignal(window.refreshed, timeout=2_000, raising=False) as blocker:
+        window.check_outside_runs()  # nothing new: no refresh
+    assert not blocker.signal_triggered

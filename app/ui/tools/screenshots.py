@@ -18,6 +18,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -142,6 +143,7 @@ def render_all(out: Path, *, only_main: bool = False, suffix: str = "") -> None:
         window.tabs.setCurrentWidget(window.history_tab)
         save(window, out, f"main-history{suffix}")
         window.tabs.setCurrentWidget(window.schedule_tab)
+        stage_outside_the_window(window.schedule_tab)
         save(window, out, f"main-schedule{suffix}")
 
         tab = window.conflicts_tab
@@ -180,6 +182,19 @@ def render_safety_dialog(out: Path, parent: QWidget | None = None, suffix: str =
         return save(dialog, out, f"safety-dialog{suffix}")
     finally:
         dialog.done(0)
+
+
+def stage_outside_the_window(tab: Any) -> None:
+    """The demo cannot start at login or be scheduled (its folder is thrown away): show the two boxes as a real
+    shop sees them once both are on, without telling this computer's OS anything."""
+    from app.os_integration.command import Registration
+
+    for box in (tab.login_check, tab.os_schedule_check):
+        box.setEnabled(True)
+    tab._show_os_state(
+        Registration(True, "xdg", "~/.config/autostart/svyazka.desktop"),
+        Registration(True, "systemd", "~/.config/systemd/user/svyazka-sync.timer", every_minutes=15),
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -221,3 +236,4 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
