@@ -195,3 +195,43 @@ def test_an_unwritable_folder_is_said_plainly(cat_env: CatEnv, tmp_path: Path) -
     env.run(Flow.CATALOG)
     said = [m for m in env.messages(Flow.CATALOG) if "ICML" in m and "не записан" in m]
     assert said and "Traceback" not in said[0]
+
+
+def _many_offers(count: int) -> Iterator[IcmlOffer]:
+    for n in range(count):
+        yield IcmlOffer(id=f"p{n // 3}#v{n}", product_id=f"p{n // 3}", name=f"Товар {n} (красный, XL)",
+                        product_name=f"Товар {n // 3}", xml_id=f"p{n // 3}#v{n}", price=Decimal("990.00"),
+                        params=(("color", "Цвет", "красный"), ("size", "Размер", "XL")), barcodes=(f"{n:013d}",))
+
+
+def _write(path: Path, count: int) -> IcmlWriter:
+    with IcmlWriter(path, "Магазин", date="2026-03-01 12:00:00") as writer:
+        writer.categories([IcmlCategory("1", "Всё")])
+        for offer in _many_offers(count):
+            writer.offer(offer)
+    return writer
+
+
+def test_offers_are_streamed_not_held(tmp_path: Path) -> None:
+    import tracemalloc
+
+    path = tmp_path / FILE_NAME
+    tracemalloc.start()
+    try:
+        _write(path, 8_000)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    # the file is written as it goes: memory stays a small fraction of what the file holds
+    assert path.stat().st_size > 2_000_000 and peak < 500_000, peak
+
+
+def test_fifty_thousand_offers_make_a_valid_file(tmp_path: Path) -> None:
+    path = tmp_path / FILE_NAME
+    assert _write(path, 50_000).offers_written == 50_000
+    ids: set[str | None] = set()
+    for _, el in ET.iterparse(path):
+        if el.tag == "offer":
+            ids.add(el.get("id"))
+            el.clear()
+    assert len(ids) == 50_000
