@@ -196,6 +196,9 @@ class CatalogRow:
     barcodes: tuple[str, ...]
     archived: bool
     variants_count: int
+    # for the ICML export (app/sync/catalog/icml.py): the unit (products) and the supplier (products), by id
+    uom_id: str | None = None
+    supplier_id: str | None = None
 
     @classmethod
     def from_api(cls, raw: Raw, kind: str, pool: TextPool | None = None) -> CatalogRow:
@@ -228,6 +231,8 @@ class CatalogRow:
             barcodes=_barcodes(raw),
             archived=boolean(raw.get("archived")),
             variants_count=integer(raw.get("variantsCount")) or 0,
+            uom_id=share(meta_id(raw["uom"])) if raw.get("uom") else None,
+            supplier_id=share(meta_id(raw["supplier"])) if raw.get("supplier") else None,
         )
 
 
