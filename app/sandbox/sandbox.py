@@ -7,6 +7,7 @@ from typing import Any
 
 from app.sandbox.clock import TimeSource, moscow_now
 from app.sandbox.core import EmulatorServer, FaultConfig, RequestLog
+from app.sandbox.kits import Kits, add_kits
 from app.sandbox.lived_in import ACCOUNTS, LIVED_IN, LivedIn, furnish, shop_stores
 from app.sandbox.moysklad import MoySkladEmulator
 from app.sandbox.retailcrm import RetailCrmEmulator
@@ -64,6 +65,8 @@ class Sandbox:
         self.moysklad = MoySkladEmulator(self.shop, rate_limit=o.rate_limit, clock=o.clock)
         # what the lived-in account added on top of the tidy shop, and where (None for the tidy account)
         self.lived_in: LivedIn | None = furnish(self.retailcrm, self.moysklad, self.shop) if lived_in else None
+        # the tidy account's bundle and service (the lived-in one has its own)
+        self.kits: Kits | None = None if lived_in else add_kits(self.retailcrm, self.moysklad, self.shop)
         self.retailcrm_server = EmulatorServer(
             self.retailcrm, host=o.host, port=o.retailcrm_port, log=self.log, latency_ms=o.latency_ms
         )
