@@ -155,11 +155,13 @@ def test_lived_in_setup_and_syncs_end_clean(capsys, tmp_path, monkeypatch):
         assert courier in exported and exported[courier]["id"] in shipped
         inactive = next(o for o, s in moved.items() if s in facts.inactive_statuses)
         assert inactive not in exported  # an inactive status is not an export status
-        for order_id in (facts.bundle_order, facts.service_order):
-            assert order_id not in exported  # an unlinked line: the order waits, a conflict says why
+        # the bundle and the service are linked now: their orders go with a bundle and a service position
+        for order_id, kind in ((facts.bundle_order, "bundle"), (facts.service_order, "service")):
+            assert order_id in exported
+            assert kind in {r["assortment"]["meta"]["type"] for r in exported[order_id]["positions"]["rows"]}
         conflicts = json.loads(run(capsys, "--data-dir", tmp_path, "conflicts", "list", "--json")[1])
         unlinked = {c["title"] for c in conflicts if c["kind"] == "unlinked_order_line"}
-        assert any("Набор «Уютный вечер»" in t for t in unlinked) and any("Подарочная упаковка" in t for t in unlinked)
+        assert not any("Набор «Уютный вечер»" in t or "Подарочная упаковка" in t for t in unlinked)
         assert not set(facts.second_site_orders) & set(exported)  # the other site's orders are not this sync's
         returning = exported[facts.returning_order]
         assert meta_id(returning["agent"]) == facts.archived_counterparty_id  # found in the archive: no duplicate
