@@ -94,12 +94,17 @@ def stock_differences(sb: Sandbox, data_dir) -> list[str]:
     ms, rc = sb.moysklad.state, sb.retailcrm.state
     available = {code for code, store in rc.db.stores.items() if store.inventory_type == "available"}
     wrong = []
+    parts = {b["id"]: [(meta_id(c["assortment"]), c["quantity"]) for c in b["components"]["rows"]]
+             for b in ms.bundles()}
     for rc_id, link in links.items():
-        if not link.ms_id:
-            continue
+        if not link.ms_id or link.ms_type == "service":
+            continue  # a service has no stock
         figures = ms.stock(link.ms_id)
         for pair in settings.store_pairs:
             on_hand = max(0, int(figures.get(pair.ms_store_id, {}).get("stock", 0)))
+            if link.ms_type == "bundle":  # min over components of ⌊stock ÷ quantity⌋
+                on_hand = max(0, min(int(ms.stock(c).get(pair.ms_store_id, {}).get("stock", 0) // q)
+                                     for c, q in parts[link.ms_id]))
             expected = Decimal(min(on_hand, 1) if pair.rc_store_code in available else on_hand)
             actual = Decimal(str(rc.stock(int(rc_id)).get(pair.rc_store_code, 0)))
             if actual != expected:
