@@ -15,6 +15,7 @@ from app.clients.parsing import meta_id, text
 from app.clients.retailcrm_models import Order
 from app.store import Link
 from app.sync.model import Level
+from app.sync.orders import ms_shipments
 from app.sync.orders.work import Shipment, chunks, label, ms_demand_url, ms_order_url
 from app.sync.process_order import ProcessOrder
 from app.sync.stock import report as stock_report
@@ -62,6 +63,8 @@ def apply_shipments(a: Applier) -> None:
             continue
         sent = a.created_bodies.get(order.id)
         body = demand_body(a.ms.meta("customerorder", ms_order), sent) if sent is not None else None
+        if body is None and ms_shipments.adopt_existing(a, order, ms_order):
+            continue  # the warehouse shipped it in MoySklad: never a second shipment
         if body is None:
             # an order written by an earlier run (or a body missing a field): MoySklad's template knows what
             # is left to ship

@@ -1,0 +1,144 @@
+"""Shipments made in MoySklad itself: the warehouse shipped a linked customer order there (a demand Svyazka did
+not create). Svyazka then never creates a second shipment for that order, and, with the statuses back on, may
+move the RetailCRM order to a chosen status (setting ``shipped_in_ms_status``).
+
+Two ways such a demand is found, both reading the order's demands as MoySklad lists them:
+
+* before Svyazka would ship an order written by an earlier run, the customer order's ``demands``
+  (OpenAPI ``customerOrder.demands``, shared/moysklad-openapi) are read: a demand there that is not Svyazka's
+  is taken as the order's shipment (:func:`adopt_existing`);
+* with the statuses back on, the demands MoySklad changed since the statuses-back cursor (``updated``, the
+  demand's ``customerOrder``) are read each run (:func:`plan`), so the order is linked and its status moved
+  even when nothing changed in RetailCRM.
+
+Svyazka's own demands are always linked (or still reserved and found by ``syncId`` first,
+:func:`app.sync.orders.shipments._recover_unconfirmed`), so a demand without a link is someone else's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from app.clients.errors import NotFound, RemoteValidationError
+from app.clients.moysklad_filter import Filter
+from app.clients.parsing import meta_id, text, timestamp
+from app.clients.retailcrm_models import Order
+from app.store import LinkConflictError
+from app.sync.model import Level
+from app.sync.orders.work import label, ms_demand_url
+
+if TYPE_CHECKING:
+    from app.sync.orders.apply import Applier
+    from app.sync.orders.plan import Planner
+
+
+@dataclass
+class MsShipment:
+    rc_id: int
+    number: str
+    demand_id: str
+    demand_name: str
+    status: str | None  # the RetailCRM status to set (None: only link)
+    current: str | None
+
+
+def plan(p: Planner, orders: Mapping[int, Order]) -> None:
+    """Demands made in MoySklad since the last run for linked orders without a shipment of Svyazka's."""
+    cursor = p.cursors.reverse_since
+    since = timestamp(cursor) if cursor else None
+    if since is None:
+        return  # the first run with the statuses back only sets the cursor (app.sync.orders.statuses_back)
+    orders_by_ms = p.links.all("order", by="ms")
+    ours_by_rc = p.links.all("demand", by="rc")
+    ours_by_ms = p.links.all("demand", by="ms")
+    found: dict[int, tuple[str, str]] = {}
+    for row in p.ms.iter_entities("demand", filters=Filter().ge("updated", since)):
+        demand_id = text(row.get("id"))
+        order_link = orders_by_ms.get(meta_id(row.get("customerOrder")) or "")
+        if not demand_id or order_link is None or not order_link.rc_id.isdigit() or demand_id in ours_by_ms:
+            continue
+        existing = ours_by_rc.get(order_link.rc_id)
+        if existing is not None and existing.ms_id:
+            continue  # the order has its shipment already (Svyazka's or one adopted before)
+        found.setdefault(int(order_link.rc_id), (demand_id, text(row.get("name")) or ""))
+    if not found:
+        return
+    current: dict[int, str | None] = {o.id: o.status for o in orders.values() if o.id in found}
+    numbers: dict[int, str] = {o.id: label(o) for o in orders.values()}
+    unknown = [rc_id for rc_id in found if rc_id not in current]
+    if unknown:
+        for info in p.rc.orders_statuses(ids=unknown):
+            current[info.id] = info.status
+    target = p.settings.shipped_in_ms_status
+    for rc_id, (demand_id, name) in sorted(found.items()):
+        status = current.get(rc_id)
+        number = numbers.get(rc_id) or (orders_by_ms_rc_ext(orders_by_ms, rc_id)) or str(rc_id)
+        move = None
+        if target and rc_id in current and status != target and not _already_shipped(p, status):
+            move = target
+        p.work.ms_shipments.append(MsShipment(rc_id, number, demand_id, name, move, status))
+
+
+def orders_by_ms_rc_ext(links: Mapping[str, Any], rc_id: int) -> str | None:
+    for link in links.values():
+        if link.rc_id == str(rc_id):
+            return link.rc_ext
+    return None
+
+
+def _already_shipped(p: Planner, status: str | None) -> bool:
+    """The RetailCRM order is at the shipment status or later, or cancelled: its status is left alone."""
+    shipment = p.settings.shipment_status
+    process = p.process()
+    if process.in_cancel(status):
+        return True
+    return bool(shipment) and process.shipped(status, shipment)
+
+
+def apply(a: Applier) -> None:
+    statuses = a.ctx.shared.get("retailcrm.statuses") or {}
+    for found in a.work.ms_shipments:
+        a.ctx.check_cancel()
+        if not _link(a, found.rc_id, found.number, found.demand_id, found.demand_name):
+            continue
+        if found.status is None:
+            continue
+        try:
+            a.rc.edit_order_status(found.rc_id, found.status, by="id")
+        except (RemoteValidationError, NotFound) as exc:
+            a.counts.failed += 1
+            a.log(Level.ERROR, f"Заказ {found.number} → RetailCRM: статус не изменён. {exc.message}",
+                  found.number, ms_demand_url(found.demand_id))
+            continue
+        a.counts.updated += 1
+        name = statuses[found.status].name if found.status in statuses else found.status
+        a.log(Level.INFO, f"Заказ {found.number} → RetailCRM: статус «{name}», потому что склад отгрузил заказ "
+                          "в МойСклад.", found.number, ms_demand_url(found.demand_id))
+
+
+def adopt_existing(a: Applier, order: Order, ms_order_id: str) -> bool:
+    """Before shipping an order written by an earlier run: True when MoySklad lists a shipment of it that is not
+    Svyazka's (it is linked as the order's shipment, and no second one is made)."""
+    row = a.ms.get("customerorder", ms_order_id)
+    demands = row.get("demands") if row is not None else None
+    if not isinstance(demands, list):
+        return False
+    ours = a.links.all("demand", by="ms")
+    for ref in demands:
+        demand_id = meta_id(ref)
+        if demand_id and demand_id not in ours:
+            return _link(a, order.id, label(order), demand_id, "")
+    return False
+
+
+def _link(a: Applier, rc_id: int, number: str, demand_id: str, name: str) -> bool:
+    try:
+        a.links.complete("demand", rc_id, demand_id, ms_type="demand", rc_ext=number)
+    except LinkConflictError:
+        return False  # the order has another shipment linked already
+    what = f" {name}" if name else ""
+    a.log(Level.INFO, f"Заказ {number}: отгрузка{what} сделана на складе в МойСклад. Связка не будет создавать "
+                      "вторую отгрузку по этому заказу.", number, ms_demand_url(demand_id), "demand")
+    return True
