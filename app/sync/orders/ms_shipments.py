@@ -53,11 +53,15 @@ def plan(p: Planner, orders: Mapping[int, Order]) -> None:
     orders_by_ms = p.links.all("order", by="ms")
     ours_by_rc = p.links.all("demand", by="rc")
     ours_by_ms = p.links.all("demand", by="ms")
+    # Svyazka's own demands whose answer was lost: still reserved, found by syncId when shipping
+    ours_pending = {link.sync_id.lower() for link in p.links.pending("demand") if link.sync_id}
     found: dict[int, tuple[str, str]] = {}
     for row in p.ms.iter_entities("demand", filters=Filter().ge("updated", since)):
         demand_id = text(row.get("id"))
         order_link = orders_by_ms.get(meta_id(row.get("customerOrder")) or "")
         if not demand_id or order_link is None or not order_link.rc_id.isdigit() or demand_id in ours_by_ms:
+            continue
+        if (text(row.get("syncId")) or "").lower() in ours_pending:
             continue
         existing = ours_by_rc.get(order_link.rc_id)
         if existing is not None and existing.ms_id:
@@ -118,19 +122,40 @@ def apply(a: Applier) -> None:
                           "в МойСклад.", found.number, ms_demand_url(found.demand_id))
 
 
-def adopt_existing(a: Applier, order: Order, ms_order_id: str) -> bool:
-    """Before shipping an order written by an earlier run: True when MoySklad lists a shipment of it that is not
-    Svyazka's (it is linked as the order's shipment, and no second one is made)."""
-    row = a.ms.get("customerorder", ms_order_id)
-    demands = row.get("demands") if row is not None else None
-    if not isinstance(demands, list):
-        return False
+def foreign_demands(a: Applier, ms_order_ids: list[str]) -> dict[str, tuple[str, str]]:
+    """Before shipping orders written by earlier runs: MoySklad order id → (demand id, name) of a shipment
+    there that is not Svyazka's. One filtered list read for all of them (reference fields filter by href,
+    shared/docs/moysklad-api.md "Filtering"); should the account refuse that filter, each order's
+    ``demands`` are read instead."""
+    wanted = list(dict.fromkeys(ms_order_ids))
+    if not wanted:
+        return {}
     ours = a.links.all("demand", by="ms")
-    for ref in demands:
-        demand_id = meta_id(ref)
-        if demand_id and demand_id not in ours:
-            return _link(a, order.id, label(order), demand_id, "")
-    return False
+    found: dict[str, tuple[str, str]] = {}
+    try:
+        hrefs = {a.ms.meta("customerorder", i)["meta"]["href"]: i for i in wanted}
+        rows = a.ms.find_by_values("demand", "customerOrder", list(hrefs))
+        for row in rows:
+            demand_id = text(row.get("id"))
+            order_id = meta_id(row.get("customerOrder"))
+            if demand_id and order_id in wanted and demand_id not in ours:
+                found.setdefault(order_id, (demand_id, text(row.get("name")) or ""))
+        return found
+    except RemoteValidationError:
+        pass
+    for order_id in wanted:
+        row = a.ms.get("customerorder", order_id)
+        demands = row.get("demands") if row is not None else None
+        for ref in demands if isinstance(demands, list) else ():
+            demand_id = meta_id(ref)
+            if demand_id and demand_id not in ours:
+                found.setdefault(order_id, (demand_id, ""))
+    return found
+
+
+def adopt(a: Applier, order: Order, demand: tuple[str, str]) -> bool:
+    """Link a shipment made in MoySklad as the order's own; True when it is now the order's shipment."""
+    return _link(a, order.id, label(order), demand[0], demand[1])
 
 
 def _link(a: Applier, rc_id: int, number: str, demand_id: str, name: str) -> bool:

@@ -198,6 +198,7 @@ def plan(p: Planner, orders: Mapping[int, Order]) -> None:
         record.shipped, rows = _rows_by_item(_positions(demand))
         quantities = to_return(record.shipped, kept, record.returned)
         if not quantities:
+            p.work.return_records[order.id] = record  # read once: apply keeps it, later runs need no request
             continue
         p.work.returns.append(SalesReturn(order, demand_id, record.count + 1, quantities, rows, full, record))
         if not full:
@@ -207,8 +208,18 @@ def plan(p: Planner, orders: Mapping[int, Order]) -> None:
 
 # -- apply -------------------------------------------------------------------------------------------------
 
+def note_shipped(a: Applier, order_id: int, rows: Iterable[Any]) -> None:
+    """Remember what a shipment Svyazka just made holds, so a later return needs no read of it."""
+    stored = a.pushed.get_many(PUSHED_RETURNED).get(str(order_id))
+    record = Record.parse(stored)
+    record.shipped, _ = _rows_by_item(rows)
+    a.pushed.put_many(PUSHED_RETURNED, {str(order_id): record.dump()})
+
+
 def apply(a: Applier) -> None:
     """Create the planned returns; each success is recorded and linked at once."""
+    if a.work.return_records:
+        a.pushed.put_many(PUSHED_RETURNED, {str(k): r.dump() for k, r in a.work.return_records.items()})
     ready: list[tuple[SalesReturn, str, dict[str, Any]]] = []
     for item in a.work.returns:
         a.ctx.check_cancel()

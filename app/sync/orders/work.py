@@ -100,6 +100,7 @@ class Work:
     shipments: list[Shipment] = field(default_factory=list)
     statuses_back: list[StatusBack] = field(default_factory=list)
     returns: list[Any] = field(default_factory=list)  # app.sync.orders.returns.SalesReturn
+    return_records: dict[int, Any] = field(default_factory=dict)  # read this run, kept by apply (returns.Record)
     # shipments made in MoySklad itself (app.sync.orders.ms_shipments.MsShipment)
     ms_shipments: list[Any] = field(default_factory=list)
     counterparties_to_create: dict[str, OrderCustomerInfo] = field(default_factory=dict)
