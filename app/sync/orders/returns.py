@@ -277,9 +277,9 @@ def _recorded(a: Applier, item: SalesReturn, result: Mapping[str, Any], *, log: 
     record.returned = _add(record.returned, got or item.quantities)
     a.pushed.put_many(PUSHED_RETURNED, {str(item.order.id): record.dump()})
     stock_report.note_touched(a.ctx.shared, list(got or item.quantities), shipped=True)
-    a.counts.created += 1
     if not log:
-        return
+        return  # made by an earlier run: recorded now, not counted again
+    a.counts.created += 1
     name = text(result.get("name")) or ""
     ms_id = text(result.get("id")) or ""
     pieces = sum(got.values()) if got else sum(item.quantities.values())
