@@ -20,8 +20,9 @@ class Flow(StrEnum):
     PRICES = "prices"
     ORDERS = "orders"
 
+    # Shadows ``str.title`` on purpose: a flow's title reads naturally, and nothing calls str.title on a flow.
     @property
-    def title(self) -> str:
+    def title(self) -> str:  # type: ignore[override]
         return _FLOW_TITLES[self]
 
 

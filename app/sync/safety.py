@@ -29,6 +29,7 @@ from collections.abc import Mapping
 
 from app.store.settings import CHOICE_LABELS, SyncSettings
 from app.sync.model import Flow, FlowPlan, SafetyPolicy, SafetyTrip
+from app.sync.ports import CursorStore
 
 CURSOR_FLOW = "safety"  # cursors (per profile) holding the sizes the last successful run saw
 NEAR_EMPTY_PERCENT = 10  # a read with fewer rows than this share of last time's is suspect
@@ -38,6 +39,24 @@ _REMEMBERED: dict[Flow, dict[str, str]] = {
     Flow.CATALOG: {"ms_items": "ms_items", "rc_offers": "rc_offers"},
     Flow.STOCK: {"stock_report_rows": "report_rows"},
 }
+
+
+
+class SeenSizes:
+    """The sizes the last successful run saw, as cursors of the pseudo-flow ``"safety"``: the names of
+    ``_REMEMBERED`` (``ms_items``, ``rc_offers``, ``stock_report_rows``), values as digits (names and forms
+    unchanged)."""
+
+    def __init__(self, store: CursorStore) -> None:
+        self.store = store
+
+    def read(self) -> dict[str, int]:
+        return {name: int(value) for name, value in self.store.all(CURSOR_FLOW).items() if value.isdigit()}
+
+    def remember(self, sizes: Mapping[str, int]) -> None:
+        for name, value in sizes.items():
+            self.store.set(CURSOR_FLOW, name, value)
+
 
 _TRIGGER_POLICY = {
     "schedule": SafetyPolicy.SKIP,  # nobody is there to answer: skip and alert

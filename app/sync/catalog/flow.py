@@ -31,7 +31,6 @@ from app.sync.catalog.keys import MatchKey, MatchRule
 from app.sync.catalog.matching import match_catalog
 from app.sync.catalog.plan import _PlanBuilder
 from app.sync.catalog.source import (
-    SHARED_KEY,
     CatalogSnapshot,
     read_both_catalogs,
     stored_offer_links,
@@ -84,7 +83,7 @@ class CatalogFlow:
 
         links_after = {pair.ms.id: pair.rc.id for pair in result.pairs}
         links_after.update({link.ms_id: int(link.rc_id) for link in work.new_links})
-        ctx.shared[SHARED_KEY] = CatalogSnapshot(ms=ms_catalog, rc=rc_catalog, links=links_after)
+        ctx.shared.catalog = CatalogSnapshot(ms=ms_catalog, rc=rc_catalog, links=links_after)
         work.stats["pairs"] = len(links_after)
         plan.note_more_changes()
         plan.state["work"] = work
@@ -101,7 +100,7 @@ class CatalogFlow:
         try:
             applier.run()
         finally:
-            snapshot = ctx.shared.get(SHARED_KEY)
+            snapshot = ctx.shared.catalog
             if isinstance(snapshot, CatalogSnapshot):
                 work.stats["pairs"] = len(snapshot.links)
         return counts

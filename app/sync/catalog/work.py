@@ -7,11 +7,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.clients.moysklad_models import ProductFolder
+from app.clients.retailcrm_models import Offer
 from app.store import NewLink
 from app.sync.catalog.keys import MatchKey, MatchRule, MsItem, RcOffer
 from app.sync.catalog.results import StaleLink
+from app.vocab import ConflictKind
 
-CATALOG_KINDS = ("duplicate_key", "only_in_moysklad", "only_in_retailcrm")
+CATALOG_KINDS = (ConflictKind.DUPLICATE_KEY, ConflictKind.ONLY_IN_MOYSKLAD, ConflictKind.ONLY_IN_RETAILCRM)
 PRODUCT_BATCH = 50  # store/products/batch/create|edit take at most 50 products
 READBACK_BATCH = 100  # new products read back per request, by id (100 ids keep the URL well under 8 KB)
 MS_CREATE_BATCH = 1000  # MoySklad takes up to 1000 entities per POST
@@ -83,7 +85,7 @@ class CatalogWork:
 # --- the flow ----------------------------------------------------------------------------------------------
 
 
-def _offer_link(item: MsItem, offer: RcOffer, match_key: str | None) -> NewLink:
+def _offer_link(item: MsItem, offer: RcOffer | Offer, match_key: str | None) -> NewLink:
     """The stored link of a MoySklad item and the RetailCRM offer it sells as."""
     return NewLink(
         kind="offer", ms_id=item.id, rc_id=str(offer.id), ms_type=item.type, rc_ext=offer.xml_id, match_key=match_key

@@ -43,10 +43,13 @@ from app.sync.orders.work import (
     ms_order_url,
 )
 from app.sync.process_order import DEFAULT_ORDER_NOTE, ProcessOrder, read_groups
+from app.vocab import ConflictKind
 
 # Conflicts only this flow raises: every run looks at every order that could have one, so a conflict of
 # these kinds not seen in a run is gone (see ConflictRepository.close_missing).
-OWN_CONFLICT_KINDS = ("unlinked_order_line", "ambiguous_counterparty", "unmapped_status")
+OWN_CONFLICT_KINDS = (
+    ConflictKind.UNLINKED_ORDER_LINE, ConflictKind.AMBIGUOUS_COUNTERPARTY, ConflictKind.UNMAPPED_STATUS
+)
 
 
 class Planner:
@@ -86,11 +89,11 @@ class Planner:
         return self.settings.state_names.get(state_id or "", "") or "статус МойСклад"
 
     def rc_statuses(self) -> dict[str, Status]:
-        cached = self.ctx.shared.get("retailcrm.statuses")
-        if isinstance(cached, dict):
+        cached = self.ctx.shared.retailcrm_statuses
+        if cached is not None:
             return cached
         statuses = {s.code: s for s in self.rc.statuses()}
-        self.ctx.shared["retailcrm.statuses"] = statuses
+        self.ctx.shared.retailcrm_statuses = statuses
         return statuses
 
     def reset_process(self) -> None:
@@ -101,10 +104,10 @@ class Planner:
         the run like the statuses. Without the groups (the call failed) the default groups' order stands
         in, and a warning says so."""
         if self._process is None:
-            groups = self.ctx.shared.get("retailcrm.status_groups")
-            if not isinstance(groups, list):
+            groups = self.ctx.shared.retailcrm_status_groups
+            if groups is None:
                 groups = read_groups(self.rc.status_groups) or []  # [] (unreadable): the default order, once a run
-                self.ctx.shared["retailcrm.status_groups"] = groups
+                self.ctx.shared.retailcrm_status_groups = groups
             if not groups and self.settings.shipment_status:
                 self.ctx.log(Level.WARNING, Flow.ORDERS, DEFAULT_ORDER_NOTE)
             self._process = ProcessOrder.build(self.statuses.values(), groups)
@@ -154,9 +157,9 @@ class Planner:
             pending_demands={link.rc_id for link in self.links.pending("demand")},
             offers=self._offer_targets(),
             pushed=self.ctx.db.pushed(self.ctx.profile_id).get_many(PUSHED_TARGET),
-            line_resolutions=self.conflict_repo.resolutions("unlinked_order_line"),
-            bad_resolutions=self.conflict_repo.resolutions("bad_data"),
-            status_resolutions=self.conflict_repo.resolutions("unmapped_status"),
+            line_resolutions=self.conflict_repo.resolutions(ConflictKind.UNLINKED_ORDER_LINE),
+            bad_resolutions=self.conflict_repo.resolutions(ConflictKind.BAD_DATA),
+            status_resolutions=self.conflict_repo.resolutions(ConflictKind.UNMAPPED_STATUS),
             created_from=self.created_from,
         )
         delivery.prepare(self, orders.values())
@@ -203,7 +206,7 @@ class Planner:
             return creates
         linked = {rc: link.ms_id for rc, link in self.links.all("counterparty", by="rc").items() if link.ms_id}
         pending = {link.rc_id for link in self.links.pending("counterparty")}
-        resolutions = self.conflict_repo.resolutions("ambiguous_counterparty")
+        resolutions = self.conflict_repo.resolutions(ConflictKind.AMBIGUOUS_COUNTERPARTY)
         customers: dict[str, OrderCustomerInfo] = {}
         for create in todo:
             customers.setdefault(create.customer.key, create.customer)

@@ -78,7 +78,7 @@ class StockFlow(_StockPlanner):
         future = ctx.prefetch.submit(
             ctx.moysklad.stock_current, ctx.settings.stock_type, by_store=True, changed_since=since, include_zero=full
         )
-        ctx.shared[stock_report.SHARED_KEY] = stock_report.PrefetchedReport(
+        ctx.shared.stock_report = stock_report.PrefetchedReport(
             now=now, full=full, why=why, since=since, stock_type=ctx.settings.stock_type, report=future
         )
 

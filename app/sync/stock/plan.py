@@ -16,10 +16,10 @@ from app.sync.catalog.work import plural
 from app.sync.engine import RunContext
 from app.sync.model import Action, Change, Flow, FlowPlan, Level
 from app.sync.stock import report as stock_report
+from app.sync.stock.cursors import StockCursors
 from app.sync.stock.work import (
     _ZERO,
     CHANGED_SINCE_LIMIT,
-    CURSOR_FLOW,
     FRESH_LIMIT,
     FRESH_WHY,
     HEAL_EVERY,
@@ -36,6 +36,7 @@ from app.sync.stock.work import (
     stock_for_store,
 )
 from app.sync.waiting import result_of
+from app.vocab import ConflictKind
 
 
 class _StockPlanner:
@@ -47,9 +48,9 @@ class _StockPlanner:
     def _moment_and_mode(self, ctx: RunContext) -> tuple[datetime, bool, str, datetime | None]:
         """This run's poll moment (taken before the report is asked for), full pass or not and why, and the
         ``changedSince`` of a changes-only pass."""
-        cursors = ctx.db.cursors(ctx.profile_id).all(CURSOR_FLOW)
-        last_poll = _parse_moment(cursors.get("last_poll"))
-        last_full = _parse_moment(cursors.get("last_full"))
+        cursors = StockCursors(ctx.db.cursors(ctx.profile_id))
+        last_poll = _parse_moment(cursors.last_poll)
+        last_full = _parse_moment(cursors.last_full)
         now = self.clock().replace(microsecond=0)
         full, why = self._decide(ctx.full, now, last_poll, last_full)
         if not full:
@@ -67,7 +68,7 @@ class _StockPlanner:
         settings = ctx.settings
         pairs = settings.store_pairs
         prefetched = stock_report.prefetched(ctx.shared)
-        ctx.shared.pop(stock_report.SHARED_KEY, None)
+        ctx.shared.stock_report = None
         if not pairs:
             plan.notes.append("Остатки не передаются: склады МойСклад не сопоставлены со складами RetailCRM.")
             return plan
@@ -343,7 +344,7 @@ class _StockPlanner:
         for store_id in sorted(unmapped):
             key = f"moysklad_store:{store_id}"
             keys.append(key)
-            existing = repo.get_by_key("unmapped_store", key)
+            existing = repo.get_by_key(ConflictKind.UNMAPPED_STORE, key)
             if existing is not None:
                 title, ms_data = existing.title, existing.ms_data
             else:  # the warehouse's name is read only the first time it turns up
@@ -355,9 +356,9 @@ class _StockPlanner:
                     "поэтому они не передаются. Сопоставьте склад в настройках Связки или пропустите этот конфликт."
                 )
                 ms_data = {"id": store_id, "name": name}
-            repo.record("unmapped_store", key, title, ms_data, None, ctx.run_id)
+            repo.record(ConflictKind.UNMAPPED_STORE, key, title, ms_data, None, ctx.run_id)
             if existing is None or existing.status == "open":
                 plan.notes.append(title)
                 plan.conflicts += 1
         if full and ctx.run_id is not None:
-            repo.close_missing(ctx.run_id, kinds=("unmapped_store",))
+            repo.close_missing(ctx.run_id, kinds=(ConflictKind.UNMAPPED_STORE,))

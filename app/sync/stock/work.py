@@ -18,7 +18,6 @@ CHANGED_SINCE_LIMIT = timedelta(hours=24) - timedelta(minutes=1)  # a minute spa
 HEAL_EVERY = timedelta(hours=24)
 UPLOAD_BATCH = 250
 FRESH_LIMIT = 140  # never-sent items read by id fit one request (~145 ids a URL); more: one full report
-CURSOR_FLOW = "stock"
 FRESH_WHY = "много товаров, остатки которых ещё не передавались"
 _ZERO = Decimal(0)
 _ONE = Decimal(1)

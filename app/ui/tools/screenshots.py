@@ -25,6 +25,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QApplication, QWidget, QWizard
 
+from app.vocab import ConflictKind
+
 DEFAULT_OUT = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
 
 
@@ -149,7 +151,7 @@ def render_all(out: Path, *, only_main: bool = False, suffix: str = "") -> None:
         tab = window.conflicts_tab
         loaded: list[bool] = []
         tab.loaded.connect(lambda: loaded.append(True))
-        tab.show_kind("duplicate_key")
+        tab.show_kind(ConflictKind.DUPLICATE_KEY)
         wait_until(lambda: bool(loaded) and tab.model.rowCount() > 0)
         dialog = tab.open_dialog(0, modal=False)
         dialog.show()
