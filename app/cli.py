@@ -1211,20 +1211,15 @@ _RUN_STATUS = {
     "held": "остановлен проверкой перед записью",
     "running": "идёт",
 }
-_KIND_TITLES: dict[str, str] = {
-    ConflictKind.DUPLICATE_KEY: "дубли ключа",
-    ConflictKind.ONLY_IN_MOYSKLAD: "только в МойСклад",
-    ConflictKind.ONLY_IN_RETAILCRM: "только в RetailCRM",
-    ConflictKind.UNLINKED_ORDER_LINE: "строки заказов без товара",
-    ConflictKind.UNMAPPED_STATUS: "несопоставленные статусы",
-    ConflictKind.UNMAPPED_STORE: "несопоставленные склады",
-    ConflictKind.AMBIGUOUS_COUNTERPARTY: "неоднозначные контрагенты",
-    ConflictKind.BAD_DATA: "ошибки в данных",
-}
+def _kind_title(kind: str) -> str:
+    """A conflict kind in the words the alerts use too: one table (app/alerts/events.py), keyed by ConflictKind."""
+    from app.alerts.events import CONFLICT_TITLES
+
+    return CONFLICT_TITLES.get(kind, kind)  # type: ignore[call-overload]  # a newer version's kind: its code
 
 
 def _kinds(counts: dict[str, int]) -> str:
-    return ", ".join(f"{_KIND_TITLES.get(k, k)}: {n}" for k, n in sorted(counts.items()))
+    return ", ".join(f"{_kind_title(k)}: {n}" for k, n in sorted(counts.items()))
 
 
 def _shown_url(url: str, service: str) -> str:
@@ -1256,7 +1251,7 @@ def cmd_conflicts(args: argparse.Namespace, env: _Env) -> int:
             print("Конфликтов нет.")
         for c in items:
             state = "" if c.status == "open" else f" [{c.status}]"
-            print(f"#{c.id} {_KIND_TITLES.get(c.kind, c.kind)}{state}: {c.title}")
+            print(f"#{c.id} {_kind_title(c.kind)}{state}: {c.title}")
         return EXIT_OK
     conflict = repo.get(args.id)
     if conflict is None:
@@ -1293,7 +1288,7 @@ def _chosen_ids(args: argparse.Namespace, env: _Env, profile: Any, conflict: Any
 
     if conflict.kind not in _ID_KINDS:
         raise CliError(
-            f"у конфликта №{conflict.id} ({_KIND_TITLES.get(conflict.kind, conflict.kind)}) нечего выбирать "
+            f"у конфликта №{conflict.id} ({_kind_title(conflict.kind)}) нечего выбирать "
             "по id: решите его в RetailCRM или МойСклад, или используйте --action ignore."
         )
     if not (args.ms_id or args.rc_id):

@@ -86,3 +86,11 @@ def test_a_stored_conflict_key_parses_into_its_kind() -> None:
     key = ConflictKey.of(ConflictKind.AMBIGUOUS_COUNTERPARTY, "customer", 42)
     assert str(key) == "ambiguous_counterparty:customer:42"
     assert ConflictKey.parse("from_a_newer_version:x").kind == "from_a_newer_version"  # kept, not refused
+
+
+def test_every_conflict_kind_has_its_words_in_the_one_table_of_each_side() -> None:
+    from app.alerts.events import CONFLICT_TITLES  # the CLI's and the alerts' words
+    from app.ui.labels import CONFLICT_KIND_LABELS, RESOLUTION_LABELS  # the window's, translated by Qt
+
+    assert set(CONFLICT_TITLES) == set(ConflictKind) == set(CONFLICT_KIND_LABELS)
+    assert set(RESOLUTION_LABELS) == set(ResolutionAction)

@@ -19,8 +19,9 @@ if TYPE_CHECKING:
     from app.sync.model import RunReport
 
 SERVICE_TITLES = {"moysklad": "МойСклад", "retailcrm": "RetailCRM"}
-# the same words `svyazka conflicts` uses (app/cli.py _KIND_TITLES); the alerts stay free of the CLI
-CONFLICT_TITLES = {
+# conflict kinds in words for the alerts and `svyazka conflicts` (app/cli.py reads this table; the window's
+# translated titles are app/ui/labels.py CONFLICT_KIND_LABELS, keyed by the same enum)
+CONFLICT_TITLES: dict[ConflictKind, str] = {
     ConflictKind.DUPLICATE_KEY: "дубли ключа",
     ConflictKind.ONLY_IN_MOYSKLAD: "только в МойСклад",
     ConflictKind.ONLY_IN_RETAILCRM: "только в RetailCRM",
