@@ -5,7 +5,7 @@ rows all look alike from here: the plan suddenly wants to relink, create, ship o
 (:mod:`app.sync.engine`) calls :func:`check` after each flow plans and before it applies; what happens next
 is the run's :class:`~app.sync.model.SafetyPolicy` (ask, refuse, skip, allow). A dry run only reports.
 
-Pure: it reads the figures a plan already carries (``plan.state["stats"]``, the same numbers the wizard and
+Pure: it reads the figures a plan already carries (``plan.stats``, the same numbers the wizard and
 the report show), the settings' thresholds, and the sizes the last successful run saw (kept by the engine
 as cursors of the pseudo-flow :data:`CURSOR_FLOW`, per profile). The guards (0 in a setting turns one off):
 
@@ -73,7 +73,7 @@ def policy_for_trigger(trigger: str) -> SafetyPolicy:
 
 def remembered_sizes(plan: FlowPlan) -> dict[str, int]:
     """The sizes to remember once ``plan`` was applied (for the next run's suspect-read check)."""
-    stats = plan.state.get("stats") or {}
+    stats = plan.stats.as_dict() if plan.stats is not None else {}
     if plan.flow is Flow.STOCK and not stats.get("full"):
         return {}  # a changes-only report is as long as the changes: not a size to compare with
     return {name: int(stats[key]) for name, key in _REMEMBERED.get(plan.flow, {}).items() if key in stats}
@@ -81,7 +81,7 @@ def remembered_sizes(plan: FlowPlan) -> dict[str, int]:
 
 def check(plan: FlowPlan, settings: SyncSettings, seen: Mapping[str, int]) -> list[SafetyTrip]:
     """The guards ``plan`` trips, each with a sentence saying what looked wrong and what to check."""
-    stats: Mapping[str, int] = plan.state.get("stats") or {}
+    stats: Mapping[str, int] = plan.stats.as_dict() if plan.stats is not None else {}
     if plan.flow is Flow.CATALOG:
         return _catalog(stats, settings, seen)
     if plan.flow is Flow.STOCK:

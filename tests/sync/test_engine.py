@@ -10,6 +10,8 @@ from app.clients.errors import ServiceUnavailable, SettingsError
 from app.store import Database, SyncSettings
 from app.sync.engine import RunContext, SyncEngine
 from app.sync.model import Action, Callbacks, CancelToken, Change, Counts, Flow, FlowPlan, Level, SafetyPolicy
+from app.sync.orders.work import OrdersStats
+from app.sync.stock.work import StockStats
 
 
 @dataclass
@@ -128,9 +130,8 @@ class TrippingFlow(ScriptedFlow):
 
     def plan(self, ctx: RunContext) -> FlowPlan:
         plan = super().plan(ctx)
-        plan.state["stats"] = (
-            {"shipments": 51} if self.flow is Flow.ORDERS else {"values_above_zero": 100, "values_zeroed": 100}
-        )
+        stock = StockStats(values_above_zero=100, values_zeroed=100)
+        plan.stats = OrdersStats(shipments=51) if self.flow is Flow.ORDERS else stock
         return plan
 
 

@@ -11,6 +11,7 @@ from app.clients.retailcrm_models import Offer
 from app.store import NewLink
 from app.sync.catalog.keys import MatchKey, MatchRule, MsItem, RcOffer
 from app.sync.catalog.results import StaleLink
+from app.sync.model import PlanStats
 from app.vocab import ConflictKind
 
 CATALOG_KINDS = (ConflictKind.DUPLICATE_KEY, ConflictKind.ONLY_IN_MOYSKLAD, ConflictKind.ONLY_IN_RETAILCRM)
@@ -62,6 +63,24 @@ class MsProductCreate:
 
 
 @dataclass
+class CatalogStats(PlanStats):
+    """The catalog plan's figures: the wizard's tiles and the safety check's guards."""
+
+    pairs: int = 0  # links after this run (stored, matched now, decided)
+    new_pairs: int = 0
+    only_in_moysklad: int = 0
+    only_in_retailcrm: int = 0
+    duplicates: int = 0
+    to_create: int = 0
+    variant_code_fallbacks: int = 0
+    key_matched: int = 0  # active items whose key the other side carries too
+    ms_items: int = 0  # active MoySklad items
+    rc_offers: int = 0  # active RetailCRM offers
+    links_before: int = 0
+    links_dropped: int = 0
+
+
+@dataclass
 class CatalogWork:
     """Everything apply does, decided by plan."""
 
@@ -79,7 +98,7 @@ class CatalogWork:
     rc_creates: list[RcProductCreate] = field(default_factory=list)
     rc_edits: list[RcProductEdit] = field(default_factory=list)
     ms_creates: list[MsProductCreate] = field(default_factory=list)
-    stats: dict[str, int] = field(default_factory=dict)
+    stats: CatalogStats = field(default_factory=CatalogStats)
 
 
 # --- the flow ----------------------------------------------------------------------------------------------

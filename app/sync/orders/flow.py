@@ -39,15 +39,15 @@ class OrdersFlow:
         planner = Planner(ctx, self.counterparty_scan_rows)
         ctx.shared.orders_reading = (planner, ctx.prefetch.submit(planner.read))
 
-    def plan(self, ctx: RunContext) -> FlowPlan:
+    def plan(self, ctx: RunContext) -> FlowPlan[Work]:
         found, ctx.shared.orders_reading = ctx.shared.orders_reading, None
         if found is not None:
             planner, reading = found
             return planner.decide(reading.result())
         return Planner(ctx, self.counterparty_scan_rows).run()
 
-    def apply(self, ctx: RunContext, plan: FlowPlan) -> Counts:
-        work = plan.state.get("work")
+    def apply(self, ctx: RunContext, plan: FlowPlan[Work]) -> Counts:
+        work = plan.work
         if not isinstance(work, Work):
             return Counts()
         return Applier(ctx, work, self.create_batch).run()

@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date
-from typing import Any
 
 from app.clients.parsing import text
 from app.clients.retailcrm_models import Order, Status
@@ -37,6 +36,7 @@ from app.sync.orders.work import (
     PUSHED_TARGET,
     DeliveryPlan,
     OrderCreate,
+    OrdersStats,
     PlanConflicts,
     Work,
     label,
@@ -62,7 +62,7 @@ class Planner:
         self.links = ctx.db.links(ctx.profile_id)
         self.cursors = OrdersCursors(ctx.db.cursors(ctx.profile_id))
         self.conflict_repo = ctx.db.conflicts(ctx.profile_id)
-        self.plan = FlowPlan(Flow.ORDERS)
+        self.plan: FlowPlan[Work] = FlowPlan(Flow.ORDERS)
         self.work = Work(delivery=DeliveryPlan(self.settings.delivery_service_name or DEFAULT_DELIVERY_NAME))
         self.conflicts = PlanConflicts()
         self.site = self.settings.retailcrm_site
@@ -114,7 +114,7 @@ class Planner:
         return self._process
 
     # -- run ---------------------------------------------------------------------------------------------
-    def run(self) -> FlowPlan:
+    def run(self) -> FlowPlan[Work]:
         return self.decide(self.read())
 
     def read(self) -> Reading | None:
@@ -122,7 +122,7 @@ class Planner:
         earlier flows (:meth:`app.sync.orders.flow.OrdersFlow.prefetch`)."""
         return history.read(self)
 
-    def decide(self, reading: Reading | None) -> FlowPlan:
+    def decide(self, reading: Reading | None) -> FlowPlan[Work]:
         """The plan from what :meth:`read` found (None: nothing to follow)."""
         if reading is None:
             return self._finish()
@@ -283,7 +283,7 @@ class Planner:
                 create.name = create.order.number
 
     # -- summary -----------------------------------------------------------------------------------------
-    def _finish(self) -> FlowPlan:
+    def _finish(self) -> FlowPlan[Work]:
         work, plan = self.work, self.plan
         rows = self.conflicts.rows()
         if rows:
@@ -321,18 +321,17 @@ class Planner:
             skipped=work.skipped + len(work.waiting),
         )
         plan.conflicts = len(rows)
-        plan.state["work"] = work
-        stats: dict[str, Any] = {
-            "to_create": new_orders,
-            "to_update": len(work.updates) + adopted_updates,
-            "shipments": len(work.shipments),
-            "waiting": len(work.waiting),
-            "skipped": work.skipped,
-            "unchanged": work.unchanged,
-            "counterparties_to_create": len(work.counterparties_to_create),
-            "statuses_back": len(work.statuses_back),
-        }
-        plan.state["stats"] = stats
+        plan.work = work
+        plan.stats = OrdersStats(
+            to_create=new_orders,
+            to_update=len(work.updates) + adopted_updates,
+            shipments=len(work.shipments),
+            waiting=len(work.waiting),
+            skipped=work.skipped,
+            unchanged=work.unchanged,
+            counterparties_to_create=len(work.counterparties_to_create),
+            statuses_back=len(work.statuses_back),
+        )
         if work.waiting:
             plan.notes.append(f"Ждут решения или исправления: {len(work.waiting)} заказ(ов); подробности в разделе "
                               "«Конфликты».")

@@ -83,7 +83,7 @@ class StockFlow(_StockPlanner):
         )
 
     # -- after the orders flow ---------------------------------------------------------------------------------
-    def follow_up(self, ctx: RunContext, plan: FlowPlan) -> Counts | None:
+    def follow_up(self, ctx: RunContext, plan: FlowPlan[StockWork]) -> Counts | None:
         """Carry to RetailCRM the figures the orders flow changed after this flow ran (the engine runs flows in
         the order catalog, stock, prices, orders): its shipments write stock off in MoySklad, its orders reserve
         (which lowers the free stock). Without this, one sync would leave RetailCRM showing the stock from
@@ -95,7 +95,7 @@ class StockFlow(_StockPlanner):
         a RetailCRM store sums several warehouses (a change report has only the parts that changed), the full
         report. Only figures that differ from what was sent go up, after this run's first uploads have ended
         (an older figure must never land after the newer one). The cursors stay as the first pass set them."""
-        first: StockWork | None = plan.state.get("work")
+        first = plan.work
         found = stock_report.touched(ctx.shared)
         if first is None or found is None:
             return None
@@ -122,10 +122,10 @@ class StockFlow(_StockPlanner):
         ctx.check_cancel()
         targets, _, _ = self._targets(ctx, rows, links, full=full, whole_ids=whole)
         pushed = ctx.db.pushed(ctx.profile_id).get_many("stock")  # with this run's first uploads
-        again = FlowPlan(flow=self.flow)
+        again: FlowPlan[StockWork] = FlowPlan(flow=self.flow)
         work = StockWork(full=False, poll=first.poll)
         labels = _Labels(ctx, shared_snapshot(ctx.shared), links)
-        kinds = plan.state.get("inventory_types") or (_inventory_types(ctx) if targets else {})
+        kinds = first.inventory_types or (_inventory_types(ctx) if targets else {})
         self._build_rows(ctx, again, work, targets, pushed, {}, labels, layout.ms_stores_of_code, kinds)
         n = again.counts.updated
         ctx.log(
@@ -142,9 +142,9 @@ class StockFlow(_StockPlanner):
         return counts
 
     # -- apply ------------------------------------------------------------------------------------------------
-    def apply(self, ctx: RunContext, plan: FlowPlan) -> Counts:
+    def apply(self, ctx: RunContext, plan: FlowPlan[StockWork]) -> Counts:
         counts = Counts(unchanged=plan.counts.unchanged, skipped=plan.counts.skipped)
-        work: StockWork | None = plan.state.get("work")
+        work = plan.work
         if work is None:
             return counts
         uploads = _Uploads(ctx, work)

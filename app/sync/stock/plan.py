@@ -63,8 +63,8 @@ class _StockPlanner:
         return now, full, why, since
 
     # -- plan -------------------------------------------------------------------------------------------------
-    def plan(self, ctx: RunContext) -> FlowPlan:
-        plan = FlowPlan(flow=self.flow)
+    def plan(self, ctx: RunContext) -> FlowPlan[StockWork]:
+        plan: FlowPlan[StockWork] = FlowPlan(flow=self.flow)
         settings = ctx.settings
         pairs = settings.store_pairs
         prefetched = stock_report.prefetched(ctx.shared)
@@ -108,7 +108,7 @@ class _StockPlanner:
         labels = _Labels(ctx, snapshot, links)
         purchases = self._purchases(ctx, snapshot, links)
         kinds = _inventory_types(ctx) if targets else {}
-        plan.state["inventory_types"] = kinds  # the follow-up after the orders flow sends by the same rule
+        work.inventory_types = kinds  # the follow-up after the orders flow sends by the same rule
         self._build_rows(ctx, plan, work, targets, pushed, purchases, labels, ms_stores_of_code, kinds)
         self._unmapped(ctx, plan, unmapped, full)
 
@@ -142,8 +142,8 @@ class _StockPlanner:
                 "без связи с RetailCRM: их остатки не передаются (см. конфликты каталога)."
             )
         plan.note_more_changes()
-        plan.state["work"] = work
-        plan.state["stats"] = work.stats
+        plan.work = work
+        plan.stats = work.stats
         ctx.progress(self.flow, 1, 1, "plan")
         return plan
 
@@ -330,8 +330,8 @@ class _StockPlanner:
         work.rows = [rows[offer_id] for offer_id in sorted(rows)]
         # for the safety check before writing (app/sync/safety.py): how many values above zero would become 0
         offers = set(labels.ms_of)
-        work.stats["values_zeroed"] = zeroed
-        work.stats["values_above_zero"] = sum(
+        work.stats.values_zeroed = zeroed
+        work.stats.values_above_zero = sum(
             1 for code in ms_stores_of_code for offer_id in offers
             if pushed.get(f"{offer_id}:{code}", "0") != "0"
         )

@@ -171,12 +171,12 @@ def render_safety_dialog(out: Path, parent: QWidget | None = None, suffix: str =
     a run that saw the whole catalog (the figures such a plan has; the sentences are the real ones)."""
     from app.store import SyncSettings
     from app.sync import safety
+    from app.sync.catalog.work import CatalogStats
     from app.sync.model import Flow, FlowPlan
     from app.ui.safety_dialog import SafetyDialog
 
-    stats = {"ms_items": 1240, "rc_offers": 0, "pairs": 0, "links_before": 1198, "links_dropped": 1198,
-             "to_create": 1161}
-    trips = safety.check(FlowPlan(Flow.CATALOG, state={"stats": stats}), SyncSettings(),
+    stats = CatalogStats(ms_items=1240, rc_offers=0, pairs=0, links_before=1198, links_dropped=1198, to_create=1161)
+    trips = safety.check(FlowPlan(Flow.CATALOG, stats=stats), SyncSettings(),
                          {"ms_items": 1240, "rc_offers": 1215})
     dialog = SafetyDialog(Flow.CATALOG, trips, parent)
     dialog.show()

@@ -102,7 +102,7 @@ def test_zero_price_is_skipped_unless_asked(cat_env: CatEnv) -> None:
     report = env.run(Flow.PRICES)
     plan = report.plans[Flow.PRICES]
     assert plan.changes == []
-    assert plan.state["stats"]["zero_prices_skipped"] == 1
+    assert plan.stats.zero_prices_skipped == 1
     assert any("1 цена в МойСклад равна 0" in note for note in plan.notes)
     assert env.rc_state.prices(rc_id)[wholesale.rc_price_code] == old
 
