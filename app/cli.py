@@ -41,7 +41,7 @@ from datetime import datetime
 from typing import Any, TextIO
 
 from app import APP_NAME, __version__
-from app.vocab import ConflictKind, Master, MatchKey, ResolutionAction
+from app.vocab import ConflictKind, Master, MatchKey, ResolutionAction, StockType
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1  # finished, with conflicts or errors to look at
@@ -888,7 +888,7 @@ def _settings_from_args(args: argparse.Namespace, rc: Any, ms: Any) -> Any:
     if args.master:
         values["master"] = args.master
     if args.stock_type:
-        values["stock_type"] = "freeStock" if args.stock_type == "free-stock" else "stock"
+        values["stock_type"] = StockType.FREE_STOCK if args.stock_type == "free-stock" else StockType.STOCK
     if args.site:
         site_codes = {s.code for s in rc.sites}
         if args.site not in site_codes:

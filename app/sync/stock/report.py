@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from app.clients.moysklad_models import StockRow
 from app.sync.model import Cancelled
 from app.sync.waiting import result_of
+from app.vocab import StockType
 
 if TYPE_CHECKING:
     from app.sync.run_shared import RunShared
@@ -45,7 +46,7 @@ def full_on_hand(
     """The prefetched report when it is a full one of on-hand stock (``stock``) and it arrived; else None.
     ``check_cancel`` runs while it is awaited (a Stop raises ``Cancelled`` within a second)."""
     found = prefetched(shared)
-    if found is None or not found.full or found.stock_type != "stock":
+    if found is None or not found.full or found.stock_type != StockType.STOCK:
         return None
     try:
         return result_of(found.report, check_cancel)
@@ -69,7 +70,7 @@ class StockTouched:
 
     def affecting(self, stock_type: str) -> set[str]:
         """The items whose ``stock_type`` figure changed: on-hand stock moves only with shipments."""
-        return self.shipped | self.reserved if stock_type == "freeStock" else set(self.shipped)
+        return self.shipped | self.reserved if stock_type == StockType.FREE_STOCK else set(self.shipped)
 
 
 def note_touched(shared: RunShared, assortment_ids: Any, *, shipped: bool) -> None:
