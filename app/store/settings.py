@@ -69,6 +69,7 @@ SETTING_LABELS: dict[str, str] = {
     "stock_type": "вид остатка",
     "catalog_mode": "способ выгрузки каталога",
     "retailcrm_site": "магазин RetailCRM",
+    "icml_folder": "папка для файла каталога ICML",
     "schedule_minutes": "интервал синхронизации",
     "stock_schedule_minutes": "интервал обновления остатков",
     "reverse_status_flow": "обратная передача статусов",
@@ -251,6 +252,8 @@ class SyncSettings:
     stock_type: StockType = StockType.STOCK
     catalog_mode: CatalogMode = CatalogMode.CRM
     retailcrm_site: str | None = None
+    # the folder each catalog run writes svyazka-catalog.xml into (app/sync/catalog/icml.py); None: no file
+    icml_folder: str | None = None
     schedule_minutes: int = 15  # 0 = no automatic runs
     stock_schedule_minutes: int = 5
     reverse_status_flow: bool = False
@@ -290,6 +293,7 @@ class SyncSettings:
         put("stock_type", _choice("stock_type", self.stock_type, StockType))
         put("catalog_mode", _choice("catalog_mode", self.catalog_mode, CatalogMode))
         put("retailcrm_site", _opt_str("retailcrm_site", self.retailcrm_site))
+        put("icml_folder", _opt_str("icml_folder", self.icml_folder))
         put("schedule_minutes", _minutes("schedule_minutes", self.schedule_minutes))
         put("stock_schedule_minutes", _minutes("stock_schedule_minutes", self.stock_schedule_minutes))
         if not isinstance(self.reverse_status_flow, bool):

@@ -26,6 +26,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from app.clients.errors import SettingsError, SvyazkaApiError
+from app.sync.catalog import icml_hook
 from app.sync.catalog.apply import _Applier
 from app.sync.catalog.keys import MatchKey, MatchRule
 from app.sync.catalog.matching import match_catalog
@@ -104,6 +105,8 @@ class CatalogFlow:
             snapshot = ctx.shared.catalog
             if isinstance(snapshot, CatalogSnapshot):
                 work.stats.pairs = len(snapshot.links)
+        if isinstance(snapshot, CatalogSnapshot):
+            icml_hook.after_catalog_run(ctx, snapshot)
         return counts
 
 

@@ -82,6 +82,7 @@ class StockStats(PlanStats):
     purchase_prices: int = 0
     values_zeroed: int = 0  # for the safety check: values above zero that would become 0
     values_above_zero: int = 0
+    bundles: int = 0  # bundles whose stock was counted from their components (app/sync/stock/bundles.py)
 
 
 @dataclass
