@@ -155,7 +155,7 @@ def test_the_whole_wizard_against_the_services(qtbot, new_context, sandbox: Sand
     qtbot.waitUntil(finish.isComplete, timeout=60_000)
     report = wizard.state.dry_report
     assert report is not None and report.dry_run
-    stats = report.plans[Flow.CATALOG].state["stats"]
+    stats = report.plans[Flow.CATALOG].stats.as_dict()
     text = finish.summary.text()
     assert f"Found {stats['pairs']} pair" in text
     assert f"{stats['duplicates']} duplicate SKU" in text and stats["duplicates"] > 0
@@ -219,7 +219,7 @@ def test_cancel_keeps_nothing(qtbot, new_context, sandbox: Sandbox, memory_keyri
 def _match_stats(wizard: SetupWizard) -> dict:
     report = wizard.state.dry_report
     assert report is not None
-    return report.plans[Flow.CATALOG].state["stats"]
+    return report.plans[Flow.CATALOG].stats.as_dict()
 
 
 def test_the_key_and_field_show_how_many_items_match(qtbot, new_context, sandbox: Sandbox):

@@ -32,7 +32,6 @@ from app.sync.catalog.keys import MatchKey, MatchRule, MsItem
 from app.sync.catalog.matching import match_catalog
 from app.sync.catalog.plan import _PlanBuilder
 from app.sync.catalog.source import (
-    SHARED_KEY,
     CatalogSnapshot,
     read_both_catalogs,
     stored_offer_links,
@@ -50,7 +49,7 @@ from app.sync.stock import report as stock_report
 class CatalogFlow:
     flow = Flow.CATALOG
 
-    def plan(self, ctx: RunContext) -> FlowPlan:
+    def plan(self, ctx: RunContext) -> FlowPlan[CatalogWork]:
         flow = self.flow
         settings = ctx.settings
         key = MatchKey(settings.match_key)
@@ -72,7 +71,7 @@ class CatalogFlow:
             rule.rc_field,
         )
 
-        plan = FlowPlan(flow=flow)
+        plan: FlowPlan[CatalogWork] = FlowPlan(flow=flow)
         work = CatalogWork(key=key, site_code=site.code, catalog_id=rc_catalog.catalog_id, rule=rule)
         builder = _PlanBuilder(ctx, plan, work, ms_catalog, rc_catalog, result, stored_links)
         builder.build(icml_site=site.load_from_yml)
@@ -87,16 +86,17 @@ class CatalogFlow:
 
         links_after = {pair.ms.id: pair.rc.id for pair in result.pairs}
         links_after.update({link.ms_id: int(link.rc_id) for link in work.new_links})
-        ctx.shared[SHARED_KEY] = CatalogSnapshot(ms=ms_catalog, rc=rc_catalog, links=links_after)
-        work.stats["pairs"] = len(links_after)
+        ctx.shared.catalog = CatalogSnapshot(ms=ms_catalog, rc=rc_catalog, links=links_after)
+        work.stats.pairs = len(links_after)
         plan.note_more_changes()
-        plan.state["work"] = work
-        plan.state["stats"] = work.stats
+        plan.work = work
+        plan.stats = work.stats
         ctx.progress(flow, 1, 1, "plan")
         return plan
 
-    def apply(self, ctx: RunContext, plan: FlowPlan) -> Counts:
-        work: CatalogWork = plan.state["work"]
+    def apply(self, ctx: RunContext, plan: FlowPlan[CatalogWork]) -> Counts:
+        work = plan.work
+        assert work is not None, "the catalog plan always hands its work to apply"
         applier = _Applier(ctx, work)
         counts = applier.counts
         counts.unchanged = plan.counts.unchanged
@@ -104,9 +104,9 @@ class CatalogFlow:
         try:
             applier.run()
         finally:
-            snapshot = ctx.shared.get(SHARED_KEY)
+            snapshot = ctx.shared.catalog
             if isinstance(snapshot, CatalogSnapshot):
-                work.stats["pairs"] = len(snapshot.links)
+                work.stats.pairs = len(snapshot.links)
         if isinstance(snapshot, CatalogSnapshot):
             icml_hook.after_catalog_run(ctx, snapshot)
         return counts

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from enum import StrEnum
 from typing import Literal
+
+from app.vocab import MatchKey
 
 MsItemType = Literal["product", "variant", "service", "bundle"]
 
@@ -19,28 +20,6 @@ MsItemType = Literal["product", "variant", "service", "bundle"]
 # zero-width characters that ride along with copy-paste from spreadsheets and web pages. One strip() call
 # with an explicit set is much faster than several, and matching calls this 200,000 times per run.
 _EDGE_JUNK = "".join(chr(c) for c in range(0x3001) if chr(c).isspace()) + "\u200b\u200c\u200d\u2060\ufeff"
-
-
-class MatchKey(StrEnum):
-    """Which field links a MoySklad item to a RetailCRM offer."""
-
-    ARTICLE = "article"
-    CODE = "code"
-    EXTERNAL_CODE = "external-code"
-    BARCODE = "barcode"
-
-    @property
-    def label(self) -> str:
-        """The field's name as a shop owner knows it, capitalised for the start of a sentence."""
-        return _LABELS[self]
-
-
-_LABELS = {
-    MatchKey.ARTICLE: "Артикул",
-    MatchKey.CODE: "Код",
-    MatchKey.EXTERNAL_CODE: "Внешний код",
-    MatchKey.BARCODE: "Штрихкод",
-}
 
 
 @dataclass(frozen=True, slots=True)

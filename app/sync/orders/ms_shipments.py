@@ -102,7 +102,7 @@ def _already_shipped(p: Planner, status: str | None) -> bool:
 
 
 def apply(a: Applier) -> None:
-    statuses = a.ctx.shared.get("retailcrm.statuses") or {}
+    statuses = a.ctx.shared.retailcrm_statuses or {}
     for found in a.work.ms_shipments:
         a.ctx.check_cancel()
         if not _link(a, found.rc_id, found.number, found.demand_id, found.demand_name):
@@ -144,8 +144,8 @@ def foreign_demands(a: Applier, ms_order_ids: list[str]) -> dict[str, tuple[str,
     except RemoteValidationError:
         pass
     for order_id in wanted:
-        row = a.ms.get("customerorder", order_id)
-        demands = row.get("demands") if row is not None else None
+        order_row = a.ms.get("customerorder", order_id)
+        demands = order_row.get("demands") if order_row is not None else None
         for ref in demands if isinstance(demands, list) else ():
             demand_id = meta_id(ref)
             if demand_id and demand_id not in ours:

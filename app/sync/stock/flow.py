@@ -79,12 +79,12 @@ class StockFlow(_StockPlanner):
         future = ctx.prefetch.submit(
             ctx.moysklad.stock_current, ctx.settings.stock_type, by_store=True, changed_since=since, include_zero=full
         )
-        ctx.shared[stock_report.SHARED_KEY] = stock_report.PrefetchedReport(
+        ctx.shared.stock_report = stock_report.PrefetchedReport(
             now=now, full=full, why=why, since=since, stock_type=ctx.settings.stock_type, report=future
         )
 
     # -- after the orders flow ---------------------------------------------------------------------------------
-    def follow_up(self, ctx: RunContext, plan: FlowPlan) -> Counts | None:
+    def follow_up(self, ctx: RunContext, plan: FlowPlan[StockWork]) -> Counts | None:
         """Carry to RetailCRM the figures the orders flow changed after this flow ran (the engine runs flows in
         the order catalog, stock, prices, orders): its shipments write stock off in MoySklad, its orders reserve
         (which lowers the free stock). Without this, one sync would leave RetailCRM showing the stock from
@@ -96,7 +96,7 @@ class StockFlow(_StockPlanner):
         a RetailCRM store sums several warehouses (a change report has only the parts that changed), the full
         report. Only figures that differ from what was sent go up, after this run's first uploads have ended
         (an older figure must never land after the newer one). The cursors stay as the first pass set them."""
-        first: StockWork | None = plan.state.get("work")
+        first = plan.work
         found = stock_report.touched(ctx.shared)
         if first is None or found is None:
             return None
@@ -130,10 +130,10 @@ class StockFlow(_StockPlanner):
             bundles.take(ctx, split, targets, layout.codes)
             targets.update(bundles.figures(ctx, self.flow, split, layout.codes, log=False))
         pushed = ctx.db.pushed(ctx.profile_id).get_many("stock")  # with this run's first uploads
-        again = FlowPlan(flow=self.flow)
+        again: FlowPlan[StockWork] = FlowPlan(flow=self.flow)
         work = StockWork(full=False, poll=first.poll)
         labels = _Labels(ctx, shared_snapshot(ctx.shared), split.sold)
-        kinds = plan.state.get("inventory_types") or (_inventory_types(ctx) if targets else {})
+        kinds = first.inventory_types or (_inventory_types(ctx) if targets else {})
         self._build_rows(ctx, again, work, targets, pushed, {}, labels, layout.ms_stores_of_code, kinds)
         n = again.counts.updated
         ctx.log(
@@ -150,9 +150,9 @@ class StockFlow(_StockPlanner):
         return counts
 
     # -- apply ------------------------------------------------------------------------------------------------
-    def apply(self, ctx: RunContext, plan: FlowPlan) -> Counts:
+    def apply(self, ctx: RunContext, plan: FlowPlan[StockWork]) -> Counts:
         counts = Counts(unchanged=plan.counts.unchanged, skipped=plan.counts.skipped)
-        work: StockWork | None = plan.state.get("work")
+        work = plan.work
         if work is None:
             return counts
         uploads = _Uploads(ctx, work)

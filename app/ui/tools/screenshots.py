@@ -25,6 +25,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QApplication, QWidget, QWizard
 
+from app.vocab import ConflictKind
+
 DEFAULT_OUT = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
 
 
@@ -149,7 +151,7 @@ def render_all(out: Path, *, only_main: bool = False, suffix: str = "") -> None:
         tab = window.conflicts_tab
         loaded: list[bool] = []
         tab.loaded.connect(lambda: loaded.append(True))
-        tab.show_kind("duplicate_key")
+        tab.show_kind(ConflictKind.DUPLICATE_KEY)
         wait_until(lambda: bool(loaded) and tab.model.rowCount() > 0)
         dialog = tab.open_dialog(0, modal=False)
         dialog.show()
@@ -188,12 +190,12 @@ def render_safety_dialog(out: Path, parent: QWidget | None = None, suffix: str =
     a run that saw the whole catalog (the figures such a plan has; the sentences are the real ones)."""
     from app.store import SyncSettings
     from app.sync import safety
+    from app.sync.catalog.work import CatalogStats
     from app.sync.model import Flow, FlowPlan
     from app.ui.safety_dialog import SafetyDialog
 
-    stats = {"ms_items": 1240, "rc_offers": 0, "pairs": 0, "links_before": 1198, "links_dropped": 1198,
-             "to_create": 1161}
-    trips = safety.check(FlowPlan(Flow.CATALOG, state={"stats": stats}), SyncSettings(),
+    stats = CatalogStats(ms_items=1240, rc_offers=0, pairs=0, links_before=1198, links_dropped=1198, to_create=1161)
+    trips = safety.check(FlowPlan(Flow.CATALOG, stats=stats), SyncSettings(),
                          {"ms_items": 1240, "rc_offers": 1215})
     dialog = SafetyDialog(Flow.CATALOG, trips, parent)
     dialog.show()

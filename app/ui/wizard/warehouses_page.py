@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from app.store import StorePair
 from app.ui.wizard.base import WizardPage
 from app.ui.wizard.pairing import PairingTable
+from app.vocab import Master, StockType
 
 
 class WarehousesPage(WizardPage):
@@ -118,8 +119,8 @@ class WarehousesPage(WizardPage):
             chosen,
             self.tr("— not sent —"),
         )
-        (self.free_radio if settings.stock_type == "freeStock" else self.stock_radio).setChecked(True)
-        (self.rc_master_radio if settings.master == "retailcrm" else self.ms_master_radio).setChecked(True)
+        (self.free_radio if settings.stock_type == StockType.FREE_STOCK else self.stock_radio).setChecked(True)
+        (self.rc_master_radio if settings.master == Master.RETAILCRM else self.ms_master_radio).setChecked(True)
         self.icml_folder.setText(settings.icml_folder or "")
         self.icml_check.setChecked(bool(settings.icml_folder))
         self._icml_toggled(self.icml_check.isChecked())
@@ -157,8 +158,8 @@ class WarehousesPage(WizardPage):
             organization_id=self.organization_combo.currentData(),
             organization_name=self.organization_combo.currentText(),
             store_pairs=tuple(StorePair(ms_id, self.table.left_name(ms_id), code) for ms_id, code in pairs),
-            stock_type="freeStock" if self.free_radio.isChecked() else "stock",
-            master="retailcrm" if self.rc_master_radio.isChecked() else "moysklad",
+            stock_type=StockType.FREE_STOCK if self.free_radio.isChecked() else StockType.STOCK,
+            master=Master.RETAILCRM if self.rc_master_radio.isChecked() else Master.MOYSKLAD,
         )
         self.message.clear_message()
         return True
