@@ -47,6 +47,8 @@ Template syntax (``str.format`` fields; the spec after the colon picks a formatt
     a whole number with its thousands grouped (``12 345`` / ``12,345``).
 ``{flow:flow}``
     a flow's title (``catalog`` → «Каталог» / "Catalog").
+``{flows:flows}``
+    a list of flows' titles, joined with commas.
 ``{service:service}``
     a service's name (``moysklad`` → «МойСклад» / "MoySklad").
 ``{seconds:duration}``
@@ -224,6 +226,8 @@ class _Formatter(string.Formatter):
             return format_number(value, self.lang)
         if kind == "flow":
             return flow_title(value, self.lang)
+        if kind == "flows":
+            return ", ".join(flow_title(flow, self.lang) for flow in value)
         if kind == "service":
             return service_title(value, self.lang)
         if kind == "duration":

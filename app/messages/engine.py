@@ -2,10 +2,10 @@
 (app/sync/engine.py, run_context.py, run_figures.py, page_limits.py, model.py)."""
 
 MESSAGES: dict[str, tuple[str, str]] = {
-    "engine.run_started": ("{what} начата: {flows}.", "{what} started: {flows}."),
+    "engine.run_started": ("{what} начата: {flows:flows}.", "{what} started: {flows:flows}."),
     "engine.what_dry": ("Пробный запуск", "Dry run"),
     "engine.what_sync": ("Синхронизация", "Sync"),
-    "engine.nothing_selected": ("ничего не выбрано", "nothing selected"),
+    "engine.run_started_nothing": ("{what} начата: ничего не выбрано.", "{what} started: nothing selected."),
     "engine.run_interrupted_before": (
         "Запуск №{run_id} не закончился: его процесс завершился, не доделав работу. Он отмечен как прерванный; "
         "этот запуск проверит, что уже сделано.",
@@ -56,8 +56,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The check before writing stopped the sync: {nothing}. {what_next}",
     ),
     "engine.safety_nothing_later": (
-        "ни этот поток, ни следующие ({flows}) ничего не записали",
-        "neither this flow nor the next ones ({flows}) wrote anything",
+        "ни этот поток, ни следующие ({flows:flows}) ничего не записали",
+        "neither this flow nor the next ones ({flows:flows}) wrote anything",
     ),
     "engine.safety_nothing": ("этот поток ничего не записал", "this flow wrote nothing"),
     "engine.safety_next_skip": (

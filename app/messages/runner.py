@@ -31,4 +31,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The sync ended unexpectedly (the sync process exited with code {exitcode}). Everything written so far is "
         "kept; run the sync again.",
     ),
+    "runner.crash": (
+        "Внутренняя ошибка Связки (это ошибка программы, а не ваших данных или настроек). Подробности записаны в "
+        "технический журнал «{path}»: пришлите этот файл в поддержку Связки.",
+        "An internal error in Svyazka (a bug in the program, not in your data or settings). The details are in the "
+        "technical log «{path}»: send this file to Svyazka's support.",
+    ),
+    "runner.crash_unrecorded": (
+        "Внутренняя ошибка Связки (это ошибка программы, а не ваших данных или настроек). Подробности записать не "
+        "удалось (нет места на диске или нет прав на запись).",
+        "An internal error in Svyazka (a bug in the program, not in your data or settings). The details could not "
+        "be recorded (no disk space or no permission to write).",
+    ),
 }

@@ -120,6 +120,9 @@ class LogRow(Base):
     entity_url: Mapped[str | None] = mapped_column(String)
     message: Mapped[str] = mapped_column(Text)
     details: Mapped[Any] = mapped_column(JSONText(redacted=True), nullable=True)
+    # the sentence as app/messages code + parameters (schema 2; older lines have none: their text is shown)
+    code: Mapped[str | None] = mapped_column(String, nullable=True)
+    params: Mapped[Any] = mapped_column(JSONText(redacted=True), nullable=True)
 
 
 class ConflictRow(Base):
@@ -137,6 +140,9 @@ class ConflictRow(Base):
     ms_data: Mapped[Any] = mapped_column(JSONText(redacted=True), nullable=True)
     rc_data: Mapped[Any] = mapped_column(JSONText(redacted=True), nullable=True)
     status: Mapped[str] = mapped_column(String)
+    # the title as app/messages code + parameters (schema 2; older conflicts have none: their title is shown)
+    title_code: Mapped[str | None] = mapped_column(String, nullable=True)
+    title_params: Mapped[Any] = mapped_column(JSONText(redacted=True), nullable=True)
     resolution: Mapped[Any] = mapped_column(JSONText(), nullable=True)
     detected_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)

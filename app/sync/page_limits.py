@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.messages import Message, msg
 from app.store import Database
 
 CURSOR_FLOW = "retailcrm"  # not a flow: a fact about the account, never reset by a full run
@@ -32,16 +33,13 @@ def restore(db: Database, profile_id: int, client: Any) -> dict[str, int]:
     return started
 
 
-def remember(db: Database, profile_id: int, client: Any, started: dict[str, int]) -> list[str]:
+def remember(db: Database, profile_id: int, client: Any, started: dict[str, int]) -> list[Message]:
     """Store the page sizes the client fell back to since :func:`restore`. Returns a sentence per new fact."""
-    learned: list[str] = []
+    learned: list[Message] = []
     for name, before in started.items():
         current = getattr(client, name, None)
         if not isinstance(current, int) or current >= before:
             continue
         db.cursors(profile_id).set(CURSOR_FLOW, name, current)
-        learned.append(
-            f"RetailCRM не принимает страницы списка товаров по {before} строк: Связка читает их по {current} "
-            "и запомнила это для аккаунта. Делать ничего не нужно."
-        )
+        learned.append(msg("engine.page_size_learned", before=before, current=current))
     return learned
