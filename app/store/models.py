@@ -93,6 +93,9 @@ class RunRow(Base):
     conflicts: Mapped[int] = mapped_column(Integer, default=0)
     requests: Mapped[Any] = mapped_column(JSONText())
     message: Mapped[str] = mapped_column(Text, default="")
+    # the message as app/messages code + parameters (schema 2; older runs have none: their text is shown)
+    message_code: Mapped[str | None] = mapped_column(String, nullable=True)
+    message_params: Mapped[Any] = mapped_column(JSONText(redacted=True), nullable=True)
     # Which process runs it: the GUI and a cron CLI may share the file, and only a run whose process is
     # gone may be declared "interrupted".
     host: Mapped[str] = mapped_column(String, default="")

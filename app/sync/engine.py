@@ -447,7 +447,7 @@ class SyncEngine:
                 errors=ctx.errors,
                 conflicts=conflicts,
                 requests=requests,
-                message=message,
+                message=final,
             )
         return RunReport(
             ok=ok,

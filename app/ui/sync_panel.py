@@ -191,7 +191,7 @@ class SyncPanel(QWidget):
                 time=local_time(run.finished_at or run.started_at),
                 trigger=label(TRIGGER_LABELS, run.trigger).lower(),
                 status=label(RUN_STATUS_LABELS, run.status).lower(),
-                message=run.message,
+                message=run.message_text(current_language()),
             )
         )
 

@@ -45,7 +45,8 @@ def test_a_file_from_before_codes_migrates_and_old_lines_render_their_text(db_pa
     old.conflicts(profile.id).record("bad_data", "k", "Старый конфликт")
     old.close()
     with closing(sqlite3.connect(db_path)) as conn:  # as a version-1 file was: no code columns
-        for table, columns in (("log", ("code", "params")), ("conflicts", ("title_code", "title_params"))):
+        for table, columns in (("log", ("code", "params")), ("conflicts", ("title_code", "title_params")),
+                               ("runs", ("message_code", "message_params"))):
             for column in columns:
                 conn.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
         conn.execute("PRAGMA user_version = 1")
@@ -58,6 +59,10 @@ def test_a_file_from_before_codes_migrates_and_old_lines_render_their_text(db_pa
         assert (line.code, line.text("en")) == (None, "Готово: создано 1.")
         [conflict] = db.conflicts(profile.id).list()
         assert (conflict.title_code, conflict.title_text("en")) == (None, "Старый конфликт")
+        run = db.runs(profile.id).start("manual")
+        finished = db.runs(profile.id).finish(run.id, "cancelled", message=msg("engine.cancelled"))
+        assert finished.message_code == "engine.cancelled" and finished.message.startswith("Остановлено пользователем")
+        assert finished.message_text("en").startswith("Stopped by the user.")
         db.log(profile.id).add(LogEntry("info", "system", msg("engine.cancelled")))
         assert db.log(profile.id).query(limit=1)[0].text("en").startswith("Stopped by the user.")
     finally:

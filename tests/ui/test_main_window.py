@@ -63,7 +63,15 @@ def test_sync_now_shows_progress_per_flow_and_a_live_journal(qtbot, window: Main
     # after the run: its summary line is in the journal, the panel and the history show it
     qtbot.waitUntil(lambda: any(r.message == report.message for r in model.records()), timeout=10_000)
     qtbot.waitUntil(lambda: window.history_tab.table.rowCount() == 1, timeout=10_000)
-    assert report.message in window.panel.last_label.text()
+    assert report.message_msg is not None and report.message_msg.code == "engine.summary"
+    assert report.message_text("en") in window.panel.last_label.text()  # the app runs in English here
+
+    # the journal shows converted lines in the UI's language (English), rendered from their stored codes
+    shown = {model.records()[row].code: model.data(model.index(row, model.COL_MESSAGE))
+             for row in range(model.rowCount()) if model.records()[row].code}
+    assert shown["engine.summary"].startswith("Done: created ")
+    assert shown["engine.run_started"] == "Sync started: Catalog, Stock, Prices, Orders."
+    assert not any("а" <= ch <= "я" for ch in shown["engine.summary"].lower())
 
     # History → "show this run's journal" filters the journal to that run
     with qtbot.waitSignal(model.loaded, timeout=10_000):
