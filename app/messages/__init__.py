@@ -1,38 +1,52 @@
 """Sentences a person reads, as a code plus parameters, rendered in Russian or English in one place.
 
 The core (sync, clients, store, runner, CLI) never builds a finished sentence for the journal, a conflict's
-title or an error: it builds a :class:`Message` (``msg("engine.run_done", created=3)``), and whoever shows it
-renders it in the language the person reads (:func:`render`). The journal and the conflicts keep the code and
+title or an error: it builds a :class:`Message` (``msg("engine.cancelled")``), and whoever shows it renders it
+in the language the person reads (:func:`render`). The journal, the conflicts and the runs keep the code and
 the parameters, so an old journal renders in the current language; they keep the Russian text too (the CLI,
 the support bundle and older versions read it). Model: Picard's ``N_()`` in ``picard/options.py`` (the text is
 marked where it is defined and translated only where it is shown).
 
 How to convert a sentence
 -------------------------
-1. Pick the area's catalogue (``app/messages/<area>.py``: ``engine``, ``orders``, ``catalog``, ``stock``,
-   ``prices``…; a new area is a new module listed in ``AREAS`` below). Add the code, prefixed by the area, with
-   its Russian and English template::
+1. Pick the area's catalogue (``app/messages/<area>.py``, a dict ``MESSAGES`` of code → (ru, en); a new area
+   such as ``orders``, ``catalog``, ``stock``, ``prices`` is a new module added to ``AREAS`` below). Add the
+   code, prefixed by the area. Keep the Russian exactly as it was (the stored text and the CLI do not change);
+   the English says the same::
 
-       "orders.created": ("Создан заказ {number} ({count} {count:plural:позиция|позиции|позиций})",
-                          "Created order {number} ({count} {count:plural:line|lines})"),
+       "orders.created": ("Создан заказ {number} ({count} {count:plural:позиция|позиции|позиций}).",
+                          "Created order {number} ({count} {count:plural:line|lines})."),
 
-2. Where the sentence was built, build the message instead and hand it on as before: ``ctx.log`` takes a
-   :class:`Message` where it took a str::
+2. Build the message where the sentence was built and hand it on as before. A log line with a plural
+   (``ctx.log`` takes a :class:`Message` where it took a str)::
 
-       ctx.log(Level.INFO, Flow.ORDERS, msg("orders.created", number=order.number, count=len(lines)))
+       ctx.log(Level.INFO, Flow.ORDERS, msg("orders.created", number=order.number, count=len(lines)),
+               entity_type="customerorder", entity_ref=order.number)
 
-   A conflict's title is a message too (``ConflictRepository.record``/``record_many`` take a ``Message`` or a
-   str as ``title``; the catalog's ``Conflict.title`` may hold one)::
+   A conflict title (``ConflictRepository.record``/``record_many`` take a ``Message`` or a str as ``title``;
+   widen the catalog's ``Conflict.title`` to ``str | Message``)::
 
        repo.record("unmapped_store", key, msg("stock.unmapped_store", name=store.name), ms_data, None, run_id)
 
-   An error the person reads carries one: ``SettingsError(msg("clients.bad_token", service="МойСклад"))``;
-   ``exc.message`` stays the Russian text, ``exc.msg`` is the :class:`Message`.
+   An error (every ``SvyazkaApiError`` — ``SettingsError``, ``ServiceUnavailable``… — and ``StoreError`` take a
+   ``Message`` where they took a str; ``exc.message`` / ``str(exc)`` stay the Russian text, ``exc.msg`` is the
+   message, ``exc.sentence`` the message or the legacy str, to nest in another message)::
 
-3. Tests assert on ``event.code`` / ``event.params`` (``LogEvent``, ``LogRecord``, ``Conflict`` all have
-   them), not on Russian substrings. ``tests/messages/test_catalogue.py`` checks every code has both
-   languages with the same placeholders and renders with sample parameters (add a sample there when a
-   parameter is not a plain word: see ``SAMPLES``).
+       raise SettingsError("moysklad", msg("clients.no_rights", service="moysklad", what=entity),
+                           reason="no_access")
+       ctx.log(Level.ERROR, flow, msg("engine.flow_failed", flow=flow, error=exc.sentence))
+
+   Parts of a sentence are nested messages (``msg("a", tail=msg("b", n=2))``) or ``""``, never Russian
+   fragments glued together; names, SKUs and the services' own words are plain parameters. ``FlowPlan.notes``
+   may hold messages.
+
+3. Tests assert on ``code`` / ``params`` (``LogEvent``, ``LogRecord`` and ``Run`` have ``code``/``params``
+   resp. ``message_code``/``message_params``, ``Conflict`` has ``title_code``/``title_params``; each has a
+   ``text(lang)``-style method: ``LogRecord.text``, ``Conflict.title_text``, ``Run.message_text``), not on
+   Russian substrings; keep one rendering check where it helps. Parameters are stored as JSON, so a nested
+   message appears as ``{"$msg": code, "params": {...}}``. ``tests/messages/test_catalogue.py`` checks that
+   every code has both languages with the same placeholders and renders with sample parameters (add a sample
+   to ``SAMPLES`` when a parameter needs a number or a code rather than a word).
 
 Template syntax (``str.format`` fields; the spec after the colon picks a formatter)
 -------------------------------------------------------------------------------------
