@@ -253,6 +253,7 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("--kind", help="only this kind (e.g. duplicate_key)")
     listing.add_argument("--all", action="store_true", help="also resolved and ignored ones")
     listing.add_argument("--json", action="store_true")
+    listing.add_argument("--lang", choices=("ru", "en"), default="ru", help="language of the titles (default ru)")
     resolve = conflict_cmds.add_parser("resolve", help="remember a decision; it applies from the next sync")
     resolve.add_argument("id", type=_whole(1), help="conflict number (see 'conflicts list')")
     actions = (*(a.value for a in ResolutionAction if a is not ResolutionAction.GONE), "reopen")
@@ -280,6 +281,7 @@ def build_parser() -> argparse.ArgumentParser:
     log.add_argument("--flow", choices=(*FLOW_NAMES, "statuses", "system"))
     log.add_argument("--limit", type=_whole(0), default=200)
     log.add_argument("--json", action="store_true")
+    log.add_argument("--lang", choices=("ru", "en"), default="ru", help="language of the lines (default ru)")
 
     _alerts_parser(commands)
 
@@ -1280,7 +1282,7 @@ def cmd_conflicts(args: argparse.Namespace, env: _Env) -> int:
             print("Конфликтов нет.")
         for c in items:
             state = "" if c.status == "open" else f" [{c.status}]"
-            print(f"#{c.id} {_kind_title(c.kind)}{state}: {c.title}")
+            print(f"#{c.id} {_kind_title(c.kind)}{state}: {c.title_text(args.lang)}")
         return EXIT_OK
     conflict = repo.get(args.id)
     if conflict is None:
@@ -1407,6 +1409,8 @@ def _conflict_json(c: Any) -> dict[str, Any]:
         "kind": c.kind,
         "key": c.key,
         "title": c.title,
+        "title_code": c.title_code,
+        "title_params": c.title_params,
         "status": c.status,
         "resolution": c.resolution,
         "moysklad": c.ms_data,
@@ -1426,7 +1430,7 @@ def cmd_log(args: argparse.Namespace, env: _Env) -> int:
         return EXIT_OK
     for r in reversed(records):  # oldest first reads like a story
         ref = f" [{r.entity_ref}]" if r.entity_ref else ""
-        print(f"{_local(r.ts)} {r.level:<7} {r.flow:<8}{ref} {r.message}")
+        print(f"{_local(r.ts)} {r.level:<7} {r.flow:<8}{ref} {r.text(args.lang)}")
     return EXIT_OK
 
 
@@ -1437,6 +1441,8 @@ def _log_json(r: Any) -> dict[str, Any]:
         "level": r.level,
         "flow": r.flow,
         "message": r.message,
+        "code": r.code,  # app/messages code and parameters (null for lines written before codes)
+        "params": r.params,
         "entity_type": r.entity_type,
         "entity_ref": r.entity_ref,
         "entity_url": r.entity_url,

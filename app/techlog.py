@@ -22,6 +22,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
+from app.messages import Message, msg
 from app.paths import log_dir
 from app.redact import RedactingFilter, redact
 
@@ -131,8 +132,11 @@ def record_crash(what: str, exc: BaseException) -> Path | None:
         return None
 
 
-def crash_sentence(path: Path | None) -> str:
+def crash_message(path: Path | None) -> Message:
     """What the person is told about a crash (a bug of Svyazka's, not of their data or settings)."""
-    where = (f"Подробности записаны в технический журнал «{path}»: пришлите этот файл в поддержку Связки."
-             if path is not None else "Подробности записать не удалось (нет места на диске или нет прав на запись).")
-    return f"Внутренняя ошибка Связки (это ошибка программы, а не ваших данных или настроек). {where}"
+    return msg("runner.crash", path=str(path)) if path is not None else msg("runner.crash_unrecorded")
+
+
+def crash_sentence(path: Path | None) -> str:
+    """:func:`crash_message` in Russian."""
+    return str(crash_message(path))

@@ -1,6 +1,8 @@
 """The errors both API clients raise: one hierarchy, each class telling the shop owner what to do.
 
-``message`` is a plain Russian sentence for the user (what happened + what to do). ``detail`` is a short
+``message`` is a plain Russian sentence for the user (what happened + what to do); ``msg`` the app/messages
+:class:`~app.messages.Message` it was rendered from, when it was given one (None for a plain str), so the window
+can show it in the person's language (:meth:`SvyazkaApiError.text`). ``detail`` is a short
 English note for the technical log. Both pass through :func:`app.redact.redact` on the way in, so no key,
 token, password or Authorization header can reach ``str()``, ``repr()`` or a log line, even if a caller
 builds a message out of a server's echo of the request.
@@ -18,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from app.messages import Message, msg, render
 from app.redact import redact as _redact
 from app.redact import register_secret as _register_secret
 
@@ -69,10 +72,11 @@ class SvyazkaApiError(Exception):
     ``service`` is ``"retailcrm"`` or ``"moysklad"``; ``status`` the HTTP status when there was one.
     """
 
-    def __init__(self, service: str, message: str, *, status: int | None = None, detail: str = "") -> None:
+    def __init__(self, service: str, message: str | Message, *, status: int | None = None, detail: str = "") -> None:
         self.service = service
         self.status = status
-        self.message = redact(message)
+        self.msg = message if isinstance(message, Message) else None
+        self.message = redact(render(message))
         self.detail = redact(detail)
         super().__init__(self.message)
 
@@ -86,6 +90,15 @@ class SvyazkaApiError(Exception):
     def service_name(self) -> str:
         return service_title(self.service)
 
+    def text(self, lang: str = "ru") -> str:
+        """The sentence in ``lang`` (a plain-str message is the same in every language)."""
+        return redact(render(self.msg, lang)) if self.msg is not None else self.message
+
+    @property
+    def sentence(self) -> Message | str:
+        """What to hand to ``ctx.log`` or a nested message parameter: the :class:`Message` when there is one."""
+        return self.msg if self.msg is not None else self.message
+
 
 class SettingsError(SvyazkaApiError):
     """Something in the connection settings is wrong; the user must fix it (retrying will not help).
@@ -98,7 +111,7 @@ class SettingsError(SvyazkaApiError):
     def __init__(
         self,
         service: str,
-        message: str,
+        message: str | Message,
         *,
         reason: str,
         status: int | None = None,
@@ -120,7 +133,9 @@ class MaybeApplied(ServiceUnavailable):
     The caller must look the entity up (RetailCRM: by ``externalId``) before trying again.
     """
 
-    def __init__(self, service: str, message: str, *, entity: str, status: int | None = None, detail: str = "") -> None:
+    def __init__(
+        self, service: str, message: str | Message, *, entity: str, status: int | None = None, detail: str = ""
+    ) -> None:
         super().__init__(service, message, status=status, detail=detail)
         self.entity = entity
 
@@ -131,7 +146,7 @@ class RemoteValidationError(SvyazkaApiError):
     def __init__(
         self,
         service: str,
-        message: str,
+        message: str | Message,
         *,
         status: int | None = None,
         detail: str = "",
@@ -154,61 +169,39 @@ class ProtocolError(SvyazkaApiError):
 # --- ready-made messages ---------------------------------------------------------------------------------
 
 
-def unavailable_message(service: str) -> str:
-    return (
-        f"{service_title(service)} сейчас перегружен или недоступен. "
-        "Связка повторила запрос несколько раз, но ответа так и не получила. "
-        "Попробуйте ещё раз через несколько минут."
-    )
+def unavailable_message(service: str) -> Message:
+    return msg("clients.unavailable", service=service)
 
 
-def certificate_message(service: str) -> str:
+def certificate_message(service: str) -> Message:
     """The HTTPS certificate was not trusted even by the OS store (app/clients/tls.py): most often an antivirus
     or a corporate filter that checks HTTPS re-signs the site with a root this computer does not trust."""
-    return (
-        f"Связка не смогла проверить сертификат защищённого соединения с {service_title(service)}. "
-        "Чаще всего так бывает, когда антивирус (Kaspersky, ESET, Avast и другие) или корпоративный фильтр "
-        "проверяет HTTPS-соединения и подменяет сертификат. Добавьте Связку в исключения проверки "
-        "HTTPS-трафика (веб-защиты) антивируса или отключите эту проверку, затем попробуйте ещё раз. "
-        "Если антивируса нет, проверьте дату и время на компьютере и адрес сервиса в настройках."
-    )
+    return msg("clients.certificate", service=service)
 
 
-def protocol_message(service: str) -> str:
-    return (
-        f"{service_title(service)} прислал ответ, который Связка не смогла разобрать. "
-        "Скорее всего, это ошибка в Связке: пожалуйста, сообщите нам о ней и приложите журнал."
-    )
+def protocol_message(service: str) -> Message:
+    return msg("clients.protocol", service=service)
 
 
-def not_api_message(service: str, url: str = "") -> str:
+def not_api_message(service: str, url: str = "") -> Message:
     """An answer of the wrong shape (nulls where lists belong, no ``rows``, no ids): not a bug of ours to report
     nor a missing permission, but something that is not the service answering (a wrong address, a proxy or a
     filter rewriting answers). Said as such, so nobody goes hunting for permissions that are there."""
-    title = service_title(service)
-    where = f" по адресу {url}" if url else ""
-    return (
-        f"Ответ{where} не похож на API {title}: в нём нет данных, которые {title} всегда присылает, или они "
-        "другого вида. Так бывает, когда адрес в настройках ведёт не на сервис или когда между Связкой и сервисом "
-        "стоит прокси или фильтр, который меняет ответы. Проверьте адрес и сеть и попробуйте ещё раз."
-    )
+    return msg("clients.not_api", service=service, where=msg("clients.at_url", url=url) if url else "")
 
 
-def redirect_message(service: str, url: str, target_host: str) -> str:
+def redirect_message(service: str, url: str, target_host: str) -> Message:
     """A redirect to another server: the key is not sent there, and the person learns where the address leads."""
-    title = service_title(service)
-    return (
-        f"Адрес {url} переадресует запросы на другой сервер ({target_host}). Связка не отправляет туда ключ "
-        f"{title}. Укажите в настройках точный адрес API {title}."
-    )
+    return msg("clients.redirect", service=service, url=url, host=target_host)
 
 
-def validation_message(service: str, errors: Sequence[FieldError], summary: str = "") -> str:
-    head = f"{service_title(service)} отклонил данные"
+def validation_message(service: str, errors: Sequence[FieldError], summary: str = "") -> Message:
+    """The service's own complaints (its words, in its language) inside our sentence."""
     parts = [summary] if summary else []
     parts += [_field_text(e) for e in errors[:5]]
     parts = [p.strip().rstrip(".") for p in parts]
-    more = f" (и ещё {len(errors) - 5})" if len(errors) > 5 else ""
+    more = msg("clients.validation_more", n=len(errors) - 5) if len(errors) > 5 else ""
     body = "; ".join(p for p in parts if p)
-    tail = ". Исправьте эти данные и запустите синхронизацию ещё раз."
-    return f"{head}: {body}{more}{tail}" if body else head + tail
+    if not body:
+        return msg("clients.validation_bare", service=service)
+    return msg("clients.validation", service=service, body=body, more=more)

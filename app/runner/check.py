@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from app.clients.errors import SettingsError
+from app.messages import msg
 from app.runner.build import clients_for
 from app.sync.reconcile import CheckReport, Reconciler
 
@@ -24,7 +25,7 @@ def check_profile(
 
     profile = db.profiles.get(profile_id)
     if profile is None:
-        raise SettingsError("svyazka", "Профиль подключения не найден. Пройдите настройку заново.", reason="profile")
+        raise SettingsError("svyazka", msg("runner.no_profile"), reason="profile")
     settings = db.settings(profile_id).load_sync()
     retailcrm, moysklad = clients_for(profile, secrets)
     try:

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from app.messages import Message, msg
+
 log = logging.getLogger("app.runner")
 
 # The CLI's documented exit codes (docs/CLI.md; app/cli.py names them EXIT_*).
@@ -36,9 +38,13 @@ class Failure:
     """Why a sync did not run (or did not finish); picklable, so it crosses from the sync child as is."""
 
     kind: FailureKind
-    message: str
+    message: str  # Russian (the CLI prints it)
     detail: str = ""  # SYSTEM: the OS's own words; KEYRING: what went wrong, without the advice
     holder: Any = None  # BUSY: the run that holds the profile (app.store.run_lock.Holder)
+    msg: Message | None = None  # ``message`` as an app/messages sentence, for the window's language
+
+    def text(self, lang: str = "ru") -> str:
+        return self.msg.render(lang) if self.msg is not None else self.message
 
     @property
     def exit_code(self) -> int:
@@ -58,9 +64,9 @@ def describe(exc: BaseException, what: str = "sync") -> Failure:
     known = classify(exc)
     if known is not None:
         return known
-    from app.techlog import crash_sentence, record_crash
+    from app.techlog import crash_message, record_crash
 
-    return Failure(FailureKind.CRASHED, crash_sentence(record_crash(f"{what} crashed", exc)))
+    return _failure(FailureKind.CRASHED, crash_message(record_crash(f"{what} crashed", exc)))
 
 
 def classify(exc: BaseException) -> Failure | None:
@@ -76,29 +82,25 @@ def classify(exc: BaseException) -> Failure | None:
     if isinstance(exc, RunFailed):
         return exc.failure
     if isinstance(exc, ProfileBusy):
-        return Failure(FailureKind.BUSY, exc.message, holder=exc.holder)
+        return Failure(FailureKind.BUSY, exc.message, holder=exc.holder, msg=exc.msg)
     if isinstance(exc, SvyazkaApiError):
-        return Failure(FailureKind.PROBLEM, exc.message)
+        return Failure(FailureKind.PROBLEM, exc.message, msg=exc.msg)
     if isinstance(exc, KeyringUnavailable):
         return Failure(FailureKind.KEYRING, str(exc), detail=exc.reason)
     if isinstance(exc, StoreError | DataDirError | OsIntegrationError):  # the OS refused an autostart/schedule
-        return Failure(FailureKind.PROBLEM, str(exc))
+        return Failure(FailureKind.PROBLEM, str(exc), msg=getattr(exc, "msg", None))
     if isinstance(exc, Cancelled):
-        return Failure(FailureKind.CANCELLED, "Остановлено. Всё, что успело записаться, сохранено.")
+        return _failure(FailureKind.CANCELLED, msg("runner.cancelled"))
     if isinstance(exc, OSError) and exc.strerror:
         log.warning("system error", exc_info=exc)
-        return Failure(
-            FailureKind.SYSTEM,
-            f"Система сообщила об ошибке: {exc.strerror}. Проверьте диск и сеть и попробуйте ещё раз.",
-            detail=exc.strerror,
-        )
+        return _failure(FailureKind.SYSTEM, msg("runner.system_error", error=exc.strerror), detail=exc.strerror)
     return None
 
 
 def process_ended(exitcode: int | None) -> Failure:
     """The sync child ended without a report (killed, out of memory, a crash in C code)."""
-    return Failure(
-        FailureKind.PROBLEM,
-        "Синхронизация неожиданно прервалась (процесс синхронизации завершился с кодом "
-        f"{exitcode}). Всё, что успело записаться, сохранено; запустите синхронизацию ещё раз.",
-    )
+    return _failure(FailureKind.PROBLEM, msg("runner.process_ended", exitcode=exitcode))
+
+
+def _failure(kind: FailureKind, message: Message, **fields: Any) -> Failure:
+    return Failure(kind, str(message), msg=message, **fields)

@@ -47,10 +47,11 @@ class RunRequest:
         A missing profile or key is a settings problem the person can fix, said in plain words.
         """
         from app.clients.errors import SettingsError
+        from app.messages import msg
 
         profile = db.profiles.get(profile_id)
         if profile is None:
-            raise SettingsError("svyazka", "Профиль подключения не найден. Пройдите настройку заново.",
+            raise SettingsError("svyazka", msg("runner.no_profile"),
                                 reason="profile")
         key, token = profile_keys(profile, secrets)
         return cls(
@@ -69,13 +70,13 @@ def profile_keys(profile: Any, secrets: Any) -> tuple[str, str]:
     """The profile's RetailCRM key and MoySklad token from ``secrets`` (the keyring, or the environment
     variables). A missing one is a settings problem the person can fix, said in plain words."""
     from app.clients.errors import SettingsError
+    from app.messages import msg
 
     key = secrets.get_retailcrm_key(profile.retailcrm_url)
     if not key:
         raise SettingsError(
             SERVICE_RETAILCRM,
-            "API-ключ RetailCRM не найден в хранилище паролей. Откройте настройки и вставьте ключ заново "
-            "(или задайте переменную окружения SVYAZKA_RETAILCRM_API_KEY).",
+            msg("runner.no_retailcrm_key"),
             reason="bad_credentials",
             detail="no key in keyring",
         )
@@ -83,8 +84,7 @@ def profile_keys(profile: Any, secrets: Any) -> tuple[str, str]:
     if not token:
         raise SettingsError(
             SERVICE_MOYSKLAD,
-            "Токен МойСклад не найден в хранилище паролей. Откройте настройки и подключите МойСклад заново "
-            "(или задайте переменную окружения SVYAZKA_MOYSKLAD_TOKEN).",
+            msg("runner.no_moysklad_token"),
             reason="bad_credentials",
             detail="no token in keyring",
         )

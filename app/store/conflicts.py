@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, cast
 from sqlalchemy import Table, Text, case, func, or_, select, type_coerce, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from app.messages import Message, render_stored, split
 from app.redact import redact
 from app.store._util import chunked, require_choice
 from app.store.models import ConflictRow
@@ -47,6 +48,12 @@ class Conflict:
     last_seen_at: datetime
     last_seen_run: int | None
     resolved_at: datetime | None
+    title_code: str | None = None  # app/messages code of the title (None: stored before codes, or a plain str)
+    title_params: Any = None
+
+    def title_text(self, lang: str = "ru") -> str:
+        """The title in ``lang`` from its code when it has one, else the stored (Russian) title."""
+        return render_stored(self.title, self.title_code, self.title_params, lang)
 
 
 def _kind(stored: str) -> ConflictKind:
@@ -68,6 +75,8 @@ def _to_conflict(row: ConflictRow) -> Conflict:
         row.last_seen_at,
         row.last_seen_run,
         row.resolved_at,
+        row.title_code,
+        row.title_params,
     )
 
 
@@ -104,6 +113,8 @@ _UPSERT = _insert.on_conflict_do_update(
     index_elements=[_c.profile_id, _c.kind, _c.key],
     set_={
         "title": _insert.excluded.title,
+        "title_code": _insert.excluded.title_code,
+        "title_params": _insert.excluded.title_params,
         "ms_data": _insert.excluded.ms_data,
         "rc_data": _insert.excluded.rc_data,
         "last_seen_at": _insert.excluded.last_seen_at,
@@ -125,12 +136,13 @@ class ConflictRepository:
         self,
         kind: ConflictKind,
         key: str,
-        title: str,
+        title: str | Message,
         ms_data: Any = None,
         rc_data: Any = None,
         run_id: int | None = None,
     ) -> Conflict:
-        """Insert or refresh one conflict; returns it as stored (with any existing resolution)."""
+        """Insert or refresh one conflict; returns it as stored (with any existing resolution). ``title`` is an
+        app/messages :class:`Message` (stored as its Russian text plus its code and parameters) or a plain str."""
         self.record_many([{"kind": kind, "key": key, "title": title, "ms_data": ms_data, "rc_data": rc_data}], run_id)
         found = self.get_by_key(kind, key)
         if found is None:  # only if another thread deleted the profile in between
@@ -138,7 +150,8 @@ class ConflictRepository:
         return found
 
     def record_many(self, conflicts: Iterable[Any], run_id: int | None = None) -> int:
-        """Insert or refresh many (dicts or objects with kind, key, title, ms_data, rc_data)."""
+        """Insert or refresh many (dicts or objects with kind, key, title, ms_data, rc_data; ``title`` a
+        :class:`Message` or a str)."""
         written = 0
         for chunk in chunked(conflicts):
             now = utcnow()
@@ -148,12 +161,16 @@ class ConflictRepository:
                 key = _field(item, "key")
                 if not key:
                     raise ValueError("a conflict needs a key")
+                title = _field(item, "title") or ""
+                text, code, title_params = split(title if isinstance(title, Message) else str(title))
                 params.append(
                     {
                         "profile_id": self.profile_id,
                         "kind": kind,
                         "key": str(key),
-                        "title": redact(str(_field(item, "title") or "")),
+                        "title": redact(text),
+                        "title_code": code,
+                        "title_params": title_params,
                         "ms_data": _field(item, "ms_data"),
                         "rc_data": _field(item, "rc_data"),
                         "status": "open",

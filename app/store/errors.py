@@ -7,12 +7,23 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from app.messages import Message
+
 # The usual reason a file is refused; shared by the header check and SQLite's own "not a database".
 DAMAGED_OR_FOREIGN = "он повреждён или принадлежит другой программе"
 
 
 class StoreError(Exception):
-    """Something is wrong with Svyazka's local database."""
+    """Something is wrong with Svyazka's local database. ``str()`` is a Russian sentence; built from an
+    app/messages :class:`~app.messages.Message`, ``msg`` keeps it (else None)."""
+
+    msg: Message | None = None
+
+    def __init__(self, *args: object) -> None:
+        if len(args) == 1 and isinstance(args[0], Message):
+            self.msg = args[0]
+            args = (str(args[0]),)
+        super().__init__(*args)
 
 
 class NewerDatabaseError(StoreError):

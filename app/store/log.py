@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Select, delete, func, insert, or_, select
 
+from app.messages import Message, render_stored, split
 from app.redact import redact
 from app.store._util import chunked, driver_sql, require_choice, stored_timestamp
 from app.store.models import LogRow
@@ -28,11 +29,12 @@ FLOWS = ("catalog", "stock", "prices", "orders", "statuses", "system")
 
 @dataclass(frozen=True)
 class LogEntry:
-    """A line to write. ``ts`` defaults to now."""
+    """A line to write. ``ts`` defaults to now. ``message`` is an app/messages :class:`Message` (stored as its
+    Russian text plus ``code``/``params``) or a plain str (legacy: stored and shown as it is)."""
 
     level: str
     flow: str
-    message: str
+    message: str | Message
     entity_type: str | None = None
     entity_ref: str | None = None  # what a person searches for: an order number, a SKU
     entity_url: str | None = None  # where to open it in RetailCRM or MoySklad
@@ -56,6 +58,12 @@ class LogRecord:
     details: Any
     run_id: int | None
     profile_id: int | None
+    code: str | None = None  # app/messages code (None: a line written before codes, or a plain str)
+    params: Any = None  # its parameters, JSON
+
+    def text(self, lang: str = "ru") -> str:
+        """The line in ``lang`` from its code when it has one, else the stored (Russian) text."""
+        return render_stored(self.message, self.code, self.params, lang)
 
 
 _COLUMNS = (
@@ -70,6 +78,8 @@ _COLUMNS = (
     LogRow.details,
     LogRow.run_id,
     LogRow.profile_id,
+    LogRow.code,
+    LogRow.params,
 )
 
 _INSERT_SQL = driver_sql(
@@ -85,6 +95,8 @@ _INSERT_SQL = driver_sql(
         "entity_url",
         "message",
         "details",
+        "code",
+        "params",
     ],
 )
 
@@ -158,6 +170,7 @@ class LogRepository:
     def _params(self, entry: LogEntry, now: datetime) -> dict[str, Any]:
         require_choice(entry.level, LEVELS, "log level")
         require_choice(entry.flow, FLOWS, "log flow")
+        text, code, params = split(entry.message)
         return {
             "profile_id": self.profile_id,
             "run_id": entry.run_id,
@@ -167,8 +180,10 @@ class LogRepository:
             "entity_type": entry.entity_type,
             "entity_ref": entry.entity_ref,
             "entity_url": redact(entry.entity_url) if entry.entity_url else None,
-            "message": redact(entry.message),
+            "message": redact(text),
             "details": None if entry.details is None else dump_redacted_json(entry.details),
+            "code": code,
+            "params": None if params is None else dump_redacted_json(params),
         }
 
     def _filtered(

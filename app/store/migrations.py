@@ -27,7 +27,18 @@ def _create_all(conn: Connection) -> None:
     Base.metadata.create_all(conn)
 
 
-MIGRATIONS: tuple[Migration, ...] = (_create_all,)
+def _message_codes(conn: Connection) -> None:
+    """1 → 2: journal lines, conflict titles and runs' messages keep their app/messages code and parameters next
+    to the Russian text, so they render in the language the person reads (old rows keep NULL: their text)."""
+    conn.exec_driver_sql("ALTER TABLE log ADD COLUMN code VARCHAR")
+    conn.exec_driver_sql("ALTER TABLE log ADD COLUMN params TEXT")
+    conn.exec_driver_sql("ALTER TABLE conflicts ADD COLUMN title_code VARCHAR")
+    conn.exec_driver_sql("ALTER TABLE conflicts ADD COLUMN title_params TEXT")
+    conn.exec_driver_sql("ALTER TABLE runs ADD COLUMN message_code VARCHAR")
+    conn.exec_driver_sql("ALTER TABLE runs ADD COLUMN message_params TEXT")
+
+
+MIGRATIONS: tuple[Migration, ...] = (_create_all, _message_codes)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

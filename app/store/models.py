@@ -93,6 +93,9 @@ class RunRow(Base):
     conflicts: Mapped[int] = mapped_column(Integer, default=0)
     requests: Mapped[Any] = mapped_column(JSONText())
     message: Mapped[str] = mapped_column(Text, default="")
+    # the message as app/messages code + parameters (schema 2; older runs have none: their text is shown)
+    message_code: Mapped[str | None] = mapped_column(String, nullable=True)
+    message_params: Mapped[Any] = mapped_column(JSONText(redacted=True), nullable=True)
     # Which process runs it: the GUI and a cron CLI may share the file, and only a run whose process is
     # gone may be declared "interrupted".
     host: Mapped[str] = mapped_column(String, default="")
@@ -120,6 +123,9 @@ class LogRow(Base):
     entity_url: Mapped[str | None] = mapped_column(String)
     message: Mapped[str] = mapped_column(Text)
     details: Mapped[Any] = mapped_column(JSONText(redacted=True), nullable=True)
+    # the sentence as app/messages code + parameters (schema 2; older lines have none: their text is shown)
+    code: Mapped[str | None] = mapped_column(String, nullable=True)
+    params: Mapped[Any] = mapped_column(JSONText(redacted=True), nullable=True)
 
 
 class ConflictRow(Base):
@@ -137,6 +143,9 @@ class ConflictRow(Base):
     ms_data: Mapped[Any] = mapped_column(JSONText(redacted=True), nullable=True)
     rc_data: Mapped[Any] = mapped_column(JSONText(redacted=True), nullable=True)
     status: Mapped[str] = mapped_column(String)
+    # the title as app/messages code + parameters (schema 2; older conflicts have none: their title is shown)
+    title_code: Mapped[str | None] = mapped_column(String, nullable=True)
+    title_params: Mapped[Any] = mapped_column(JSONText(redacted=True), nullable=True)
     resolution: Mapped[Any] = mapped_column(JSONText(), nullable=True)
     detected_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from app.messages import msg
 from app.store.errors import StoreError
 
 # What a new file takes from the damaged one, parents first (settings, cursors and conflicts need their profile).
@@ -68,7 +69,7 @@ def repair(path: Path, *, now: datetime | None = None) -> RepairReport:
     (a sentence) when the file is missing or another Svyazka is using it."""
     path = Path(path)
     if not path.exists():
-        raise StoreError(f"Файла данных «{path}» нет: чинить нечего. Настройте профиль: svyazka setup …")
+        raise StoreError(msg("store.repair_no_file", path=str(path)))
     _check_not_in_use(path)
     stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
     damaged = path.with_name(f"{path.name}.damaged-{stamp}")
@@ -78,10 +79,7 @@ def repair(path: Path, *, now: datetime | None = None) -> RepairReport:
             if source.exists():
                 os.replace(source, f"{damaged}{suffix}")
     except OSError as exc:
-        raise StoreError(
-            f"Связка не смогла переименовать файл данных «{path}» ({exc.strerror or exc}). Закройте окно Связки и "
-            "остановите запуски по расписанию, затем выполните «svyazka repair» снова."
-        ) from exc
+        raise StoreError(msg("store.repair_cannot_rename", path=str(path), error=str(exc.strerror or exc))) from exc
     report = RepairReport(damaged)
     # the damaged file stays exactly as it was: it is read through a scratch copy (SQLite may write to the
     # file it reads, folding its WAL in)
@@ -106,10 +104,7 @@ def _check_not_in_use(path: Path) -> None:
             conn.execute("ROLLBACK")
     except sqlite3.OperationalError as exc:
         if "locked" in str(exc) or "busy" in str(exc):
-            raise StoreError(
-                f"Файл данных «{path}» сейчас занят другим окном Связки или запуском по расписанию. Закройте "
-                "Связку, дождитесь конца синхронизации и выполните «svyazka repair» снова."
-            ) from exc
+            raise StoreError(msg("store.repair_busy", path=str(path))) from exc
     except sqlite3.DatabaseError:
         pass  # too damaged even to lock: nobody can be using it either
 

@@ -31,6 +31,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
+from app.messages import Message, msg
 from app.store.types import utcnow
 
 if TYPE_CHECKING:
@@ -61,19 +62,26 @@ class Holder:
 
     def describe(self) -> str:
         """"команда svyazka sync (процесс 4242 на этом компьютере), идёт с 14:05:10 12.05.2025"."""
-        parts = [SOURCE_WORDS.get(self.source, self.source or "другой запуск")]
-        where = ""
+        return str(self.describe_msg())
+
+    def describe_msg(self) -> Message:
+        """:meth:`describe` as an app/messages sentence."""
+        if self.source in SOURCE_WORDS:
+            source: Message | str = msg(f"store.source.{self.source}")
+        else:
+            source = self.source or msg("store.source.other")
+        where: Message | None = None
         if self.pid:
             here = not self.host or self.host == socket.gethostname()
-            where = f"процесс {self.pid} " + ("на этом компьютере" if here else f"на компьютере «{self.host}»")
+            where = (msg("store.holder_pid_here", pid=self.pid) if here
+                     else msg("store.holder_pid_host", pid=self.pid, host=self.host))
         if self.run_id:
-            where = f"запуск №{self.run_id}" + (f", {where}" if where else "")
-        if where:
-            parts.append(f"({where})")
-        text = " ".join(parts)
-        if self.started_at is not None:
-            text += f", идёт с {self.started_at.astimezone():%H:%M:%S %d.%m.%Y}"
-        return text
+            where = (msg("store.holder_run_pid", run_id=self.run_id, where=where) if where
+                     else msg("store.holder_run", run_id=self.run_id))
+        since = (msg("store.holder_since", time=f"{self.started_at.astimezone():%H:%M:%S %d.%m.%Y}")
+                 if self.started_at is not None else "")
+        return msg("store.holder", source=source, where=msg("store.holder_where", where=where) if where else "",
+                   since=since)
 
 
 class ProfileBusy(Exception):
@@ -82,10 +90,8 @@ class ProfileBusy(Exception):
     def __init__(self, holder: Holder, waited: float = 0.0) -> None:
         self.holder = holder
         self.waited = waited
-        self.message = (
-            f"Синхронизация этого профиля уже идёт: {holder.describe()}. Два запуска одного профиля сразу "
-            "мешали бы друг другу, поэтому этот не начат. Дождитесь окончания того запуска."
-        )
+        self.msg = msg("store.profile_busy", holder=holder.describe_msg())
+        self.message = str(self.msg)
         super().__init__(self.message)
 
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, select, update
 
+from app.messages import Message, render_stored, split
 from app.redact import redact
 from app.store._util import require_choice
 from app.store.models import RunRow
@@ -55,6 +56,11 @@ class Run:
     message: str = ""
     host: str = ""  # the computer and process that ran it (app/store/run_lock.py names them)
     pid: int = 0
+    message_code: str | None = None  # ``message`` as app/messages code + params (None: a plain text)
+    message_params: Any = None
+
+    def message_text(self, lang: str = "ru") -> str:
+        return render_stored(self.message, self.message_code, self.message_params, lang)
 
 
 def _to_run(row: RunRow) -> Run:
@@ -73,6 +79,8 @@ def _to_run(row: RunRow) -> Run:
         message=row.message or "",
         host=row.host or "",
         pid=row.pid or 0,
+        message_code=row.message_code,
+        message_params=row.message_params,
     )
 
 
@@ -124,9 +132,12 @@ class RunRepository:
         errors: int | None = None,
         conflicts: int | None = None,
         requests: Mapping[str, int] | None = None,
-        message: str | None = None,
+        message: str | Message | None = None,
     ) -> Run:
         require_choice(status, FINAL_STATUSES, "final run status")
+        code, params = None, None
+        if message is not None:
+            message, code, params = split(message)
         return self._update(
             run_id,
             status=status,
@@ -136,6 +147,8 @@ class RunRepository:
             conflicts=conflicts,
             requests=requests,
             message=None if message is None else redact(message),
+            message_code=code,
+            message_params=params,
         )
 
     def get(self, run_id: int) -> Run | None:

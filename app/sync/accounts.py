@@ -19,6 +19,7 @@ from app.clients.retailcrm import RetailCrmClient
 from app.clients.retailcrm_models import CredentialsInfo, Site, Status, StatusGroup
 from app.clients.retailcrm_models import PriceType as RcPriceType
 from app.clients.retailcrm_models import Store as RcStore
+from app.messages import Message, msg
 from app.store.settings import SAFETY_SETTINGS, PricePair, StorePair, SyncSettings
 from app.sync.process_order import ProcessOrder, read_groups
 from app.sync.statusmap import (
@@ -76,7 +77,7 @@ class Suggestion:
 
     settings: SyncSettings
     problems: tuple[Problem, ...] = ()
-    notes: tuple[str, ...] = field(default_factory=tuple)
+    notes: tuple[Message, ...] = field(default_factory=tuple)  # str() of each is the Russian sentence
 
 
 def check_retailcrm(client: RetailCrmClient) -> RetailCrmAccount:
@@ -143,15 +144,15 @@ def suggest_settings(
     exported in every active status outside the cancel group.
     """
     base = base or SyncSettings()
-    notes: list[str] = []
+    notes: list[Message] = []
 
     organization = _pick_organization(ms.organizations, base.organization_id)
     if organization is not None and len(ms.organizations) > 1 and not base.organization_id:
-        notes.append(f"В МойСклад несколько юрлиц; выбрано «{organization.name}». Его можно сменить в настройках.")
+        notes.append(msg("accounts.several_organizations", name=organization.name))
 
     store_pairs = base.store_pairs or _store_pairs(ms.stores, rc.stores)
     if not store_pairs:
-        notes.append("Склады МойСклад и RetailCRM не сопоставились по названию: выберите пары вручную.")
+        notes.append(msg("accounts.stores_unpaired"))
     price_pairs = base.price_pairs or _price_pairs(ms.price_types, rc.price_types)
 
     statuses, states = rc_statuses(rc), ms_states(ms)
@@ -164,15 +165,12 @@ def suggest_settings(
     site = base.retailcrm_site or (rc.sites[0].code if len(rc.sites) == 1 else None)
     if site is None and rc.sites:
         site = rc.sites[0].code
-        notes.append(f"Ключ RetailCRM видит несколько магазинов; выбран «{rc.sites[0].name}».")
+        notes.append(msg("accounts.several_sites", name=rc.sites[0].name))
     catalog_mode = base.catalog_mode
     chosen_site = next((s for s in rc.sites if s.code == site), None)
     if chosen_site is not None and chosen_site.load_from_yml:
         catalog_mode = CatalogMode.ICML
-        notes.append(
-            "Каталог RetailCRM загружается из ICML-файла: Связка будет только связывать товары и "
-            "передавать остатки и цены, а не создавать товары."
-        )
+        notes.append(msg("accounts.icml_catalog"))
 
     settings = SyncSettings(
         organization_id=organization.id if organization else None,

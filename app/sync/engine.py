@@ -46,6 +46,7 @@ from typing import Any
 
 from app.clients.errors import SettingsError as ServiceSettingsError
 from app.clients.errors import SvyazkaApiError
+from app.messages import Message, msg, text_of
 from app.store import Database, LogEntry, SyncSettings
 from app.store.errors import StoreError
 from app.store.run_lock import ProfileBusy, RunLock
@@ -68,7 +69,7 @@ from app.sync.model import (
 from app.sync.ports import MoySkladPort, RetailCrmPort
 from app.sync.run_context import WRITE_WORKERS, FlowRunner, RunContext
 from app.sync.run_figures import counts_json, requests_sent, summary
-from app.sync.watchdog import RunLimits, Watchdog, duration_words
+from app.sync.watchdog import RunLimits, Watchdog
 
 __all__ = ["FlowRunner", "RunContext", "SyncEngine"]  # the flows import the first two from here
 
@@ -115,7 +116,7 @@ class SyncEngine:
 
     def _follow_ups(
         self, ctx: RunContext, selected: list[Flow], plans: dict[Flow, FlowPlan], counts: dict[Flow, Counts]
-    ) -> tuple[str | None, bool]:
+    ) -> tuple[Message | str | None, bool]:
         """Each applied flow's ``follow_up`` (see :class:`FlowRunner`), failures sorted as in the run itself;
         returns a settings problem's message (the run stops) or None, and whether one of them crashed."""
         crashed = False
@@ -129,11 +130,11 @@ class SyncEngine:
                 if extra is not None:
                     counts[flow].add(extra)
             except ServiceSettingsError as exc:
-                ctx.log(Level.ERROR, flow, f"{flow.title}: {exc.message}")
-                return exc.message, crashed
+                ctx.log(Level.ERROR, flow, msg("engine.flow_error", flow=flow, error=exc.sentence))
+                return exc.sentence, crashed
             except SvyazkaApiError as exc:
                 counts[flow].failed += 1
-                ctx.log(Level.ERROR, flow, f"{flow.title}: поток прерван. {exc.message}")
+                ctx.log(Level.ERROR, flow, msg("engine.flow_failed", flow=flow, error=exc.sentence))
             except (Cancelled, StoreError):
                 raise
             except Exception as exc:  # a bug: the other follow-ups still run
@@ -154,7 +155,7 @@ class SyncEngine:
             except StoreError as exc:  # a job could not record what it wrote: the run stops, as inline
                 drained.fatal = drained.fatal or str(exc)
                 ctx.background.stop()
-                ctx.log(Level.ERROR, flow, f"{flow.title}: {exc}")
+                ctx.log(Level.ERROR, flow, msg("engine.flow_error", flow=flow, error=str(exc)))
                 continue
             except Exception as exc:  # a deferred job's bug (raised here by finish)
                 drained.crashed = True
@@ -166,11 +167,11 @@ class SyncEngine:
             counts[flow].add(outcome.counts)
             if outcome.fatal is not None:
                 if drained.fatal is None:
-                    drained.fatal = outcome.fatal.message
-                    ctx.log(Level.ERROR, flow, f"{flow.title}: {outcome.fatal.message}")
+                    drained.fatal = outcome.fatal.sentence
+                    ctx.log(Level.ERROR, flow, msg("engine.flow_error", flow=flow, error=outcome.fatal.sentence))
             elif outcome.error is not None:
                 counts[flow].failed += 1
-                ctx.log(Level.ERROR, flow, f"{flow.title}: поток прерван. {outcome.error.message}")
+                ctx.log(Level.ERROR, flow, msg("engine.flow_failed", flow=flow, error=outcome.error.sentence))
             if outcome.cancelled:
                 drained.cancelled = True
         ctx.flush_log()
@@ -201,8 +202,7 @@ class SyncEngine:
                 with contextlib.suppress(StoreError):
                     self.db.log(self.profile_id).add(LogEntry(
                         level="warning", flow="system",
-                        message=f"Запуск по расписанию пропущен: {busy.holder.describe()}. Он начнётся в следующий "
-                                "раз по расписанию.",
+                        message=msg("engine.schedule_skipped_busy", holder=busy.holder.describe_msg()),
                     ))
             raise
         try:
@@ -213,9 +213,8 @@ class SyncEngine:
             lock.release()
 
     def _say_waiting(self, holder: Any) -> None:
-        self.callbacks.on_log(LogEvent(
-            Level.INFO, None, f"Профиль занят: {holder.describe()}. Жду, когда тот запуск закончится…"
-        ))
+        self.callbacks.on_log(LogEvent.of(Level.INFO, None, msg("engine.waiting_for_profile",
+                                                                  holder=holder.describe_msg())))
 
     def _safe_to_write(self, ctx: RunContext, plan: FlowPlan, policy: SafetyPolicy, trips: list[SafetyTrip],
                        seen: dict[str, int]) -> bool:
@@ -226,12 +225,12 @@ class SyncEngine:
         trips.extend(found)
         flow = plan.flow
         for trip in found:
-            ctx.log(Level.WARNING, flow, f"Проверка перед записью не пройдена. {trip.message}",
+            ctx.log(Level.WARNING, flow, msg("engine.safety_trip", trip=trip.msg or trip.message),
                     details={"guard": trip.guard})
         if ctx.dry_run:
             return True  # a dry run writes nothing anyway: it only reports
         if policy is SafetyPolicy.ALLOW:
-            ctx.log(Level.WARNING, flow, "Запись разрешена заранее (запуск с --yes), продолжаем.")
+            ctx.log(Level.WARNING, flow, msg("engine.safety_allowed"))
             return True
         if policy is SafetyPolicy.ASK:
             ctx.flush_log()  # the person sees in the journal what the question is about
@@ -243,29 +242,24 @@ class SyncEngine:
                 answer = False
             if ctx.cancel.cancelled:
                 raise Cancelled()
-            said = "продолжить запись" if answer else "не записывать"
-            ctx.log(Level.WARNING, flow, f"На вопрос проверки перед записью ответили «{said}».",
+            ctx.log(Level.WARNING, flow, msg("engine.safety_answer_yes" if answer else "engine.safety_answer_no"),
                     details={"answer": "yes" if answer else "no"})
             if answer:
                 return True
-        later = [f.title for f in ALL_FLOWS if ALL_FLOWS.index(f) > ALL_FLOWS.index(flow) and f in self._selected]
-        nothing = (f"ни этот поток, ни следующие ({', '.join(later)}) ничего не записали" if later
-                   else "этот поток ничего не записал")
-        what_next = {
-            SafetyPolicy.SKIP: "Автоматический запуск пропустил запись. Проверьте, что указано выше, и запустите "
-                               "синхронизацию вручную: Связка спросит, продолжать ли.",
-            SafetyPolicy.REFUSE: "Проверьте, что указано выше; если всё верно, запустите синхронизацию снова с "
-                                 "подтверждением.",
-        }.get(policy, "Проверьте, что указано выше, и запустите синхронизацию снова.")
+        later = [f for f in ALL_FLOWS if ALL_FLOWS.index(f) > ALL_FLOWS.index(flow) and f in self._selected]
+        nothing = (msg("engine.safety_nothing_later", flows=_flow_list(later)) if later
+                   else msg("engine.safety_nothing"))
+        what_next = msg({
+            SafetyPolicy.SKIP: "engine.safety_next_skip",
+            SafetyPolicy.REFUSE: "engine.safety_next_refuse",
+        }.get(policy, "engine.safety_next_other"))
         # a scheduled run has nobody watching: an error line, so the journal's filters and the alert show it
         level = Level.ERROR if policy is SafetyPolicy.SKIP else Level.WARNING
-        ctx.log(level, flow, f"Проверка перед записью остановила синхронизацию: {nothing}. {what_next}")
+        ctx.log(level, flow, msg("engine.safety_stopped", nothing=nothing, what_next=what_next))
         return False
 
-    def _overtime_message(self) -> str:
-        return (f"Синхронизация шла дольше {duration_words(self.limits.run_seconds)} — так долго она не идёт, "
-                "значит, какой-то сервис отвечал слишком медленно. Связка остановила её, чтобы следующие запуски "
-                "не ждали за ней. Всё, что успело записаться, сохранено; следующий запуск продолжит с этого места.")
+    def _overtime_message(self) -> Message:
+        return msg("engine.overtime", limit=self.limits.run_seconds)
 
     def _watchdog(self, ctx: RunContext, runs: Any, run_id: int) -> Watchdog:
         """This run's watchdog (app/sync/watchdog.py): over the limit it stops the run; stuck, it fails it."""
@@ -275,13 +269,11 @@ class SyncEngine:
             self.cancel.cancel()
 
         def stuck() -> None:
-            message = (f"Синхронизация не остановилась за {duration_words(self.limits.grace_seconds)} после "
-                       f"предела в {duration_words(self.limits.run_seconds)}: она ждала ответа сервиса, который так и "
-                       "не пришёл. Связка прервала её. Всё, что успело записаться, сохранено; следующий запуск "
-                       "проверит, что уже сделано.")
+            stuck_msg = msg("engine.stuck", grace=self.limits.grace_seconds, limit=self.limits.run_seconds)
+            message = str(stuck_msg)
             # straight to the store, not through ctx: its lock may be held by the thread that is stuck
             with contextlib.suppress(Exception):
-                self.db.log(self.profile_id).add(LogEntry(level="error", flow="system", message=message,
+                self.db.log(self.profile_id).add(LogEntry(level="error", flow="system", message=stuck_msg,
                                                           run_id=run_id))
             with contextlib.suppress(Exception):
                 runs.finish(run_id, "failed", errors=ctx.errors + 1, message=message)
@@ -304,7 +296,7 @@ class SyncEngine:
         requests_before = requests_sent(self.retailcrm, self.moysklad)  # clients may outlive one run
         limited_before = requests_sent(self.retailcrm, self.moysklad, counter="rate_limited")
         runs = self.db.runs(self.profile_id)
-        run = runs.start(trigger, dry_run=dry_run, message="пробный запуск" if dry_run else "")
+        run = runs.start(trigger, dry_run=dry_run, message=str(msg("engine.dry_run_mark")) if dry_run else "")
         ctx = RunContext(
             db=self.db,
             profile_id=self.profile_id,
@@ -323,17 +315,17 @@ class SyncEngine:
         plans: dict[Flow, FlowPlan] = {}
         conflicts = 0
         cancelled = False
-        fatal: str | None = None
+        fatal: Message | str | None = None
         trips: list[SafetyTrip] = []
         held = False
         crashed = False
         stop_reason = ""
         seen = safety.SeenSizes(self.db.cursors(self.profile_id)).read()
-        what = "Пробный запуск" if dry_run else "Синхронизация"
-        ctx.log(Level.INFO, None, f"{what} начата: {', '.join(f.title for f in selected) or 'ничего не выбрано'}.")
+        what = msg("engine.what_dry" if dry_run else "engine.what_sync")
+        ctx.log(Level.INFO, None, msg("engine.run_started", what=what, flows=_flow_list(selected)) if selected
+                else msg("engine.run_started_nothing", what=what))
         for run_id in interrupted:
-            ctx.log(Level.WARNING, None, f"Запуск №{run_id} не закончился: его процесс завершился, не доделав "
-                                         "работу. Он отмечен как прерванный; этот запуск проверит, что уже сделано.")
+            ctx.log(Level.WARNING, None, msg("engine.run_interrupted_before", run_id=run_id))
         page_sizes = page_limits.restore(self.db, self.profile_id, self.retailcrm)
         if not dry_run:
             ctx.background = BackgroundWrites(self.write_workers)
@@ -345,7 +337,7 @@ class SyncEngine:
                 for flow in selected:
                     runner = self.flows.get(flow)
                     if runner is None:
-                        ctx.log(Level.WARNING, flow, f"{flow.title}: этот поток пока не поддерживается, пропущен.")
+                        ctx.log(Level.WARNING, flow, msg("engine.flow_unsupported", flow=flow))
                         continue
                     ctx.check_cancel()
                     try:
@@ -364,13 +356,13 @@ class SyncEngine:
                             counts[flow] = runner.apply(ctx, plan)
                             self._remember_sizes(plan)
                     except ServiceSettingsError as exc:
-                        fatal = exc.message
+                        fatal = exc.sentence
                         stop_reason = f"{exc.service}:{exc.reason}"
-                        ctx.log(Level.ERROR, flow, f"{flow.title}: {exc.message}")
+                        ctx.log(Level.ERROR, flow, msg("engine.flow_error", flow=flow, error=exc.sentence))
                         break
                     except SvyazkaApiError as exc:
                         counts[flow].failed += 1
-                        ctx.log(Level.ERROR, flow, f"{flow.title}: поток прерван. {exc.message}")
+                        ctx.log(Level.ERROR, flow, msg("engine.flow_failed", flow=flow, error=exc.sentence))
                     except (Cancelled, StoreError):
                         raise
                     except Exception as exc:  # a bug in this flow: the next flows still run
@@ -401,7 +393,7 @@ class SyncEngine:
             ctx.log_held = True  # the store is what failed: its log lines are tried once, at the end
         except Exception as exc:  # a bug outside any one flow (a deferred job's, the engine's own)
             crashed = True
-            fatal = "Синхронизация остановлена из-за внутренней ошибки Связки."
+            fatal = msg("engine.internal_error")
             ctx.crashed(None, exc)
         finally:
             if ctx.background is not None:
@@ -418,7 +410,7 @@ class SyncEngine:
             for sentence in page_limits.remember(self.db, self.profile_id, self.retailcrm, page_sizes):
                 ctx.log(Level.INFO, None, sentence)
         if cancelled:
-            ctx.log(Level.WARNING, None, "Остановлено пользователем. Всё, что успело записаться, сохранено.")
+            ctx.log(Level.WARNING, None, msg("engine.cancelled"))
 
         seconds = time.monotonic() - started
         requests = {
@@ -438,12 +430,11 @@ class SyncEngine:
         total = Counts()
         for c in counts.values():
             total.add(c)
-        message = fatal or summary(total, conflicts, ctx.errors, dry_run, cancelled)
+        final: Message | str = fatal or summary(total, conflicts, ctx.errors, dry_run, cancelled)
         if held:
-            message = (f"Остановлено проверкой перед записью ({len(trips)} "
-                       f"{'замечание' if len(trips) == 1 else 'замечания' if len(trips) < 5 else 'замечаний'}): "
-                       f"{trips[0].message}")
-        ctx.log(Level.ERROR if fatal else Level.WARNING if held else Level.INFO, None, message)
+            final = msg("engine.held", count=len(trips), trip=trips[0].msg or trips[0].message)
+        message = text_of(final)
+        ctx.log(Level.ERROR if fatal else Level.WARNING if held else Level.INFO, None, final)
         ctx.flush_log_quietly()
         # the run itself is over; a full disk must not hide its result from the caller
         with contextlib.suppress(StoreError):
@@ -454,7 +445,7 @@ class SyncEngine:
                 errors=ctx.errors,
                 conflicts=conflicts,
                 requests=requests,
-                message=message,
+                message=final,
             )
         return RunReport(
             ok=ok,
@@ -474,11 +465,17 @@ class SyncEngine:
             crashed=crashed,
             rate_limited=rate_limited,
             stop_reason=stop_reason,
+            message_msg=final if isinstance(final, Message) else None,
         )
+
+
+def _flow_list(flows: Iterable[Flow]) -> list[str]:
+    """Flows for a ``{flows:flows}`` placeholder (their titles, joined, in the reader's language)."""
+    return [flow.value for flow in flows]
 
 
 @dataclass
 class _Drained:
-    fatal: str | None = None
+    fatal: Message | str | None = None
     cancelled: bool = False
     crashed: bool = False

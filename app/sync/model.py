@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
+from app.messages import Message, msg, render_stored
+
 
 class Flow(StrEnum):
     """The four flows, in the order a full run applies them (links first, orders last)."""
@@ -139,7 +141,7 @@ class FlowPlan(Generic[W]):
     flow: Flow
     changes: list[Change] = field(default_factory=list)
     counts: Counts = field(default_factory=Counts)
-    notes: list[str] = field(default_factory=list)
+    notes: list[str | Message] = field(default_factory=list)  # each logged by the engine before apply
     conflicts: int = 0
     # what apply needs beyond the changes: the flow's own type (CatalogWork, StockWork, PricesWork, orders' Work);
     # dropped before a report leaves the sync child
@@ -158,13 +160,14 @@ class FlowPlan(Generic[W]):
     def note_more_changes(self) -> None:
         """The note «… и ещё N» when some changes were only counted."""
         if self.more_changes:
-            self.notes.append(f"Подробно перечислены первые {len(self.changes)} изменений, и ещё "
-                              f"{self.more_changes} — такие же, они записываются в журнал по мере выполнения.")
+            self.notes.append(msg("engine.more_changes", shown=len(self.changes), more=self.more_changes))
 
 
 @dataclass(frozen=True)
 class LogEvent:
-    """A line for the run log, written for a shop owner."""
+    """A line for the run log, written for a shop owner. ``message`` is the Russian text; ``code`` and
+    ``params`` the app/messages sentence it was rendered from (None for a legacy plain str): show
+    :meth:`text` in the person's language."""
 
     level: Level
     flow: Flow | None
@@ -173,6 +176,19 @@ class LogEvent:
     entity_ref: str | None = None
     entity_url: str | None = None
     details: dict[str, Any] | None = None
+    code: str | None = None
+    params: dict[str, Any] | None = None
+
+    @classmethod
+    def of(cls, level: Level, flow: Flow | None, message: Message | str, **fields: Any) -> LogEvent:
+        """An event from a :class:`Message` (text, code and params filled in) or a plain str."""
+        if isinstance(message, Message):
+            data = message.to_json()
+            return cls(level, flow, str(message), code=data["code"], params=data["params"], **fields)
+        return cls(level, flow, message, **fields)
+
+    def text(self, lang: str = "ru") -> str:
+        return render_stored(self.message, self.code, self.params, lang)
 
 
 @dataclass(frozen=True)
@@ -219,11 +235,13 @@ class SafetyPolicy(StrEnum):
 
 @dataclass(frozen=True)
 class SafetyTrip:
-    """One tripped guard: ``guard`` is its code, ``message`` says what looked wrong and what to check."""
+    """One tripped guard: ``guard`` is its code, ``message`` says what looked wrong and what to check (Russian;
+    ``msg`` is the app/messages sentence it was rendered from)."""
 
     guard: str
     flow: Flow
     message: str
+    msg: Message | None = None
 
 
 @dataclass
@@ -261,6 +279,11 @@ class RunReport:
     # ("moysklad:bad_credentials": the service, then app/clients/errors.py SettingsError.reason)
     rate_limited: dict[str, int] = field(default_factory=dict)
     stop_reason: str = ""
+    # ``message`` as an app/messages sentence (None: a legacy text), for the window in the person's language
+    message_msg: Message | None = None
+
+    def message_text(self, lang: str = "ru") -> str:
+        return self.message_msg.render(lang) if self.message_msg is not None else self.message
 
     def as_json(self) -> dict[str, Any]:
         return {

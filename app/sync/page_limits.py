@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.messages import Message, msg
 from app.store import Database
 from app.sync.ports import CursorStore
 
@@ -48,16 +49,13 @@ def restore(db: Database, profile_id: int, client: Any) -> dict[str, int]:
     return started
 
 
-def remember(db: Database, profile_id: int, client: Any, started: dict[str, int]) -> list[str]:
+def remember(db: Database, profile_id: int, client: Any, started: dict[str, int]) -> list[Message]:
     """Store the page sizes the client fell back to since :func:`restore`. Returns a sentence per new fact."""
-    learned: list[str] = []
+    learned: list[Message] = []
     for name, before in started.items():
         current = getattr(client, name, None)
         if not isinstance(current, int) or current >= before:
             continue
         PageLimitCursors(db.cursors(profile_id)).set(name, current)
-        learned.append(
-            f"RetailCRM не принимает страницы списка товаров по {before} строк: Связка читает их по {current} "
-            "и запомнила это для аккаунта. Делать ничего не нужно."
-        )
+        learned.append(msg("engine.page_size_learned", before=before, current=current))
     return learned

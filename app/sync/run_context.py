@@ -15,13 +15,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
+from app.messages import Message, msg
 from app.store import Database, LogEntry, SyncSettings
 from app.store.errors import StoreError
 from app.sync.background import BackgroundWrites, FlowOutcome
 from app.sync.model import Callbacks, CancelToken, Counts, Flow, FlowPlan, Level, LogEvent, Progress
 from app.sync.ports import MoySkladPort, RetailCrmPort
 from app.sync.run_shared import RunShared
-from app.techlog import crash_sentence, record_crash
+from app.techlog import crash_message, record_crash
 
 # Log lines are written to the store in batches: one transaction per line would dominate a 50k-offer run.
 _LOG_BATCH = 500
@@ -84,14 +85,17 @@ class RunContext:
         self,
         level: Level,
         flow: Flow | None,
-        message: str,
+        message: Message | str,
         *,
         entity_type: str | None = None,
         entity_ref: str | None = None,
         entity_url: str | None = None,
         details: Mapping[str, Any] | None = None,
     ) -> None:
-        event = LogEvent(level, flow, message, entity_type, entity_ref, entity_url, dict(details or {}) or None)
+        """A journal line: ``message`` an app/messages :class:`Message` (stored with its code and parameters) or
+        a plain str (legacy, shown as it is in every language)."""
+        event = LogEvent.of(level, flow, message, entity_type=entity_type, entity_ref=entity_ref,
+                            entity_url=entity_url, details=dict(details or {}) or None)
         entry = LogEntry(
             level=level.value,
             flow=flow.value if flow else "system",
@@ -139,9 +143,10 @@ class RunContext:
     def crashed(self, flow: Flow | None, exc: BaseException) -> None:
         """A bug of ours stopped ``flow`` (None: the run itself): the traceback to the technical log, one
         sentence to the journal."""
-        where = f"Поток «{flow.title}» остановлен" if flow else "Синхронизация остановлена"
         path = record_crash(f"sync crashed in {flow.value if flow else 'the engine'}", exc)
-        self.log(Level.ERROR, flow, f"{where}. {crash_sentence(path)}")
+        sentence = crash_message(path)
+        self.log(Level.ERROR, flow, msg("engine.crashed_flow", flow=flow, sentence=sentence) if flow
+                 else msg("engine.crashed_run", sentence=sentence))
 
     # -- deferred writes ---------------------------------------------------------------------------------
     def defer(self, flow: Flow, job: Callable[[], Counts], into: Counts) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from app.messages import Message, msg
 from app.sync.model import Counts, Flow
 
 
@@ -24,18 +25,14 @@ def requests_sent(*clients: Any, counter: str = "requests") -> dict[str, int]:
     return result
 
 
-def summary(total: Counts, conflicts: int, errors: int, dry_run: bool, cancelled: bool) -> str:
-    head = "Пробный запуск: было бы" if dry_run else "Готово:"
-    if cancelled:
-        head = "Остановлено:"
-    parts = [
-        f"{head} создано {total.created}, обновлено {total.updated}, без изменений {total.unchanged}",
-        f"пропущено {total.skipped}",
-    ]
-    if total.failed:
-        parts.append(f"не удалось {total.failed}")
-    if conflicts:
-        parts.append(f"конфликтов {conflicts}")
-    if errors:
-        parts.append(f"ошибок {errors}")
-    return ", ".join(parts) + "."
+def summary(total: Counts, conflicts: int, errors: int, dry_run: bool, cancelled: bool) -> Message:
+    """The run's one line («Готово: создано 3, обновлено 1, …»); ``str()`` of it is the Russian text."""
+    head = "engine.summary_head_cancelled" if cancelled else "engine.summary_head_dry" if dry_run \
+        else "engine.summary_head_done"
+    return msg(
+        "engine.summary", head=msg(head), created=total.created, updated=total.updated,
+        unchanged=total.unchanged, skipped=total.skipped,
+        failed=msg("engine.summary_failed", n=total.failed) if total.failed else "",
+        conflicts=msg("engine.summary_conflicts", n=conflicts) if conflicts else "",
+        errors=msg("engine.summary_errors", n=errors) if errors else "",
+    )

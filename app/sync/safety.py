@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from app.messages import Message, msg
 from app.store.settings import CHOICE_LABELS, SyncSettings
 from app.sync.model import Flow, FlowPlan, SafetyPolicy, SafetyTrip
 from app.sync.ports import CursorStore
@@ -98,16 +99,12 @@ def _catalog(stats: Mapping[str, int], settings: SyncSettings, seen: Mapping[str
     trips: list[SafetyTrip] = []
     minimum = settings.safety_min_items
     ms_items, rc_offers = stats.get("ms_items"), stats.get("rc_offers")
-    for size, name, service, what in (
-        (ms_items, "ms_items", "МойСклад", "товаров и модификаций"),
-        (rc_offers, "rc_offers", "RetailCRM", "торговых предложений"),
+    for size, name, code in (
+        (ms_items, "ms_items", "safety.suspect_catalog_ms"),
+        (rc_offers, "rc_offers", "safety.suspect_catalog_rc"),
     ):
         if size is not None and _suspect(size, seen.get(name), minimum):
-            trips.append(_trip("suspect_read", Flow.CATALOG, (
-                f"{service} вернул {size} {what}, а прошлая синхронизация видела {seen[name]}. Пустой или почти "
-                f"пустой ответ — скорее сбой чтения, чем правда. Проверьте каталог в {service} и права доступа "
-                "Связки к нему."
-            )))
+            trips.append(_trip("suspect_read", Flow.CATALOG, msg(code, size=size, last=seen[name])))
 
     links = stats.get("pairs")
     percent = settings.safety_min_linked_percent
@@ -115,31 +112,22 @@ def _catalog(stats: Mapping[str, int], settings: SyncSettings, seen: Mapping[str
                     and ms_items >= max(minimum, 1) and rc_offers >= max(minimum, 1))
     if percent and links is not None and both_sizable:
         key = CHOICE_LABELS.get(settings.match_key, settings.match_key)
-        for size, side in ((ms_items, "товаров МойСклад"), (rc_offers, "предложений RetailCRM")):
+        for size, code in ((ms_items, "safety.linked_ms"), (rc_offers, "safety.linked_rc")):
             if size is not None and links * 100 < percent * size:
-                trips.append(_trip("linked", Flow.CATALOG, (
-                    f"Ключ сопоставления «{key}» связывает только {links} из {size} {side} "
-                    f"({_percent(links, size)}, ожидается не меньше {percent} %). Похоже, ключ выбран не тот "
-                    "или в системах он заполнен по-разному: проверьте ключ сопоставления в настройках и "
-                    "значения этого поля у нескольких товаров в обеих системах."
+                trips.append(_trip("linked", Flow.CATALOG, msg(
+                    code, key=key, links=links, size=size, share=_percent(links, size), percent=percent
                 )))
 
     before, dropped = stats.get("links_before"), stats.get("links_dropped")
     percent = settings.safety_max_unlinked_percent
     if percent and before and dropped and before >= max(minimum, 1) and dropped * 100 > percent * before:
-        trips.append(_trip("unlinked", Flow.CATALOG, (
-            f"Синхронизация удалила бы {dropped} из {before} связей товаров ({_percent(dropped, before)}, "
-            f"допускается не больше {percent} %). Так бывает, когда сервис вернул неполный каталог или товары "
-            "массово удалили или переименовали: проверьте, что товары на месте в обеих системах."
+        trips.append(_trip("unlinked", Flow.CATALOG, msg(
+            "safety.unlinked", dropped=dropped, before=before, share=_percent(dropped, before), percent=percent
         )))
 
     creates, limit = stats.get("to_create"), settings.safety_max_new_products
     if limit and creates is not None and creates > limit:
-        trips.append(_trip("new_products", Flow.CATALOG, (
-            f"Синхронизация создала бы {creates} новых товаров (допускается не больше {limit} за раз). Если эти "
-            "товары уже есть на другой стороне, они появятся дублями: проверьте ключ сопоставления и что каталог "
-            "прочитан полностью."
-        )))
+        trips.append(_trip("new_products", Flow.CATALOG, msg("safety.new_products", creates=creates, limit=limit)))
     return trips
 
 
@@ -148,19 +136,14 @@ def _stock(stats: Mapping[str, int], settings: SyncSettings, seen: Mapping[str, 
     rows = stats.get("report_rows")
     last = seen.get("stock_report_rows")
     if stats.get("full") and rows is not None and _suspect(rows, last, settings.safety_min_items):
-        trips.append(_trip("suspect_read", Flow.STOCK, (
-            f"МойСклад вернул отчёт об остатках из {rows} строк, а прошлый полный проход получил "
-            f"{seen['stock_report_rows']}. Пустой или почти пустой отчёт — скорее сбой чтения, чем правда: "
-            "проверьте остатки и права доступа Связки к отчётам в МойСклад."
-        )))
+        trips.append(_trip("suspect_read", Flow.STOCK, msg("safety.suspect_stock", rows=rows,
+                                                           last=seen["stock_report_rows"])))
     above, zeroed = stats.get("values_above_zero"), stats.get("values_zeroed")
     percent = settings.safety_max_zeroed_percent
     if (percent and above and zeroed and above >= max(settings.safety_min_items, 1)
             and zeroed * 100 > percent * above):
-        trips.append(_trip("zeroed", Flow.STOCK, (
-            f"Синхронизация обнулила бы в RetailCRM {zeroed} из {above} остатков, которые сейчас больше нуля "
-            f"({_percent(zeroed, above)}, допускается не больше {percent} %). Проверьте остатки в МойСклад и "
-            "сопоставление складов в настройках."
+        trips.append(_trip("zeroed", Flow.STOCK, msg(
+            "safety.zeroed", zeroed=zeroed, above=above, share=_percent(zeroed, above), percent=percent
         )))
     return trips
 
@@ -168,11 +151,7 @@ def _stock(stats: Mapping[str, int], settings: SyncSettings, seen: Mapping[str, 
 def _orders(stats: Mapping[str, int], settings: SyncSettings) -> list[SafetyTrip]:
     shipments, limit = stats.get("shipments"), settings.safety_max_shipments
     if limit and shipments is not None and shipments > limit:
-        return [_trip("shipments", Flow.ORDERS, (
-            f"Синхронизация создала бы в МойСклад {shipments} отгрузок (допускается не больше {limit} за раз); "
-            "каждая списывает товар со склада. Проверьте в настройках статус отгрузки и статусы для выгрузки: "
-            "отгрузка создаётся только для заказов, которые дошли до статуса отгрузки."
-        ))]
+        return [_trip("shipments", Flow.ORDERS, msg("safety.shipments", shipments=shipments, limit=limit))]
     return []
 
 
@@ -184,8 +163,9 @@ def _suspect(size: int, last: int | None, minimum: int) -> bool:
 
 
 def _percent(part: int, whole: int) -> str:
-    return f"{part * 100 / whole:.0f} %"
+    """The share as a whole number of percent (the templates add " %")."""
+    return f"{part * 100 / whole:.0f}"
 
 
-def _trip(guard: str, flow: Flow, message: str) -> SafetyTrip:
-    return SafetyTrip(guard=guard, flow=flow, message=message)
+def _trip(guard: str, flow: Flow, message: Message) -> SafetyTrip:
+    return SafetyTrip(guard=guard, flow=flow, message=str(message), msg=message)

@@ -14,8 +14,9 @@ from __future__ import annotations
 import re
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal, TypeVar
+from typing import Any, Literal, TypeVar
 
+from app.messages import Message, msg
 from app.sync.process_order import ProcessOrder
 
 StateType = Literal["Regular", "Successful", "Unsuccessful"]
@@ -54,6 +55,15 @@ class Problem:
     message: str
     severity: Severity = "error"
     subject: str | None = None  # the RetailCRM status code or MoySklad state id concerned
+    msg: Message | None = None  # ``message`` (Russian) as the app/messages sentence "statusmap.<code>"
+
+    def text(self, lang: str = "ru") -> str:
+        return self.msg.render(lang) if self.msg is not None else self.message
+
+
+def _problem(kind: str, severity: Severity, subject: str | None = None, /, **params: Any) -> Problem:
+    message = msg(f"statusmap.{kind}", **params)
+    return Problem(kind, str(message), severity, subject, msg=message)
 
 
 # Synonyms per concept, already normalized (see normalize_name). A name means a concept when it equals a
@@ -212,88 +222,28 @@ def validate_status_map(
         return status.name if status else code
 
     if not export_statuses:
-        problems.append(
-            Problem(
-                "no_export_statuses",
-                "Не выбран ни один статус для выгрузки, поэтому заказы в МойСклад выгружаться не будут. "
-                "Отметьте статусы RetailCRM, в которых заказ нужно передавать в МойСклад.",
-                "warning",
-            )
-        )
+        problems.append(_problem("no_export_statuses", "warning"))
     for code in export_statuses:
         status = rc_by_code.get(code)
         if status is None:
-            problems.append(
-                Problem(
-                    "unknown_export_status",
-                    f"Статуса с кодом «{code}» больше нет в RetailCRM. Уберите его из статусов для выгрузки.",
-                    "warning",
-                    code,
-                )
-            )
+            problems.append(_problem("unknown_export_status", "warning", code, code=code))
             continue
         if not status.active:
-            problems.append(
-                Problem(
-                    "inactive_export_status",
-                    f"Статус «{status.name}» отключён в RetailCRM, заказов в нём не будет. "
-                    "Уберите его из статусов для выгрузки или включите в RetailCRM.",
-                    "warning",
-                    code,
-                )
-            )
+            problems.append(_problem("inactive_export_status", "warning", code, name=status.name))
         state_id = status_map.get(code)
         if not state_id:
-            problems.append(
-                Problem(
-                    "unmapped_export_status",
-                    f"Статус «{status.name}» не сопоставлен со статусом МойСклад, а заказы в нём выгружаются. "
-                    "Выберите для него статус МойСклад.",
-                    "error",
-                    code,
-                )
-            )
+            problems.append(_problem("unmapped_export_status", "error", code, name=status.name))
     for code, state_id in sorted(status_map.items()):
         if code not in rc_by_code:
-            problems.append(
-                Problem(
-                    "unknown_rc_status",
-                    f"В сопоставлении есть статус RetailCRM с кодом «{code}», которого больше нет. "
-                    "Эта строка не действует; удалите её.",
-                    "warning",
-                    code,
-                )
-            )
+            problems.append(_problem("unknown_rc_status", "warning", code, code=code))
         elif state_id and state_id not in ms_by_id:
-            problems.append(
-                Problem(
-                    "unknown_ms_state",
-                    f"Статус «{rc_name(code)}» сопоставлен со статусом МойСклад, которого больше нет. "
-                    "Выберите для него другой статус МойСклад.",
-                    "error",
-                    code,
-                )
-            )
+            problems.append(_problem("unknown_ms_state", "error", code, name=rc_name(code)))
     if shipment_status is not None:
         if shipment_status not in rc_by_code:
-            problems.append(
-                Problem(
-                    "unknown_shipment_status",
-                    f"Статуса отгрузки с кодом «{shipment_status}» нет в RetailCRM. "
-                    "Выберите статус, в котором создавать отгрузку в МойСклад.",
-                    "error",
-                    shipment_status,
-                )
-            )
+            problems.append(_problem("unknown_shipment_status", "error", shipment_status, code=shipment_status))
         elif export_statuses and shipment_status not in export_statuses:
             problems.append(
-                Problem(
-                    "shipment_status_not_exported",
-                    f"Отгрузка создаётся в статусе «{rc_name(shipment_status)}», но заказы в этом статусе "
-                    "не выгружаются в МойСклад. Добавьте его в статусы для выгрузки.",
-                    "warning",
-                    shipment_status,
-                )
+                _problem("shipment_status_not_exported", "warning", shipment_status, name=rc_name(shipment_status))
             )
     return problems
 

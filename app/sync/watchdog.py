@@ -24,6 +24,8 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from app import messages
+
 ENV_RUN_TIMEOUT = "SVYAZKA_RUN_TIMEOUT"
 ENV_RUN_STOP_GRACE = "SVYAZKA_RUN_STOP_GRACE"
 # A 50,000-offer catalog syncs in minutes at the services' real rate limits (benchmarks/sync_bench.py); a first
@@ -54,13 +56,8 @@ class RunLimits:
 
 
 def duration_words(seconds: float) -> str:
-    """3 → "3 с", 600 → "10 мин", 14400 → "4 ч"."""
-    if seconds < 120:
-        return f"{seconds:g} с"
-    if seconds < 2 * 3600:
-        return f"{seconds / 60:.0f} мин"
-    hours = seconds / 3600
-    return f"{hours:.0f} ч" if hours == int(hours) else f"{hours:.1f} ч".replace(".", ",")
+    """3 → "3 с", 600 → "10 мин", 14400 → "4 ч" (app/messages' ``{seconds:duration}``, in Russian)."""
+    return messages.duration_words(seconds)
 
 
 class Watchdog:

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from app.store import Conflict, Database
 from app.store.conflicts import side_items
+from app.ui.i18n import current_language
 from app.ui.labels import CONFLICT_KIND_LABELS, CONFLICT_STATUS_LABELS, RESOLUTION_LABELS, label, local_time
 from app.ui.worker import run_in_background
 from app.vocab import ConflictKind
@@ -221,7 +222,7 @@ class ConflictDialog(QDialog):
         ms_choosable = is_open and conflict.kind in (ConflictKind.DUPLICATE_KEY, ConflictKind.AMBIGUOUS_COUNTERPARTY)
         rc_choosable = is_open and conflict.kind == ConflictKind.DUPLICATE_KEY
 
-        title = QLabel(conflict.title)
+        title = QLabel(conflict.title_text(current_language()))
         title.setWordWrap(True)
         font = QFont(title.font())
         font.setBold(True)

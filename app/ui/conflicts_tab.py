@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from app.store import CONFLICT_KINDS, Conflict, Database
 from app.ui.conflict_dialog import ConflictDialog
+from app.ui.i18n import current_language
 from app.ui.labels import CONFLICT_KIND_LABELS, CONFLICT_STATUS_LABELS, RESOLUTION_LABELS, label, local_time
 from app.ui.worker import run_in_background
 from app.vocab import ConflictKind
@@ -72,7 +73,7 @@ class ConflictTableModel(QAbstractTableModel):
             if column == self.COL_KIND:
                 return label(CONFLICT_KIND_LABELS, conflict.kind)
             if column == self.COL_TITLE:
-                return conflict.title
+                return conflict.title_text(current_language())
             if column == self.COL_STATUS:
                 text = label(CONFLICT_STATUS_LABELS, conflict.status)
                 if conflict.resolution and conflict.status != "open":

@@ -17,6 +17,7 @@ from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.runner import Failure, FailureKind, RunFailed, classify
+from app.ui.i18n import current_language
 
 log = logging.getLogger("app.ui")
 
@@ -42,7 +43,7 @@ def shown(failure: Failure) -> str:
         return QCoreApplication.translate(
             "Errors", "The system reported an error: {error}. Check the disk and the network and try again."
         ).format(error=failure.detail)
-    return failure.message
+    return failure.text(current_language())
 
 
 def _apology() -> str:

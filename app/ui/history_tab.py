@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.store import Run
+from app.ui.i18n import current_language
 from app.ui.labels import RUN_STATUS_LABELS, TRIGGER_LABELS, label, local_time
 
 CHANGES_COLOR = QColor("#2e7d32")
@@ -277,13 +278,13 @@ class HistoryTab(QWidget):
                 str(run.errors),
                 str(run.conflicts),
                 took,
-                run.message,
+                run.message_text(current_language()),
             ]
             for column, value in enumerate(values):
                 item = QTableWidgetItem(value)
                 item.setData(Qt.ItemDataRole.UserRole, run.id)
                 if column == 7:
-                    item.setToolTip(run.message)
+                    item.setToolTip(run.message_text(current_language()))
                 if column in (3, 4, 5):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 if column == 4 and run.errors:

@@ -22,6 +22,12 @@ DEFAULT_LANGUAGE = "ru"
 CATALOG = "svyazka"
 
 _installed: list[QTranslator] = []
+_current = [DEFAULT_LANGUAGE]  # the language last installed: app/messages renders journal lines in it
+
+
+def current_language() -> str:
+    """The UI's language ("ru" or "en"), as :func:`install_translators` last set it."""
+    return _current[0]
 
 
 def choose_language(option: str | None = None) -> str:
@@ -36,6 +42,7 @@ def choose_language(option: str | None = None) -> str:
 def install_translators(app: QCoreApplication, language: str) -> list[str]:
     """Install the translators for ``language`` (replacing earlier ones); returns the files that loaded."""
     remove_translators(app)
+    _current[0] = language if language in LANGUAGES else DEFAULT_LANGUAGE
     loaded: list[str] = []
     own = QTranslator()
     path = translations_dir() / f"{CATALOG}_{language}.qm"

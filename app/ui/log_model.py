@@ -19,6 +19,7 @@ from PySide6.QtGui import QFont, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QStyle
 
 from app.store import Database, LogRecord
+from app.ui.i18n import current_language
 from app.ui.labels import FLOW_LABELS, LEVEL_LABELS, label, local_time
 from app.ui.tones import text_on
 from app.ui.worker import run_in_background
@@ -228,7 +229,7 @@ class LogTableModel(QAbstractTableModel):
             if column == self.COL_ENTITY and record.entity_url:
                 return self.tr("Open in the service: {url}").format(url=record.entity_url)
             if column == self.COL_MESSAGE:
-                return record.message
+                return record.text(current_language())
             return None
         if role == Qt.ItemDataRole.DecorationRole and column == self.COL_LEVEL:
             return _level_icon(record.level)
@@ -258,7 +259,8 @@ class LogTableModel(QAbstractTableModel):
         if column == self.COL_FLOW:
             return label(FLOW_LABELS, record.flow)
         if column == self.COL_MESSAGE:
-            return record.message
+            # from its app/messages code in the UI's language; a line written before codes shows its text
+            return record.text(current_language())
         if column == self.COL_ENTITY:
             return record.entity_ref or ""
         return ""
@@ -287,7 +289,7 @@ def _csv_fields(record: LogRecord) -> list[str]:
         local_time(record.ts, seconds=True),
         label(LEVEL_LABELS, record.level),
         label(FLOW_LABELS, record.flow),
-        record.message.replace("\n", " "),
+        record.text(current_language()).replace("\n", " "),
         record.entity_ref or "",
         record.entity_url or "",
     ]

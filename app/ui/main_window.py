@@ -29,6 +29,7 @@ from app.ui.check_tab import CheckTab
 from app.ui.conflicts_tab import ConflictsTab
 from app.ui.context import DEFAULT_UI_PREFS, UI_PREFS_KEY, AppContext
 from app.ui.history_tab import HistoryTab
+from app.ui.i18n import current_language
 from app.ui.log_tab import LogTab
 from app.ui.safety_dialog import SafetyDialog
 from app.ui.schedule_tab import ScheduleTab
@@ -256,9 +257,9 @@ class MainWindow(QMainWindow):
             if report is not None:
                 if report.held:
                     if trigger == "schedule":  # nobody was asked: say it where it is seen
-                        self.tray.notify_held(report.message)
+                        self.tray.notify_held(report.message_text(current_language()))
                 elif not report.ok and not report.cancelled and report.errors:
-                    self.tray.notify_failure(report.message)
+                    self.tray.notify_failure(report.message_text(current_language()))
                 if notify_from is not None:
                     new = sum(snapshot.conflict_counts.values()) - sum(notify_from.values())
                     if new > 0:

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from PySide6.QtWidgets import QMessageBox, QPushButton, QWidget
 
 from app.sync.model import Flow, SafetyTrip
+from app.ui.i18n import current_language
 from app.ui.labels import FLOW_LABELS, label
 
 
@@ -23,8 +24,11 @@ class SafetyDialog(QMessageBox):
             self.tr("Before writing «{flow}», Svyazka found figures that usually mean a wrong setting or a failed "
                     "read:").format(flow=label(FLOW_LABELS, flow.value))
         )
-        # the sentences come from the sync layer, in Russian, each saying what looked wrong and what to check
-        self.setInformativeText("\n\n".join(f"• {trip.message}" for trip in trips))
+        # the sentences come from the sync layer (app/messages), in the UI's language, each saying what looked
+        # wrong and what to check
+        lang = current_language()
+        texts = [trip.msg.render(lang) if trip.msg else trip.message for trip in trips]
+        self.setInformativeText("\n\n".join(f"• {text}" for text in texts))
         self.write_button: QPushButton = self.addButton(self.tr("Write anyway"), QMessageBox.ButtonRole.AcceptRole)
         self.stop_button: QPushButton = self.addButton(self.tr("Don't write, I will check"),
                                                        QMessageBox.ButtonRole.RejectRole)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from app.store import Run
 from app.sync.model import ALL_FLOWS, Flow, Progress, RunReport
+from app.ui.i18n import current_language
 from app.ui.labels import FLOW_LABELS, RUN_STATUS_LABELS, TRIGGER_LABELS, label, local_time
 
 
@@ -151,7 +152,7 @@ class SyncPanel(QWidget):
                 self.state_label.setText(self.tr("Finished."))
             else:
                 self.state_label.setText(self.tr("Finished with remarks: see the journal."))
-            self.last_label.setText(report.message)
+            self.last_label.setText(report.message_text(current_language()))
 
     @Slot(str)
     def on_failed(self, message: str) -> None:
@@ -190,7 +191,7 @@ class SyncPanel(QWidget):
                 time=local_time(run.finished_at or run.started_at),
                 trigger=label(TRIGGER_LABELS, run.trigger).lower(),
                 status=label(RUN_STATUS_LABELS, run.status).lower(),
-                message=run.message,
+                message=run.message_text(current_language()),
             )
         )
 

@@ -179,7 +179,12 @@ def test_dry_run_writes_nothing_then_sync_then_nothing_left(capsys, sandbox, key
     assert duplicate["id"] not in {c["id"] for c in json.loads(out)}
 
     code, out, _ = run(capsys, "--data-dir", tmp_path, "log", "--level", "info")
-    assert code == 0 and "Готово" in out
+    assert code == 0 and "Готово" in out  # Russian by default
+    code, out, _ = run(capsys, "--data-dir", tmp_path, "log", "--level", "info", "--json")
+    summary = next(line for line in json.loads(out) if line["code"] == "engine.summary")
+    assert summary["params"]["head"] == {"$msg": "engine.summary_head_done", "params": {}}
+    code, out, _ = run(capsys, "--data-dir", tmp_path, "log", "--level", "info", "--lang", "en")
+    assert code == 0 and "Done: created " in out and "Готово" not in out
 
 
 def test_only_and_unknown_flows(capsys, sandbox, keys, tmp_path):

@@ -17,6 +17,7 @@ from app.clients.errors import (
     unavailable_message,
     validation_message,
 )
+from app.messages import msg
 
 
 def test_hierarchy():
@@ -50,11 +51,15 @@ def test_authorization_headers_are_masked_even_when_never_registered():
 
 def test_validation_message_lists_fields_without_double_periods():
     errors = [FieldError("name", "не может быть пустым."), FieldError(None, "ещё что-то.", code=3000)]
-    text = validation_message("moysklad", errors)
+    message = validation_message("moysklad", errors)
+    assert message.code == "clients.validation"
+    assert message.params == {"service": "moysklad", "body": "name: не может быть пустым; ещё что-то", "more": ""}
+    text = str(message)  # one rendering check: the Russian sentence as before
     assert text.startswith("МойСклад отклонил данные: name: не может быть пустым; ещё что-то")
     assert ".." not in text
-    many = [FieldError(f"f{i}", "плохо") for i in range(8)]
-    assert "(и ещё 3)" in validation_message("retailcrm", many)
+    many = validation_message("retailcrm", [FieldError(f"f{i}", "плохо") for i in range(8)])
+    assert many.params["more"] == msg("clients.validation_more", n=3)
+    assert validation_message("retailcrm", []).code == "clients.validation_bare"
 
 
 def test_item_error_message():
@@ -65,5 +70,15 @@ def test_item_error_message():
 
 @pytest.mark.parametrize("service", ["retailcrm", "moysklad"])
 def test_ready_made_messages_say_what_to_do(service):
-    assert "Попробуйте ещё раз" in unavailable_message(service)
-    assert "сообщите нам" in protocol_message(service)
+    assert unavailable_message(service) == msg("clients.unavailable", service=service)
+    assert protocol_message(service) == msg("clients.protocol", service=service)
+
+
+def test_an_error_carries_its_message_and_keeps_the_russian_text():
+    error = ServiceUnavailable("moysklad", unavailable_message("moysklad"))
+    assert error.msg is not None and error.msg.code == "clients.unavailable"
+    assert error.message == str(error.msg) and error.message.startswith("МойСклад сейчас перегружен")
+    assert error.text("en").startswith("MoySklad is overloaded or down right now.")
+    assert error.sentence is error.msg
+    legacy = SettingsError("retailcrm", "Ключ не подошёл.", reason="bad_credentials")
+    assert legacy.msg is None and legacy.text("en") == "Ключ не подошёл." and legacy.sentence == "Ключ не подошёл."

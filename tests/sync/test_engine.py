@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from app.clients.errors import ServiceUnavailable, SettingsError
+from app.clients.errors import ServiceUnavailable, SettingsError, unavailable_message
 from app.store import Database, SyncSettings
 from app.sync.engine import RunContext, SyncEngine
 from app.sync.model import Action, Callbacks, CancelToken, Change, Counts, Flow, FlowPlan, Level, SafetyPolicy
@@ -71,9 +71,20 @@ def test_flows_run_in_order_and_the_run_is_recorded(db, profile_id):
     assert flows[2].seen_shared == ["catalog"]  # later flows see what earlier ones shared (RunShared)
     run = db.runs(profile_id).get(report.run_id)
     assert run.status == "ok" and run.counts["catalog"]["updated"] == 1
-    messages = [r.message for r in db.log(profile_id).query(run_id=report.run_id, limit=100)]
-    assert "заметка stock" in messages and "применено" in messages
-    assert any(m.startswith("Готово: создано 0, обновлено 3") for m in messages)
+    records = db.log(profile_id).query(run_id=report.run_id, limit=100)
+    messages = [r.message for r in records]
+    assert "заметка stock" in messages and "применено" in messages  # plain strs (legacy) are kept as they are
+    by_code = {r.code: r for r in records if r.code}
+    assert by_code["engine.run_started"].params == {"what": {"$msg": "engine.what_sync", "params": {}},
+                                                   "flows": ["catalog", "stock", "orders"]}
+    done = by_code["engine.summary"]
+    assert done.params["head"]["$msg"] == "engine.summary_head_done"
+    assert (done.params["created"], done.params["updated"]) == (0, 3)
+    assert report.message_msg is not None and report.message_msg.code == "engine.summary"
+    # one rendering check each way: the Russian text as before, the English from the stored code
+    assert done.message.startswith("Готово: создано 0, обновлено 3")
+    assert done.text("en").startswith("Done: created 0, updated 3")
+    assert by_code["engine.run_started"].text("en") == "Sync started: Catalog, Stock, Orders."
 
 
 def test_dry_run_plans_but_never_applies(db, profile_id):
@@ -105,7 +116,24 @@ def test_a_service_down_fails_only_its_flow(db, profile_id):
     assert report.status == "partial" and report.errors == 1
     assert report.counts[Flow.CATALOG].failed == 1 and report.counts[Flow.ORDERS].updated == 1
     errors = db.log(profile_id).query(run_id=report.run_id, levels=["error"])
-    assert [e.message for e in errors] == ["Каталог: поток прерван. МойСклад не отвечает. Попробуйте позже."]
+    assert [(e.code, e.params) for e in errors] == [
+        ("engine.flow_failed", {"flow": "catalog", "error": "МойСклад не отвечает. Попробуйте позже."})
+    ]
+    assert errors[0].message == "Каталог: поток прерван. МойСклад не отвечает. Попробуйте позже."
+    assert errors[0].text("en") == "Catalog: the flow stopped. МойСклад не отвечает. Попробуйте позже."
+
+
+def test_a_service_error_with_a_message_is_journaled_nested_and_renders_in_english(db, profile_id):
+    calls: list[str] = []
+    down = ServiceUnavailable("moysklad", unavailable_message("moysklad"))
+    flows = [ScriptedFlow(Flow.STOCK, calls, fail_with=down, fail_in="plan")]
+    report = engine_with(db, profile_id, flows).run([Flow.STOCK])
+    [error] = db.log(profile_id).query(run_id=report.run_id, levels=["error"])
+    assert error.code == "engine.flow_failed"
+    assert error.params == {"flow": "stock", "error": {"$msg": "clients.unavailable",
+                                                       "params": {"service": "moysklad"}}}
+    assert error.text("en").startswith("Stock: the flow stopped. MoySklad is overloaded or down right now.")
+    assert error.message.startswith("Остатки: поток прерван. МойСклад сейчас перегружен")
 
 
 def test_stop_ends_the_run_between_flows(db, profile_id):

@@ -124,13 +124,16 @@ def test_a_suggested_setup_for_mapped_statuses_has_no_problems():
 def test_empty_export_list_means_nothing_is_exported():
     [problem] = validate_status_map({}, RC_STATUSES, MS_STATES, [], None)
     assert problem.code == "no_export_statuses"
-    assert "заказы в МойСклад выгружаться не будут" in problem.message
+    assert problem.msg is not None and (problem.msg.code, problem.msg.params) == ("statusmap.no_export_statuses", {})
+    assert "заказы в МойСклад выгружаться не будут" in problem.message  # the Russian text stays for callers
 
 
 def test_exported_but_unmapped_status_is_named():
     problems = validate_status_map({"new": "s-new"}, RC_STATUSES, MS_STATES, ["new", "assembling"], None)
     assert [(p.code, p.subject, p.severity) for p in problems] == [("unmapped_export_status", "assembling", "error")]
+    assert problems[0].msg is not None and problems[0].msg.params == {"name": "Комплектуется"}
     assert problems[0].message.startswith("Статус «Комплектуется» не сопоставлен со статусом МойСклад")
+    assert problems[0].text("en").startswith("The status «Комплектуется» is not mapped to a MoySklad status")
 
 
 def test_stale_codes_and_states_are_reported():

@@ -63,7 +63,15 @@ def test_sync_now_shows_progress_per_flow_and_a_live_journal(qtbot, window: Main
     # after the run: its summary line is in the journal, the panel and the history show it
     qtbot.waitUntil(lambda: any(r.message == report.message for r in model.records()), timeout=10_000)
     qtbot.waitUntil(lambda: window.history_tab.table.rowCount() == 1, timeout=10_000)
-    assert report.message in window.panel.last_label.text()
+    assert report.message_msg is not None and report.message_msg.code == "engine.summary"
+    assert report.message_text("en") in window.panel.last_label.text()  # the app runs in English here
+
+    # the journal shows converted lines in the UI's language (English), rendered from their stored codes
+    shown = {model.records()[row].code: model.data(model.index(row, model.COL_MESSAGE))
+             for row in range(model.rowCount()) if model.records()[row].code}
+    assert shown["engine.summary"].startswith("Done: created ")
+    assert shown["engine.run_started"] == "Sync started: Catalog, Stock, Prices, Orders."
+    assert not any("а" <= ch <= "я" for ch in shown["engine.summary"].lower())
 
     # History → "show this run's journal" filters the journal to that run
     with qtbot.waitSignal(model.loaded, timeout=10_000):
@@ -166,7 +174,7 @@ def test_a_missing_key_is_said_in_words(qtbot, window: MainWindow, sandbox: Sand
     window.controller.failed.connect(failures.append)
     window.sync_now()
     qtbot.waitUntil(lambda: bool(failures), timeout=30_000)
-    assert "API-ключ RetailCRM не найден" in failures[0]
+    assert failures[0].startswith("The RetailCRM API key was not found")  # runner.no_retailcrm_key, in English
     assert window.panel.state_label.text() == failures[0]
     assert window.panel.sync_button.isEnabled()
     assert window.tray.notifications and window.tray.notifications[-1][1] == failures[0]
@@ -196,10 +204,13 @@ def test_a_profile_busy_with_another_run_is_said_not_alerted(qtbot, window: Main
     with RunLock(db, profile_id, "cli"):
         assert window.scheduler.tick_full() is True  # started: its run finds the profile busy
         qtbot.waitUntil(lambda: bool(failures), timeout=60_000)
-        assert failures[0].startswith("Синхронизация этого профиля уже идёт: команда svyazka sync (процесс")
+        # store.profile_busy in the UI's language (English here)
+        assert failures[0].startswith("A sync of this profile is already running: the svyazka sync command (process")
         assert window.controller.last_failed_busy
-        lines = [e.message for e in db.log(profile_id).query(limit=10)]
-        assert any(line.startswith("Запуск по расписанию пропущен: команда svyazka sync") for line in lines), lines
+        lines = db.log(profile_id).query(limit=10)
+        [skipped] = [line for line in lines if line.code == "engine.schedule_skipped_busy"]
+        assert skipped.params["holder"]["params"]["source"] == {"$msg": "store.source.cli", "params": {}}
+        assert skipped.message.startswith("Запуск по расписанию пропущен: команда svyazka sync")
 
         failures.clear()
         assert window.sync_now()

@@ -38,8 +38,14 @@ def _writes(sandbox: Sandbox) -> list[tuple[str, str]]:
 
 
 def _journal(window: MainWindow, run_id: int | None, level: str | None = None) -> list[str]:
+    """The codes of the run's journal lines (app/messages)."""
     rows = window.context.db.log(window.profile_id).query(run_id=run_id, levels=[level] if level else None, limit=2000)
-    return [r.message for r in rows]
+    return [r.code or "" for r in rows]
+
+
+def _stopped_params(window: MainWindow, run_id: int | None) -> dict:
+    rows = window.context.db.log(window.profile_id).query(run_id=run_id, limit=2000)
+    return next(r.params for r in rows if r.code == "engine.safety_stopped")
 
 
 def test_a_run_by_hand_asks_and_no_writes_nothing_yes_writes(qtbot, window: MainWindow, sandbox: Sandbox):
@@ -50,14 +56,15 @@ def test_a_run_by_hand_asks_and_no_writes_nothing_yes_writes(qtbot, window: Main
         assert window.sync_now()
         qtbot.waitUntil(lambda: window.safety_dialog is not None and window.safety_dialog.isVisible(), timeout=60_000)
         dialog = window.safety_dialog
-        assert "Ключ сопоставления «артикул» связывает только" in dialog.informativeText()
+        # in the UI's language (the tests run it in English)
+        assert "The match key «артикул» links only" in dialog.informativeText()
         assert dialog.defaultButton() is dialog.stop_button  # the safe answer is the default one
         dialog.stop_button.click()
 
     report: RunReport = wait_for_run(qtbot, window.controller, answer_no)
     assert report.held and report.status == "held" and [t.guard for t in report.safety] == ["linked", "linked"]
     assert _writes(sandbox) == [] and len(sandbox.retailcrm.state.products()) == products_before
-    assert any("ответили «не записывать»" in m for m in _journal(window, report.run_id))
+    assert "engine.safety_answer_no" in _journal(window, report.run_id)
     assert window.panel.state_label.text() == "Stopped by the check before writing: see the journal."
     assert not [n for n in window.tray.notifications if n[0] == "Sync stopped before writing"]  # they answered
 
@@ -68,7 +75,7 @@ def test_a_run_by_hand_asks_and_no_writes_nothing_yes_writes(qtbot, window: Main
 
     report = wait_for_run(qtbot, window.controller, answer_yes)
     assert not report.held and report.counts
-    assert any("ответили «продолжить запись»" in m for m in _journal(window, report.run_id))
+    assert "engine.safety_answer_yes" in _journal(window, report.run_id)
     assert len(sandbox.retailcrm.state.products()) > products_before
     assert window.safety_dialog is None
 
@@ -80,8 +87,9 @@ def test_a_scheduled_run_skips_its_writes_and_alerts(qtbot, window: MainWindow, 
     assert window.safety_dialog is None  # nobody was asked
     assert _writes(sandbox) == []
     errors = _journal(window, report.run_id, "error")
-    assert any("Автоматический запуск пропустил запись" in m for m in errors)
+    assert "engine.safety_stopped" in errors
+    assert _stopped_params(window, report.run_id)["what_next"]["$msg"] == "engine.safety_next_skip"
     qtbot.waitUntil(lambda: any(n[0] == "Sync stopped before writing" for n in window.tray.notifications),
                     timeout=10_000)
     text = next(t for title, t in window.tray.notifications if title == "Sync stopped before writing")
-    assert "Остановлено проверкой перед записью" in text and "run the sync by hand" in text
+    assert "Stopped by the check before writing (2 findings): The match key" in text and "run the sync by hand" in text

@@ -353,7 +353,8 @@ def test_the_dry_run_reports_what_the_safety_check_would_stop(qtbot, context: Ap
     assert report is not None and report.dry_run and not report.held  # a dry run only reports
     assert [t.guard for t in report.safety] == ["linked", "linked"]
     assert "the first sync will stop before writing and ask" in finish.summary.text()
-    assert finish.details.text().startswith("• ⚠ Ключ сопоставления «артикул» связывает только")
+    assert [t.msg.code for t in report.safety if t.msg] == ["safety.linked_ms", "safety.linked_rc"]
+    assert finish.details.text().startswith("• ⚠ The match key «артикул» links only")  # the UI's language
     assert wizard.state.settings.safety_min_linked_percent == 100  # kept through the suggestions
 
 

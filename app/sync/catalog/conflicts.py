@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
+from app.messages import plural
 from app.money import rub
 from app.sync.catalog.keys import (
     MatchKey,
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
 
 def _plural_genitive(n: int, one: str, many: str) -> str:
     """Russian genitive after a number ("у 1 товара", "у 2 товаров", "у 21 товара")."""
-    return one if n % 10 == 1 and n % 100 != 11 else many
+    return plural(n, one, many, many)
 
 
 def _money(value: Decimal | None) -> str | None:

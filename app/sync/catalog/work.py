@@ -8,6 +8,7 @@ from typing import Any
 
 from app.clients.moysklad_models import ProductFolder
 from app.clients.retailcrm_models import Offer
+from app.messages import plural  # noqa: F401  (the one plural; imported from here by stock and prices)
 from app.store import NewLink
 from app.sync.catalog.keys import MatchKey, MatchRule, MsItem, RcOffer
 from app.sync.catalog.results import StaleLink
@@ -19,15 +20,6 @@ PRODUCT_BATCH = 50  # store/products/batch/create|edit take at most 50 products
 READBACK_BATCH = 100  # new products read back per request, by id (100 ids keep the URL well under 8 KB)
 MS_CREATE_BATCH = 1000  # MoySklad takes up to 1000 entities per POST
 LINK_BATCH = 1000  # links written per store transaction (and cancel check)
-
-
-def plural(n: int, one: str, few: str, many: str) -> str:
-    """The Russian noun form after a number: 1 пара, 2 пары, 5 пар, 21 пара."""
-    if n % 10 == 1 and n % 100 != 11:
-        return one
-    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
-        return few
-    return many
 
 
 # --- what plan hands to apply -----------------------------------------------------------------------------

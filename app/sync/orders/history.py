@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from app.clients.parsing import text
 from app.clients.retailcrm_models import Order
+from app.messages import plural
 from app.sync.conflict_key import ConflictKey
 from app.sync.model import Flow, Level
 from app.sync.orders.work import chunks
@@ -59,11 +60,7 @@ def _code(value: Any) -> str | None:
 
 def days_word(days: int) -> str:
     """«день», «дня» or «дней» after ``days``."""
-    if days % 10 == 1 and days % 100 != 11:
-        return "день"
-    if 2 <= days % 10 <= 4 and not 12 <= days % 100 <= 14:
-        return "дня"
-    return "дней"
+    return plural(days, "день", "дня", "дней")
 
 
 def read(p: Planner) -> Reading | None:

@@ -32,11 +32,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.messages import text_of
 from app.store.errors import SettingsError
 from app.sync.catalog.keys import MODULE_CODE_PROPERTY, PROPERTY_PREFIX, property_code_of, usual_rc_field
 from app.sync.catalog.work import CatalogStats
 from app.sync.model import ALL_FLOWS, Flow, Progress, RunReport
 from app.ui.conflicts_tab import ConflictsTab
+from app.ui.i18n import current_language
 from app.ui.labels import FLOW_LABELS, MATCH_KEY_LABELS, label
 from app.ui.tones import text_on
 from app.ui.widgets import MessageLabel
@@ -305,9 +307,10 @@ class FinishPage(WizardPage):
             + 4
         )
         self.flow_table.setVisible(bool(flows))
-        notes = [note for flow in flows if flow in report.plans for note in report.plans[flow].notes]
+        lang = current_language()
+        notes = [text_of(note, lang) for flow in flows if flow in report.plans for note in report.plans[flow].notes]
         # what the safety check before writing found comes first: the first sync will stop there and ask
-        notes = [f"⚠ {trip.message}" for trip in report.safety] + notes
+        notes = [f"⚠ {text_of(trip.msg or trip.message, lang)}" for trip in report.safety] + notes
         self.details.setText("\n".join(f"• {note}" for note in notes[:8]))
 
     def summary_text(self, report: RunReport) -> str:

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from app.sync.accounts import ms_states, rc_statuses, suggest_reverse_map
 from app.sync.process_order import CANCEL_GROUP
 from app.sync.statusmap import Problem, validate_status_map
+from app.ui.i18n import current_language
 from app.ui.tones import tone
 from app.ui.widgets import MessageLabel
 from app.ui.wizard.base import WizardPage
@@ -240,8 +241,9 @@ class OrdersPage(WizardPage):
                     else self.tr("No MoySklad status: a change to this status is not passed on.")
                 )
         problems = self.current_problems()
-        errors = [p.message for p in problems if p.severity == "error"]
-        warnings = [p.message for p in problems if p.severity != "error"]
+        lang = current_language()
+        errors = [p.text(lang) for p in problems if p.severity == "error"]
+        warnings = [p.text(lang) for p in problems if p.severity != "error"]
         if errors:
             self.problems.show_lines("error", self.tr("Fix these before going on:"), errors + warnings)
         elif warnings:
@@ -254,7 +256,7 @@ class OrdersPage(WizardPage):
         problems = self.current_problems()
         errors = [p for p in problems if p.severity == "error"]
         if errors:
-            return self.fail(errors[0].message)
+            return self.fail(errors[0].text(current_language()))
         status_map = self.status_map()
         state_names = {s.id: s.name for s in self._states}
         reverse = suggest_reverse_map(status_map, self._statuses, state_names)

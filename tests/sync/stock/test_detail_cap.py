@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 import app.sync.model as model
+from app.messages import Message
 from app.sync.model import Action, Change, Flow, FlowPlan
 from tests.sync.catalog.support import CatEnv, cat_environment
 
@@ -25,7 +26,9 @@ def test_keep_detail_counts_what_it_does_not_keep(monkeypatch: pytest.MonkeyPatc
             plan.changes.append(Change(Flow.STOCK, Action.UPDATE, "retailcrm", "stock", str(i), f"№{i}"))
     assert [c.ref for c in plan.changes] == ["0", "1", "2"] and plan.more_changes == 7
     plan.note_more_changes()
-    assert plan.notes and "первые 3" in plan.notes[-1] and "и ещё 7" in plan.notes[-1]
+    note = plan.notes[-1]
+    assert isinstance(note, Message) and note.code == "engine.more_changes", note
+    assert "первые 3" in str(note) and "и ещё 7" in str(note)
     few = FlowPlan(Flow.STOCK)
     few.note_more_changes()
     assert few.notes == []
@@ -41,7 +44,8 @@ def test_first_run_keeps_few_changes_but_sends_every_figure(capcat_env: CatEnv,
     links = sum(1 for c in catalog.changes if c.action is Action.LINK)
     assert links <= 5 and links + catalog.more_changes == catalog.stats.new_pairs > 5
     assert len(stock.changes) == 5 and len(stock.changes) + stock.more_changes >= stock.counts.updated > 5
-    assert any(f"и ещё {stock.more_changes}" in note for note in stock.notes)
+    assert any(getattr(n, "code", None) == "engine.more_changes" and n.params["more"] == stock.more_changes
+               for n in stock.notes)
     # every figure went, not only the kept ones
     sent = 0
     for ms_id, rc_id in env.offer_links().items():
