@@ -18,7 +18,7 @@ from app.clients.parsing import text
 from app.store import Link, LinkConflictError
 from app.sync.engine import RunContext
 from app.sync.model import Counts, Flow, Level
-from app.sync.orders import delivery, existing, shipments, statuses_back
+from app.sync.orders import delivery, existing, payments, shipments, statuses_back
 from app.sync.orders.counterparties import counterparty_body
 from app.sync.orders.cursors import OrdersCursors
 from app.sync.orders.mapping import (
@@ -84,6 +84,7 @@ class Applier:
         self._creates()
         self._updates()
         shipments.apply_shipments(self)
+        payments.apply_payments(self)
         statuses_back.apply(self)
         self._save_cursors()
         return self.counts
