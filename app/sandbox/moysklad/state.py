@@ -535,6 +535,11 @@ class MoySkladState:
         return [self._render("demand", r, {"positions": {}}) for r in self._tables["demand"].values()]
 
     @locked
+    def money_documents(self, type_name: str) -> list[dict[str, Any]]:
+        """Every ``paymentin`` / ``cashin`` / ``paymentout`` / ``cashout`` as the API returns it."""
+        return self._render_all(type_name, self._tables[type_name].values())
+
+    @locked
     def stores(self) -> list[dict[str, Any]]:
         return self._render_all("store", self._tables["store"].values())
 
