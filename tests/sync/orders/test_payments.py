@@ -195,3 +195,18 @@ def test_decide_is_pure_and_counts_rounds() -> None:
     writes = decide_order(order, "ms", incoming={}, refunds={}, paid=frozenset({"paid"}), documents={},
                           type_names={})
     assert [(w.key, w.incoming, w.document, w.kopecks) for w in writes] == [("5:9:1", True, "cashin", 1000)]
+
+
+def test_the_seeded_shop_s_paid_orders_show_their_payments_after_the_first_sync(ord_env: OrdEnv) -> None:
+    """The demo shop's seed: delivered orders were paid (card or cash); the first sync carries those payments."""
+    env = ord_env
+    assert env.run().errors == 0
+    exported = {o["externalCode"]: o for o in env.ms_orders()}
+    paid = [o for o in env.rc_state.orders() if str(o["id"]) in exported
+            and any(p.get("status") == "paid" for p in o["payments"].values())]
+    assert paid, "the seed has paid orders among the exported ones"
+    incoming = [*env.ms_state.money_documents("paymentin"), *env.ms_state.money_documents("cashin")]
+    assert len(incoming) == sum(1 for o in paid for p in o["payments"].values() if p.get("status") == "paid")
+    for order in paid[:3]:
+        ms_paid, rc_paid = _paid_both(env, order["id"])
+        assert ms_paid == rc_paid > 0
