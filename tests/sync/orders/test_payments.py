@@ -210,3 +210,19 @@ def test_the_seeded_shop_s_paid_orders_show_their_payments_after_the_first_sync(
     for order in paid[:3]:
         ms_paid, rc_paid = _paid_both(env, order["id"])
         assert ms_paid == rc_paid > 0
+
+
+def test_a_paid_payment_deleted_by_a_manager_is_paid_back_once(ord_env: OrdEnv) -> None:
+    env = ord_env
+    order = new_order(env, None, linked_offer_ids(env)[:1], status="new", firstName="Уда", lastName="Лён",
+                      payments=[{"type": "cash", "status": "paid", "amount": 250}])
+    assert env.run().errors == 0
+    ms_id = env.ms_order(order["id"])["id"]
+    (payment_id,) = [int(p) for p in env.rc_state.order(order["id"])["payments"]]
+    env.rc_state.user_delete_payment(order["id"], payment_id)
+
+    assert env.run().errors == 0
+    assert [d["sum"] for d in _documents(env, "cashout", ms_id)] == [25000.0]
+    assert _paid_both(env, order["id"]) == (Decimal("0"), Decimal("0"))
+    env.run()
+    assert len(_documents(env, "cashout", ms_id)) == 1 and len(_documents(env, "cashin", ms_id)) == 1
