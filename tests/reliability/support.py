@@ -110,6 +110,8 @@ _RC_FLOWS: tuple[tuple[str, Flow], ...] = (
     ("store/prices", Flow.PRICES),
     ("reference/statuses", Flow.ORDERS),
     ("reference/status-groups", Flow.ORDERS),  # the process order of the statuses (shipments)
+    ("reference/payment-statuses", Flow.ORDERS),  # which payments are paid (app.sync.orders.payments)
+    ("reference/payment-types", Flow.ORDERS),
     ("orders", Flow.ORDERS),
     ("customers", Flow.ORDERS),
 )
@@ -123,6 +125,10 @@ _MS_FLOWS: tuple[tuple[str, Flow], ...] = (
     ("entity/counterparty", Flow.ORDERS),
     ("entity/demand", Flow.ORDERS),
     ("entity/service", Flow.ORDERS),
+    ("entity/paymentin", Flow.ORDERS),
+    ("entity/cashin", Flow.ORDERS),
+    ("entity/paymentout", Flow.ORDERS),
+    ("entity/cashout", Flow.ORDERS),
 )
 
 
