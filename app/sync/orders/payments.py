@@ -267,9 +267,11 @@ def _type_names(p: Planner) -> dict[str, str]:
 
 def _purpose(write: PaymentWrite) -> str:
     number = label(write.order)
+    round_ = write.key.rsplit(":", 1)[-1]
+    again = f", повторно ({round_}-й раз)" if round_ not in ("", "1") else ""
     if write.incoming:
-        return f"Оплата заказа {number} (RetailCRM, оплата {write.payment_id})"
-    return f"Возврат оплаты по заказу {number} (RetailCRM, оплата {write.payment_id})"
+        return f"Оплата заказа {number} (RetailCRM, оплата {write.payment_id}{again})"
+    return f"Возврат оплаты по заказу {number} (RetailCRM, оплата {write.payment_id}{again})"
 
 
 def _ms_url(document: str, ms_id: str) -> str:
