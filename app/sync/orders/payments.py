@@ -15,12 +15,16 @@ Sources:
 
 Idempotency: every document has a link (kind ``payment`` for incoming, ``refund`` for outgoing) reserved before
 the write, whose ``syncId`` goes with it; the key ``<order id>:<payment id>:<round>`` counts the rounds of one
-payment (paid, refunded, paid again). A reservation left by a killed run is sent again with its ``syncId``.
-The link keeps the sum in kopecks (``match_key``) and the order number (``rc_ext``).
+payment (paid, refunded, paid again). The ``syncId`` is derived from the RetailCRM account, the kind and the key
+(uuid5), so it is the same even when the local database was lost: before creating, the documents are looked up
+by ``syncId`` (one request per document type) and those found are linked instead of created (a killed run's
+write, or a store rebuilt by ``svyazka repair``). The link keeps the sum in kopecks (``match_key``) and the order
+number (``rc_ext``).
 """
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -122,6 +126,11 @@ def _parse_key(key: str) -> tuple[int, int, int] | None:
     if len(parts) != 3 or not all(p.isdigit() for p in parts):
         return None
     return int(parts[0]), int(parts[1]), int(parts[2])
+
+
+def sync_id_for(rc_url: str, kind: str, key: str) -> str:
+    """The same ``syncId`` for the same payment round of the same account, whatever the local store remembers."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"svyazka:{rc_url.rstrip('/')}:{kind}:{key}"))
 
 
 def document_for(payment_type: str, settings_map: Mapping[str, str], type_names: Mapping[str, str]) -> str:
@@ -302,7 +311,8 @@ def apply_payments(a: Applier) -> None:
             continue  # the customer order did not go (or is gone in MoySklad): its payments wait with it
         kind = PAYMENT_LINK if write.incoming else REFUND_LINK
         link = a.links.reserve(kind, write.key, ms_type=write.document, rc_ext=label(write.order),
-                               match_key=str(write.kopecks))
+                               match_key=str(write.kopecks),
+                               sync_id=sync_id_for(str(getattr(a.rc, "account_url", "")), kind, write.key))
         if link.ms_id:
             continue
         body: dict[str, Any] = {
@@ -316,6 +326,8 @@ def apply_payments(a: Applier) -> None:
         ready.append((write, ms_order, body))
     for document in ("paymentin", "cashin", "paymentout", "cashout"):
         batch = [r for r in ready if r[0].document == document]
+        if batch:
+            batch = _link_existing(a, document, batch)
         for chunk in chunks(batch, a.batch):
             a.ctx.check_cancel()
             results = a.create_many(document, [body for _, _, body in chunk])
@@ -332,6 +344,27 @@ def apply_payments(a: Applier) -> None:
                     _record(a, item, result, linked=False)
             a.progress(len(chunk))
     _check_paid(a, orders)
+
+
+def _link_existing(a: Applier, document: str, batch: list[tuple[PaymentWrite, str, dict[str, Any]]]
+                   ) -> list[tuple[PaymentWrite, str, dict[str, Any]]]:
+    """Documents already in MoySklad under their ``syncId`` are linked, not created again; the rest returned."""
+    found = {(text(r.get("syncId")) or "").lower(): r
+             for r in a.ms.find_by_values(document, "syncId", [body["syncId"] for _, _, body in batch])}
+    left = []
+    for write, ms_order, body in batch:
+        row = found.get(str(body["syncId"]).lower())
+        ms_id = text(row.get("id")) if row is not None else None
+        if row is None or not ms_id:
+            left.append((write, ms_order, body))
+            continue
+        a.links.complete(PAYMENT_LINK if write.incoming else REFUND_LINK, write.key, ms_id, ms_type=document)
+        a.counts.unchanged += 1
+        number = label(write.order)
+        a.log(Level.INFO, f"Заказ {number}: {DOCUMENT_NAMES[document]} {text(row.get('name')) or ''} на "
+                          f"{kopecks_to_rub(write.kopecks)} ₽ уже был в МойСклад (создан раньше); теперь он связан "
+                          "с оплатой, второй не создан.", number, _ms_url(document, ms_id), "payment")
+    return left
 
 
 def _record(a: Applier, item: tuple[PaymentWrite, str, dict[str, Any]], result: dict[str, Any] | ItemError,

@@ -226,3 +226,23 @@ def test_a_paid_payment_deleted_by_a_manager_is_paid_back_once(ord_env: OrdEnv) 
     assert _paid_both(env, order["id"]) == (Decimal("0"), Decimal("0"))
     env.run()
     assert len(_documents(env, "cashout", ms_id)) == 1 and len(_documents(env, "cashin", ms_id)) == 1
+
+
+def test_payment_links_lost_with_the_store_are_found_again_by_sync_id(ord_env: OrdEnv, other) -> None:
+    """The local database was rebuilt (svyazka repair): the documents are found under their syncId, not made
+    twice."""
+    env = ord_env
+    order = _exported_order(env, firstName="Пот", lastName="Еряна")
+    ms_id = env.ms_order(order["id"])["id"]
+    _pay(other, order["id"], "bank-card", Decimal("80"))
+    assert env.run().errors == 0
+    links = env.db.links(env.profile_id)
+    (key,) = [k for k in links.all("payment", by="rc") if k.startswith(f"{order['id']}:")]
+    assert links.remove("payment", rc_id=key) == 1
+
+    report = env.run(full=True)
+
+    assert report.errors == 0 and report.counts[Flow.ORDERS].failed == 0, report.message
+    assert len(_documents(env, "paymentin", ms_id)) == 1
+    assert links.get_by_rc("payment", key).ms_id == _documents(env, "paymentin", ms_id)[0]["id"]
+    assert any("уже был в МойСклад" in m for m in env.messages())
