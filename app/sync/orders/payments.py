@@ -143,7 +143,8 @@ def document_for(payment_type: str, settings_map: Mapping[str, str], type_names:
 def decide_order(order: Order, ms_order_id: str | None, *, incoming: Mapping[str, Link],
                  refunds: Mapping[str, Link], paid: frozenset[str], documents: Mapping[str, str],
                  type_names: Mapping[str, str]) -> list[PaymentWrite]:
-    """What one order's payments need in MoySklad now (pure). ``incoming`` / ``refunds``: the links by key."""
+    """What one order's payments need in MoySklad now (pure). ``incoming`` / ``refunds``: the links by key (the
+    order's own are enough; the planner passes only those)."""
     current = {p.id: p for p in order_payments(order)}
     rounds: dict[int, int] = {}
     prefix = f"{order.id}:"
@@ -225,8 +226,8 @@ def plan(p: Planner, orders: Mapping[int, Order]) -> None:
     if missing:
         from app.sync.orders import history  # the planner's own fetch (filters by site, checks ids)
         orders = {**orders, **history.fetch(p, missing)}
-    with_payments = [o for o in orders.values()
-                     if order_payments(o) or any(k.startswith(f"{o.id}:") for k in incoming)]
+    own_in, own_out = _by_order(incoming), _by_order(refunds)  # each order's links, grouped once
+    with_payments = [o for o in orders.values() if order_payments(o) or o.id in own_in]
     if not with_payments:
         return
     order_links = links.all("order", by="rc")
@@ -249,8 +250,9 @@ def plan(p: Planner, orders: Mapping[int, Order]) -> None:
     for order in with_payments:
         if order.id not in targets:
             continue
-        writes = decide_order(order, targets[order.id], incoming=incoming, refunds=refunds, paid=paid,
-                              documents=documents, type_names=type_names)
+        writes = decide_order(order, targets[order.id], incoming=own_in.get(order.id, {}),
+                              refunds=own_out.get(order.id, {}), paid=paid, documents=documents,
+                              type_names=type_names)
         if writes:
             p.work.payments.extend(writes)
             p.work.paid_kopecks[order.id] = rc_paid_kopecks(order, paid, documents, type_names)
@@ -258,6 +260,15 @@ def plan(p: Planner, orders: Mapping[int, Order]) -> None:
         p.plan.changes.append(Change(Flow.ORDERS, Action.CREATE, "moysklad", write.document, write.key,
                                      f"Заказ {label(write.order)} → МойСклад: будет создан "
                                      f"{DOCUMENT_NAMES[write.document]} на {kopecks_to_rub(write.kopecks)} ₽", write))
+
+
+def _by_order(links: Mapping[str, Link]) -> dict[int, dict[str, Link]]:
+    grouped: dict[int, dict[str, Link]] = {}
+    for key, link in links.items():
+        parsed = _parse_key(key)
+        if parsed is not None:
+            grouped.setdefault(parsed[0], {})[key] = link
+    return grouped
 
 
 def _type_names(p: Planner) -> dict[str, str]:
