@@ -142,17 +142,25 @@ class CashOutKind(PaymentKind):
 
 
 def payed_sum(state: MoySkladState, order_id: str) -> float:
-    """What an order's ``payedSum`` shows: posted incoming documents' linked sums minus outgoing ones'."""
-    total = 0.0
-    for kind_name in PAYMENT_TYPES:
-        sign = 1.0 if kind_name in INCOMING else -1.0
-        for record in state.table(kind_name).values():
-            if not record.get("applicable", True):
-                continue
-            for target, linked in record.get("_operations") or ():
-                if target.type == "customerorder" and target.id == order_id:
-                    total += sign * (linked if linked is not None else record["sum"])
-    return round(total, 2)
+    """What an order's ``payedSum`` shows: posted incoming documents' linked sums minus outgoing ones'.
+
+    Every order's figure is worked out at once and kept until the state changes (``generation``), so a list of
+    many orders costs one pass over the money documents."""
+    cached = state.__dict__.get("_payed_sums")
+    if cached is None or cached[0] != state.generation:
+        totals: dict[str, float] = {}
+        for kind_name in PAYMENT_TYPES:
+            sign = 1.0 if kind_name in INCOMING else -1.0
+            for record in state.table(kind_name).values():
+                if not record.get("applicable", True):
+                    continue
+                for target, linked in record.get("_operations") or ():
+                    if target.type == "customerorder":
+                        amount = linked if linked is not None else record["sum"]
+                        totals[target.id] = totals.get(target.id, 0.0) + sign * amount
+        cached = (state.generation, totals)
+        state.__dict__["_payed_sums"] = cached
+    return round(cached[1].get(order_id, 0.0), 2)
 
 
 def payment_kinds() -> list[EntityKind]:
