@@ -41,6 +41,7 @@ from datetime import datetime
 from typing import Any, TextIO
 
 from app import APP_NAME, __version__
+from app.vocab import ConflictKind, Master, MatchKey, ResolutionAction, StockType
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1  # finished, with conflicts or errors to look at
@@ -56,7 +57,7 @@ ENV_MOYSKLAD_PASSWORD = "SVYAZKA_MOYSKLAD_PASSWORD"
 ENV_SMTP_PASSWORD = "SVYAZKA_SMTP_PASSWORD"  # svyazka alerts setup --smtp-password (app/alerts)
 ENV_TELEGRAM_TOKEN = "SVYAZKA_TELEGRAM_TOKEN"  # svyazka alerts setup --telegram-token
 FLOW_NAMES = ("catalog", "stock", "prices", "orders")
-MATCH_KEYS = ("article", "code", "external-code", "barcode")
+MATCH_KEYS = tuple(key.value for key in MatchKey)  # plain strings: argparse shows their repr in its errors
 SQLITE_MAX_INT = 2**63 - 1  # ids and limits go to SQLite, which refuses anything bigger (OverflowError)
 MAX_FIRST_SYNC_DAYS = 3650  # ten years: more is a typo, and a date that far back overflows
 
@@ -169,6 +170,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     setup.add_argument("--export-statuses", help="RetailCRM status codes whose orders go to MoySklad, comma-separated")
     setup.add_argument("--shipment-status", help="RetailCRM status code at which a shipment is created")
+    setup.add_argument(
+        "--return-statuses",
+        help="RetailCRM status codes that bring a shipped order's goods back (a sales return), comma-separated; "
+        "empty: never; default: the statuses of the cancel group",
+    )
+    setup.add_argument(
+        "--shipped-in-ms-status",
+        help="with the statuses back: the RetailCRM status an order gets when the warehouse ships it in MoySklad",
+    )
     setup.add_argument("--match-key", choices=MATCH_KEYS, help="how products are matched (default: article)")
     setup.add_argument(
         "--match-field",
@@ -176,7 +186,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="the RetailCRM offer field the match key is compared with (default: the key's usual field; "
         "RetailCRM's own MoySklad module keeps the MoySklad code in the offer property «code»: property:code)",
     )
-    setup.add_argument("--master", choices=("moysklad", "retailcrm"), help="which system owns the catalog")
+    setup.add_argument("--master", choices=tuple(m.value for m in Master), help="which system owns the catalog")
     setup.add_argument(
         "--stock-type", choices=("stock", "free-stock"), help="send stock or free stock (stock − reserve)"
     )
@@ -253,7 +263,8 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("--json", action="store_true")
     resolve = conflict_cmds.add_parser("resolve", help="remember a decision; it applies from the next sync")
     resolve.add_argument("id", type=_whole(1), help="conflict number (see 'conflicts list')")
-    resolve.add_argument("--action", required=True, choices=("pick", "link", "create", "ignore", "reopen"))
+    actions = (*(a.value for a in ResolutionAction if a is not ResolutionAction.GONE), "reopen")
+    resolve.add_argument("--action", required=True, choices=actions)
     resolve.add_argument("--ms-id", help="MoySklad id (for pick and link): one of the conflict's candidates")
     resolve.add_argument("--rc-id", help="RetailCRM offer id (for pick and link): one of the conflict's candidates")
     resolve.add_argument(
@@ -266,6 +277,9 @@ def build_parser() -> argparse.ArgumentParser:
         "check", help="compare RetailCRM with MoySklad without writing (exit 1 when anything differs)"
     )
     check.add_argument("--json", action="store_true", help="print one JSON object with the counts and differences")
+
+    icml = commands.add_parser("icml", help="write the MoySklad catalog as an ICML file for RetailCRM to load")
+    icml.add_argument("--out", metavar="FILE", help="the file (default: svyazka-catalog.xml in the settings' folder)")
 
     log = commands.add_parser("log", help="read the run log")
     log.add_argument("--run", type=_whole(1), help="only this run (default: the last one)")
@@ -551,7 +565,7 @@ def _open_app(args: argparse.Namespace) -> int:
     try:
         from app.ui.main import main as gui_main
     except ImportError:
-        gui_main = None
+        gui_main = None  # type: ignore[assignment]  # a build without the desktop app
     if gui_main is not None:
         forwarded = [
             *(["--demo"] if args.demo else []),
@@ -902,6 +916,16 @@ def _settings_from_args(args: argparse.Namespace, rc: Any, ms: Any) -> Any:
         if args.shipment_status not in rc_status_codes:
             raise CliError(f"статуса «{args.shipment_status}» нет в RetailCRM.")
         values["shipment_status"] = args.shipment_status
+    if args.return_statuses is not None:
+        returns = tuple(c.strip() for c in args.return_statuses.split(",") if c.strip())
+        unknown = [c for c in returns if c not in rc_status_codes]
+        if unknown:
+            raise CliError(f"неизвестные статусы RetailCRM: {', '.join(unknown)}.")
+        values["return_statuses"] = returns
+    if args.shipped_in_ms_status:
+        if args.shipped_in_ms_status not in rc_status_codes:
+            raise CliError(f"статуса «{args.shipped_in_ms_status}» нет в RetailCRM.")
+        values["shipped_in_ms_status"] = args.shipped_in_ms_status
     if args.match_key:
         values["match_key"] = args.match_key
     if args.match_field:
@@ -916,7 +940,7 @@ def _settings_from_args(args: argparse.Namespace, rc: Any, ms: Any) -> Any:
     if args.master:
         values["master"] = args.master
     if args.stock_type:
-        values["stock_type"] = "freeStock" if args.stock_type == "free-stock" else "stock"
+        values["stock_type"] = StockType.FREE_STOCK if args.stock_type == "free-stock" else StockType.STOCK
     if args.site:
         site_codes = {s.code for s in rc.sites}
         if args.site not in site_codes:
@@ -976,6 +1000,13 @@ def _print_settings(settings: Any, out: TextIO) -> None:
     out.write(f"  статусы: {statuses}\n")
     out.write(f"  выгружать заказы в статусах: {', '.join(settings.export_statuses) or 'никаких (не выбрано)'}\n")
     out.write(f"  отгрузка при статусе: {settings.shipment_status or '—'}\n")
+    if settings.return_statuses is None:
+        returns_text = "статусы группы «Отменен»"
+    else:
+        returns_text = ", ".join(settings.return_statuses) or "не создаётся"
+    out.write(f"  возврат покупателя при статусах: {returns_text}\n")
+    if settings.shipped_in_ms_status:
+        out.write(f"  заказ, отгруженный в МойСклад, получает статус: {settings.shipped_in_ms_status}\n")
     days = settings.first_sync_days
     out.write(f"  первая синхронизация: {f'заказы за последние {days} дн.' if days else 'все заказы'}\n")
     from app.sync.catalog.keys import MatchRule, rc_field_label
@@ -1239,20 +1270,15 @@ _RUN_STATUS = {
     "held": "остановлен проверкой перед записью",
     "running": "идёт",
 }
-_KIND_TITLES = {
-    "duplicate_key": "дубли ключа",
-    "only_in_moysklad": "только в МойСклад",
-    "only_in_retailcrm": "только в RetailCRM",
-    "unlinked_order_line": "строки заказов без товара",
-    "unmapped_status": "несопоставленные статусы",
-    "unmapped_store": "несопоставленные склады",
-    "ambiguous_counterparty": "неоднозначные контрагенты",
-    "bad_data": "ошибки в данных",
-}
+def _kind_title(kind: str) -> str:
+    """A conflict kind in the words the alerts use too: one table (app/alerts/events.py), keyed by ConflictKind."""
+    from app.alerts.events import CONFLICT_TITLES
+
+    return CONFLICT_TITLES.get(kind, kind)  # type: ignore[call-overload]  # a newer version's kind: its code
 
 
 def _kinds(counts: dict[str, int]) -> str:
-    return ", ".join(f"{_KIND_TITLES.get(k, k)}: {n}" for k, n in sorted(counts.items()))
+    return ", ".join(f"{_kind_title(k)}: {n}" for k, n in sorted(counts.items()))
 
 
 def _shown_url(url: str, service: str) -> str:
@@ -1284,7 +1310,7 @@ def cmd_conflicts(args: argparse.Namespace, env: _Env) -> int:
             print("Конфликтов нет.")
         for c in items:
             state = "" if c.status == "open" else f" [{c.status}]"
-            print(f"#{c.id} {_KIND_TITLES.get(c.kind, c.kind)}{state}: {c.title}")
+            print(f"#{c.id} {_kind_title(c.kind)}{state}: {c.title}")
         return EXIT_OK
     conflict = repo.get(args.id)
     if conflict is None:
@@ -1295,7 +1321,7 @@ def cmd_conflicts(args: argparse.Namespace, env: _Env) -> int:
         repo.ignore(conflict.id)
     else:
         resolution: dict[str, Any] = {"action": args.action}
-        if args.action in ("pick", "link"):
+        if args.action in (ResolutionAction.PICK, ResolutionAction.LINK):
             resolution.update(_chosen_ids(args, env, profile, conflict))
         repo.resolve(conflict.id, resolution)
     print(f"Конфликт №{conflict.id}: решение сохранено, применится при следующей синхронизации.")
@@ -1304,7 +1330,12 @@ def cmd_conflicts(args: argparse.Namespace, env: _Env) -> int:
 
 # the kinds whose decision names ids, and who reads them: the catalog matcher (app/sync/catalog/matching.py) and the
 # orders flow's counterparty choice (app/sync/orders/counterparties.py, MoySklad side only)
-_ID_KINDS = ("duplicate_key", "only_in_moysklad", "only_in_retailcrm", "ambiguous_counterparty")
+_ID_KINDS = (
+    ConflictKind.DUPLICATE_KEY,
+    ConflictKind.ONLY_IN_MOYSKLAD,
+    ConflictKind.ONLY_IN_RETAILCRM,
+    ConflictKind.AMBIGUOUS_COUNTERPARTY,
+)
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
 
@@ -1316,12 +1347,12 @@ def _chosen_ids(args: argparse.Namespace, env: _Env, profile: Any, conflict: Any
 
     if conflict.kind not in _ID_KINDS:
         raise CliError(
-            f"у конфликта №{conflict.id} ({_KIND_TITLES.get(conflict.kind, conflict.kind)}) нечего выбирать "
+            f"у конфликта №{conflict.id} ({_kind_title(conflict.kind)}) нечего выбирать "
             "по id: решите его в RetailCRM или МойСклад, или используйте --action ignore."
         )
     if not (args.ms_id or args.rc_id):
         raise CliError(f"для --action {args.action} укажите --ms-id и/или --rc-id (варианты: {_candidates(conflict)}).")
-    counterparty = conflict.kind == "ambiguous_counterparty"
+    counterparty = conflict.kind == ConflictKind.AMBIGUOUS_COUNTERPARTY
     if counterparty and args.rc_id:
         raise CliError("для клиента выбирают контрагента МойСклад: укажите только --ms-id.")
     chosen: dict[str, Any] = {}
@@ -1365,7 +1396,7 @@ def _candidates(conflict: Any) -> str:
         return ", ".join(shown[:10]) + (", …" if len(shown) > 10 else "") or "нет"
 
     ms = listed(side_items(conflict.ms_data, conflict.kind))
-    if conflict.kind == "ambiguous_counterparty":
+    if conflict.kind == ConflictKind.AMBIGUOUS_COUNTERPARTY:
         return f"--ms-id {ms}"
     return f"--ms-id {ms}; --rc-id {listed(side_items(conflict.rc_data, conflict.kind))}"
 
@@ -1487,6 +1518,21 @@ def cmd_check(args: argparse.Namespace, env: _Env) -> int:
     return EXIT_PROBLEMS
 
 
+def cmd_icml(args: argparse.Namespace, env: _Env) -> int:
+    """``svyazka icml [--out FILE]``: app/runner/icml.py; reads MoySklad only."""
+    from pathlib import Path
+
+    from app.runner.icml import export_profile_icml
+    from app.sync.catalog.icml import summary
+
+    try:
+        result = export_profile_icml(env.db, env.profile().id, env.secrets, Path(args.out) if args.out else None)
+    except OSError as exc:
+        raise CliError(f"не удалось записать файл ICML ({exc.strerror or exc}). Укажите другой файл в --out.") from exc
+    print(summary(result))
+    return EXIT_PROBLEMS if result.duplicates else EXIT_OK
+
+
 def cmd_alerts(args: argparse.Namespace, env: _Env) -> int:
     from app.alerts import config, send_test
 
@@ -1578,6 +1624,7 @@ def _print_registration(args: argparse.Namespace, registration: Any, title: str,
 _COMMANDS: dict[str, Callable[[argparse.Namespace, _Env], int]] = {
     "support-bundle": cmd_support_bundle,
     "check": cmd_check,
+    "icml": cmd_icml,
     "setup": cmd_setup,
     "alerts": cmd_alerts,
     "sync": cmd_sync,

@@ -26,8 +26,8 @@ def _plan_figures(report: Any) -> dict[str, dict[str, int]]:
 
     figures: dict[str, dict[str, int]] = {}
     for flow, plan in report.plans.items():
-        stats = {k: int(v) for k, v in (plan.state.get("stats") or {}).items() if isinstance(v, int | bool)}
-        work = plan.state.get("work")
+        stats = plan.stats.as_dict() if plan.stats is not None else {}
+        work = plan.work
         if flow is Flow.CATALOG and work is not None:
             stats.update(
                 rc_creates=len(work.rc_creates),

@@ -12,22 +12,24 @@ from typing import TYPE_CHECKING
 
 from app.alerts.config import AlertSettings
 from app.store.types import utcnow
+from app.vocab import ConflictKind
 
 if TYPE_CHECKING:
     from app.store.database import Database
     from app.sync.model import RunReport
 
 SERVICE_TITLES = {"moysklad": "МойСклад", "retailcrm": "RetailCRM"}
-# the same words `svyazka conflicts` uses (app/cli.py _KIND_TITLES); the alerts stay free of the CLI
-CONFLICT_TITLES = {
-    "duplicate_key": "дубли ключа",
-    "only_in_moysklad": "только в МойСклад",
-    "only_in_retailcrm": "только в RetailCRM",
-    "unlinked_order_line": "строки заказов без товара",
-    "unmapped_status": "несопоставленные статусы",
-    "unmapped_store": "несопоставленные склады",
-    "ambiguous_counterparty": "неоднозначные контрагенты",
-    "bad_data": "ошибки в данных",
+# conflict kinds in words for the alerts and `svyazka conflicts` (app/cli.py reads this table; the window's
+# translated titles are app/ui/labels.py CONFLICT_KIND_LABELS, keyed by the same enum)
+CONFLICT_TITLES: dict[ConflictKind, str] = {
+    ConflictKind.DUPLICATE_KEY: "дубли ключа",
+    ConflictKind.ONLY_IN_MOYSKLAD: "только в МойСклад",
+    ConflictKind.ONLY_IN_RETAILCRM: "только в RetailCRM",
+    ConflictKind.UNLINKED_ORDER_LINE: "строки заказов без товара",
+    ConflictKind.UNMAPPED_STATUS: "несопоставленные статусы",
+    ConflictKind.UNMAPPED_STORE: "несопоставленные склады",
+    ConflictKind.AMBIGUOUS_COUNTERPARTY: "неоднозначные контрагенты",
+    ConflictKind.BAD_DATA: "ошибки в данных",
 }
 # app/clients/errors.py SettingsError.reason words that mean "the key or token no longer works here"
 AUTH_REASONS = ("bad_credentials", "missing_scopes", "no_access")

@@ -558,12 +558,12 @@ def generate_shop(
         customer = customer_list[rng.randrange(len(customer_list))]
         lines: dict[str, SeedOrderItem] = {}
         for _ in range(rng.choice((1, 1, 2, 2, 3, 4))):
-            offer = sellable[rng.randrange(len(sellable))] if sellable else None
-            if offer is None or offer.key in lines:
+            drawn = sellable[rng.randrange(len(sellable))] if sellable else None
+            if drawn is None or drawn.key in lines:
                 continue
-            base_price = offer.sale_prices[0][1]
+            base_price = drawn.sale_prices[0][1]
             discount = base_price // 10 if rng.random() < 0.2 else 0
-            lines[offer.key] = SeedOrderItem(offer.key, rng.choice((1, 1, 1, 2, 3)), base_price, discount)
+            lines[drawn.key] = SeedOrderItem(drawn.key, rng.choice((1, 1, 1, 2, 3)), base_price, discount)
         city, region = rng.choice(_CITIES)
         delivery = rng.choice(_DELIVERY_TYPES)
         created = epoch - timedelta(minutes=(orders - i) * rng.randint(30, 90))

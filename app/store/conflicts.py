@@ -20,30 +20,23 @@ from app.redact import redact
 from app.store._util import chunked, require_choice
 from app.store.models import ConflictRow
 from app.store.types import dump_json, utcnow
+from app.vocab import ConflictKind, ResolutionAction
 
 if TYPE_CHECKING:
     from app.store.database import Database
 
-CONFLICT_KINDS = (
-    "duplicate_key",
-    "only_in_moysklad",
-    "only_in_retailcrm",
-    "unlinked_order_line",
-    "unmapped_status",
-    "unmapped_store",
-    "ambiguous_counterparty",
-    "bad_data",
-)
+CONFLICT_KINDS = tuple(ConflictKind)
 CONFLICT_STATUSES = ("open", "resolved", "ignored")
-RESOLUTION_ACTIONS = ("pick", "link", "create", "ignore")
-GONE = {"action": "gone"}
+# what a person may decide; "gone" is the store's own (GONE)
+RESOLUTION_ACTIONS = tuple(a for a in ResolutionAction if a is not ResolutionAction.GONE)
+GONE = {"action": ResolutionAction.GONE.value}
 _GONE_JSON = dump_json(GONE)  # stored text is ours, so an exact comparison is reliable
 
 
 @dataclass(frozen=True)
 class Conflict:
     id: int
-    kind: str
+    kind: ConflictKind  # a newer Svyazka's unknown kind stays its stored string (shown as its code)
     key: str
     title: str
     ms_data: Any
@@ -56,10 +49,15 @@ class Conflict:
     resolved_at: datetime | None
 
 
+def _kind(stored: str) -> ConflictKind:
+    member = ConflictKind._value2member_map_.get(stored)
+    return cast(ConflictKind, stored) if member is None else cast(ConflictKind, member)
+
+
 def _to_conflict(row: ConflictRow) -> Conflict:
     return Conflict(
         row.id,
-        row.kind,
+        _kind(row.kind),
         row.key,
         row.title,
         row.ms_data,
@@ -73,7 +71,7 @@ def _to_conflict(row: ConflictRow) -> Conflict:
     )
 
 
-def side_items(data: Any, kind: str | None = None) -> list[dict[str, Any]]:
+def side_items(data: Any, kind: ConflictKind | str | None = None) -> list[dict[str, Any]]:
     """One side of a conflict as a list of dicts (the engine stores lists; other kinds may store one dict).
 
     For a customer found twice (``ambiguous_counterparty``) the MoySklad side is the list of candidate
@@ -81,7 +79,8 @@ def side_items(data: Any, kind: str | None = None) -> list[dict[str, Any]]:
     """
     if data is None:
         return []
-    if kind == "ambiguous_counterparty" and isinstance(data, Mapping) and isinstance(data.get("candidates"), list):
+    counterparty = kind == ConflictKind.AMBIGUOUS_COUNTERPARTY
+    if counterparty and isinstance(data, Mapping) and isinstance(data.get("candidates"), list):
         return side_items(data["candidates"])
     if isinstance(data, Mapping):
         return [dict(data)]
@@ -124,7 +123,7 @@ class ConflictRepository:
 
     def record(
         self,
-        kind: str,
+        kind: ConflictKind,
         key: str,
         title: str,
         ms_data: Any = None,
@@ -175,7 +174,7 @@ class ConflictRepository:
             row = session.get(ConflictRow, conflict_id)
             return _to_conflict(row) if row is not None and row.profile_id == self.profile_id else None
 
-    def get_by_key(self, kind: str, key: str) -> Conflict | None:
+    def get_by_key(self, kind: ConflictKind, key: str) -> Conflict | None:
         with self._db.read_session() as session:
             row = session.scalars(
                 select(ConflictRow).where(
@@ -188,17 +187,17 @@ class ConflictRepository:
         """Store the user's decision (``{"action": "pick"|"link"|"create"|"ignore", ...params}``)."""
         action = resolution.get("action")
         require_choice(str(action), RESOLUTION_ACTIONS, "resolution action")
-        status = "ignored" if action == "ignore" else "resolved"
+        status = "ignored" if action == ResolutionAction.IGNORE else "resolved"
         return self._set_state(conflict_id, status, dict(resolution), utcnow())
 
     def ignore(self, conflict_id: int) -> Conflict:
-        return self.resolve(conflict_id, {"action": "ignore"})
+        return self.resolve(conflict_id, {"action": ResolutionAction.IGNORE.value})
 
     def reopen(self, conflict_id: int) -> Conflict:
         """Forget the decision: the conflict is open again."""
         return self._set_state(conflict_id, "open", None, None)
 
-    def list(self, status: str | None = None, kind: str | None = None) -> list[Conflict]:
+    def list(self, status: str | None = None, kind: ConflictKind | str | None = None) -> list[Conflict]:
         statement = select(ConflictRow).where(ConflictRow.profile_id == self.profile_id)
         if status is not None:
             statement = statement.where(ConflictRow.status == require_choice(status, CONFLICT_STATUSES, "status"))
@@ -208,15 +207,15 @@ class ConflictRepository:
         with self._db.read_session() as session:
             return [_to_conflict(r) for r in session.scalars(statement)]
 
-    def counts_by_kind(self, status: str | None = "open") -> dict[str, int]:
+    def counts_by_kind(self, status: str | None = "open") -> dict[ConflictKind, int]:
         """How many conflicts of each kind (open ones by default; ``status=None`` counts all)."""
         statement = select(ConflictRow.kind, func.count()).where(ConflictRow.profile_id == self.profile_id)
         if status is not None:
             statement = statement.where(ConflictRow.status == status)
         with self._db.read_session() as session:
-            return {kind: int(n) for kind, n in session.execute(statement.group_by(ConflictRow.kind))}
+            return {_kind(kind): int(n) for kind, n in session.execute(statement.group_by(ConflictRow.kind))}
 
-    def resolutions(self, kind: str) -> dict[str, dict[str, Any]]:
+    def resolutions(self, kind: ConflictKind) -> dict[str, dict[str, Any]]:
         """``{key: resolution}`` of every user decision of ``kind`` (ignores included, "gone" excluded)."""
         statement = select(ConflictRow.key, ConflictRow.resolution).where(
             ConflictRow.profile_id == self.profile_id,
@@ -228,7 +227,7 @@ class ConflictRepository:
         with self._db.read_session() as session:
             return {key: resolution for key, resolution in session.execute(statement)}
 
-    def close_missing(self, run_id: int, kinds: Iterable[str] | None = None) -> int:
+    def close_missing(self, run_id: int, kinds: Iterable[ConflictKind] | None = None) -> int:
         """After a *full* run: open conflicts it did not see are gone, so close them. Returns how many.
 
         Pass ``kinds`` when the run checked only some kinds (a stock-only run must not close catalog ones).

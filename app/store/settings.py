@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from sqlalchemy import delete, select
@@ -17,16 +18,18 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app.store.errors import SettingsError
 from app.store.models import SettingRow
+from app.vocab import CatalogMode, Master, MatchKey, StockType
 
 if TYPE_CHECKING:
     from app.store.database import Database
 
 SYNC_SETTINGS_KEY = "sync"
 
-MATCH_KEYS = ("article", "code", "external-code", "barcode")
-MASTERS = ("moysklad", "retailcrm")
-STOCK_TYPES = ("stock", "freeStock")
-CATALOG_MODES = ("crm", "icml")
+# The allowed values, in the order the settings page and messages list them (the enums' order).
+MATCH_KEYS = tuple(MatchKey)
+MASTERS = tuple(Master)
+STOCK_TYPES = tuple(StockType)
+CATALOG_MODES = tuple(CatalogMode)
 
 
 class StorePair(NamedTuple):
@@ -46,6 +49,7 @@ class PricePair(NamedTuple):
 
 
 P = TypeVar("P", StorePair, PricePair)
+E = TypeVar("E", bound=StrEnum)
 
 
 # Setting names as the settings page calls them: messages name the setting the way the shop owner knows it.
@@ -59,12 +63,15 @@ SETTING_LABELS: dict[str, str] = {
     "reverse_status_map": "обратное соответствие статусов",
     "export_statuses": "статусы для выгрузки",
     "shipment_status": "статус отгрузки",
+    "return_statuses": "статусы возврата",
+    "shipped_in_ms_status": "статус заказа, отгруженного в МойСклад",
     "match_key": "ключ сопоставления",
     "match_field": "поле RetailCRM для ключа сопоставления",
     "master": "главная система для товаров",
     "stock_type": "вид остатка",
     "catalog_mode": "способ выгрузки каталога",
     "retailcrm_site": "магазин RetailCRM",
+    "icml_folder": "папка для файла каталога ICML",
     "schedule_minutes": "интервал синхронизации",
     "stock_schedule_minutes": "интервал обновления остатков",
     "reverse_status_flow": "обратная передача статусов",
@@ -133,12 +140,13 @@ def _opt_str(name: str, value: Any) -> str | None:
     return value.strip() or None
 
 
-def _choice(name: str, value: Any, choices: tuple[str, ...]) -> str:
-    value = getattr(value, "value", value)  # accept enums such as app.sync's MatchKey
-    if value not in choices:
+def _choice(name: str, value: Any, choices: type[E]) -> E:
+    """``value`` (the stored string or a member) as a member of ``choices``."""
+    value = getattr(value, "value", value)  # a member of this or an equal enum
+    if not isinstance(value, str) or value not in choices._value2member_map_:
         allowed = ", ".join(CHOICE_LABELS.get(c, c) for c in choices)
         raise _bad(name, f"имеет неизвестное значение {_shown(value)} (возможны: {allowed})")
-    return str(value)
+    return choices(value)
 
 
 # The RetailCRM offer fields a match key can meet (app.sync.catalog.keys.RC_FIELDS; the store does not import sync);
@@ -252,14 +260,21 @@ class SyncSettings:
     reverse_status_map: Mapping[str, str] = field(default_factory=dict)  # ms state id → rc status code
     export_statuses: tuple[str, ...] = ()  # empty = export nothing, never "everything"
     shipment_status: str | None = None
-    match_key: str = "article"
+    # a shipped order moving to one of these gets a sales return (app/sync/orders/returns.py);
+    # None: the statuses of the cancel group, () no returns
+    return_statuses: tuple[str, ...] | None = None
+    # with the statuses back: the RetailCRM status an order gets when its shipment is made in MoySklad itself
+    shipped_in_ms_status: str | None = None
+    match_key: MatchKey = MatchKey.ARTICLE
     # the RetailCRM offer field the key is compared with; None: the key's usual one (article for article and
     # code, xmlId for the external code, barcode for barcodes), as before this could be chosen
     match_field: str | None = None
-    master: str = "moysklad"
-    stock_type: str = "stock"
-    catalog_mode: str = "crm"
+    master: Master = Master.MOYSKLAD
+    stock_type: StockType = StockType.STOCK
+    catalog_mode: CatalogMode = CatalogMode.CRM
     retailcrm_site: str | None = None
+    # the folder each catalog run writes svyazka-catalog.xml into (app/sync/catalog/icml.py); None: no file
+    icml_folder: str | None = None
     schedule_minutes: int = 15  # 0 = no automatic runs
     stock_schedule_minutes: int = 5
     reverse_status_flow: bool = False
@@ -296,12 +311,16 @@ class SyncSettings:
         put("reverse_status_map", _str_map("reverse_status_map", self.reverse_status_map))
         put("export_statuses", _str_tuple("export_statuses", self.export_statuses))
         put("shipment_status", _opt_str("shipment_status", self.shipment_status))
-        put("match_key", _choice("match_key", self.match_key, MATCH_KEYS))
+        if self.return_statuses is not None:
+            put("return_statuses", _str_tuple("return_statuses", self.return_statuses))
+        put("shipped_in_ms_status", _opt_str("shipped_in_ms_status", self.shipped_in_ms_status))
+        put("match_key", _choice("match_key", self.match_key, MatchKey))
         put("match_field", _match_field("match_field", self.match_field))
-        put("master", _choice("master", self.master, MASTERS))
-        put("stock_type", _choice("stock_type", self.stock_type, STOCK_TYPES))
-        put("catalog_mode", _choice("catalog_mode", self.catalog_mode, CATALOG_MODES))
+        put("master", _choice("master", self.master, Master))
+        put("stock_type", _choice("stock_type", self.stock_type, StockType))
+        put("catalog_mode", _choice("catalog_mode", self.catalog_mode, CatalogMode))
         put("retailcrm_site", _opt_str("retailcrm_site", self.retailcrm_site))
+        put("icml_folder", _opt_str("icml_folder", self.icml_folder))
         put("schedule_minutes", _minutes("schedule_minutes", self.schedule_minutes))
         put("stock_schedule_minutes", _minutes("stock_schedule_minutes", self.stock_schedule_minutes))
         if not isinstance(self.reverse_status_flow, bool):

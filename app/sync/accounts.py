@@ -33,6 +33,7 @@ from app.sync.statusmap import (
     suggest_status_map,
     validate_status_map,
 )
+from app.vocab import CatalogMode
 
 # What Svyazka needs from a RetailCRM key: orders and history, customers, references, stock and prices.
 REQUIRED_RETAILCRM_SCOPES = (
@@ -148,7 +149,7 @@ def suggest_settings(
     notes: list[str] = []
 
     organization = _pick_organization(ms.organizations, base.organization_id)
-    if len(ms.organizations) > 1 and not base.organization_id:
+    if organization is not None and len(ms.organizations) > 1 and not base.organization_id:
         notes.append(f"В МойСклад несколько юрлиц; выбрано «{organization.name}». Его можно сменить в настройках.")
 
     store_pairs = base.store_pairs or _store_pairs(ms.stores, rc.stores)
@@ -170,7 +171,7 @@ def suggest_settings(
     catalog_mode = base.catalog_mode
     chosen_site = next((s for s in rc.sites if s.code == site), None)
     if chosen_site is not None and chosen_site.load_from_yml:
-        catalog_mode = "icml"
+        catalog_mode = CatalogMode.ICML
         notes.append(
             "Каталог RetailCRM загружается из ICML-файла: Связка будет только связывать товары и "
             "передавать остатки и цены, а не создавать товары."
@@ -186,6 +187,8 @@ def suggest_settings(
         reverse_status_map=reverse,
         export_statuses=export,
         shipment_status=shipment,
+        return_statuses=base.return_statuses,  # None: the cancel group's statuses (app/sync/orders/returns.py)
+        shipped_in_ms_status=base.shipped_in_ms_status,
         match_key=base.match_key,
         match_field=base.match_field,
         master=base.master,

@@ -11,17 +11,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.vocab import ConflictKind
+
 SEPARATOR = ":"
 
 
 @dataclass(frozen=True, slots=True)
 class ConflictKey:
-    kind: str
+    kind: ConflictKind
     parts: tuple[str, ...] = ()
 
     @classmethod
-    def of(cls, kind: str, *parts: object) -> ConflictKey:
-        """``ConflictKey.of("bad_data", "order", 7)``: parts are turned into text as f-strings did."""
+    def of(cls, kind: ConflictKind, *parts: object) -> ConflictKey:
+        """``ConflictKey.of(ConflictKind.BAD_DATA, "order", 7)``: parts are turned into text as f-strings did."""
         return cls(kind, tuple(str(p) for p in parts))
 
     def __str__(self) -> str:
@@ -31,7 +33,8 @@ class ConflictKey:
     def parse(cls, key: str, *, parts: int | None = None) -> ConflictKey:
         """The key ``key`` spells. ``parts``: how many parts it has (the last one keeps any further ``:``);
         None splits at every ``:``. A key without ``:`` is a bare kind."""
-        kind, _, rest = key.partition(SEPARATOR)
+        text, _, rest = key.partition(SEPARATOR)
+        kind = _kind(text)
         if not rest and SEPARATOR not in key:
             return cls(kind)
         if parts is None:
@@ -44,3 +47,10 @@ class ConflictKey:
             return self.parts[index]
         except IndexError:
             return None
+
+
+def _kind(text: str) -> ConflictKind:
+    """The kind a stored key starts with; a kind this version does not know stays its text (a key is only
+    compared, never trusted to be one of ours)."""
+    member = ConflictKind._value2member_map_.get(text)
+    return ConflictKind(text) if member is not None else text  # type: ignore[return-value]

@@ -65,6 +65,7 @@ from app.sync.model import (
     SafetyPolicy,
     SafetyTrip,
 )
+from app.sync.ports import MoySkladPort, RetailCrmPort
 from app.sync.run_context import WRITE_WORKERS, FlowRunner, RunContext
 from app.sync.run_figures import counts_json, requests_sent, summary
 from app.sync.watchdog import RunLimits, Watchdog, duration_words
@@ -79,8 +80,8 @@ class SyncEngine:
         db: Database,
         profile_id: int,
         settings: SyncSettings,
-        retailcrm: Any,
-        moysklad: Any,
+        retailcrm: RetailCrmPort,
+        moysklad: MoySkladPort,
         flows: Mapping[Flow, FlowRunner],
         *,
         callbacks: Callbacks | None = None,
@@ -293,9 +294,7 @@ class SyncEngine:
         """The sizes this run saw, for the next run's suspect-read check (only after the flow was applied)."""
         sizes = safety.remembered_sizes(plan)
         if sizes:
-            cursors = self.db.cursors(self.profile_id)
-            for name, value in sizes.items():
-                cursors.set(safety.CURSOR_FLOW, name, value)
+            safety.SeenSizes(self.db.cursors(self.profile_id)).remember(sizes)
 
     def _run(self, flows: Iterable[Flow], *, dry_run: bool, full: bool, trigger: str,
              policy: SafetyPolicy, interrupted: list[int]) -> RunReport:
@@ -329,8 +328,7 @@ class SyncEngine:
         held = False
         crashed = False
         stop_reason = ""
-        seen = {name: int(value) for name, value in self.db.cursors(self.profile_id).all(safety.CURSOR_FLOW).items()
-                if value.isdigit()}
+        seen = safety.SeenSizes(self.db.cursors(self.profile_id)).read()
         what = "Пробный запуск" if dry_run else "Синхронизация"
         ctx.log(Level.INFO, None, f"{what} начата: {', '.join(f.title for f in selected) or 'ничего не выбрано'}.")
         for run_id in interrupted:

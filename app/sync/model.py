@@ -5,11 +5,12 @@ Plain dataclasses with no Qt, HTTP or SQL, so the GUI, the CLI and the tests all
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 
 class Flow(StrEnum):
@@ -20,8 +21,9 @@ class Flow(StrEnum):
     PRICES = "prices"
     ORDERS = "orders"
 
+    # Shadows ``str.title`` on purpose: a flow's title reads naturally, and nothing calls str.title on a flow.
     @property
-    def title(self) -> str:
+    def title(self) -> str:  # type: ignore[override]
         return _FLOW_TITLES[self]
 
 
@@ -100,9 +102,32 @@ class Counts:
 # changes a plan keeps one by one for display; beyond that it counts them (FlowPlan.keep_detail)
 DETAILED_CHANGES = 1000
 
+W = TypeVar("W")
+
 
 @dataclass
-class FlowPlan:
+class PlanStats:
+    """A plan's figures (``FlowPlan.stats``): one dataclass per flow (``CatalogStats``, ``StockStats``,
+    ``PricesStats``, ``OrdersStats``), read by attribute in the wizard, by name in the safety check. Plain ints,
+    so a report's stats pickle small when they cross from the sync child (app/runner/child.py)."""
+
+    def update(self, **values: int) -> None:
+        """Set several figures at once; a name the flow's stats do not have is a programming error."""
+        for name, value in values.items():
+            if name not in self.__dataclass_fields__:
+                raise AttributeError(f"{type(self).__name__} has no figure {name!r}")
+            setattr(self, name, value)
+
+    def get(self, name: str, default: int | None = None) -> int | None:
+        """The figure called ``name`` (``default`` when this flow has none by that name)."""
+        return getattr(self, name) if name in self.__dataclass_fields__ else default
+
+    def as_dict(self) -> dict[str, int]:
+        return dataclasses.asdict(self)
+
+
+@dataclass
+class FlowPlan(Generic[W]):
     """What one flow would change. ``notes`` are sentences worth showing before applying.
 
     A first run plans one change per linked offer and per stock figure: 150,000 at 50,000 offers, hundreds of
@@ -116,7 +141,10 @@ class FlowPlan:
     counts: Counts = field(default_factory=Counts)
     notes: list[str] = field(default_factory=list)
     conflicts: int = 0
-    state: dict[str, Any] = field(default_factory=dict)  # what apply needs beyond the changes (cursors...)
+    # what apply needs beyond the changes: the flow's own type (CatalogWork, StockWork, PricesWork, orders' Work);
+    # dropped before a report leaves the sync child
+    work: W | None = None
+    stats: PlanStats | None = None  # the plan's figures (None: the flow stopped before it had any)
     more_changes: int = 0  # changes planned but not kept in ``changes`` (see keep_detail)
 
     def keep_detail(self) -> bool:
@@ -225,7 +253,7 @@ class RunReport:
     cancelled: bool = False
     run_id: int | None = None
     message: str = ""
-    plans: dict[Flow, FlowPlan] = field(default_factory=dict)
+    plans: dict[Flow, FlowPlan[Any]] = field(default_factory=dict)
     safety: list[SafetyTrip] = field(default_factory=list)  # guards that tripped (a dry run only reports them)
     held: bool = False  # the safety check stopped the run before a flow wrote
     crashed: bool = False  # a bug of ours stopped a flow (details in the technical log): the CLI's exit 4

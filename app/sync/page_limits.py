@@ -11,22 +11,38 @@ from __future__ import annotations
 from typing import Any
 
 from app.store import Database
+from app.sync.ports import CursorStore
 
 CURSOR_FLOW = "retailcrm"  # not a flow: a fact about the account, never reset by a full run
 _REMEMBERED = ("catalog_page_limit", "inventory_page_limit")
 
 
+class PageLimitCursors:
+    """The page sizes remembered per account, as digits under flow ``"retailcrm"`` (names and forms unchanged);
+    a name is the client's attribute it sets (``catalog_page_limit``, ``inventory_page_limit``)."""
+
+    def __init__(self, store: CursorStore) -> None:
+        self.store = store
+
+    def get(self, name: str) -> int | None:
+        stored = self.store.get(CURSOR_FLOW, name)
+        return int(stored) if stored is not None and stored.isdigit() else None
+
+    def set(self, name: str, size: int) -> None:
+        self.store.set(CURSOR_FLOW, name, size)
+
+
 def restore(db: Database, profile_id: int, client: Any) -> dict[str, int]:
     """Give the client the smaller page sizes this account needed before; returns the sizes it starts with."""
-    cursors = db.cursors(profile_id)
+    cursors = PageLimitCursors(db.cursors(profile_id))
     started: dict[str, int] = {}
     for name in _REMEMBERED:
         current = getattr(client, name, None)
         if not isinstance(current, int):
             continue  # a stand-in client without page sizes
-        stored = cursors.get(CURSOR_FLOW, name)
-        if stored is not None and stored.isdigit():
-            current = min(current, int(stored))
+        stored = cursors.get(name)
+        if stored is not None:
+            current = min(current, stored)
             setattr(client, name, current)
         started[name] = current
     return started
@@ -39,7 +55,7 @@ def remember(db: Database, profile_id: int, client: Any, started: dict[str, int]
         current = getattr(client, name, None)
         if not isinstance(current, int) or current >= before:
             continue
-        db.cursors(profile_id).set(CURSOR_FLOW, name, current)
+        PageLimitCursors(db.cursors(profile_id)).set(name, current)
         learned.append(
             f"RetailCRM не принимает страницы списка товаров по {before} строк: Связка читает их по {current} "
             "и запомнила это для аккаунта. Делать ничего не нужно."

@@ -24,7 +24,7 @@ from app.store.pushed import PushedRepository
 from app.sync.catalog.source import MsCatalog, load_moysklad_catalog, offer_links, shared_snapshot
 from app.sync.catalog.work import plural
 from app.sync.engine import RunContext
-from app.sync.model import Action, Change, Counts, Flow, FlowPlan, Level
+from app.sync.model import Action, Change, Counts, Flow, FlowPlan, Level, PlanStats
 
 UPLOAD_BATCH = 250
 
@@ -37,17 +37,25 @@ class PriceRow:
 
 
 @dataclass
+class PricesStats(PlanStats):
+    values_to_send: int = 0
+    values_unchanged: int = 0
+    offers_to_send: int = 0
+    zero_prices_skipped: int = 0
+
+
+@dataclass
 class PricesWork:
     rows: list[PriceRow] = field(default_factory=list)
     confirmed: dict[str, str] = field(default_factory=dict)  # already right in RetailCRM: remember as sent
-    stats: dict[str, int] = field(default_factory=dict)
+    stats: PricesStats = field(default_factory=PricesStats)
 
 
 class PricesFlow:
     flow = Flow.PRICES
 
-    def plan(self, ctx: RunContext) -> FlowPlan:
-        plan = FlowPlan(flow=self.flow)
+    def plan(self, ctx: RunContext) -> FlowPlan[PricesWork]:
+        plan: FlowPlan[PricesWork] = FlowPlan(flow=self.flow)
         pairs = ctx.settings.price_pairs
         if not pairs:
             plan.notes.append("Цены не передаются: типы цен МойСклад не сопоставлены с типами цен RetailCRM.")
@@ -140,14 +148,14 @@ class PricesFlow:
                 f"(обычно это «цена не задана»), например {', '.join(zero_examples)}: такие цены не передаём, "
                 "в RetailCRM остаются прежние."
             )
-        plan.state["work"] = work
-        plan.state["stats"] = work.stats
+        plan.work = work
+        plan.stats = work.stats
         ctx.progress(self.flow, 1, 1, "plan")
         return plan
 
-    def apply(self, ctx: RunContext, plan: FlowPlan) -> Counts:
+    def apply(self, ctx: RunContext, plan: FlowPlan[PricesWork]) -> Counts:
         counts = Counts(unchanged=plan.counts.unchanged, skipped=plan.counts.skipped)
-        work: PricesWork | None = plan.state.get("work")
+        work = plan.work
         if work is None:
             return counts
         if work.confirmed:

@@ -19,6 +19,8 @@ from app.store import Database, LogEntry, SyncSettings
 from app.store.errors import StoreError
 from app.sync.background import BackgroundWrites, FlowOutcome
 from app.sync.model import Callbacks, CancelToken, Counts, Flow, FlowPlan, Level, LogEvent, Progress
+from app.sync.ports import MoySkladPort, RetailCrmPort
+from app.sync.run_shared import RunShared
 from app.techlog import crash_sentence, record_crash
 
 # Log lines are written to the store in batches: one transaction per line would dominate a 50k-offer run.
@@ -52,15 +54,15 @@ class RunContext:
     db: Database
     profile_id: int
     settings: SyncSettings
-    retailcrm: Any  # app.clients.retailcrm.RetailCrmClient
-    moysklad: Any  # app.clients.moysklad.MoySkladClient
+    retailcrm: RetailCrmPort  # app.clients.retailcrm.RetailCrmClient, or a test double
+    moysklad: MoySkladPort  # app.clients.moysklad.MoySkladClient, or a test double
     callbacks: Callbacks
     cancel: CancelToken
     run_id: int | None
     dry_run: bool
     full: bool
     # what one flow learned that a later flow of the same run can reuse (e.g. the catalog snapshot)
-    shared: dict[str, Any] = field(default_factory=dict)
+    shared: RunShared = field(default_factory=RunShared)
     # where flows defer their upload batches so the next flow can plan meanwhile (None: run them inline)
     background: BackgroundWrites | None = None
     # reads started before the flow that needs them (the stock report while the catalog is read)

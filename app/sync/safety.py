@@ -5,7 +5,7 @@ rows all look alike from here: the plan suddenly wants to relink, create, ship o
 (:mod:`app.sync.engine`) calls :func:`check` after each flow plans and before it applies; what happens next
 is the run's :class:`~app.sync.model.SafetyPolicy` (ask, refuse, skip, allow). A dry run only reports.
 
-Pure: it reads the figures a plan already carries (``plan.state["stats"]``, the same numbers the wizard and
+Pure: it reads the figures a plan already carries (``plan.stats``, the same numbers the wizard and
 the report show), the settings' thresholds, and the sizes the last successful run saw (kept by the engine
 as cursors of the pseudo-flow :data:`CURSOR_FLOW`, per profile). The guards (0 in a setting turns one off):
 
@@ -29,6 +29,7 @@ from collections.abc import Mapping
 
 from app.store.settings import CHOICE_LABELS, SyncSettings
 from app.sync.model import Flow, FlowPlan, SafetyPolicy, SafetyTrip
+from app.sync.ports import CursorStore
 
 CURSOR_FLOW = "safety"  # cursors (per profile) holding the sizes the last successful run saw
 NEAR_EMPTY_PERCENT = 10  # a read with fewer rows than this share of last time's is suspect
@@ -38,6 +39,24 @@ _REMEMBERED: dict[Flow, dict[str, str]] = {
     Flow.CATALOG: {"ms_items": "ms_items", "rc_offers": "rc_offers"},
     Flow.STOCK: {"stock_report_rows": "report_rows"},
 }
+
+
+
+class SeenSizes:
+    """The sizes the last successful run saw, as cursors of the pseudo-flow ``"safety"``: the names of
+    ``_REMEMBERED`` (``ms_items``, ``rc_offers``, ``stock_report_rows``), values as digits (names and forms
+    unchanged)."""
+
+    def __init__(self, store: CursorStore) -> None:
+        self.store = store
+
+    def read(self) -> dict[str, int]:
+        return {name: int(value) for name, value in self.store.all(CURSOR_FLOW).items() if value.isdigit()}
+
+    def remember(self, sizes: Mapping[str, int]) -> None:
+        for name, value in sizes.items():
+            self.store.set(CURSOR_FLOW, name, value)
+
 
 _TRIGGER_POLICY = {
     "schedule": SafetyPolicy.SKIP,  # nobody is there to answer: skip and alert
@@ -54,7 +73,7 @@ def policy_for_trigger(trigger: str) -> SafetyPolicy:
 
 def remembered_sizes(plan: FlowPlan) -> dict[str, int]:
     """The sizes to remember once ``plan`` was applied (for the next run's suspect-read check)."""
-    stats = plan.state.get("stats") or {}
+    stats = plan.stats.as_dict() if plan.stats is not None else {}
     if plan.flow is Flow.STOCK and not stats.get("full"):
         return {}  # a changes-only report is as long as the changes: not a size to compare with
     return {name: int(stats[key]) for name, key in _REMEMBERED.get(plan.flow, {}).items() if key in stats}
@@ -62,7 +81,7 @@ def remembered_sizes(plan: FlowPlan) -> dict[str, int]:
 
 def check(plan: FlowPlan, settings: SyncSettings, seen: Mapping[str, int]) -> list[SafetyTrip]:
     """The guards ``plan`` trips, each with a sentence saying what looked wrong and what to check."""
-    stats: Mapping[str, int] = plan.state.get("stats") or {}
+    stats: Mapping[str, int] = plan.stats.as_dict() if plan.stats is not None else {}
     if plan.flow is Flow.CATALOG:
         return _catalog(stats, settings, seen)
     if plan.flow is Flow.STOCK:

@@ -35,8 +35,9 @@ from app.store import Conflict, Database
 from app.store.conflicts import side_items
 from app.ui.labels import CONFLICT_KIND_LABELS, CONFLICT_STATUS_LABELS, RESOLUTION_LABELS, label, local_time
 from app.ui.worker import run_in_background
+from app.vocab import ConflictKind
 
-ITEM_KINDS = ("duplicate_key", "only_in_moysklad", "only_in_retailcrm")
+ITEM_KINDS = (ConflictKind.DUPLICATE_KEY, ConflictKind.ONLY_IN_MOYSKLAD, ConflictKind.ONLY_IN_RETAILCRM)
 
 
 def as_items(data: Any, kind: str | None = None) -> list[dict[str, Any]]:
@@ -61,13 +62,13 @@ def allowed_actions(conflict: Conflict) -> list[str]:
         return ["reopen"]
     ms, rc = as_items(conflict.ms_data, conflict.kind), as_items(conflict.rc_data, conflict.kind)
     actions: list[str] = []
-    if conflict.kind == "duplicate_key":
+    if conflict.kind == ConflictKind.DUPLICATE_KEY:
         actions.append("pick")
-    elif conflict.kind == "ambiguous_counterparty":
+    elif conflict.kind == ConflictKind.AMBIGUOUS_COUNTERPARTY:
         if ms:
             actions.append("pick")
         actions.append("create")
-    elif conflict.kind in ("only_in_moysklad", "only_in_retailcrm"):
+    elif conflict.kind in (ConflictKind.ONLY_IN_MOYSKLAD, ConflictKind.ONLY_IN_RETAILCRM):
         actions.append("create")
         if ms and rc:
             actions.append("link")
@@ -171,7 +172,7 @@ class ItemCard(QGroupBox):
 
     def _where(self) -> str:
         item = self.item
-        if self.kind == "ambiguous_counterparty":
+        if self.kind == ConflictKind.AMBIGUOUS_COUNTERPARTY:
             return self.tr("MoySklad, counterparty") if self.service == "moysklad" else self.tr("RetailCRM, customer")
         if self.kind not in ITEM_KINDS:
             return self.tr("MoySklad") if self.service == "moysklad" else self.tr("RetailCRM")
@@ -217,8 +218,8 @@ class ConflictDialog(QDialog):
         self.ms_items = as_items(conflict.ms_data, conflict.kind)
         self.rc_items = as_items(conflict.rc_data, conflict.kind)
         is_open = conflict.status == "open"
-        ms_choosable = is_open and conflict.kind in ("duplicate_key", "ambiguous_counterparty")
-        rc_choosable = is_open and conflict.kind == "duplicate_key"
+        ms_choosable = is_open and conflict.kind in (ConflictKind.DUPLICATE_KEY, ConflictKind.AMBIGUOUS_COUNTERPARTY)
+        rc_choosable = is_open and conflict.kind == ConflictKind.DUPLICATE_KEY
 
         title = QLabel(conflict.title)
         title.setWordWrap(True)
@@ -297,33 +298,33 @@ class ConflictDialog(QDialog):
 
     def _explanation(self) -> str:
         kind = self.conflict.kind
-        if kind == "duplicate_key":
+        if kind == ConflictKind.DUPLICATE_KEY:
             return self.tr(
                 "Several items share one key, so Svyazka cannot tell which belong together. Pick the MoySklad "
                 "item and the RetailCRM offer that are the same product; the others stay unlinked. Better still, "
                 "give each product its own SKU in MoySklad."
             )
-        if kind == "ambiguous_counterparty":
+        if kind == ConflictKind.AMBIGUOUS_COUNTERPARTY:
             return self.tr(
                 "Several MoySklad counterparties fit this RetailCRM customer, so the order waits. Choose the right "
                 "counterparty, or let Svyazka create a new one."
             )
-        if kind == "unmapped_status":
+        if kind == ConflictKind.UNMAPPED_STATUS:
             return self.tr(
                 "Orders in this RetailCRM status wait because it has no MoySklad status. Choose one in the "
                 "connection settings (Orders page), or ignore the status to skip such orders."
             )
-        if kind == "unlinked_order_line":
+        if kind == ConflictKind.UNLINKED_ORDER_LINE:
             return self.tr(
                 "An order has a product that is not linked to MoySklad. Link the product in the catalog (see the "
                 "catalog conflicts), or ignore this line."
             )
-        if kind == "only_in_moysklad":
+        if kind == ConflictKind.ONLY_IN_MOYSKLAD:
             return self.tr(
                 "This item is in MoySklad but no RetailCRM offer has its key. Create it in RetailCRM, link it to "
                 "the offer shown on the right (if any), or ignore it."
             )
-        if kind == "only_in_retailcrm":
+        if kind == ConflictKind.ONLY_IN_RETAILCRM:
             return self.tr(
                 "This offer is in RetailCRM but no MoySklad item has its key. Create it in MoySklad, link it to "
                 "the item shown on the left (if any), or ignore it."
@@ -344,16 +345,16 @@ class ConflictDialog(QDialog):
         return text
 
     def _action_text(self, action: str) -> str:
-        if action == "create" and self.conflict.kind == "ambiguous_counterparty":
+        if action == "create" and self.conflict.kind == ConflictKind.AMBIGUOUS_COUNTERPARTY:
             return self.tr("Create a new counterparty")
         if action == "create":
             return (
                 self.tr("Create in RetailCRM")
-                if self.conflict.kind == "only_in_moysklad"
+                if self.conflict.kind == ConflictKind.ONLY_IN_MOYSKLAD
                 else self.tr("Create in MoySklad")
             )
         if action == "pick":
-            if self.conflict.kind == "ambiguous_counterparty":
+            if self.conflict.kind == ConflictKind.AMBIGUOUS_COUNTERPARTY:
                 return self.tr("Use the chosen counterparty")
             return self.tr("Keep the chosen pair")
         if action == "link":
@@ -405,7 +406,7 @@ class ConflictDialog(QDialog):
             if not (ms_ok and rc_ok):
                 self.message_label.setText(
                     self.tr("Choose the counterparty to use, or let Svyazka create a new one.")
-                    if self.conflict.kind == "ambiguous_counterparty"
+                    if self.conflict.kind == ConflictKind.AMBIGUOUS_COUNTERPARTY
                     else self.tr("Choose one item on each side to keep, or ignore the conflict.")
                 )
             else:

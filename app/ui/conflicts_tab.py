@@ -28,9 +28,10 @@ from app.store import CONFLICT_KINDS, Conflict, Database
 from app.ui.conflict_dialog import ConflictDialog
 from app.ui.labels import CONFLICT_KIND_LABELS, CONFLICT_STATUS_LABELS, RESOLUTION_LABELS, label, local_time
 from app.ui.worker import run_in_background
+from app.vocab import ConflictKind
 
 AnyIndex = QModelIndex | QPersistentModelIndex
-CREATABLE = ("only_in_moysklad", "only_in_retailcrm")
+CREATABLE = (ConflictKind.ONLY_IN_MOYSKLAD, ConflictKind.ONLY_IN_RETAILCRM)
 
 
 class ConflictTableModel(QAbstractTableModel):
@@ -161,7 +162,7 @@ class ConflictsTab(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
 
-        self._counts: dict[str, int] = {}
+        self._counts: dict[ConflictKind, int] = {}
         self.set_counts({})
         self.kind_list.currentRowChanged.connect(lambda _row: self.reload())
         self.status_combo.currentIndexChanged.connect(lambda _index: self.reload())
@@ -177,7 +178,7 @@ class ConflictsTab(QWidget):
 
     # -- counts and list ---------------------------------------------------------------------------------
 
-    def set_counts(self, counts: dict[str, int]) -> None:
+    def set_counts(self, counts: dict[ConflictKind, int]) -> None:
         """Open conflicts per kind (from the store's ``counts_by_kind``)."""
         self._counts = dict(counts)
         current = self.current_kind()
@@ -203,11 +204,11 @@ class ConflictsTab(QWidget):
         self.kind_list.setCurrentRow(row)
         self.kind_list.blockSignals(False)
 
-    def current_kind(self) -> str | None:
+    def current_kind(self) -> ConflictKind | None:
         item = self.kind_list.currentItem() if hasattr(self, "kind_list") else None
         return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
 
-    def show_kind(self, kind: str | None, status: str | None = "open") -> None:
+    def show_kind(self, kind: ConflictKind | None, status: str | None = "open") -> None:
         """Show one kind (None: all) in one state; a kind with no open conflicts gets its line too."""
         self.status_combo.blockSignals(True)
         self.status_combo.setCurrentIndex(max(0, self.status_combo.findData(status)))
@@ -215,7 +216,7 @@ class ConflictsTab(QWidget):
         self.kind_list.blockSignals(True)
         rows = [self.kind_list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.kind_list.count())]
         if kind not in rows:
-            item = QListWidgetItem(f"{label(CONFLICT_KIND_LABELS, kind)} ({self._counts.get(kind or '', 0)})")
+            item = QListWidgetItem(f"{label(CONFLICT_KIND_LABELS, kind)} ({self._counts.get(kind, 0) if kind else 0})")
             item.setData(Qt.ItemDataRole.UserRole, kind)
             self.kind_list.addItem(item)
             rows.append(kind)
@@ -231,7 +232,7 @@ class ConflictsTab(QWidget):
         repo = self._db.conflicts(self._profile_id)
         status, kind = self.status_combo.currentData(), self.current_kind()
 
-        def done(result: tuple[list[Conflict], dict[str, int]]) -> None:
+        def done(result: tuple[list[Conflict], dict[ConflictKind, int]]) -> None:
             if generation != self._generation:
                 return
             conflicts, counts = result
@@ -249,7 +250,7 @@ class ConflictsTab(QWidget):
                 self.status_label.setText(self.tr("%n conflict(s).", "", len(conflicts)))
             self.loaded.emit()
 
-        def read() -> tuple[list[Conflict], dict[str, int]]:
+        def read() -> tuple[list[Conflict], dict[ConflictKind, int]]:
             return repo.list(status=status, kind=kind), repo.counts_by_kind()
 
         run_in_background(read, done, self.status_label.setText, owner=self)

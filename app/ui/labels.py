@@ -8,8 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+
+from app.vocab import ConflictKind
 
 _CTX = "Labels"
 
@@ -30,14 +33,14 @@ LEVEL_LABELS = {
 }
 
 CONFLICT_KIND_LABELS = {
-    "duplicate_key": QT_TRANSLATE_NOOP("Labels", "Duplicate SKU"),
-    "only_in_moysklad": QT_TRANSLATE_NOOP("Labels", "Only in MoySklad"),
-    "only_in_retailcrm": QT_TRANSLATE_NOOP("Labels", "Only in RetailCRM"),
-    "unlinked_order_line": QT_TRANSLATE_NOOP("Labels", "Order line without a product"),
-    "unmapped_status": QT_TRANSLATE_NOOP("Labels", "Status without a pair"),
-    "unmapped_store": QT_TRANSLATE_NOOP("Labels", "Warehouse without a pair"),
-    "ambiguous_counterparty": QT_TRANSLATE_NOOP("Labels", "Customer found twice"),
-    "bad_data": QT_TRANSLATE_NOOP("Labels", "Data a service refused"),
+    ConflictKind.DUPLICATE_KEY: QT_TRANSLATE_NOOP("Labels", "Duplicate SKU"),
+    ConflictKind.ONLY_IN_MOYSKLAD: QT_TRANSLATE_NOOP("Labels", "Only in MoySklad"),
+    ConflictKind.ONLY_IN_RETAILCRM: QT_TRANSLATE_NOOP("Labels", "Only in RetailCRM"),
+    ConflictKind.UNLINKED_ORDER_LINE: QT_TRANSLATE_NOOP("Labels", "Order line without a product"),
+    ConflictKind.UNMAPPED_STATUS: QT_TRANSLATE_NOOP("Labels", "Status without a pair"),
+    ConflictKind.UNMAPPED_STORE: QT_TRANSLATE_NOOP("Labels", "Warehouse without a pair"),
+    ConflictKind.AMBIGUOUS_COUNTERPARTY: QT_TRANSLATE_NOOP("Labels", "Customer found twice"),
+    ConflictKind.BAD_DATA: QT_TRANSLATE_NOOP("Labels", "Data a service refused"),
 }
 
 CONFLICT_STATUS_LABELS = {
@@ -79,7 +82,7 @@ MATCH_KEY_LABELS = {
 }
 
 
-def label(table: Mapping[str, object], code: str | None) -> str:
+def label(table: Mapping[Any, object], code: str | None) -> str:
     """The translated word for ``code`` (the code itself when the table does not know it)."""
     if code is None:
         return ""

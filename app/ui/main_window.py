@@ -37,6 +37,7 @@ from app.ui.support_dialog import SupportDialog
 from app.ui.sync_panel import SyncPanel
 from app.ui.tray import TrayIcon
 from app.ui.worker import SafetyQuestion, SyncController, run_in_background
+from app.vocab import ConflictKind
 
 RECENT_RUNS = 60
 # The OS schedule's `svyazka sync --scheduled` and a person's `svyazka sync` write runs into this same database
@@ -51,7 +52,7 @@ class Snapshot:
     profile: Profile | None
     runs: list[Run]
     last_finished: Run | None
-    conflict_counts: dict[str, int]
+    conflict_counts: dict[ConflictKind, int]
     settings: Any
     prefs: dict[str, Any] = field(default_factory=dict)
 
@@ -229,7 +230,10 @@ class MainWindow(QMainWindow):
     # -- data --------------------------------------------------------------------------------------------
 
     def refresh(
-        self, notify_from: dict[str, int] | None = None, report: RunReport | None = None, trigger: str = "manual"
+        self,
+        notify_from: dict[ConflictKind, int] | None = None,
+        report: RunReport | None = None,
+        trigger: str = "manual",
     ) -> None:
         """Re-read the profile, recent runs and conflict counts in the background."""
         db, pid = self.context.db, self.profile_id

@@ -96,7 +96,11 @@ def _check(code: int, err: str, argv: list[str], out: str = "") -> None:
 
 
 def test_every_command_with_garbage_arguments_in_process(sandbox: Sandbox, synced: Path,
-                                                         capsys: pytest.CaptureFixture[str]) -> None:
+                                                         capsys: pytest.CaptureFixture[str],
+                                                         monkeypatch: pytest.MonkeyPatch,
+                                                         tmp_path_factory: pytest.TempPathFactory) -> None:
+    # commands that write a file (support-bundle --out, icml --out) take a garbage name as a file name: in here
+    monkeypatch.chdir(tmp_path_factory.mktemp("cwd"))
     tried = 0
     for tail in attacks(sandbox):
         argv = ["--data-dir", str(synced), *tail]
@@ -109,8 +113,10 @@ def test_every_command_with_garbage_arguments_in_process(sandbox: Sandbox, synce
     assert tried > 100
 
 
-def test_every_command_with_garbage_arguments_in_a_real_process(sandbox: Sandbox, synced: Path) -> None:
+def test_every_command_with_garbage_arguments_in_a_real_process(sandbox: Sandbox, synced: Path,
+                                                                tmp_path_factory: pytest.TempPathFactory) -> None:
     env = _child_env(sandbox)
+    cwd = tmp_path_factory.mktemp("cwd")  # garbage file names land here, not in the checkout
     for command, parser in leaf_commands(build_parser()):
         for value in ("12abc", "99999999999999999999999"):
             tail = list(command)
@@ -123,7 +129,7 @@ def test_every_command_with_garbage_arguments_in_a_real_process(sandbox: Sandbox
             if command == ("repair",):
                 tail += ["--help"]
             argv = [sys.executable, "-m", "app", "--data-dir", str(synced), *tail]
-            done = subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+            done = subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
             _check(done.returncode, done.stderr, tail, done.stdout)
 
 

@@ -10,6 +10,8 @@ from app.clients.errors import ServiceUnavailable, SettingsError
 from app.store import Database, SyncSettings
 from app.sync.engine import RunContext, SyncEngine
 from app.sync.model import Action, Callbacks, CancelToken, Change, Counts, Flow, FlowPlan, Level, SafetyPolicy
+from app.sync.orders.work import OrdersStats
+from app.sync.stock.work import StockStats
 
 
 @dataclass
@@ -21,12 +23,12 @@ class ScriptedFlow:
     fail_with: Exception | None = None
     fail_in: str = "plan"
     cancel_on_apply: CancelToken | None = None
-    seen_shared: dict = field(default_factory=dict)
+    seen_shared: list = field(default_factory=list)
 
     def plan(self, ctx: RunContext) -> FlowPlan:
         self.calls.append(f"plan:{self.flow.value}")
-        self.seen_shared.update(ctx.shared)
-        ctx.shared[self.flow.value] = "planned"
+        self.seen_shared.extend(ctx.shared.retailcrm_status_groups or [])
+        ctx.shared.retailcrm_status_groups = [*(ctx.shared.retailcrm_status_groups or []), self.flow.value]
         if self.fail_with is not None and self.fail_in == "plan":
             raise self.fail_with
         change = Change(self.flow, Action.UPDATE, "retailcrm", "thing", "SKU-1", f"{self.flow.title}: одно изменение")
@@ -66,7 +68,7 @@ def test_flows_run_in_order_and_the_run_is_recorded(db, profile_id):
     report = engine_with(db, profile_id, flows).run([Flow.STOCK, Flow.ORDERS, Flow.CATALOG])
     assert calls == ["plan:catalog", "apply:catalog", "plan:stock", "apply:stock", "plan:orders", "apply:orders"]
     assert report.status == "ok" and report.ok
-    assert flows[2].seen_shared == {"catalog": "planned"}  # later flows see what earlier ones shared
+    assert flows[2].seen_shared == ["catalog"]  # later flows see what earlier ones shared (RunShared)
     run = db.runs(profile_id).get(report.run_id)
     assert run.status == "ok" and run.counts["catalog"]["updated"] == 1
     messages = [r.message for r in db.log(profile_id).query(run_id=report.run_id, limit=100)]
@@ -128,9 +130,8 @@ class TrippingFlow(ScriptedFlow):
 
     def plan(self, ctx: RunContext) -> FlowPlan:
         plan = super().plan(ctx)
-        plan.state["stats"] = (
-            {"shipments": 51} if self.flow is Flow.ORDERS else {"values_above_zero": 100, "values_zeroed": 100}
-        )
+        stock = StockStats(values_above_zero=100, values_zeroed=100)
+        plan.stats = OrdersStats(shipments=51) if self.flow is Flow.ORDERS else stock
         return plan
 
 

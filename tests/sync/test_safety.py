@@ -10,11 +10,19 @@ import pytest
 from app.store import SyncSettings
 from app.store.errors import SettingsError
 from app.sync import safety
-from app.sync.model import Flow, FlowPlan, SafetyPolicy
+from app.sync.catalog.work import CatalogStats
+from app.sync.model import Flow, FlowPlan, PlanStats, SafetyPolicy
+from app.sync.orders.work import OrdersStats
+from app.sync.prices import PricesStats
+from app.sync.stock.work import StockStats
+
+_STATS: dict[Flow, type[PlanStats]] = {
+    Flow.CATALOG: CatalogStats, Flow.STOCK: StockStats, Flow.PRICES: PricesStats, Flow.ORDERS: OrdersStats
+}
 
 
 def _plan(flow: Flow, **stats: Any) -> FlowPlan:
-    return FlowPlan(flow=flow, state={"stats": stats})
+    return FlowPlan(flow=flow, stats=_STATS[flow](**stats))
 
 
 def _guards(flow: Flow, settings: SyncSettings | None = None, seen: dict[str, int] | None = None,

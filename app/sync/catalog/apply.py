@@ -21,7 +21,9 @@ from app.sync.catalog.work import (
     MS_CREATE_BATCH,
     MsProductCreate,
 )
+from app.sync.conflict_key import ConflictKey
 from app.sync.model import Counts, Flow, Level
+from app.sync.ports import MoySkladPort
 from app.sync.text import shorten
 
 
@@ -76,8 +78,7 @@ class _Applier(_RcProductWrites):
             return
         repo = self.ctx.db.conflicts(self.ctx.profile_id)
         for conflict_key in self.work.reopen:
-            kind = conflict_key.split(":", 1)[0]
-            found = repo.get_by_key(kind, conflict_key)
+            found = repo.get_by_key(ConflictKey.parse(conflict_key).kind, conflict_key)
             if found is not None and found.status != "open":
                 repo.reopen(found.id)
         if self.ctx.run_id is not None:
@@ -165,7 +166,7 @@ class _Applier(_RcProductWrites):
         return body
 
 
-def _ms_sale_prices(ms: Any, pairs: Sequence[PricePair], prices: dict[str, Decimal]) -> list[dict[str, Any]]:
+def _ms_sale_prices(ms: MoySkladPort, pairs: Sequence[PricePair], prices: dict[str, Decimal]) -> list[dict[str, Any]]:
     result = []
     for pair in pairs:
         value = prices.get(pair.rc_price_code)

@@ -17,6 +17,7 @@ from app.sync.catalog.keys import (
 )
 from app.sync.catalog.results import Conflict, StaleWhy, _as_rc_id
 from app.sync.text import shorten
+from app.vocab import ConflictKind
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -49,14 +50,14 @@ class _ConflictTexts:
         """A conflict key in words ("товар «Футболка»", "артикул «abc-1»"), for notes a person reads."""
         kind, _, rest = conflict_key.partition(":")
         match_key, _, tail = rest.partition(":")
-        if kind == "only_in_moysklad":
+        if kind == ConflictKind.ONLY_IN_MOYSKLAD:
             item = self.ms_by_id.get(tail)
             return f"товар «{shorten(item.name)}»" if item else "товар, которого больше нет в МойСклад"
-        if kind == "only_in_retailcrm":
+        if kind == ConflictKind.ONLY_IN_RETAILCRM:
             offer = self.rc_by_id.get(_as_rc_id(tail) or -1)
             return f"предложение «{shorten(offer.name)}»" if offer else "предложение, которого больше нет в RetailCRM"
         match_key = match_key.split("@", 1)[0]  # "<key>@<field>" when the key meets another field
-        if kind == "duplicate_key" and match_key in {key.value for key in MatchKey}:
+        if kind == ConflictKind.DUPLICATE_KEY and match_key in {key.value for key in MatchKey}:
             return f"{MatchKey(match_key).label.lower()} «{tail}»"
         return conflict_key
 
@@ -103,7 +104,7 @@ class _ConflictTexts:
                 "и ни у одного товара в МойСклад"
             )
         return Conflict(
-            kind="duplicate_key",
+            kind=ConflictKind.DUPLICATE_KEY,
             key=f"duplicate_key:{self.rule.scope}:{norm}",
             title=f"{label} «{raw}» {where}",
             ms_data=[self._ms_data(item) for item in group.ms],
@@ -113,7 +114,7 @@ class _ConflictTexts:
     def _only_in_ms_conflict(
         self, item: MsItem, reason: Literal["no_key", "key_taken"] | None, mate: RcOffer | None
     ) -> Conflict:
-        noun = "Модификация" if item.type == "variant" else "Товар"
+        noun = {"variant": "Модификация", "service": "Услуга", "bundle": "Комплект"}.get(item.type, "Товар")
         keys = self.ms_texts.get(item.id, ())
         if reason == "no_key":
             title = f"{noun} «{shorten(item.name)}» есть только в МойСклад: {missing_key_reason_ms(item, self.key)}"
@@ -122,7 +123,7 @@ class _ConflictTexts:
             if reason == "key_taken" and mate is not None:
                 title += f"; предложение RetailCRM «{shorten(mate.name)}» с этим ключом уже связано с другим товаром"
         return Conflict(
-            kind="only_in_moysklad",
+            kind=ConflictKind.ONLY_IN_MOYSKLAD,
             key=f"only_in_moysklad:{self.rule.scope}:{item.id}",
             title=title,
             ms_data=[self._ms_data(item)],
@@ -143,7 +144,7 @@ class _ConflictTexts:
             if reason == "key_taken" and mate is not None:
                 title += f"; товар МойСклад «{shorten(mate.name)}» с этим ключом уже связан с другим предложением"
         return Conflict(
-            kind="only_in_retailcrm",
+            kind=ConflictKind.ONLY_IN_RETAILCRM,
             key=f"only_in_retailcrm:{self.rule.scope}:{offer.id}",
             title=title,
             ms_data=[self._ms_data(mate)] if mate is not None else [],

@@ -22,16 +22,16 @@ says what to do.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from app.clients.errors import SettingsError, SvyazkaApiError
+from app.sync.catalog import icml_hook
 from app.sync.catalog.apply import _Applier
-from app.sync.catalog.keys import MatchKey, MatchRule
+from app.sync.catalog.keys import MatchKey, MatchRule, MsItem
 from app.sync.catalog.matching import match_catalog
 from app.sync.catalog.plan import _PlanBuilder
 from app.sync.catalog.source import (
-    SHARED_KEY,
     CatalogSnapshot,
     read_both_catalogs,
     stored_offer_links,
@@ -42,13 +42,14 @@ from app.sync.catalog.work import (
 )
 from app.sync.engine import RunContext
 from app.sync.model import Counts, Flow, FlowPlan, Level
+from app.sync.orders.work import DEFAULT_DELIVERY_NAME
 from app.sync.stock import report as stock_report
 
 
 class CatalogFlow:
     flow = Flow.CATALOG
 
-    def plan(self, ctx: RunContext) -> FlowPlan:
+    def plan(self, ctx: RunContext) -> FlowPlan[CatalogWork]:
         flow = self.flow
         settings = ctx.settings
         key = MatchKey(settings.match_key)
@@ -66,10 +67,11 @@ class CatalogFlow:
             resolutions.update(conflicts_repo.resolutions(kind))
         stored_links = stored_offer_links(ctx.db, ctx.profile_id)
         result = match_catalog(
-            ms_catalog.items.values(), rc_catalog.offers.values(), key, stored_links, resolutions, rule.rc_field
+            _sellable(ms_catalog.items.values(), settings), rc_catalog.offers.values(), key, stored_links, resolutions,
+            rule.rc_field,
         )
 
-        plan = FlowPlan(flow=flow)
+        plan: FlowPlan[CatalogWork] = FlowPlan(flow=flow)
         work = CatalogWork(key=key, site_code=site.code, catalog_id=rc_catalog.catalog_id, rule=rule)
         builder = _PlanBuilder(ctx, plan, work, ms_catalog, rc_catalog, result, stored_links)
         builder.build(icml_site=site.load_from_yml)
@@ -84,16 +86,17 @@ class CatalogFlow:
 
         links_after = {pair.ms.id: pair.rc.id for pair in result.pairs}
         links_after.update({link.ms_id: int(link.rc_id) for link in work.new_links})
-        ctx.shared[SHARED_KEY] = CatalogSnapshot(ms=ms_catalog, rc=rc_catalog, links=links_after)
-        work.stats["pairs"] = len(links_after)
+        ctx.shared.catalog = CatalogSnapshot(ms=ms_catalog, rc=rc_catalog, links=links_after)
+        work.stats.pairs = len(links_after)
         plan.note_more_changes()
-        plan.state["work"] = work
-        plan.state["stats"] = work.stats
+        plan.work = work
+        plan.stats = work.stats
         ctx.progress(flow, 1, 1, "plan")
         return plan
 
-    def apply(self, ctx: RunContext, plan: FlowPlan) -> Counts:
-        work: CatalogWork = plan.state["work"]
+    def apply(self, ctx: RunContext, plan: FlowPlan[CatalogWork]) -> Counts:
+        work = plan.work
+        assert work is not None, "the catalog plan always hands its work to apply"
         applier = _Applier(ctx, work)
         counts = applier.counts
         counts.unchanged = plan.counts.unchanged
@@ -101,9 +104,11 @@ class CatalogFlow:
         try:
             applier.run()
         finally:
-            snapshot = ctx.shared.get(SHARED_KEY)
+            snapshot = ctx.shared.catalog
             if isinstance(snapshot, CatalogSnapshot):
-                work.stats["pairs"] = len(snapshot.links)
+                work.stats.pairs = len(snapshot.links)
+        if isinstance(snapshot, CatalogSnapshot):
+            icml_hook.after_catalog_run(ctx, snapshot)
         return counts
 
 
@@ -155,3 +160,13 @@ def _add_stock_to_conflicts(ctx: RunContext, conflicts: Sequence[Any]) -> None:
         by_item.setdefault(row.assortment_id, {})[store] = format(row.value.normalize(), "f")
     for data in items:
         data["stock"] = by_item.get(str(data["id"]), {})
+
+
+def _sellable(items: Iterable[MsItem], settings: Any) -> Iterator[MsItem]:
+    """The catalog items to match: every one but the delivery-cost service, which the orders flow keeps for
+    the delivery line of customer orders (app/sync/orders/delivery.py) and no shop sells as an offer. Left in,
+    it would stand as "only in MoySklad" from the run after the first order with a delivery cost."""
+    delivery = settings.delivery_service_name or DEFAULT_DELIVERY_NAME
+    for item in items:
+        if not (item.type == "service" and item.name == delivery):
+            yield item

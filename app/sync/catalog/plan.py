@@ -26,6 +26,7 @@ from app.sync.catalog.work import (
 from app.sync.engine import RunContext
 from app.sync.model import Action, Change, Flow, FlowPlan, Level
 from app.sync.text import shorten
+from app.vocab import CatalogMode, ConflictKind, Master
 
 _KEY_GENITIVE = {
     MatchKey.ARTICLE: "артикула",
@@ -65,9 +66,9 @@ class _PlanBuilder:
 
     def build(self, *, icml_site: bool) -> None:
         settings = self.settings
-        icml = settings.catalog_mode == "icml" or icml_site
+        icml = settings.catalog_mode == CatalogMode.ICML or icml_site
         may_write_rc = not icml
-        if settings.catalog_mode == "crm" and icml_site:
+        if settings.catalog_mode == CatalogMode.CRM and icml_site:
             self.plan.notes.append(
                 f"Каталог магазина «{self.rc.site.name}» в RetailCRM загружается из файла ICML, поэтому Связка "
                 "только связывает товары и не создаёт и не меняет их. Если каталог ведётся в RetailCRM, "
@@ -99,7 +100,7 @@ class _PlanBuilder:
             # (with RetailCRM the master, only a person's «создать» puts anything here, and nothing is edited)
             create_rc = self._link_by_external_id(create_rc)
             groups = _GroupPlanner(self.ctx, self.work, self.ms, self.rc)  # reads RetailCRM's groups if needed
-            edits = self._edits(groups) if settings.master == "moysklad" else []
+            edits = self._edits(groups) if settings.master == Master.MOYSKLAD else []
             for item in create_rc:
                 groups.need(self.ms.folder_id_of(item.id))
             groups.finish(self.plan)
@@ -152,7 +153,7 @@ class _PlanBuilder:
     def _settle_open(self, conflict: Conflict, *, icml: bool) -> MsItem | RcOffer | None:
         """Record an open conflict, or return the item it is about when MoySklad-as-master creates it."""
         settings = self.settings
-        if conflict.kind == "only_in_moysklad" and conflict.ms_data:
+        if conflict.kind == ConflictKind.ONLY_IN_MOYSKLAD and conflict.ms_data:
             item = self.ms.items.get(str(conflict.ms_data[0]["id"]))
             if item is not None and conflict.reason is None:
                 if icml:
@@ -168,11 +169,11 @@ class _PlanBuilder:
                         "это торговое предложение в каталог RetailCRM вручную (с тем же ключом), и Связка "
                         "свяжет его сама",
                     )
-                elif settings.master == "moysklad" and item.external_code:
+                elif settings.master == Master.MOYSKLAD and item.external_code:
                     return item  # (the externalCode is how the new product is found again)
-        if conflict.kind == "only_in_retailcrm" and conflict.rc_data and conflict.reason is None:
+        if conflict.kind == ConflictKind.ONLY_IN_RETAILCRM and conflict.rc_data and conflict.reason is None:
             offer = self.rc.offers.get(int(conflict.rc_data[0]["id"]))
-            if offer is not None and settings.master == "retailcrm":
+            if offer is not None and settings.master == Master.RETAILCRM:
                 return offer
         self.open_conflicts.append(conflict)
         return None
@@ -319,9 +320,9 @@ class _PlanBuilder:
     # -- numbers for the wizard --------------------------------------------------------------------------------
     def _stats(self) -> None:
         work, result = self.work, self.result
-        only_ms = sum(1 for c in self.open_conflicts if c.kind == "only_in_moysklad") + len(work.rc_creates)
-        only_rc = sum(1 for c in self.open_conflicts if c.kind == "only_in_retailcrm") + self.auto_ms_creates
-        duplicates = sum(1 for c in self.open_conflicts if c.kind == "duplicate_key")
+        only_ms = sum(1 for c in self.open_conflicts if c.kind == ConflictKind.ONLY_IN_MOYSKLAD) + len(work.rc_creates)
+        only_rc = sum(1 for c in self.open_conflicts if c.kind == ConflictKind.ONLY_IN_RETAILCRM) + self.auto_ms_creates
+        duplicates = sum(1 for c in self.open_conflicts if c.kind == ConflictKind.DUPLICATE_KEY)
         work.stats.update(
             new_pairs=len(work.new_links),
             only_in_moysklad=only_ms,

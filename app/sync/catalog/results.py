@@ -12,13 +12,13 @@ from app.sync.catalog.keys import (
     MsItem,
     RcOffer,
 )
+from app.vocab import ConflictKind, ResolutionAction
 
-ConflictKind = Literal["duplicate_key", "only_in_moysklad", "only_in_retailcrm"]
 PairHow = Literal["key", "link", "resolution"]
 StaleWhy = Literal["moysklad_gone", "retailcrm_gone", "both_gone", "offer_linked_twice", "replaced"]
 Resolution = Mapping[str, Any]
 
-ACTIONS = frozenset({"pick", "link", "ignore", "create"})
+ACTIONS = frozenset(a for a in ResolutionAction if a is not ResolutionAction.GONE)
 
 
 @dataclass(slots=True)

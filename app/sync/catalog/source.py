@@ -10,7 +10,7 @@ brings the product's own name, article and groups, which the catalog flow compar
 ``settings.retailcrm_site``, else the only (or first) site of the account.
 
 What one flow read, the next flow of the same run reuses: :class:`CatalogSnapshot` lives in
-``ctx.shared["catalog"]``. Stock and prices take their links from it (in a dry run they are the links the
+``ctx.shared.catalog``. Stock and prices take their links from it (in a dry run they are the links the
 catalog plan *would* make), or from the store when the catalog flow did not run.
 """
 
@@ -22,20 +22,25 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from app.clients.moysklad_models import CatalogRow, ProductFolder, SharedPool, TextPool
 from app.clients.retailcrm_models import Product as RcProduct
 from app.clients.retailcrm_models import Site
 from app.store.settings import SyncSettings
-from app.sync.catalog.keys import MsItem, RcOffer, property_code_of
+from app.sync.catalog.keys import MsItem, MsItemType, RcOffer, property_code_of
 from app.sync.model import Cancelled
+from app.sync.ports import MoySkladPort, RetailCrmPort
 from app.sync.waiting import result_of
 
-SHARED_KEY = "catalog"
+if TYPE_CHECKING:
+    from app.sync.run_shared import RunShared
+
 # MoySklad hides archived rows unless the filter names ``archived``; asking for both values returns all.
 WITH_ARCHIVED = "archived=true;archived=false"
 PROGRESS_EVERY = 1000  # rows between progress reports while reading (one page of MoySklad)
+# Sold as they are, no variants: services (entity/service) and bundles (entity/bundle, with their components).
+SOLD_ALONE = ("service", "bundle")
 
 T = TypeVar("T")
 
@@ -51,6 +56,8 @@ class MsCatalog:
     products: dict[str, CatalogRow] = field(default_factory=dict)  # every product, by id
     folders: dict[str, ProductFolder] = field(default_factory=dict)
     prices: dict[str, dict[str, Decimal]] = field(default_factory=dict)  # item id -> {price type id: roubles}
+    # bundle id -> its components ((item id, quantity), ...), or None when MoySklad's answer lacked some
+    bundles: dict[str, tuple[tuple[str, Decimal], ...] | None] = field(default_factory=dict)
 
     def product_of(self, item_id: str) -> CatalogRow | None:
         """The MoySklad product an item belongs to (itself for a product, the parent for a variant)."""
@@ -85,7 +92,7 @@ class _PageFeed:
 
     QUEUE_PAGES = 4
 
-    def __init__(self, ms: Any, entities: tuple[str, ...]) -> None:
+    def __init__(self, ms: MoySkladPort, entities: tuple[str, ...]) -> None:
         self._queue: queue.Queue[tuple[str, str, Any]] = queue.Queue(maxsize=self.QUEUE_PAGES)
         self._stop = threading.Event()
         self._pool = TextPool()
@@ -103,7 +110,8 @@ class _PageFeed:
             except queue.Full:
                 continue
 
-    def _read(self, ms: Any, entity: str) -> None:
+    def _read(self, ms: MoySkladPort, entity: str) -> None:
+        pages: Iterator[list[Any]]
         try:
             if entity == "productfolder":  # a few dozen rows: one plain page
                 pages = ms.map_pages("entity/productfolder", _folders, filters=WITH_ARCHIVED, parallel=1)
@@ -115,7 +123,9 @@ class _PageFeed:
                         return
                     self._put(("page", entity, page))
             finally:
-                pages.close()
+                close = getattr(pages, "close", None)  # the clients' pages are generators: stop their reads now
+                if close is not None:
+                    close()
             self._put(("done", entity, None))
         except BaseException as exc:  # handed to the caller, raised there
             self._put(("error", entity, exc))
@@ -143,7 +153,7 @@ def _folders(rows: Iterable[dict[str, Any]]) -> list[ProductFolder]:
 
 
 def load_moysklad_catalog(
-    ms: Any, progress: Callable[[int], None] = lambda done: None, *, with_folders: bool = True
+    ms: MoySkladPort, progress: Callable[[int], None] = lambda done: None, *, with_folders: bool = True
 ) -> MsCatalog:
     """Read products, variants and (unless not needed) folders: one request per 1000 rows of each, the two
     lists at once. ``progress`` (rows read so far) is called on the calling thread only.
@@ -160,10 +170,16 @@ def load_moysklad_catalog(
     built: dict[str, tuple[CatalogRow, MsItem, dict[str, Decimal]]] = {}  # variants whose product came first
     parents: set[str] = set()  # products that some variant names
     rows = 0
-    lists = ("product", "variant", "productfolder") if with_folders else ("product", "variant")
+    lists = ("product", "variant", *SOLD_ALONE) + (("productfolder",) if with_folders else ())
+    alone: list[CatalogRow] = []  # services and bundles: sellable as they are, after products and variants
     for entity, page in _PageFeed(ms, lists):
         if entity == "productfolder":
             folders.extend(page)
+            continue
+        if entity in SOLD_ALONE:
+            alone.extend(page)
+            rows += len(page)
+            progress(rows)
             continue
         if entity == "product":
             for product in page:
@@ -194,6 +210,12 @@ def load_moysklad_catalog(
             catalog.items[variant.id], catalog.prices[variant.id] = early[1], early[2]
         else:  # its product came after it (or was read twice): build it now
             catalog.items[variant.id], catalog.prices[variant.id] = _variant_item(variant, parent)
+    for row in alone:
+        catalog.products[row.id] = row  # its own "product" (folder, archived) for whoever asks
+        catalog.items[row.id] = _item(row, None)
+        catalog.prices[row.id] = _own_prices(row)
+        if row.kind == "bundle":
+            catalog.bundles[row.id] = row.components if row.components_complete else None
     return catalog
 
 
@@ -207,6 +229,9 @@ def _variant_item(variant: CatalogRow, parent: CatalogRow | None) -> tuple[MsIte
     return _item(variant, parent), {**inherited, **_own_prices(variant)}
 
 
+_ITEM_TYPES: dict[str, MsItemType] = {"variant": "variant", "service": "service", "bundle": "bundle"}
+
+
 def _item(row: CatalogRow, parent: CatalogRow | None) -> MsItem:
     """A sellable unit: a product without variants, or a variant (which takes what it lacks from ``parent``)."""
     buy_price = row.buy_price
@@ -214,7 +239,7 @@ def _item(row: CatalogRow, parent: CatalogRow | None) -> MsItem:
         buy_price = parent.buy_price
     return MsItem(
         id=row.id,
-        type="variant" if row.kind == "variant" else "product",
+        type=_ITEM_TYPES.get(row.kind, "product"),
         name=row.name,
         article=row.article,
         code=row.code,
@@ -320,7 +345,11 @@ def choose_site(sites: list[Site], settings: SyncSettings) -> Site | None:
 
 
 def load_retailcrm_catalog(
-    rc: Any, site: Site, progress: Callable[[int], None] = lambda done: None, *, keep_property: str | None = None
+    rc: RetailCrmPort,
+    site: Site,
+    progress: Callable[[int], None] = lambda done: None,
+    *,
+    keep_property: str | None = None,
 ) -> RcCatalog:
     """Read the site's products with their offers (one request per 250 products). ``keep_property``: the code
     of the offer property to keep on each offer (the one the match rule compares)."""
@@ -346,9 +375,8 @@ class CatalogSnapshot:
     links: dict[str, int] = field(default_factory=dict)
 
 
-def shared_snapshot(shared: dict[str, Any]) -> CatalogSnapshot | None:
-    value = shared.get(SHARED_KEY)
-    return value if isinstance(value, CatalogSnapshot) else None
+def shared_snapshot(shared: RunShared) -> CatalogSnapshot | None:
+    return shared.catalog
 
 
 def stored_offer_links(db: Any, profile_id: int) -> dict[str, int]:
@@ -362,7 +390,7 @@ def stored_offer_links(db: Any, profile_id: int) -> dict[str, int]:
     return links
 
 
-def offer_links(shared: dict[str, Any], db: Any, profile_id: int) -> dict[str, int]:
+def offer_links(shared: RunShared, db: Any, profile_id: int) -> dict[str, int]:
     """This run's offer links: the catalog snapshot's when the catalog flow ran, else the stored ones."""
     snapshot = shared_snapshot(shared)
     if snapshot is not None:
@@ -376,6 +404,7 @@ MS_APP = "https://online.moysklad.ru/app/"
 
 
 def ms_item_url(item: MsItem | None, item_id: str) -> str:
+    # services and bundles open as goods too (sandbox refs.py, after OAS fixture bundle.json's uuidHref)
     anchor = "feature" if item is not None and item.type == "variant" else "good"
     return f"{MS_APP}#{anchor}/edit?id={item_id}"
 
@@ -385,7 +414,11 @@ def rc_product_url(account_url: str, product_id: int) -> str:
 
 
 def read_both_catalogs(
-    ms: Any, rc: Any, settings: SyncSettings, progress: Callable[[int], None], check_cancel: Callable[[], None]
+    ms: MoySkladPort,
+    rc: RetailCrmPort,
+    settings: SyncSettings,
+    progress: Callable[[int], None],
+    check_cancel: Callable[[], None],
 ) -> tuple[MsCatalog, Site | None, RcCatalog | None]:
     """Both catalogs at once: RetailCRM's pages in a worker thread while MoySklad's are read in this one, so
     the plan waits for the slower of the two services' rate limits instead of their sum (at 50,000 offers

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from app.sync.catalog.source import (
-    SHARED_KEY,
     CatalogSnapshot,
     ms_item_url,
 )
@@ -23,7 +22,7 @@ class _ApplyStep:
         self.work = work
         self.counts = Counts()
         self.links = ctx.db.links(ctx.profile_id)
-        snapshot = ctx.shared.get(SHARED_KEY)
+        snapshot = ctx.shared.catalog
         self.snapshot = snapshot if isinstance(snapshot, CatalogSnapshot) else None
         self.account_url = getattr(ctx.retailcrm, "account_url", "")
         self.total = (

@@ -7,11 +7,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.clients.moysklad_models import ProductFolder
+from app.clients.retailcrm_models import Offer
 from app.store import NewLink
 from app.sync.catalog.keys import MatchKey, MatchRule, MsItem, RcOffer
 from app.sync.catalog.results import StaleLink
+from app.sync.model import PlanStats
+from app.vocab import ConflictKind
 
-CATALOG_KINDS = ("duplicate_key", "only_in_moysklad", "only_in_retailcrm")
+CATALOG_KINDS = (ConflictKind.DUPLICATE_KEY, ConflictKind.ONLY_IN_MOYSKLAD, ConflictKind.ONLY_IN_RETAILCRM)
 PRODUCT_BATCH = 50  # store/products/batch/create|edit take at most 50 products
 READBACK_BATCH = 100  # new products read back per request, by id (100 ids keep the URL well under 8 KB)
 MS_CREATE_BATCH = 1000  # MoySklad takes up to 1000 entities per POST
@@ -60,6 +63,24 @@ class MsProductCreate:
 
 
 @dataclass
+class CatalogStats(PlanStats):
+    """The catalog plan's figures: the wizard's tiles and the safety check's guards."""
+
+    pairs: int = 0  # links after this run (stored, matched now, decided)
+    new_pairs: int = 0
+    only_in_moysklad: int = 0
+    only_in_retailcrm: int = 0
+    duplicates: int = 0
+    to_create: int = 0
+    variant_code_fallbacks: int = 0
+    key_matched: int = 0  # active items whose key the other side carries too
+    ms_items: int = 0  # active MoySklad items
+    rc_offers: int = 0  # active RetailCRM offers
+    links_before: int = 0
+    links_dropped: int = 0
+
+
+@dataclass
 class CatalogWork:
     """Everything apply does, decided by plan."""
 
@@ -77,13 +98,13 @@ class CatalogWork:
     rc_creates: list[RcProductCreate] = field(default_factory=list)
     rc_edits: list[RcProductEdit] = field(default_factory=list)
     ms_creates: list[MsProductCreate] = field(default_factory=list)
-    stats: dict[str, int] = field(default_factory=dict)
+    stats: CatalogStats = field(default_factory=CatalogStats)
 
 
 # --- the flow ----------------------------------------------------------------------------------------------
 
 
-def _offer_link(item: MsItem, offer: RcOffer, match_key: str | None) -> NewLink:
+def _offer_link(item: MsItem, offer: RcOffer | Offer, match_key: str | None) -> NewLink:
     """The stored link of a MoySklad item and the RetailCRM offer it sells as."""
     return NewLink(
         kind="offer", ms_id=item.id, rc_id=str(offer.id), ms_type=item.type, rc_ext=offer.xml_id, match_key=match_key

@@ -30,6 +30,8 @@ from app.clients.parsing import as_list, as_map, text
 from app.clients.retailcrm_models import Order
 from app.sync.conflict_key import ConflictKey
 from app.sync.orders.mapping import customer_display_name
+from app.sync.ports import MoySkladPort
+from app.vocab import ConflictKind
 
 Rule = Literal["inn", "email", "phone"]
 
@@ -331,7 +333,7 @@ class CandidateSearch:
 
 
 def find_candidates(
-    moysklad: Any,
+    moysklad: MoySkladPort,
     customers: Sequence[CustomerInfo],
     *,
     small_account_rows: int = SMALL_ACCOUNT_ROWS,
@@ -420,7 +422,7 @@ class CandidateIndex:
 
 def ambiguous_conflict(customer_key: str) -> ConflictKey:
     """The key of the conflict "several counterparties fit this customer"."""
-    return ConflictKey.of("ambiguous_counterparty", "customer", customer_key)
+    return ConflictKey.of(ConflictKind.AMBIGUOUS_COUNTERPARTY, "customer", customer_key)
 
 
 def ambiguous_key(customer_key: str) -> str:

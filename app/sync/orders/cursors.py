@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from typing import Protocol
+
+from app.sync.ports import CursorStore as CursorStore  # its home was here: keep it importable
 
 CURSOR_FLOW = "orders"
 HISTORY_CURSOR = "history_since_id"
@@ -20,16 +21,6 @@ DELIVERY_SERVICE_CURSOR = "delivery_service_id"  # + ":<name>": the service is p
 DELIVERY_SYNC_CURSOR = "delivery_service_sync_id"  # + ":<name>": a renamed setting never reuses the old syncId
 FIRST_SYNC_CURSOR = "first_sync_from"  # "YYYY-MM-DD": orders created before it are not exported
 BIG_ACCOUNT_CURSOR = "counterparties_beyond_one_page"  # "1": skip reading a first page of counterparties
-
-
-class CursorStore(Protocol):
-    """What :class:`app.store.CursorRepository` offers (and all this module uses)."""
-
-    def get(self, flow: str, name: str, default: str | None = None) -> str | None: ...
-
-    def set(self, flow: str, name: str, value: str | int) -> None: ...
-
-    def reset(self, flow: str, name: str | None = None) -> None: ...
 
 
 def delivery_cursor(cursor: str, service_name: str) -> str:

@@ -33,6 +33,7 @@ from app.sync.orders.mapping import (
 from app.sync.orders.shipments import shipment_for
 from app.sync.orders.work import OrderCreate, OrderUpdate, PlanConflicts, Shipment, label
 from app.sync.process_order import ProcessOrder
+from app.vocab import ConflictKind, ResolutionAction
 
 INACTIVE_GROUPS = frozenset({"complete", "cancel"})  # orders here hold no reserve
 Resolutions = Mapping[str, Mapping[str, Any]]  # conflict key -> the person's decision
@@ -100,7 +101,8 @@ def offers_with_resolutions(offers: Mapping[int, OfferTarget], line_resolutions:
     for key, res in line_resolutions.items():
         parsed = ConflictKey.parse(key)
         offer_part = parsed.part(-1) or ""
-        if res.get("action") == "ignore" and parsed.kind == "unlinked_order_line" and parsed.part(0) == "offer" \
+        if res.get("action") == ResolutionAction.IGNORE and parsed.kind == ConflictKind.UNLINKED_ORDER_LINE \
+                and parsed.part(0) == "offer" \
                 and len(parsed.parts) >= 2 and offer_part.isdigit():
             skip.add(int(offer_part))
         ms_id = text(res.get("ms_id"))
@@ -158,7 +160,7 @@ def decide(orders: Mapping[int, Order], inputs: DecideInputs) -> Decided:
         state_id = settings.status_map.get(order.status or "") or None
         state_waits = False  # a linked order whose state goes once its status is mapped
         if state_id is None:
-            status_key = str(ConflictKey.of("unmapped_status", order.status))
+            status_key = str(ConflictKey.of(ConflictKind.UNMAPPED_STATUS, order.status))
             ignored = inputs.status_resolutions.get(status_key, {}).get("action") == "ignore"
             if not linked and ignored:
                 out.skipped += 1
@@ -202,7 +204,7 @@ def _before_start(created_from: date | None, order: Order) -> bool:
 
 
 def _bad_data(out: Decided, order: Order, reasons: list[str], resolutions: Resolutions) -> None:
-    key = ConflictKey.of("bad_data", "order", order.id)
+    key = ConflictKey.of(ConflictKind.BAD_DATA, "order", order.id)
     if resolutions.get(str(key), {}).get("action") == "ignore":
         out.skipped += 1
         out.log(Level.INFO, f"Заказ {label(order)} пропущен по вашему решению: {'; '.join(reasons)}.", order)
@@ -218,7 +220,7 @@ def _bad_data(out: Decided, order: Order, reasons: list[str], resolutions: Resol
 def _unmapped_status(out: Decided, statuses: Mapping[str, Status], order: Order, linked: bool) -> None:
     name = status_name(statuses, order.status)
     out.conflicts.add(
-        ConflictKey.of("unmapped_status", order.status),
+        ConflictKey.of(ConflictKind.UNMAPPED_STATUS, order.status),
         f"Статус RetailCRM «{name}» не сопоставлен со статусом МойСклад.",
         rc_data={"status": order.status, "name": name}, order=label(order),
     )
@@ -236,10 +238,10 @@ def _unlinked_lines(out: Decided, order: Order, problems: Sequence[LineProblem],
     lines = []
     for problem in problems:
         if problem.offer_id is not None:
-            key = ConflictKey.of("unlinked_order_line", "offer", problem.offer_id)
+            key = ConflictKey.of(ConflictKind.UNLINKED_ORDER_LINE, "offer", problem.offer_id)
             what = f"Товар «{problem.name}» (предложение RetailCRM {problem.offer_id})"
         else:
-            key = ConflictKey.of("unlinked_order_line", "order", order.id, "line", problem.index)
+            key = ConflictKey.of(ConflictKind.UNLINKED_ORDER_LINE, "order", order.id, "line", problem.index)
             what = f"Строка {problem.index} заказа {label(order)} («{problem.name}»)"
         out.conflicts.add(
             key, f"{what} не связан(а) с товаром МойСклад.",

@@ -17,12 +17,12 @@ from app.sync.model import Action, Change, Flow, Level
 from app.sync.orders.fingerprints import fingerprint
 from app.sync.orders.mapping import DELIVERY, MappedOrder
 from app.sync.orders.work import MS_APP
+from app.sync.run_shared import UNREAD
 
 if TYPE_CHECKING:
     from app.sync.orders.apply import Applier
     from app.sync.orders.plan import Planner
 
-SHARED_KEY = "moysklad.delivery_service"  # RunContext.shared: the lookup by name, once a run
 
 
 def prepare(p: Planner, orders: Iterable[Order]) -> None:
@@ -35,8 +35,8 @@ def prepare(p: Planner, orders: Iterable[Order]) -> None:
     if cached:
         delivery.service_id = cached  # found or created by an earlier run: no request needed
         return
-    if SHARED_KEY in p.ctx.shared:
-        found = p.ctx.shared[SHARED_KEY]
+    if p.ctx.shared.delivery_service is not UNREAD:
+        found = p.ctx.shared.delivery_service
     else:
         try:
             rows = p.ms.find_by_values("service", "name", [delivery.name])
@@ -45,7 +45,7 @@ def prepare(p: Planner, orders: Iterable[Order]) -> None:
                 raise
             rows = None
         found = rows
-        p.ctx.shared[SHARED_KEY] = found
+        p.ctx.shared.delivery_service = found
     if found is None:
         delivery.available = False
         p.plan.notes.append(

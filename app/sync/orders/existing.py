@@ -34,10 +34,10 @@ def adopt_existing(p: Planner, creates: list[OrderCreate], order_links: Mapping[
     rows = p.ms.find_by_values(
         "customerorder", "externalCode", [str(c.order.id) for c in creates], expand="positions"
     )
-    for row in rows:
-        code = text(row.get("externalCode"))
-        if code and code not in by_code and text(row.get("id")) not in linked_ms:
-            by_code[code] = row
+    for found in rows:
+        code = text(found.get("externalCode"))
+        if code and code not in by_code and text(found.get("id")) not in linked_ms:
+            by_code[code] = found
     # orders RetailCRM's own MoySklad module exported: their customer orders, in one batched read
     marks = {c.order.id: module_mark(c.order) for c in creates if str(c.order.id) not in by_code}
     module_rows = find_orders(p.ms, (m.ms_id for m in marks.values() if m is not None and m.ms_id))

@@ -16,7 +16,6 @@ from app.sync.orders.counterparties import SMALL_ACCOUNT_ROWS
 from app.sync.orders.plan import Planner
 from app.sync.orders.work import Work
 
-PREFETCH_KEY = "orders.reading"  # RunContext.shared: the planner and its reads started at the run's start
 CREATE_BATCH = 100  # orders (with their positions) per POST
 
 
@@ -38,17 +37,17 @@ class OrdersFlow:
         if ctx.prefetch is None:
             return
         planner = Planner(ctx, self.counterparty_scan_rows)
-        ctx.shared[PREFETCH_KEY] = (planner, ctx.prefetch.submit(planner.read))
+        ctx.shared.orders_reading = (planner, ctx.prefetch.submit(planner.read))
 
-    def plan(self, ctx: RunContext) -> FlowPlan:
-        found = ctx.shared.pop(PREFETCH_KEY, None)
+    def plan(self, ctx: RunContext) -> FlowPlan[Work]:
+        found, ctx.shared.orders_reading = ctx.shared.orders_reading, None
         if found is not None:
             planner, reading = found
             return planner.decide(reading.result())
         return Planner(ctx, self.counterparty_scan_rows).run()
 
-    def apply(self, ctx: RunContext, plan: FlowPlan) -> Counts:
-        work = plan.state.get("work")
+    def apply(self, ctx: RunContext, plan: FlowPlan[Work]) -> Counts:
+        work = plan.work
         if not isinstance(work, Work):
             return Counts()
         return Applier(ctx, work, self.create_batch).run()

@@ -20,6 +20,7 @@ from app.clients.retailcrm_models import Order
 from app.sync.conflict_key import ConflictKey
 from app.sync.model import Flow, Level
 from app.sync.orders.work import chunks
+from app.vocab import ConflictKind
 
 if TYPE_CHECKING:
     from app.sync.orders.plan import Planner
@@ -163,7 +164,7 @@ def unusable_id(p: Planner, order: Order) -> bool:
     label = order.number or order.external_id or raw_id
     title = (f"Заказ {label} не выгружен в МойСклад: RetailCRM прислал вместо его идентификатора «{raw_id}», "
              "а это не число. Проверьте заказ в RetailCRM; если он в порядке, сообщите в поддержку RetailCRM.")
-    p.conflicts.add(ConflictKey.of("bad_data", "order-id", label), title,
+    p.conflicts.add(ConflictKey.of(ConflictKind.BAD_DATA, "order-id", label), title,
                     rc_data={"number": order.number, "id": raw_id})
     p.log(Level.WARNING, title, None)
     return True

@@ -55,7 +55,6 @@ DOCUMENT_NAMES = {
 _CASH_CODES = ("cash", "cod", "courier", "nalich")
 _CASH_WORDS = ("наличн", "при получении", "курьеру")
 _NOT_CASH = ("безнал", "cashless", "non-cash", "noncash")
-SHARED_PAID = "retailcrm.paid_statuses"
 
 
 def suggest_document(code: str, name: str = "") -> str:
@@ -201,8 +200,8 @@ def rc_paid_kopecks(order: Order, paid: frozenset[str], documents: Mapping[str, 
 
 def paid_statuses(p: Planner) -> frozenset[str] | None:
     """The payment statuses that mean paid (read once a run); None when the reference cannot be read."""
-    cached = p.ctx.shared.get(SHARED_PAID)
-    if isinstance(cached, frozenset):
+    cached = p.ctx.shared.retailcrm_paid_statuses
+    if cached is not None:
         return cached
     try:
         statuses = p.rc.payment_statuses()
@@ -211,7 +210,7 @@ def paid_statuses(p: Planner) -> frozenset[str] | None:
                              f"({exc.message}). Проверьте права ключа API RetailCRM.")
         return None
     paid = frozenset(s.code for s in statuses if s.complete)
-    p.ctx.shared[SHARED_PAID] = paid
+    p.ctx.shared.retailcrm_paid_statuses = paid
     return paid
 
 
@@ -272,14 +271,14 @@ def _by_order(links: Mapping[str, Link]) -> dict[int, dict[str, Link]]:
 
 
 def _type_names(p: Planner) -> dict[str, str]:
-    cached = p.ctx.shared.get("retailcrm.payment_types")
-    if isinstance(cached, dict):
+    cached = p.ctx.shared.retailcrm_payment_type_names
+    if cached is not None:
         return cached
     try:
         names = {t.code: t.name for t in p.rc.payment_types()}
     except SettingsError:
         names = {}  # suggested from the codes alone
-    p.ctx.shared["retailcrm.payment_types"] = names
+    p.ctx.shared.retailcrm_payment_type_names = names
     return names
 
 

@@ -9,14 +9,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date
-from typing import Any
 
 from app.clients.parsing import text
 from app.clients.retailcrm_models import Order, Status
 from app.sync.catalog.source import shared_snapshot
 from app.sync.engine import RunContext
 from app.sync.model import Action, Change, Counts, Flow, FlowPlan, Level
-from app.sync.orders import delivery, existing, history, payments, statuses_back
+from app.sync.orders import delivery, existing, history, ms_shipments, payments, returns, statuses_back
 from app.sync.orders.counterparties import (
     SMALL_ACCOUNT_ROWS,
     CandidateIndex,
@@ -37,16 +36,20 @@ from app.sync.orders.work import (
     PUSHED_TARGET,
     DeliveryPlan,
     OrderCreate,
+    OrdersStats,
     PlanConflicts,
     Work,
     label,
     ms_order_url,
 )
 from app.sync.process_order import DEFAULT_ORDER_NOTE, ProcessOrder, read_groups
+from app.vocab import ConflictKind
 
 # Conflicts only this flow raises: every run looks at every order that could have one, so a conflict of
 # these kinds not seen in a run is gone (see ConflictRepository.close_missing).
-OWN_CONFLICT_KINDS = ("unlinked_order_line", "ambiguous_counterparty", "unmapped_status")
+OWN_CONFLICT_KINDS = (
+    ConflictKind.UNLINKED_ORDER_LINE, ConflictKind.AMBIGUOUS_COUNTERPARTY, ConflictKind.UNMAPPED_STATUS
+)
 
 
 class Planner:
@@ -59,7 +62,7 @@ class Planner:
         self.links = ctx.db.links(ctx.profile_id)
         self.cursors = OrdersCursors(ctx.db.cursors(ctx.profile_id))
         self.conflict_repo = ctx.db.conflicts(ctx.profile_id)
-        self.plan = FlowPlan(Flow.ORDERS)
+        self.plan: FlowPlan[Work] = FlowPlan(Flow.ORDERS)
         self.work = Work(delivery=DeliveryPlan(self.settings.delivery_service_name or DEFAULT_DELIVERY_NAME))
         self.conflicts = PlanConflicts()
         self.site = self.settings.retailcrm_site
@@ -86,11 +89,11 @@ class Planner:
         return self.settings.state_names.get(state_id or "", "") or "статус МойСклад"
 
     def rc_statuses(self) -> dict[str, Status]:
-        cached = self.ctx.shared.get("retailcrm.statuses")
-        if isinstance(cached, dict):
+        cached = self.ctx.shared.retailcrm_statuses
+        if cached is not None:
             return cached
         statuses = {s.code: s for s in self.rc.statuses()}
-        self.ctx.shared["retailcrm.statuses"] = statuses
+        self.ctx.shared.retailcrm_statuses = statuses
         return statuses
 
     def reset_process(self) -> None:
@@ -101,17 +104,17 @@ class Planner:
         the run like the statuses. Without the groups (the call failed) the default groups' order stands
         in, and a warning says so."""
         if self._process is None:
-            groups = self.ctx.shared.get("retailcrm.status_groups")
-            if not isinstance(groups, list):
+            groups = self.ctx.shared.retailcrm_status_groups
+            if groups is None:
                 groups = read_groups(self.rc.status_groups) or []  # [] (unreadable): the default order, once a run
-                self.ctx.shared["retailcrm.status_groups"] = groups
+                self.ctx.shared.retailcrm_status_groups = groups
             if not groups and self.settings.shipment_status:
                 self.ctx.log(Level.WARNING, Flow.ORDERS, DEFAULT_ORDER_NOTE)
             self._process = ProcessOrder.build(self.statuses.values(), groups)
         return self._process
 
     # -- run ---------------------------------------------------------------------------------------------
-    def run(self) -> FlowPlan:
+    def run(self) -> FlowPlan[Work]:
         return self.decide(self.read())
 
     def read(self) -> Reading | None:
@@ -119,14 +122,16 @@ class Planner:
         earlier flows (:meth:`app.sync.orders.flow.OrdersFlow.prefetch`)."""
         return history.read(self)
 
-    def decide(self, reading: Reading | None) -> FlowPlan:
+    def decide(self, reading: Reading | None) -> FlowPlan[Work]:
         """The plan from what :meth:`read` found (None: nothing to follow)."""
         if reading is None:
             return self._finish()
         orders, scan = reading
         self._decide(orders, scan)
+        returns.plan(self, orders)
         payments.plan(self, orders)
         if self.settings.reverse_status_flow:
+            ms_shipments.plan(self, orders)
             statuses_back.plan(self, orders, scan)
         return self._finish()
 
@@ -155,9 +160,9 @@ class Planner:
             pending_demands={link.rc_id for link in self.links.pending("demand")},
             offers=self._offer_targets(),
             pushed=self.ctx.db.pushed(self.ctx.profile_id).get_many(PUSHED_TARGET),
-            line_resolutions=self.conflict_repo.resolutions("unlinked_order_line"),
-            bad_resolutions=self.conflict_repo.resolutions("bad_data"),
-            status_resolutions=self.conflict_repo.resolutions("unmapped_status"),
+            line_resolutions=self.conflict_repo.resolutions(ConflictKind.UNLINKED_ORDER_LINE),
+            bad_resolutions=self.conflict_repo.resolutions(ConflictKind.BAD_DATA),
+            status_resolutions=self.conflict_repo.resolutions(ConflictKind.UNMAPPED_STATUS),
             created_from=self.created_from,
         )
         delivery.prepare(self, orders.values())
@@ -204,7 +209,7 @@ class Planner:
             return creates
         linked = {rc: link.ms_id for rc, link in self.links.all("counterparty", by="rc").items() if link.ms_id}
         pending = {link.rc_id for link in self.links.pending("counterparty")}
-        resolutions = self.conflict_repo.resolutions("ambiguous_counterparty")
+        resolutions = self.conflict_repo.resolutions(ConflictKind.AMBIGUOUS_COUNTERPARTY)
         customers: dict[str, OrderCustomerInfo] = {}
         for create in todo:
             customers.setdefault(create.customer.key, create.customer)
@@ -281,7 +286,7 @@ class Planner:
                 create.name = create.order.number
 
     # -- summary -----------------------------------------------------------------------------------------
-    def _finish(self) -> FlowPlan:
+    def _finish(self) -> FlowPlan[Work]:
         work, plan = self.work, self.plan
         rows = self.conflicts.rows()
         if rows:
@@ -309,28 +314,36 @@ class Planner:
                 f"Заказ {back.number} → RetailCRM: статус «{self.status_name(back.current)}» → "
                 f"«{self.status_name(back.status)}» (как в МойСклад)", back,
             ))
+        for item in work.returns:
+            plan.changes.append(Change(Flow.ORDERS, Action.CREATE, "moysklad", "salesreturn", label(item.order),
+                                       f"Заказ {label(item.order)} → МойСклад: будет создан возврат покупателя",
+                                       item))
+        for found in work.ms_shipments:
+            plan.changes.append(Change(Flow.ORDERS, Action.LINK, "moysklad", "demand", found.number,
+                                       f"Заказ {found.number}: отгрузка сделана в МойСклад, будет связана с заказом",
+                                       found))
         new_orders = sum(1 for c in work.creates if not c.adopt_ms_id)
         adopted_updates = sum(1 for c in work.creates if c.adopt_ms_id and c.adopt_needs_update)
         plan.counts = Counts(
-            created=new_orders + len(work.shipments) + len(work.counterparties_to_create)
+            created=new_orders + len(work.shipments) + len(work.counterparties_to_create) + len(work.returns)
             + (1 if work.delivery.create else 0) + len(work.payments),
             updated=len(work.updates) + adopted_updates + len(work.statuses_back),
             unchanged=work.unchanged + sum(1 for c in work.creates if c.adopt_ms_id and not c.adopt_needs_update),
             skipped=work.skipped + len(work.waiting),
         )
         plan.conflicts = len(rows)
-        plan.state["work"] = work
-        stats: dict[str, Any] = {
-            "to_create": new_orders,
-            "to_update": len(work.updates) + adopted_updates,
-            "shipments": len(work.shipments),
-            "waiting": len(work.waiting),
-            "skipped": work.skipped,
-            "unchanged": work.unchanged,
-            "counterparties_to_create": len(work.counterparties_to_create),
-            "statuses_back": len(work.statuses_back),
-        }
-        plan.state["stats"] = stats
+        plan.work = work
+        plan.stats = OrdersStats(
+            to_create=new_orders,
+            to_update=len(work.updates) + adopted_updates,
+            shipments=len(work.shipments),
+            waiting=len(work.waiting),
+            skipped=work.skipped,
+            unchanged=work.unchanged,
+            counterparties_to_create=len(work.counterparties_to_create),
+            statuses_back=len(work.statuses_back),
+            returns=len(work.returns),
+        )
         if work.waiting:
             plan.notes.append(f"Ждут решения или исправления: {len(work.waiting)} заказ(ов); подробности в разделе "
                               "«Конфликты».")

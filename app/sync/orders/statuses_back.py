@@ -90,7 +90,7 @@ def plan(p: Planner, orders: Mapping[int, Order], scan: HistoryScan | None) -> N
 
 
 def apply(a: Applier) -> None:
-    statuses = a.ctx.shared.get("retailcrm.statuses") or {}
+    statuses = a.ctx.shared.retailcrm_statuses or {}
     for back in a.work.statuses_back:
         a.ctx.check_cancel()
         try:

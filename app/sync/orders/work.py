@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from app.clients.retailcrm_models import Order
 from app.sync.conflict_key import ConflictKey
+from app.sync.model import PlanStats
 from app.sync.orders.counterparties import CounterpartyDecision, OrderCustomerInfo
 from app.sync.orders.mapping import MappedOrder
 
@@ -95,13 +96,32 @@ class StatusBack:
 
 
 @dataclass
+class OrdersStats(PlanStats):
+    """The orders plan's figures: the safety check reads ``shipments``."""
+
+    to_create: int = 0
+    to_update: int = 0
+    shipments: int = 0
+    waiting: int = 0
+    skipped: int = 0
+    unchanged: int = 0
+    counterparties_to_create: int = 0
+    statuses_back: int = 0
+    returns: int = 0  # sales returns to make (app/sync/orders/returns.py)
+
+
+@dataclass
 class Work:
-    """Everything apply needs (``FlowPlan.state["work"]``)."""
+    """Everything apply needs (``FlowPlan.work``)."""
 
     creates: list[OrderCreate] = field(default_factory=list)
     updates: list[OrderUpdate] = field(default_factory=list)
     shipments: list[Shipment] = field(default_factory=list)
     statuses_back: list[StatusBack] = field(default_factory=list)
+    returns: list[Any] = field(default_factory=list)  # app.sync.orders.returns.SalesReturn
+    return_records: dict[int, Any] = field(default_factory=dict)  # read this run, kept by apply (returns.Record)
+    # shipments made in MoySklad itself (app.sync.orders.ms_shipments.MsShipment)
+    ms_shipments: list[Any] = field(default_factory=list)
     payments: list[PaymentWrite] = field(default_factory=list)  # money documents (app.sync.orders.payments)
     paid_kopecks: dict[int, int] = field(default_factory=dict)  # rc order id -> RetailCRM's paid sum, to check
     counterparties_to_create: dict[str, OrderCustomerInfo] = field(default_factory=dict)

@@ -29,6 +29,7 @@ from typing import Any
 from app.clients.retailcrm_models import Order, Status
 from app.money import rub_amount
 from app.store.settings import SyncSettings
+from app.sync.ports import MoySkladPort, RetailCrmPort
 from app.sync.reconcile import sources
 from app.sync.reconcile.model import CheckReport, Difference, Kind
 
@@ -50,8 +51,8 @@ class Reconciler:
 
     def __init__(
         self,
-        retailcrm: Any,
-        moysklad: Any,
+        retailcrm: RetailCrmPort,
+        moysklad: MoySkladPort,
         settings: SyncSettings,
         db: Any,
         profile_id: int,
@@ -285,8 +286,8 @@ class Reconciler:
         rest = [i for i in ids if i not in known]
         for chunk in _chunks(rest, sources.IDS_PER_REQUEST):
             self.check_cancel()
-            for order in self.rc.iter_orders({"ids": list(chunk)}):
-                known[order.id] = order
+            for read in self.rc.iter_orders({"ids": list(chunk)}):
+                known[read.id] = read
         for ms_id, ms_order in sorted(holding.items(), key=lambda kv: kv[1].name):
             rc_id = rc_of[ms_id]
             order = known.get(int(rc_id)) if rc_id.isdigit() else None

@@ -10,8 +10,8 @@ from app.clients.retailcrm_models import InventoryUpdate, OfferRef, StoreLevel
 from app.sync.background import FlowOutcome
 from app.sync.engine import RunContext
 from app.sync.model import Counts, Flow, Level
+from app.sync.stock.cursors import StockCursors
 from app.sync.stock.work import (
-    CURSOR_FLOW,
     OfferRow,
     StockWork,
     quantity_text,
@@ -83,9 +83,9 @@ class _Uploads:
     def finish(self, outcome: FlowOutcome) -> None:
         """The poll moment becomes the cursor only when every batch went through; else the next run repeats."""
         if outcome.ok and self.all_ok:
-            cursors = self.ctx.db.cursors(self.ctx.profile_id)
-            cursors.set(CURSOR_FLOW, "last_poll", self.work.poll)
+            cursors = StockCursors(self.ctx.db.cursors(self.ctx.profile_id))
+            cursors.last_poll = self.work.poll
             if self.work.full:
-                cursors.set(CURSOR_FLOW, "last_full", self.work.poll)
+                cursors.last_full = self.work.poll
         elif not outcome.cancelled:
             self.ctx.log(Level.WARNING, Flow.STOCK, "Не все остатки переданы: следующая синхронизация повторит их.")

@@ -41,12 +41,13 @@ from collections.abc import Callable
 from datetime import datetime
 
 from app.clients.moysklad_models import StockRow
-from app.sync.catalog.source import offer_links, shared_snapshot
+from app.sync.catalog.source import shared_snapshot
 from app.sync.catalog.work import plural
 from app.sync.engine import RunContext
 from app.sync.model import Counts, Flow, FlowPlan, Level
 from app.sync.stock import report as stock_report
 from app.sync.stock.apply import _Uploads
+from app.sync.stock.bundles import BundleStock, stock_links, touched_components
 from app.sync.stock.plan import _StockPlanner
 from app.sync.stock.work import (
     FRESH_LIMIT,
@@ -78,12 +79,12 @@ class StockFlow(_StockPlanner):
         future = ctx.prefetch.submit(
             ctx.moysklad.stock_current, ctx.settings.stock_type, by_store=True, changed_since=since, include_zero=full
         )
-        ctx.shared[stock_report.SHARED_KEY] = stock_report.PrefetchedReport(
+        ctx.shared.stock_report = stock_report.PrefetchedReport(
             now=now, full=full, why=why, since=since, stock_type=ctx.settings.stock_type, report=future
         )
 
     # -- after the orders flow ---------------------------------------------------------------------------------
-    def follow_up(self, ctx: RunContext, plan: FlowPlan) -> Counts | None:
+    def follow_up(self, ctx: RunContext, plan: FlowPlan[StockWork]) -> Counts | None:
         """Carry to RetailCRM the figures the orders flow changed after this flow ran (the engine runs flows in
         the order catalog, stock, prices, orders): its shipments write stock off in MoySklad, its orders reserve
         (which lowers the free stock). Without this, one sync would leave RetailCRM showing the stock from
@@ -95,12 +96,15 @@ class StockFlow(_StockPlanner):
         a RetailCRM store sums several warehouses (a change report has only the parts that changed), the full
         report. Only figures that differ from what was sent go up, after this run's first uploads have ended
         (an older figure must never land after the newer one). The cursors stay as the first pass set them."""
-        first: StockWork | None = plan.state.get("work")
+        first = plan.work
         found = stock_report.touched(ctx.shared)
         if first is None or found is None:
             return None
-        links = offer_links(ctx.shared, ctx.db, ctx.profile_id)
-        affected = found.affecting(ctx.settings.stock_type) & links.keys()
+        split = stock_links(ctx)
+        links = split.goods
+        touched_ids = found.affecting(ctx.settings.stock_type)
+        # a bundle's demand writes off its components: those are read, the bundle computed from them
+        affected = (touched_ids & links.keys()) | touched_components(ctx, split, touched_ids)
         if not affected:
             return None
         if not ctx.wait_writes(self.flow):
@@ -121,11 +125,15 @@ class StockFlow(_StockPlanner):
             rows = ctx.moysklad.stock_current(settings.stock_type, by_store=True, include_zero=True)
         ctx.check_cancel()
         targets, _, _ = self._targets(ctx, rows, links, full=full, whole_ids=whole)
+        if split.bundles:
+            bundles = BundleStock.load(ctx, split)
+            bundles.take(ctx, split, targets, layout.codes)
+            targets.update(bundles.figures(ctx, self.flow, split, layout.codes, log=False))
         pushed = ctx.db.pushed(ctx.profile_id).get_many("stock")  # with this run's first uploads
-        again = FlowPlan(flow=self.flow)
+        again: FlowPlan[StockWork] = FlowPlan(flow=self.flow)
         work = StockWork(full=False, poll=first.poll)
-        labels = _Labels(ctx, shared_snapshot(ctx.shared), links)
-        kinds = plan.state.get("inventory_types") or (_inventory_types(ctx) if targets else {})
+        labels = _Labels(ctx, shared_snapshot(ctx.shared), split.sold)
+        kinds = first.inventory_types or (_inventory_types(ctx) if targets else {})
         self._build_rows(ctx, again, work, targets, pushed, {}, labels, layout.ms_stores_of_code, kinds)
         n = again.counts.updated
         ctx.log(
@@ -142,9 +150,9 @@ class StockFlow(_StockPlanner):
         return counts
 
     # -- apply ------------------------------------------------------------------------------------------------
-    def apply(self, ctx: RunContext, plan: FlowPlan) -> Counts:
+    def apply(self, ctx: RunContext, plan: FlowPlan[StockWork]) -> Counts:
         counts = Counts(unchanged=plan.counts.unchanged, skipped=plan.counts.skipped)
-        work: StockWork | None = plan.state.get("work")
+        work = plan.work
         if work is None:
             return counts
         uploads = _Uploads(ctx, work)

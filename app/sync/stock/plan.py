@@ -11,15 +11,16 @@ from decimal import Decimal
 from app.clients.moysklad_models import StockRow
 from app.money import rub_amount
 from app.store.settings import StorePair
-from app.sync.catalog.source import CatalogSnapshot, offer_links, shared_snapshot
+from app.sync.catalog.source import CatalogSnapshot, shared_snapshot
 from app.sync.catalog.work import plural
 from app.sync.engine import RunContext
 from app.sync.model import Action, Change, Flow, FlowPlan, Level
 from app.sync.stock import report as stock_report
+from app.sync.stock.bundles import BundleStock, stock_links
+from app.sync.stock.cursors import StockCursors
 from app.sync.stock.work import (
     _ZERO,
     CHANGED_SINCE_LIMIT,
-    CURSOR_FLOW,
     FRESH_LIMIT,
     FRESH_WHY,
     HEAL_EVERY,
@@ -36,6 +37,7 @@ from app.sync.stock.work import (
     stock_for_store,
 )
 from app.sync.waiting import result_of
+from app.vocab import ConflictKind
 
 
 class _StockPlanner:
@@ -47,27 +49,27 @@ class _StockPlanner:
     def _moment_and_mode(self, ctx: RunContext) -> tuple[datetime, bool, str, datetime | None]:
         """This run's poll moment (taken before the report is asked for), full pass or not and why, and the
         ``changedSince`` of a changes-only pass."""
-        cursors = ctx.db.cursors(ctx.profile_id).all(CURSOR_FLOW)
-        last_poll = _parse_moment(cursors.get("last_poll"))
-        last_full = _parse_moment(cursors.get("last_full"))
+        cursors = StockCursors(ctx.db.cursors(ctx.profile_id))
+        last_poll = _parse_moment(cursors.last_poll)
+        last_full = _parse_moment(cursors.last_full)
         now = self.clock().replace(microsecond=0)
         full, why = self._decide(ctx.full, now, last_poll, last_full)
         if not full:
             # with the links known now (the plan checks again with this run's): many never-sent offers make a
             # full pass cheaper than reading them by id
-            links = offer_links(ctx.shared, ctx.db, ctx.profile_id)
+            links = stock_links(ctx).goods  # services and bundles are never in a report
             if len(_fresh(links, ctx.db.pushed(ctx.profile_id).get_many("stock"), _codes(ctx))) > FRESH_LIMIT:
                 full, why = True, FRESH_WHY
         since = None if full or last_poll is None else last_poll - OVERLAP
         return now, full, why, since
 
     # -- plan -------------------------------------------------------------------------------------------------
-    def plan(self, ctx: RunContext) -> FlowPlan:
-        plan = FlowPlan(flow=self.flow)
+    def plan(self, ctx: RunContext) -> FlowPlan[StockWork]:
+        plan: FlowPlan[StockWork] = FlowPlan(flow=self.flow)
         settings = ctx.settings
         pairs = settings.store_pairs
         prefetched = stock_report.prefetched(ctx.shared)
-        ctx.shared.pop(stock_report.SHARED_KEY, None)
+        ctx.shared.stock_report = None
         if not pairs:
             plan.notes.append("Остатки не передаются: склады МойСклад не сопоставлены со складами RetailCRM.")
             return plan
@@ -78,7 +80,9 @@ class _StockPlanner:
 
         layout = _Layout.of(pairs)
         ms_stores_of_code, codes = layout.ms_stores_of_code, layout.codes
-        links = offer_links(ctx.shared, ctx.db, ctx.profile_id)
+        split = stock_links(ctx)  # services have no stock; bundles are computed from their components
+        links = split.goods
+        bundles = BundleStock.load(ctx, split) if split.bundles else None
         pushed = ctx.db.pushed(ctx.profile_id).get_many("stock")
 
         # Offers nothing was sent for yet (linked since the last run, or a warehouse paired since) need their
@@ -88,6 +92,8 @@ class _StockPlanner:
             fresh = _fresh(links, pushed, codes)
             if len(fresh) > FRESH_LIMIT:
                 full, why, since = True, FRESH_WHY, None
+            elif bundles is not None:
+                fresh |= bundles.unseen(split)  # read whole with the fresh ones: no request of their own
         work = StockWork(full=full, poll=now.isoformat(timespec="seconds"))
 
         ctx.progress(self.flow, 0, 0, "plan")
@@ -102,12 +108,17 @@ class _StockPlanner:
         ctx.check_cancel()
 
         targets, unmapped, not_linked = self._targets(ctx, rows, links, full=full, whole_ids=fresh)
+        not_linked -= split.sold.keys()
+        if bundles is not None:
+            bundles.take(ctx, split, targets, codes)
+            targets.update(bundles.figures(ctx, self.flow, split, codes))
+            work.stats.bundles = len(split.bundles)
 
         snapshot = shared_snapshot(ctx.shared)
-        labels = _Labels(ctx, snapshot, links)
+        labels = _Labels(ctx, snapshot, split.sold)
         purchases = self._purchases(ctx, snapshot, links)
         kinds = _inventory_types(ctx) if targets else {}
-        plan.state["inventory_types"] = kinds  # the follow-up after the orders flow sends by the same rule
+        work.inventory_types = kinds  # the follow-up after the orders flow sends by the same rule
         self._build_rows(ctx, plan, work, targets, pushed, purchases, labels, ms_stores_of_code, kinds)
         self._unmapped(ctx, plan, unmapped, full)
 
@@ -141,8 +152,8 @@ class _StockPlanner:
                 "без связи с RetailCRM: их остатки не передаются (см. конфликты каталога)."
             )
         plan.note_more_changes()
-        plan.state["work"] = work
-        plan.state["stats"] = work.stats
+        plan.work = work
+        plan.stats = work.stats
         ctx.progress(self.flow, 1, 1, "plan")
         return plan
 
@@ -329,8 +340,8 @@ class _StockPlanner:
         work.rows = [rows[offer_id] for offer_id in sorted(rows)]
         # for the safety check before writing (app/sync/safety.py): how many values above zero would become 0
         offers = set(labels.ms_of)
-        work.stats["values_zeroed"] = zeroed
-        work.stats["values_above_zero"] = sum(
+        work.stats.values_zeroed = zeroed
+        work.stats.values_above_zero = sum(
             1 for code in ms_stores_of_code for offer_id in offers
             if pushed.get(f"{offer_id}:{code}", "0") != "0"
         )
@@ -343,7 +354,7 @@ class _StockPlanner:
         for store_id in sorted(unmapped):
             key = f"moysklad_store:{store_id}"
             keys.append(key)
-            existing = repo.get_by_key("unmapped_store", key)
+            existing = repo.get_by_key(ConflictKind.UNMAPPED_STORE, key)
             if existing is not None:
                 title, ms_data = existing.title, existing.ms_data
             else:  # the warehouse's name is read only the first time it turns up
@@ -355,9 +366,9 @@ class _StockPlanner:
                     "поэтому они не передаются. Сопоставьте склад в настройках Связки или пропустите этот конфликт."
                 )
                 ms_data = {"id": store_id, "name": name}
-            repo.record("unmapped_store", key, title, ms_data, None, ctx.run_id)
+            repo.record(ConflictKind.UNMAPPED_STORE, key, title, ms_data, None, ctx.run_id)
             if existing is None or existing.status == "open":
                 plan.notes.append(title)
                 plan.conflicts += 1
         if full and ctx.run_id is not None:
-            repo.close_missing(ctx.run_id, kinds=("unmapped_store",))
+            repo.close_missing(ctx.run_id, kinds=(ConflictKind.UNMAPPED_STORE,))

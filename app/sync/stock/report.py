@@ -14,13 +14,16 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.clients.moysklad_models import StockRow
 from app.sync.model import Cancelled
 from app.sync.waiting import result_of
+from app.vocab import StockType
 
-SHARED_KEY = "stock_report"  # RunContext.shared
+if TYPE_CHECKING:
+    from app.sync.run_shared import RunShared
+
 
 
 @dataclass
@@ -33,18 +36,17 @@ class PrefetchedReport:
     report: Future[list[StockRow]]
 
 
-def prefetched(shared: dict[str, Any]) -> PrefetchedReport | None:
-    value = shared.get(SHARED_KEY)
-    return value if isinstance(value, PrefetchedReport) else None
+def prefetched(shared: RunShared) -> PrefetchedReport | None:
+    return shared.stock_report
 
 
 def full_on_hand(
-    shared: dict[str, Any], check_cancel: Callable[[], None] | None = None
+    shared: RunShared, check_cancel: Callable[[], None] | None = None
 ) -> list[StockRow] | None:
     """The prefetched report when it is a full one of on-hand stock (``stock``) and it arrived; else None.
     ``check_cancel`` runs while it is awaited (a Stop raises ``Cancelled`` within a second)."""
     found = prefetched(shared)
-    if found is None or not found.full or found.stock_type != "stock":
+    if found is None or not found.full or found.stock_type != StockType.STOCK:
         return None
     try:
         return result_of(found.report, check_cancel)
@@ -56,7 +58,6 @@ def full_on_hand(
 
 # --- what the orders flow changed in MoySklad's stock ------------------------------------------------------
 
-TOUCHED_KEY = "stock_touched"  # RunContext.shared
 
 
 @dataclass
@@ -69,17 +70,16 @@ class StockTouched:
 
     def affecting(self, stock_type: str) -> set[str]:
         """The items whose ``stock_type`` figure changed: on-hand stock moves only with shipments."""
-        return self.shipped | self.reserved if stock_type == "freeStock" else set(self.shipped)
+        return self.shipped | self.reserved if stock_type == StockType.FREE_STOCK else set(self.shipped)
 
 
-def note_touched(shared: dict[str, Any], assortment_ids: Any, *, shipped: bool) -> None:
+def note_touched(shared: RunShared, assortment_ids: Any, *, shipped: bool) -> None:
     """Record MoySklad item ids (products, variants; services too, which have no stock and are never linked)."""
-    found = shared.get(TOUCHED_KEY)
-    if not isinstance(found, StockTouched):
-        found = shared[TOUCHED_KEY] = StockTouched(set(), set())
+    found = shared.stock_touched
+    if found is None:
+        found = shared.stock_touched = StockTouched(set(), set())
     (found.shipped if shipped else found.reserved).update(i for i in assortment_ids if i)
 
 
-def touched(shared: dict[str, Any]) -> StockTouched | None:
-    value = shared.get(TOUCHED_KEY)
-    return value if isinstance(value, StockTouched) else None
+def touched(shared: RunShared) -> StockTouched | None:
+    return shared.stock_touched

@@ -11,6 +11,7 @@ from decimal import ROUND_FLOOR, Decimal
 from app.store.settings import StorePair
 from app.sync.catalog.source import CatalogSnapshot, rc_product_url
 from app.sync.engine import RunContext
+from app.sync.model import PlanStats
 
 MSK = timezone(timedelta(hours=3))
 OVERLAP = timedelta(minutes=5)
@@ -18,7 +19,6 @@ CHANGED_SINCE_LIMIT = timedelta(hours=24) - timedelta(minutes=1)  # a minute spa
 HEAL_EVERY = timedelta(hours=24)
 UPLOAD_BATCH = 250
 FRESH_LIMIT = 140  # never-sent items read by id fit one request (~145 ids a URL); more: one full report
-CURSOR_FLOW = "stock"
 FRESH_WHY = "много товаров, остатки которых ещё не передавались"
 _ZERO = Decimal(0)
 _ONE = Decimal(1)
@@ -71,12 +71,29 @@ class OfferRow:
 
 
 @dataclass
+class StockStats(PlanStats):
+    full: int = 0  # 1: a full pass, 0: changes only
+    report_rows: int = 0
+    values_to_send: int = 0
+    values_unchanged: int = 0
+    offers_to_send: int = 0
+    not_linked: int = 0
+    unmapped_stores: int = 0
+    purchase_prices: int = 0
+    values_zeroed: int = 0  # for the safety check: values above zero that would become 0
+    values_above_zero: int = 0
+    bundles: int = 0  # bundles whose stock was counted from their components (app/sync/stock/bundles.py)
+
+
+@dataclass
 class StockWork:
     full: bool
     poll: str  # this run's poll moment (Moscow ISO): becomes last_poll (and last_full) when all went well
     rows: list[OfferRow] = field(default_factory=list)
     known: dict[str, str] = field(default_factory=dict)  # entity -> quantity text, for purchase-only rows
-    stats: dict[str, int] = field(default_factory=dict)
+    stats: StockStats = field(default_factory=StockStats)
+    # RetailCRM stores' inventoryType: the follow-up after the orders flow sends by the same rule
+    inventory_types: dict[str, str | None] = field(default_factory=dict)
     labels: _Labels | None = None  # how offers are named in messages
     where: dict[str, str] = field(default_factory=dict)  # store code -> "«Основной склад» + «Склад 2»"
 

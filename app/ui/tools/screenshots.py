@@ -25,6 +25,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QApplication, QWidget, QWizard
 
+from app.vocab import ConflictKind
+
 DEFAULT_OUT = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
 
 
@@ -149,13 +151,32 @@ def render_all(out: Path, *, only_main: bool = False, suffix: str = "") -> None:
         tab = window.conflicts_tab
         loaded: list[bool] = []
         tab.loaded.connect(lambda: loaded.append(True))
-        tab.show_kind("duplicate_key")
+        tab.show_kind(ConflictKind.DUPLICATE_KEY)
         wait_until(lambda: bool(loaded) and tab.model.rowCount() > 0)
         dialog = tab.open_dialog(0, modal=False)
         dialog.show()
         save(dialog, out, f"conflict-dialog{suffix}")
         dialog.close()
         render_safety_dialog(out, window, suffix)
+
+        checked: list[bool] = []
+        window.check_tab.checked.connect(lambda: checked.append(True))
+        window.tabs.setCurrentWidget(window.check_tab)
+        window.check_tab.run_check()
+        wait_until(lambda: bool(checked), timeout=120)
+        settle(0.5)
+        save(window, out, f"main-check{suffix}")
+
+        from app.ui.alerts_dialog import AlertsDialog
+
+        alerts = AlertsDialog(context, window)
+        alerts.show()
+        save(alerts, out, f"alerts-dialog{suffix}")
+        alerts.close()
+        support = window.make_support_bundle()
+        if support is not None:
+            save(support, out, f"support-dialog{suffix}")
+            support.close()
         window._quitting = True
         window.close()
     finally:
@@ -169,12 +190,12 @@ def render_safety_dialog(out: Path, parent: QWidget | None = None, suffix: str =
     a run that saw the whole catalog (the figures such a plan has; the sentences are the real ones)."""
     from app.store import SyncSettings
     from app.sync import safety
+    from app.sync.catalog.work import CatalogStats
     from app.sync.model import Flow, FlowPlan
     from app.ui.safety_dialog import SafetyDialog
 
-    stats = {"ms_items": 1240, "rc_offers": 0, "pairs": 0, "links_before": 1198, "links_dropped": 1198,
-             "to_create": 1161}
-    trips = safety.check(FlowPlan(Flow.CATALOG, state={"stats": stats}), SyncSettings(),
+    stats = CatalogStats(ms_items=1240, rc_offers=0, pairs=0, links_before=1198, links_dropped=1198, to_create=1161)
+    trips = safety.check(FlowPlan(Flow.CATALOG, stats=stats), SyncSettings(),
                          {"ms_items": 1240, "rc_offers": 1215})
     dialog = SafetyDialog(Flow.CATALOG, trips, parent)
     dialog.show()

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from app.store.errors import SettingsError
 from app.sync.catalog.keys import MODULE_CODE_PROPERTY, PROPERTY_PREFIX, property_code_of, usual_rc_field
+from app.sync.catalog.work import CatalogStats
 from app.sync.model import ALL_FLOWS, Flow, Progress, RunReport
 from app.ui.conflicts_tab import ConflictsTab
 from app.ui.labels import FLOW_LABELS, MATCH_KEY_LABELS, label
@@ -42,6 +43,12 @@ from app.ui.widgets import MessageLabel
 from app.ui.wizard.base import WizardPage
 from app.ui.worker import SyncController
 
+
+def catalog_stats(report: RunReport) -> CatalogStats | None:
+    """The catalog plan's figures in ``report`` (None: no catalog plan, or it stopped before it had any)."""
+    plan = report.plans.get(Flow.CATALOG)
+    stats = plan.stats if plan is not None else None
+    return stats if isinstance(stats, CatalogStats) else None
 
 class FinishPage(WizardPage):
     def __init__(self) -> None:
@@ -270,8 +277,7 @@ class FinishPage(WizardPage):
             self.start_dry_run()
 
     def _show_numbers(self, report: RunReport) -> None:
-        plan = report.plans.get(Flow.CATALOG)
-        stats: dict[str, Any] = dict(plan.state.get("stats", {})) if plan is not None else {}
+        stats = catalog_stats(report)
         captions = {
             "pairs": self.tr("pairs found"),
             "only_in_moysklad": self.tr("only in MoySklad"),
@@ -279,8 +285,9 @@ class FinishPage(WizardPage):
             "duplicates": self.tr("duplicate SKUs"),
         }
         for key, tile in self.tiles.items():
-            tile.set_value(int(stats.get(key, 0)), captions[key], warn=key != "pairs" and bool(stats.get(key)))
-        self.tiles_box.setVisible(bool(stats))
+            figure = int(getattr(stats, key)) if stats is not None else 0
+            tile.set_value(figure, captions[key], warn=key != "pairs" and bool(figure))
+        self.tiles_box.setVisible(stats is not None)
         flows = [flow for flow in ALL_FLOWS if flow in report.counts]
         self.flow_table.setRowCount(len(flows))
         for row, flow in enumerate(flows):
@@ -305,13 +312,12 @@ class FinishPage(WizardPage):
 
     def summary_text(self, report: RunReport) -> str:
         """ "Found 1,204 pairs, 37 only in MoySklad, 5 duplicate SKUs", plus the orders it would send."""
-        plan = report.plans.get(Flow.CATALOG)
-        stats: dict[str, Any] = dict(plan.state.get("stats", {})) if plan is not None else {}
+        stats = catalog_stats(report) or CatalogStats()
         parts = [
-            self.tr("Found %n pair(s)", "", int(stats.get("pairs", 0))),
-            self.tr("%n only in MoySklad", "", int(stats.get("only_in_moysklad", 0))),
-            self.tr("%n only in RetailCRM", "", int(stats.get("only_in_retailcrm", 0))),
-            self.tr("%n duplicate SKU(s)", "", int(stats.get("duplicates", 0))),
+            self.tr("Found %n pair(s)", "", stats.pairs),
+            self.tr("%n only in MoySklad", "", stats.only_in_moysklad),
+            self.tr("%n only in RetailCRM", "", stats.only_in_retailcrm),
+            self.tr("%n duplicate SKU(s)", "", stats.duplicates),
         ]
         text = ", ".join(parts) + "."
         orders = report.counts.get(Flow.ORDERS)
@@ -329,14 +335,13 @@ class FinishPage(WizardPage):
 
     def match_text(self, report: RunReport) -> str:
         """ "Matched by this key: 12 of 300 MoySklad items; RetailCRM has 280 active offers." """
-        plan = report.plans.get(Flow.CATALOG)
-        stats: dict[str, Any] = dict(plan.state.get("stats", {})) if plan is not None else {}
-        if "key_matched" not in stats:
+        stats = catalog_stats(report)
+        if stats is None:
             return ""
-        text = self.tr("Matched by this key: {matched} of %n MoySklad item(s)", "", int(stats["ms_items"]))
-        text = text.replace("{matched}", str(int(stats["key_matched"])))
-        text += "; " + self.tr("RetailCRM has %n active offer(s).", "", int(stats["rc_offers"]))
-        if int(stats["key_matched"]) * 2 < min(int(stats["ms_items"]), int(stats["rc_offers"])):
+        text = self.tr("Matched by this key: {matched} of %n MoySklad item(s)", "", stats.ms_items)
+        text = text.replace("{matched}", str(stats.key_matched))
+        text += "; " + self.tr("RetailCRM has %n active offer(s).", "", stats.rc_offers)
+        if stats.key_matched * 2 < min(stats.ms_items, stats.rc_offers):
             text += " " + self.tr("Fewer than half pair: try another key or RetailCRM field.")
         return text
 

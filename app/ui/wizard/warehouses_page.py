@@ -1,13 +1,19 @@
-"""Page 4: the organization, which MoySklad warehouse feeds which RetailCRM store, stock kind, master system."""
+"""Page 4: the organization, which MoySklad warehouse feeds which RetailCRM store, stock kind, master system,
+and (for a RetailCRM catalog loaded from a file) the folder the ICML file of the MoySklad catalog goes to."""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QCheckBox,
     QComboBox,
+    QFileDialog,
     QFormLayout,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
+    QLineEdit,
+    QPushButton,
     QRadioButton,
     QVBoxLayout,
 )
@@ -15,6 +21,7 @@ from PySide6.QtWidgets import (
 from app.store import StorePair
 from app.ui.wizard.base import WizardPage
 from app.ui.wizard.pairing import PairingTable
+from app.vocab import Master, StockType
 
 
 class WarehousesPage(WizardPage):
@@ -57,6 +64,30 @@ class WarehousesPage(WizardPage):
             _explained(self.tr("Products start in RetailCRM; Svyazka creates the missing ones in MoySklad."))
         )
 
+        # The ICML export (app/sync/catalog/icml.py): off by default; a folder makes every catalog run write it.
+        self.icml_check = QCheckBox(self.tr("Write the MoySklad catalog to an ICML file for RetailCRM"))
+        self.icml_folder = QLineEdit()
+        self.icml_folder.setPlaceholderText(self.tr("Folder for svyazka-catalog.xml"))
+        self.icml_browse = QPushButton(self.tr("Choose folder…"))
+        self.icml_browse.clicked.connect(self._choose_icml_folder)
+        folder_row = QHBoxLayout()
+        folder_row.addWidget(self.icml_folder, 1)
+        folder_row.addWidget(self.icml_browse)
+        self.icml_box = QGroupBox(self.tr("Catalog file for RetailCRM (ICML)"))
+        icml_layout = QVBoxLayout(self.icml_box)
+        icml_layout.addWidget(self.icml_check)
+        icml_layout.addLayout(folder_row)
+        icml_help = QLabel(self.tr(
+            "After each catalog sync Svyazka writes svyazka-catalog.xml to this folder: products, variants, "
+            "folders, prices, barcodes. RetailCRM loads it by a link: Administration → Stores → your store → "
+            "Catalog, loading from ICML. RetailCRM reads the file over the internet, so the folder must be "
+            "served by a web server (your site or hosting); a folder only on this computer is not enough."
+        ))
+        icml_help.setWordWrap(True)
+        icml_layout.addWidget(icml_help)
+        self.icml_check.toggled.connect(self._icml_toggled)
+        self._icml_toggled(False)
+
         form = QFormLayout()
         form.addRow(self.tr("Organization"), self.organization_combo)
         layout = QVBoxLayout(self)
@@ -64,6 +95,7 @@ class WarehousesPage(WizardPage):
         layout.addWidget(self.table, 1)
         layout.addWidget(stock_box)
         layout.addWidget(master_box)
+        layout.addWidget(self.icml_box)
         layout.addWidget(self.message)
         self._filled_for: object = None
         self.table.changed.connect(self.message.clear_message)
@@ -87,8 +119,20 @@ class WarehousesPage(WizardPage):
             chosen,
             self.tr("— not sent —"),
         )
-        (self.free_radio if settings.stock_type == "freeStock" else self.stock_radio).setChecked(True)
-        (self.rc_master_radio if settings.master == "retailcrm" else self.ms_master_radio).setChecked(True)
+        (self.free_radio if settings.stock_type == StockType.FREE_STOCK else self.stock_radio).setChecked(True)
+        (self.rc_master_radio if settings.master == Master.RETAILCRM else self.ms_master_radio).setChecked(True)
+        self.icml_folder.setText(settings.icml_folder or "")
+        self.icml_check.setChecked(bool(settings.icml_folder))
+        self._icml_toggled(self.icml_check.isChecked())
+
+    def _icml_toggled(self, on: bool) -> None:
+        self.icml_folder.setEnabled(on)
+        self.icml_browse.setEnabled(on)
+
+    def _choose_icml_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Folder for the ICML file"), self.icml_folder.text())
+        if folder:
+            self.icml_folder.setText(folder)
 
     def validatePage(self) -> bool:
         if self.organization_combo.currentData() is None:
@@ -106,12 +150,16 @@ class WarehousesPage(WizardPage):
                     "one warehouse: choose another store for one of them."
                 ).format(store=twice[0])
             )
+        icml_folder = self.icml_folder.text().strip() if self.icml_check.isChecked() else ""
+        if self.icml_check.isChecked() and not icml_folder:
+            return self.fail(self.tr("Choose the folder for the ICML file, or turn the file off."))
         self.state.update(
+            icml_folder=icml_folder or None,
             organization_id=self.organization_combo.currentData(),
             organization_name=self.organization_combo.currentText(),
             store_pairs=tuple(StorePair(ms_id, self.table.left_name(ms_id), code) for ms_id, code in pairs),
-            stock_type="freeStock" if self.free_radio.isChecked() else "stock",
-            master="retailcrm" if self.rc_master_radio.isChecked() else "moysklad",
+            stock_type=StockType.FREE_STOCK if self.free_radio.isChecked() else StockType.STOCK,
+            master=Master.RETAILCRM if self.rc_master_radio.isChecked() else Master.MOYSKLAD,
         )
         self.message.clear_message()
         return True

@@ -45,12 +45,12 @@ def test_dry_run_writes_nothing_but_shows_everything(cat_env: CatEnv) -> None:
     assert env.db.conflicts(env.profile_id).counts_by_kind()["duplicate_key"] == 2
 
     catalog = report.plans[Flow.CATALOG]
-    stats = catalog.state["stats"]
+    stats = catalog.stats.as_dict()
     assert stats["to_create"] == 3
     assert sum(1 for c in catalog.changes if c.action is Action.LINK) == stats["new_pairs"] > 0
     # stock and prices were planned against the links the catalog plan would make
     stock = report.plans[Flow.STOCK]
-    assert stock.state["stats"]["offers_to_send"] == stats["new_pairs"]
+    assert stock.stats.offers_to_send == stats["new_pairs"]
     assert report.plans[Flow.PRICES].changes
 
     env.clear_log()
@@ -70,7 +70,7 @@ def test_stop_before_the_catalog_applies_writes_nothing_and_the_next_run_creates
 
     report = env.engine(cancel=cancel, callbacks=Callbacks(on_progress=on_progress)).run([Flow.CATALOG])
     assert report.cancelled
-    planned = report.plans[Flow.CATALOG].state["stats"]["new_pairs"]
+    planned = report.plans[Flow.CATALOG].stats.new_pairs
     assert env.offer_links() == {}
     assert not env.requests("retailcrm", "POST")
     products = env.rc_state.counts()["products"]
@@ -96,7 +96,7 @@ def test_stop_while_the_catalog_applies_still_stores_the_matches_and_nothing_is_
             cancel.cancel()
 
     report = env.engine(cancel=cancel, callbacks=Callbacks(on_progress=on_progress)).run([Flow.CATALOG])
-    planned = report.plans[Flow.CATALOG].state["stats"]["new_pairs"]
+    planned = report.plans[Flow.CATALOG].stats.new_pairs
     # the links found by matching cost no request: they are stored even after Stop
     links = env.offer_links()
     assert len(links) >= planned

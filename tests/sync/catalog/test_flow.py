@@ -64,7 +64,7 @@ def test_first_run_links_unique_matches_and_reports_the_seeded_anomalies(cat_env
         assert links[ms_item_by_xml(env, offer.xml_id)] == seeded_offer(env, offer.key)["id"]
 
     plan = report.plans[Flow.CATALOG]
-    stats = plan.state["stats"]
+    stats = plan.stats.as_dict()
     variants = sum(len(p.variants) for p in shop.products if p.in_moysklad)
     assert stats["variant_code_fallbacks"] == variants > 0
     assert any("использован код вместо артикула" in note for note in plan.notes)
@@ -160,7 +160,7 @@ def test_pick_resolution_is_honoured_next_run(cat_env: CatEnv) -> None:
     assert other not in env.offer_links()
     stored = repo.get_by_key("duplicate_key", conflict.key)
     assert stored is not None and stored.status == "resolved" and stored.last_seen_run == report.run_id
-    assert report.plans[Flow.CATALOG].state["stats"]["duplicates"] == 1
+    assert report.plans[Flow.CATALOG].stats.duplicates == 1
     # the pick holds: nothing more to do
     assert env.run(Flow.CATALOG).plans[Flow.CATALOG].changes == []
 
@@ -184,7 +184,7 @@ def test_variant_only_in_moysklad_is_a_conflict_that_says_why(cat_env: CatEnv) -
     assert "NEW-VARIANT-1" in found.title
     assert variant["id"] not in env.offer_links()
     assert not env.rc_state.find_offers(article="NEW-VARIANT-1")
-    assert report.plans[Flow.CATALOG].state["stats"]["to_create"] == 3  # the simple products only
+    assert report.plans[Flow.CATALOG].stats.to_create == 3  # the simple products only
 
 
 def test_icml_catalog_only_links(cat_env: CatEnv) -> None:
@@ -197,7 +197,7 @@ def test_icml_catalog_only_links(cat_env: CatEnv) -> None:
     opened = [c for c in env.db.conflicts(env.profile_id).list(status="open") if c.kind == "only_in_moysklad"]
     assert len(opened) == 3
     assert all("файла ICML" in c.title for c in opened)
-    assert report.plans[Flow.CATALOG].state["stats"]["to_create"] == 0
+    assert report.plans[Flow.CATALOG].stats.to_create == 0
     assert len(env.offer_links()) > 0
 
 

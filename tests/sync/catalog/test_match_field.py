@@ -35,7 +35,7 @@ def test_code_meets_the_offer_property_code(cat_env: CatEnv) -> None:
     both = _both_sides(env)
     # every item both services have pairs by its code, products and variants alike
     assert all(ms_item_by_xml(env, xml_id) in links for xml_id in both)
-    stats = report.plans[Flow.CATALOG].state["stats"]
+    stats = report.plans[Flow.CATALOG].stats.as_dict()
     assert stats["key_matched"] >= len(both)
     assert stats["ms_items"] >= stats["key_matched"] and stats["rc_offers"] >= stats["key_matched"]
     assert any("сравнивается с полем RetailCRM: свойство «code»" in note for note in report.plans[Flow.CATALOG].notes)
@@ -45,9 +45,9 @@ def test_the_usual_field_of_code_is_still_the_article(cat_env: CatEnv) -> None:
     env = cat_env
     assert SyncSettings().match_field is None and MatchRule.of("code").rc_field == "article"
     env.configure(match_key="code")
-    by_article = env.run(Flow.CATALOG, dry_run=True).plans[Flow.CATALOG].state["stats"]
+    by_article = env.run(Flow.CATALOG, dry_run=True).plans[Flow.CATALOG].stats.as_dict()
     env.configure(match_key="code", match_field="property:code")
-    by_property = env.run(Flow.CATALOG, dry_run=True).plans[Flow.CATALOG].state["stats"]
+    by_property = env.run(Flow.CATALOG, dry_run=True).plans[Flow.CATALOG].stats.as_dict()
     # the seeded products' codes are not their articles (a variant's code is its article): products without
     # variants meet only under the property
     simple = sum(1 for o in env.sandbox.shop.offers() if o.in_moysklad and o.in_retailcrm and o.variant_key is None)

@@ -47,7 +47,7 @@ def _run(env: CatEnv, *flows: Flow, policy: SafetyPolicy = SafetyPolicy.REFUSE, 
 
 def _stats(env: CatEnv, flow: Flow, *flows: Flow, full: bool = False) -> dict[str, int]:
     report = env.run(*(flows or (flow,)), dry_run=True, full=full)
-    return dict(report.plans[flow].state["stats"])
+    return report.plans[flow].stats.as_dict()
 
 
 def _held_without_writes(env: CatEnv, report: RunReport, guard: str) -> None:
@@ -182,7 +182,7 @@ def test_shipments_trip_past_the_limit_and_not_at_it(ord_env: OrdEnv) -> None:
     offer = linked_offer_ids(env)[0]
     for i in range(3):  # orders already delivered: each would get a shipment
         new_order(env, None, [offer], status="complete", firstName=f"Покупатель{i}", lastName="Доставлен")
-    shipments = env.run(dry_run=True).plans[Flow.ORDERS].state["stats"]["shipments"]
+    shipments = env.run(dry_run=True).plans[Flow.ORDERS].stats.shipments
     assert shipments >= 3
     demands_before = len(env.ms_state.demands())
     mark = env.log_size()

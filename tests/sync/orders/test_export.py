@@ -71,7 +71,7 @@ def test_first_run_exports_exactly_the_orders_in_export_statuses(ord_env: OrdEnv
     links = env.db.links(env.profile_id)
     assert links.count("order") == len(expected) and not links.pending("order")
     assert env.db.cursors(env.profile_id).get(CURSOR_FLOW, HISTORY_CURSOR) == str(env.rc_state.last_history_id())
-    stats = report.plans[Flow.ORDERS].state["stats"]
+    stats = report.plans[Flow.ORDERS].stats.as_dict()
     assert stats["to_create"] == len(expected)
     assert any("создан заказ покупателя" in m for m in env.messages())
 
@@ -100,7 +100,7 @@ def test_a_dry_run_plans_without_writing(ord_env: OrdEnv) -> None:
 
     assert env.writes(mark) == []
     plan = report.plans[Flow.ORDERS]
-    assert plan.state["stats"]["to_create"] == len(expected)
+    assert plan.stats.to_create == len(expected)
     creates = [c for c in plan.changes if c.entity == "customerorder"]
     assert len(creates) == len(expected)
     assert all("будет создан заказ покупателя" in c.summary for c in creates)
@@ -119,7 +119,7 @@ def test_a_dry_run_of_a_first_sync_sees_the_links_the_catalog_would_make() -> No
 
         assert env.writes(mark) == []
         assert env.db.links(env.profile_id).count() == 0
-        stats = report.plans[Flow.ORDERS].state["stats"]
+        stats = report.plans[Flow.ORDERS].stats.as_dict()
         assert stats["to_create"] > 20  # without the planned links every order would wait for its lines
         unlinked = env.db.conflicts(env.profile_id).list(kind="unlinked_order_line")
         assert len(unlinked) < 5

@@ -39,7 +39,7 @@ def test_first_run_keeps_few_changes_but_sends_every_figure(capcat_env: CatEnv,
     assert report.errors == 0
     catalog, stock = report.plans[Flow.CATALOG], report.plans[Flow.STOCK]
     links = sum(1 for c in catalog.changes if c.action is Action.LINK)
-    assert links <= 5 and links + catalog.more_changes == catalog.state["stats"]["new_pairs"] > 5
+    assert links <= 5 and links + catalog.more_changes == catalog.stats.new_pairs > 5
     assert len(stock.changes) == 5 and len(stock.changes) + stock.more_changes >= stock.counts.updated > 5
     assert any(f"и ещё {stock.more_changes}" in note for note in stock.notes)
     # every figure went, not only the kept ones

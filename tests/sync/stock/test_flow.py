@@ -70,7 +70,7 @@ def test_first_run_is_one_full_report_and_puts_moysklad_figures_into_retailcrm(c
         assert rc[key] == value, key
     plan = report.plans[Flow.STOCK]
     assert plan.notes[0].startswith("Остатки (остаток): полный проход (первый запуск)")
-    assert plan.state["stats"]["values_to_send"] == len(links) * 3
+    assert plan.stats.values_to_send == len(links) * 3
     assert env.db.pushed(env.profile_id).count("stock") == len(links) * 3
     cursors = env.db.cursors(env.profile_id).all("stock")
     assert cursors["last_poll"] == cursors["last_full"]
@@ -291,7 +291,7 @@ def test_offers_linked_since_the_last_run_get_their_stock_on_a_changes_only_pass
     _first_run(env)
     env.configure(catalog_mode="crm")
     report = env.run(Flow.CATALOG, Flow.STOCK)
-    assert report.plans[Flow.STOCK].state["stats"]["full"] == 0
+    assert report.plans[Flow.STOCK].stats.full == 0
     stock_requests = env.requests("moysklad", "GET", "/report/stock")
     # the stock flow's two: the changes (asked for while the catalog is read), and the three new offers by id;
     # and the catalog's conflicts (stock per warehouse for the conflict dialog)

@@ -14,7 +14,13 @@ from app.sandbox.moysklad.entities.catalog import (
     UomKind,
     VariantKind,
 )
-from app.sandbox.moysklad.entities.documents import CustomerOrderKind, DemandKind, DocumentKind, StateKind
+from app.sandbox.moysklad.entities.documents import (
+    CustomerOrderKind,
+    DemandKind,
+    DocumentKind,
+    SalesReturnKind,
+    StateKind,
+)
 from app.sandbox.moysklad.entities.parties import (
     CounterpartyKind,
     EmployeeKind,
@@ -27,7 +33,7 @@ from app.sandbox.moysklad.entities.payments import PAYMENT_TYPES, payment_kinds
 # Served as /entity/<name> (list, by id, create/update/delete as each kind allows).
 ENTITY_TYPES = (
     "product", "service", "bundle", "variant", "productfolder", "uom", "currency", "store", "organization",
-    "counterparty", "employee", "group", "customerorder", "demand", *PAYMENT_TYPES,
+    "counterparty", "employee", "group", "customerorder", "demand", "salesreturn", *PAYMENT_TYPES,
 )
 
 
@@ -36,7 +42,7 @@ def build_kinds() -> dict[str, EntityKind]:
         ProductKind(), ServiceKind(), BundleKind(), VariantKind(), ProductFolderKind(), UomKind(), CurrencyKind(),
         PriceTypeKind(),
         CharacteristicKind(), StoreKind(), OrganizationKind(), CounterpartyKind(), EmployeeKind(), GroupKind(),
-        CustomerOrderKind(), DemandKind(), StateKind(), *payment_kinds(),
+        CustomerOrderKind(), DemandKind(), SalesReturnKind(), StateKind(), *payment_kinds(),
     ]
     return {kind.name: kind for kind in kinds}
 

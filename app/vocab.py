@@ -1,0 +1,79 @@
+"""The codes Svyazka stores and passes between layers, as enums defined once.
+
+No imports from the rest of the app: the store, the sync layer, the CLI and the UI all read these. Each value
+is exactly the string stored before these enums existed (settings JSON, the conflicts table, resolutions), and a
+``StrEnum`` member equals, formats and JSON-encodes as that string, so existing databases keep working and
+code comparing with a plain string still does. Words for a person live elsewhere (``app/ui/labels.py`` for the
+UI, keyed by these members). Model: qutebrowser's ``utils/usertypes.py``.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class ConflictKind(StrEnum):
+    """What Svyazka will not guess about; the ``kind`` column of the conflicts table."""
+
+    DUPLICATE_KEY = "duplicate_key"  # several items share a match key (catalog)
+    ONLY_IN_MOYSKLAD = "only_in_moysklad"  # a MoySklad item no RetailCRM offer matches (catalog)
+    ONLY_IN_RETAILCRM = "only_in_retailcrm"  # a RetailCRM offer no MoySklad item matches (catalog)
+    UNLINKED_ORDER_LINE = "unlinked_order_line"  # an order line whose offer is not linked (orders)
+    UNMAPPED_STATUS = "unmapped_status"  # an order status with no MoySklad state (orders)
+    UNMAPPED_STORE = "unmapped_store"  # a warehouse with no pair
+    AMBIGUOUS_COUNTERPARTY = "ambiguous_counterparty"  # a customer matching several counterparties (orders)
+    BAD_DATA = "bad_data"  # data a service refused (orders)
+
+
+class ResolutionAction(StrEnum):
+    """A conflict's decision, stored as ``{"action": ...}`` in its resolution."""
+
+    PICK = "pick"  # keep the chosen ids
+    LINK = "link"  # link these two
+    CREATE = "create"  # create on the other side
+    IGNORE = "ignore"  # leave it be
+    GONE = "gone"  # closed by the store itself: the conflict disappeared (never a person's choice)
+
+
+class Master(StrEnum):
+    """Which system owns the catalog (setting ``master``)."""
+
+    MOYSKLAD = "moysklad"
+    RETAILCRM = "retailcrm"
+
+
+class CatalogMode(StrEnum):
+    """How the catalog reaches RetailCRM (setting ``catalog_mode``)."""
+
+    CRM = "crm"  # through RetailCRM's API
+    ICML = "icml"  # an ICML file RetailCRM loads
+
+
+class StockType(StrEnum):
+    """Which MoySklad stock figure is sent (setting ``stock_type``): MoySklad's report field names."""
+
+    STOCK = "stock"
+    FREE_STOCK = "freeStock"  # stock minus reserves
+
+
+class MatchKey(StrEnum):
+    """Which field links a MoySklad item to a RetailCRM offer (setting ``match_key``)."""
+
+    ARTICLE = "article"
+    CODE = "code"
+    EXTERNAL_CODE = "external-code"
+    BARCODE = "barcode"
+
+    @property
+    def label(self) -> str:
+        """The field's name as a shop owner knows it, capitalised for the start of a sentence (the sync's
+        Russian sentences use it; moved here with the enum from ``app/sync/catalog/keys.py``)."""
+        return _MATCH_KEY_LABELS[self]
+
+
+_MATCH_KEY_LABELS = {
+    MatchKey.ARTICLE: "Артикул",
+    MatchKey.CODE: "Код",
+    MatchKey.EXTERNAL_CODE: "Внешний код",
+    MatchKey.BARCODE: "Штрихкод",
+}
