@@ -552,6 +552,8 @@ class MoySkladState:
     @locked
     def sales_returns(self) -> list[dict[str, Any]]:
         return [self._render("salesreturn", r, {"positions": {}}) for r in self._tables["salesreturn"].values()]
+
+    @locked
     def money_documents(self, type_name: str) -> list[dict[str, Any]]:
         """Every ``paymentin`` / ``cashin`` / ``paymentout`` / ``cashout`` as the API returns it."""
         return self._render_all(type_name, self._tables[type_name].values())
