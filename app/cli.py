@@ -160,6 +160,14 @@ def build_parser() -> argparse.ArgumentParser:
         metavar='"RC STATUS CODE=MS STATE NAME"',
         help="map a RetailCRM order status to a MoySklad state (repeatable)",
     )
+    setup.add_argument(
+        "--payment-document",
+        action="append",
+        default=[],
+        metavar='"RC PAYMENT TYPE CODE=paymentin|cashin|skip"',
+        help="the MoySklad document a paid payment of this type becomes (repeatable; default: cash → cashin, "
+        "other types → paymentin)",
+    )
     setup.add_argument("--export-statuses", help="RetailCRM status codes whose orders go to MoySklad, comma-separated")
     setup.add_argument("--shipment-status", help="RetailCRM status code at which a shipment is created")
     setup.add_argument(
@@ -801,6 +809,13 @@ def _save_profile(
         )
     for problem in problems:
         print(f"Внимание: {problem.message}")
+    if settings.payment_documents:
+        from app.sync.orders.payments import DOCUMENT_NAMES
+
+        names = {t.code: t.name for t in rc.payment_types}
+        shown = "; ".join(f"«{names.get(code, code)}» → {DOCUMENT_NAMES[doc]}"
+                          for code, doc in sorted(settings.payment_documents.items()))
+        print(f"Оплаты в МойСклад: {shown}.")
 
     # The keys first: a profile whose keys went nowhere must not be saved as if setup had worked.
     try:
@@ -878,6 +893,21 @@ def _settings_from_args(args: argparse.Namespace, rc: Any, ms: Any) -> Any:
         status_map[rc_code] = _by_name_or_id(ms.states, ms_name, "Статус").id
     if status_map:
         values["status_map"] = status_map
+    documents = {}
+    for text in args.payment_document:
+        from app.store.settings import PAYMENT_DOCUMENTS
+
+        type_code, document = _split_pair(text, "--payment-document")
+        type_codes = {t.code for t in rc.payment_types}
+        if type_code not in type_codes:
+            raise CliError(f"типа оплаты «{type_code}» нет в RetailCRM. Коды типов оплаты: "
+                           f"{', '.join(sorted(type_codes)) or 'нет ни одного'}.")
+        if document not in PAYMENT_DOCUMENTS:
+            raise CliError(f"--payment-document: для «{type_code}» укажите paymentin (входящий платёж), cashin "
+                           f"(приходный ордер) или skip (не передавать), а не «{document}».")
+        documents[type_code] = document
+    if documents:
+        values["payment_documents"] = documents
     if args.export_statuses is not None:
         codes = tuple(c.strip() for c in args.export_statuses.split(",") if c.strip())
         unknown = [c for c in codes if c not in rc_status_codes]

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from app.store.database import Database
 
 LINK_KINDS = ("offer", "product", "variant", "product_group", "order", "counterparty", "demand", "customer",
-              "salesreturn")
+              "salesreturn", "payment", "refund")
 # What a link ties together, in the words a shop owner uses (for messages only).
 _KIND_LABELS = {
     "offer": "торговое предложение",
@@ -43,6 +43,8 @@ _KIND_LABELS = {
     "demand": "отгрузка",
     "customer": "клиент",
     "salesreturn": "возврат покупателя",
+    "payment": "оплата",
+    "refund": "возврат оплаты",
 }
 
 

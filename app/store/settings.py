@@ -76,6 +76,7 @@ SETTING_LABELS: dict[str, str] = {
     "stock_schedule_minutes": "интервал обновления остатков",
     "reverse_status_flow": "обратная передача статусов",
     "delivery_service_name": "служба доставки",
+    "payment_documents": "документы оплат по типам оплаты",
     "first_sync_days": "период заказов для первой синхронизации",
     "safety_min_linked_percent": "проверка перед записью: наименьшая доля связанных товаров, %",
     "safety_max_unlinked_percent": "проверка перед записью: наибольшая доля удаляемых связей, %",
@@ -209,6 +210,19 @@ def _str_map(name: str, value: Any, *, values_optional: bool = False) -> dict[st
     return result
 
 
+PAYMENT_DOCUMENTS = ("paymentin", "cashin", "skip")
+
+
+def _payment_documents(value: Any) -> dict[str, str]:
+    result = _str_map("payment_documents", value)
+    for code, document in result.items():
+        if document not in PAYMENT_DOCUMENTS:
+            raise _bad("payment_documents", f"для типа оплаты «{code}» содержит {_shown(document)}, а допустимы "
+                                            "«paymentin» (входящий платёж), «cashin» (приходный ордер) и «skip» "
+                                            "(не передавать)")
+    return result
+
+
 def _str_tuple(name: str, value: Any) -> tuple[str, ...]:
     if isinstance(value, str) or not isinstance(value, list | tuple):
         raise _bad(name, f"должна быть списком, а сохранено {_shown(value)}")
@@ -265,6 +279,9 @@ class SyncSettings:
     stock_schedule_minutes: int = 5
     reverse_status_flow: bool = False
     delivery_service_name: str | None = None
+    # RetailCRM payment type code → the MoySklad document a paid payment becomes (app/sync/orders/payments.py):
+    # "paymentin" (card, bank), "cashin" (cash) or "skip"; a type missing here gets the suggested one
+    payment_documents: Mapping[str, str] = field(default_factory=dict)
     # The first orders sync takes orders created in the last N days only (0 = every order): years of old
     # orders must not land in MoySklad, with their shipments, because a shop connected Svyazka today.
     first_sync_days: int = 30
@@ -310,6 +327,7 @@ class SyncSettings:
             flow = _shown(self.reverse_status_flow)
             raise _bad("reverse_status_flow", f"должна быть «да» или «нет», а сохранено {flow}")
         put("delivery_service_name", _opt_str("delivery_service_name", self.delivery_service_name))
+        put("payment_documents", _payment_documents(self.payment_documents))
         put("first_sync_days", _days("first_sync_days", self.first_sync_days))
         for name in ("safety_min_linked_percent", "safety_max_unlinked_percent", "safety_max_zeroed_percent"):
             put(name, _percent(name, getattr(self, name)))

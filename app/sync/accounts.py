@@ -16,11 +16,12 @@ from app.clients.moysklad_models import PriceType as MsPriceType
 from app.clients.moysklad_models import State as MsStateModel
 from app.clients.moysklad_models import Store as MsStore
 from app.clients.retailcrm import RetailCrmClient
-from app.clients.retailcrm_models import CredentialsInfo, Site, Status, StatusGroup
+from app.clients.retailcrm_models import CredentialsInfo, PaymentType, Site, Status, StatusGroup
 from app.clients.retailcrm_models import PriceType as RcPriceType
 from app.clients.retailcrm_models import Store as RcStore
 from app.messages import Message, msg
 from app.store.settings import SAFETY_SETTINGS, PricePair, StorePair, SyncSettings
+from app.sync.orders.payments import suggest_documents
 from app.sync.process_order import ProcessOrder, read_groups
 from app.sync.statusmap import (
     MsState,
@@ -55,6 +56,7 @@ class RetailCrmAccount:
     price_types: tuple[RcPriceType, ...]
     statuses: tuple[Status, ...]
     status_groups: tuple[StatusGroup, ...]
+    payment_types: tuple[PaymentType, ...] = ()  # for the payment documents table (app.sync.orders.payments)
 
     @property
     def site_codes(self) -> tuple[str, ...]:
@@ -95,6 +97,7 @@ def check_retailcrm(client: RetailCrmClient) -> RetailCrmAccount:
         statuses=tuple(client.statuses()),
         # unreadable groups: () and the default groups' order (app.sync.process_order), not a failed check
         status_groups=tuple(read_groups(client.status_groups) or ()),
+        payment_types=tuple(client.payment_types()),
     )
 
 
@@ -194,6 +197,8 @@ def suggest_settings(
         stock_schedule_minutes=base.stock_schedule_minutes,
         reverse_status_flow=base.reverse_status_flow,
         delivery_service_name=base.delivery_service_name,
+        payment_documents={**base.payment_documents, **suggest_documents(
+            ((t.code, t.name) for t in rc.payment_types if t.active), base.payment_documents)},
         first_sync_days=base.first_sync_days,
         **{name: getattr(base, name) for name in SAFETY_SETTINGS},
         extra=base.extra,

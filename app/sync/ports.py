@@ -27,6 +27,8 @@ if TYPE_CHECKING:
         InventoryUpdate,
         Order,
         OrderStatusInfo,
+        PaymentStatus,
+        PaymentType,
         PriceUpdate,
         Product,
         ProductBatchResult,
@@ -59,6 +61,8 @@ class RetailCrmPort(Protocol):
     def sites(self) -> list[Site]: ...
     def statuses(self) -> list[Status]: ...
     def status_groups(self) -> list[StatusGroup]: ...
+    def payment_statuses(self) -> list[PaymentStatus]: ...  # app/sync/orders/payments.py
+    def payment_types(self) -> list[PaymentType]: ...
     def stores(self) -> list[RcStore]: ...
 
     # orders and their history (orders.py)

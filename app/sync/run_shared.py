@@ -48,3 +48,7 @@ class RunShared:
     # MoySklad services named as the delivery service (rows of ``find_by_values``); None: the account has no
     # services section; UNREAD: not looked up in this run yet (app/sync/orders/delivery.py).
     delivery_service: list[dict[str, Any]] | _Unread | None = UNREAD
+    # RetailCRM's payment statuses that mean paid, and its payment types' names, read once a run when an order
+    # has payments (app/sync/orders/payments.py)
+    retailcrm_paid_statuses: frozenset[str] | None = None
+    retailcrm_payment_type_names: dict[str, str] | None = None

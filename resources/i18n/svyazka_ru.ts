@@ -1429,6 +1429,14 @@
         <translation>Соответствие статусов (цветом выделены строки без статуса МойСклад):</translation>
     </message>
     <message>
+        <source>RetailCRM payment type</source>
+        <translation>Тип оплаты RetailCRM</translation>
+    </message>
+    <message>
+        <source>Document in MoySklad</source>
+        <translation>Документ в МойСклад</translation>
+    </message>
+    <message>
         <source>RetailCRM shop</source>
         <translation>Магазин RetailCRM</translation>
     </message>
@@ -1441,6 +1449,10 @@
         <translation>Возвращать товар на склад (возврат покупателя), когда отгруженный заказ переходит в статус</translation>
     </message>
     <message>
+        <source>Paid payments go to MoySklad as:</source>
+        <translation>Оплаченные платежи передаются в МойСклад как:</translation>
+    </message>
+    <message>
         <source>Status group: {group}</source>
         <translation>Группа статусов: {group}</translation>
     </message>
@@ -1451,6 +1463,18 @@
     <message>
         <source>— do not create shipments —</source>
         <translation>— не создавать отгрузки —</translation>
+    </message>
+    <message>
+        <source>Incoming payment</source>
+        <translation>Входящий платёж</translation>
+    </message>
+    <message>
+        <source>Cash receipt</source>
+        <translation>Приходный ордер</translation>
+    </message>
+    <message>
+        <source>Do not send</source>
+        <translation>Не передавать</translation>
     </message>
     <message>
         <source>Orders in this status are exported but it has no MoySklad status: they would wait.</source>

@@ -267,3 +267,17 @@ def test_setup_auto_leaves_out_a_status_it_cannot_map_and_says_how_to_add_it(cap
     assert code == 0, err
     assert "заказы в статусе «Особый случай» (zz-special) не будут выгружаться" in out
     assert '--status "zz-special=СТАТУС МОЙСКЛАД"' in out
+
+
+def test_setup_auto_suggests_a_payment_document_per_type_and_takes_a_chosen_one(capsys, sandbox, keys, tmp_path):
+    from app.store import Database
+
+    code, out, err = setup_auto(capsys, sandbox, tmp_path, "--payment-document", "bank-transfer=skip")
+    assert code == 0, err
+    assert "Оплаты в МойСклад:" in out and "«Наличные» → приходный ордер" in out
+    assert "«Безналичный расчет» → не передавать" in out
+    with Database.open(tmp_path / "svyazka.sqlite3") as db:
+        settings = db.settings(db.profiles.list()[0].id).load_sync()
+    assert dict(settings.payment_documents) == {"cash": "cashin", "bank-card": "paymentin", "bank-transfer": "skip"}
+    code, _, err = setup_auto(capsys, sandbox, tmp_path, "--payment-document", "cash=card")
+    assert code == 2 and "paymentin" in err and "cashin" in err

@@ -126,6 +126,14 @@ def test_price_delivery_payment_types_and_order_methods(replay) -> None:
     assert methods["shopping-cart"].name == "Через корзину" and methods["phone"].active
 
 
+def test_payment_statuses_say_which_mean_paid(replay) -> None:
+    server, client = replay
+    server.add("References/testPaymentStatuses.json")
+    statuses = {s.code: s for s in client.payment_statuses()}
+    assert {code for code, s in statuses.items() if s.complete} == {"paid", "fiskalizirovan"}
+    assert statuses["not-paid"].name == "Не оплачен" and not statuses["dict-paymentstatuses-1571123793"].active
+
+
 # --- orders -------------------------------------------------------------------------------------------------
 
 

@@ -110,6 +110,8 @@ _RC_FLOWS: tuple[tuple[str, Flow], ...] = (
     ("store/prices", Flow.PRICES),
     ("reference/statuses", Flow.ORDERS),
     ("reference/status-groups", Flow.ORDERS),  # the process order of the statuses (shipments)
+    ("reference/payment-statuses", Flow.ORDERS),  # which payments are paid (app.sync.orders.payments)
+    ("reference/payment-types", Flow.ORDERS),
     ("orders", Flow.ORDERS),
     ("customers", Flow.ORDERS),
 )
@@ -123,6 +125,10 @@ _MS_FLOWS: tuple[tuple[str, Flow], ...] = (
     ("entity/counterparty", Flow.ORDERS),
     ("entity/demand", Flow.ORDERS),
     ("entity/service", Flow.ORDERS),
+    ("entity/paymentin", Flow.ORDERS),
+    ("entity/cashin", Flow.ORDERS),
+    ("entity/paymentout", Flow.ORDERS),
+    ("entity/cashout", Flow.ORDERS),
 )
 
 
@@ -228,7 +234,7 @@ def final_state(sandbox: Sandbox, data_dir: Path) -> dict[str, Any]:
     db, profile_id = open_store(data_dir)
     try:
         links = {kind: db.links(profile_id).count(kind) for kind in ("offer", "order", "counterparty", "demand",
-                                                                      "product_group")}
+                                                                      "product_group", "payment", "refund")}
         pending = sorted(f"{link.kind}:{link.rc_id}" for link in db.links(profile_id).pending())
         conflicts = sorted((c.kind, c.key) for c in db.conflicts(profile_id).list(status="open"))
     finally:
@@ -237,6 +243,11 @@ def final_state(sandbox: Sandbox, data_dir: Path) -> dict[str, Any]:
         "orders": exported,
         "demands": sorted(str(order_code.get(_ref(d.get("customerOrder")) or "")) for d in ms.demands()),
         "counterparties": sorted(agents.values()),
+        "payments": sorted(
+            (kind, tuple(str(order_code.get(_ref(op) or "")) for op in d.get("operations") or ()), d.get("sum"),
+             agents.get(_ref(d.get("agent")) or ""))
+            for kind in MONEY_DOCUMENTS for d in ms.money_documents(kind)
+        ),
         "rc_products": sorted(
             (str(p.get("externalId")), p.get("name"), p.get("article"), p.get("active")) for p in rc.products()
         ),
@@ -248,6 +259,9 @@ def final_state(sandbox: Sandbox, data_dir: Path) -> dict[str, Any]:
         "pending_links": pending,
         "open_conflicts": conflicts,
     }
+
+
+MONEY_DOCUMENTS = ("paymentin", "cashin", "paymentout", "cashout")
 
 
 def duplicates(sandbox: Sandbox) -> dict[str, list[Any]]:
@@ -268,6 +282,10 @@ def duplicates(sandbox: Sandbox) -> dict[str, list[Any]]:
         "demands by customer order": more_than_once(_ref(d.get("customerOrder")) for d in ms.demands()),
         "demands by syncId": more_than_once(d.get("syncId") for d in ms.demands()),
         "RetailCRM products by externalId": more_than_once(p.get("externalId") for p in rc.products()),
+        "money documents by syncId": more_than_once(
+            d.get("syncId") for kind in MONEY_DOCUMENTS for d in ms.money_documents(kind)),
+        "money documents by purpose": more_than_once(
+            (kind, d.get("paymentPurpose")) for kind in MONEY_DOCUMENTS for d in ms.money_documents(kind)),
     }
 
 

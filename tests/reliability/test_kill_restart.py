@@ -6,8 +6,8 @@ The sync runs as ``python -m app --data-dir D sync --json`` (a real process, kil
 runs in the test process and kills the child the moment a chosen request arrives (after the change is made,
 before the answer leaves), after a chosen log line, or after a random delay (:mod:`tests.reliability.killing`).
 
-The default run kills six times in one shop (each flow's writes, the order and shipment creates, a random
-moment); the slow one kills twenty times and more, at random, over several shops, and loses the answer of
+The default run kills seven times in one shop (each flow's writes, the order, shipment and payment creates, a
+random moment); the slow one kills twenty times and more, at random, over several shops, and loses the answer of
 every kind of write once.
 """
 
@@ -77,14 +77,16 @@ def _summary(kills: list[Kill]) -> str:
 
 @pytest.fixture(scope="module")
 def default_round(reliability_reference, tmp_path_factory: pytest.TempPathFactory) -> Round:
-    """Six kills in one shop: at a random write of the catalog, stock and price flows, as the order create and
-    the shipment create reach MoySklad (their answers lost), and at a random moment."""
+    """Seven kills in one shop: at a random write of the catalog, stock and price flows, as the order create, the
+    shipment create and the incoming payment create reach MoySklad (their answers lost), and at a random
+    moment."""
     rng = Random(20261123)
     profile = reliability_reference.profile
     triggers = [t for t in schedule(rng, profile, per_flow=1) if t.flow is not Flow.ORDERS]
     triggers += [
         Trigger("at", Flow.ORDERS, at="POST entity/customerorder"),
         Trigger("at", Flow.ORDERS, at="POST entity/demand"),
+        Trigger("at", Flow.ORDERS, at="POST entity/paymentin"),
         Trigger("delay", Flow.CATALOG, seconds=round(rng.uniform(0.0, profile.seconds), 3)),
     ]
     return kill_round(reliability_reference, tmp_path_factory.mktemp("default-round"), triggers)
@@ -94,9 +96,19 @@ def test_kills_in_every_flow_leave_no_duplicates_and_the_clean_result(default_ro
     kills = default_round.kills
     print(_summary(kills))
     killed = [k for k in kills if k.killed]
-    assert len(killed) >= 5, _summary(kills)  # only the random moment may come after the run ended
+    assert len(killed) >= 6, _summary(kills)  # only the random moment may come after the run ended
     landed = Counter(k.landed for k in killed)
     assert all(landed[flow] for flow in ALL_FLOWS), _summary(kills)
+
+
+def test_a_lost_payment_answer_is_recorded_on_the_next_run(default_round):
+    """The incoming payment reached MoySklad but its answer was lost: the next run sends it again with the same
+    syncId, gets the same document back and links it; no second payment."""
+    assert any(k.killed and k.trigger.at == "POST entity/paymentin" for k in default_round.kills)
+    pending = [p for p in default_round.state["pending_links"] if p.startswith(("payment:", "refund:"))]
+    assert not pending, f"payment links never completed: {pending}"
+    assert default_round.state["links"]["payment"] == sum(
+        1 for p in default_round.state["payments"] if p[0] in ("paymentin", "cashin")) > 0
 
 
 def test_a_lost_shipment_answer_is_recorded_on_the_next_run(default_round):
@@ -135,6 +147,7 @@ def test_twenty_and_more_kills_leave_no_duplicates_and_the_clean_result(reliabil
         pytest.param("POST entity/counterparty", Flow.ORDERS, id="counterparty-create"),
         pytest.param("POST entity/customerorder", Flow.ORDERS, id="order-create"),
         pytest.param("POST entity/demand", Flow.ORDERS, id="shipment-create"),
+        pytest.param("POST entity/paymentin", Flow.ORDERS, id="payment-create"),
     ],
 )
 def test_a_lost_answer_to_any_write_is_recovered(reliability_reference, tmp_path, at, flow):

@@ -366,3 +366,18 @@ def test_the_profile_keeps_the_moysklad_address_without_a_password_or_query():
     assert _stored_moysklad_url("http://api.moysklad.ru/api/remap/1.2") == "https://api.moysklad.ru/api/remap/1.2"
     garbage = _stored_moysklad_url("http://user:PASSWORD@🛒/x?token=QUERY")
     assert "PASSWORD" not in garbage and "QUERY" not in garbage
+
+
+def test_the_orders_page_shows_a_payment_document_per_payment_type(qtbot, new_context, sandbox: Sandbox):
+    """Cash is suggested as a cash receipt, card and bank as incoming payments; the choice reaches the settings."""
+    wizard = make_wizard(qtbot, new_context)
+    connect_both(qtbot, wizard, sandbox)
+    press_next(qtbot, wizard, W.PAGE_PRICES)
+    press_next(qtbot, wizard, W.PAGE_ORDERS)
+    orders = wizard.orders_page
+    assert orders.payment_documents() == {"cash": "cashin", "bank-card": "paymentin", "bank-transfer": "paymentin"}
+    orders.set_payment_document("bank-transfer", "skip")
+    orders.set_exported("waiting-supply", False)
+    press_next(qtbot, wizard, W.PAGE_FINISH)
+    assert wizard.state.settings.payment_documents["bank-transfer"] == "skip"
+    assert wizard.state.settings.payment_documents["cash"] == "cashin"

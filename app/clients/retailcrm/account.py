@@ -14,6 +14,7 @@ from app.clients.retailcrm_models import (
     CredentialsInfo,
     DeliveryType,
     OrderMethod,
+    PaymentStatus,
     PaymentType,
     PriceType,
     Site,
@@ -94,6 +95,9 @@ class RetailCrmAccount(RetailCrmCore):
 
     def payment_types(self) -> list[PaymentType]:
         return [PaymentType.from_api(r) for r in self._reference("payment-types", "paymentTypes")]
+
+    def payment_statuses(self) -> list[PaymentStatus]:
+        return [PaymentStatus.from_api(r) for r in self._reference("payment-statuses", "paymentStatuses")]
 
     def order_methods(self) -> list[OrderMethod]:
         return [OrderMethod.from_api(r) for r in self._reference("order-methods", "orderMethods")]

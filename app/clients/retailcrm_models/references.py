@@ -152,6 +152,26 @@ class PaymentType:
 
 
 @dataclass(frozen=True)
+class PaymentStatus:
+    """``/reference/payment-statuses``: ``paymentComplete`` marks the statuses that mean "paid"
+    (fixture References/testPaymentStatuses: ``paid`` and a shop's own ``fiskalizirovan``)."""
+
+    code: str
+    name: str
+    complete: bool = False
+    active: bool = True
+
+    @classmethod
+    def from_api(cls, raw: Raw) -> PaymentStatus:
+        return cls(
+            code=str(raw.get("code", "")),
+            name=str(raw.get("name") or raw.get("code") or ""),
+            complete=boolean(raw.get("paymentComplete"), False),
+            active=boolean(raw.get("active"), True),
+        )
+
+
+@dataclass(frozen=True)
 class OrderMethod:
     code: str
     name: str

@@ -40,7 +40,7 @@ T = TypeVar("T")
 _ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 TABLES = ("product", "service", "bundle", "variant", "productfolder", "uom", "currency", "pricetype",
           "characteristic", "store", "organization", "counterparty", "employee", "group", "customerorder", "demand",
-          "salesreturn", "state", "attribute")
+          "salesreturn", "state", "attribute", "paymentin", "cashin", "paymentout", "cashout")
 DEFAULT_BASE = "http://127.0.0.1/api/remap/1.2"
 MAX_BATCH = 1000
 SELECTION_CACHE_SIZE = 8  # a sync reads a few lists at once; each entry is one list of record references
@@ -93,6 +93,9 @@ class MoySkladState:
         # true (DOC:documents/_customerOrder); no source says it cannot be otherwise, so a test can set False
         # ("НДС сверху": sum = lines + VAT) to check a client never relies on the default
         self.vat_included_default = True
+        # an outgoing payment may name a customer order in ``operations`` (entities/payments.py; False: refused,
+        # as the official schema reads)
+        self.outgoing_to_order = True
         self.last_base = DEFAULT_BASE
         self.account_id = self.new_id()
         # filled by seeding
@@ -549,6 +552,11 @@ class MoySkladState:
     @locked
     def sales_returns(self) -> list[dict[str, Any]]:
         return [self._render("salesreturn", r, {"positions": {}}) for r in self._tables["salesreturn"].values()]
+
+    @locked
+    def money_documents(self, type_name: str) -> list[dict[str, Any]]:
+        """Every ``paymentin`` / ``cashin`` / ``paymentout`` / ``cashout`` as the API returns it."""
+        return self._render_all(type_name, self._tables[type_name].values())
 
     @locked
     def stores(self) -> list[dict[str, Any]]:

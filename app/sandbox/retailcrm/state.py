@@ -25,7 +25,7 @@ from .database import Actor, Clock, Database
 from .errors import ApiError
 from .icml_import import load_icml
 from .models import ApiKeyRecord, Number, Offer, Product
-from .orders_logic import add_payment, create_order, edit_order, edit_payment
+from .orders_logic import add_payment, create_order, delete_payment, edit_order, edit_payment
 from .seeding import MANAGERS, build_database
 from .units import kop_decimal, to_kopecks, to_number
 
@@ -220,6 +220,15 @@ class RetailCrmState:
                     order = self.db.orders[order_id]
             except ApiError as exc:
                 raise _python_error(exc) from exc
+            return ser.order_json(self.db, self.db.orders[order_id])
+
+    def user_delete_payment(self, order_id: int, payment_id: int, *, user_id: int = MANAGERS[0]) -> dict[str, Any]:
+        """Delete a payment of an order as a manager would (journaled like ``orders/payments/{id}/delete``)."""
+        with self.lock:
+            order = self.db.orders.get(order_id)
+            if order is None or payment_id not in order.payments:
+                raise KeyError(f"no payment {payment_id} in order {order_id}")
+            delete_payment(self.db, order, payment_id, Actor("user", user_id=user_id))
             return ser.order_json(self.db, self.db.orders[order_id])
 
     def create_order(self, order: Mapping[str, Any] | None = None, *, site: str | None = None,

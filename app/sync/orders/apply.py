@@ -18,7 +18,7 @@ from app.clients.parsing import text
 from app.store import Link, LinkConflictError
 from app.sync.engine import RunContext
 from app.sync.model import Counts, Flow, Level
-from app.sync.orders import delivery, existing, ms_shipments, returns, shipments, statuses_back
+from app.sync.orders import delivery, existing, ms_shipments, payments, returns, shipments, statuses_back
 from app.sync.orders.counterparties import counterparty_body
 from app.sync.orders.cursors import OrdersCursors
 from app.sync.orders.mapping import (
@@ -86,6 +86,7 @@ class Applier:
         ms_shipments.apply(self)  # before shipments: an order shipped in MoySklad gets no second one
         shipments.apply_shipments(self)
         returns.apply(self)
+        payments.apply_payments(self)
         statuses_back.apply(self)
         self._save_cursors()
         return self.counts

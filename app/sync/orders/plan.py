@@ -15,7 +15,7 @@ from app.clients.retailcrm_models import Order, Status
 from app.sync.catalog.source import shared_snapshot
 from app.sync.engine import RunContext
 from app.sync.model import Action, Change, Counts, Flow, FlowPlan, Level
-from app.sync.orders import delivery, existing, history, ms_shipments, returns, statuses_back
+from app.sync.orders import delivery, existing, history, ms_shipments, payments, returns, statuses_back
 from app.sync.orders.counterparties import (
     SMALL_ACCOUNT_ROWS,
     CandidateIndex,
@@ -129,6 +129,7 @@ class Planner:
         orders, scan = reading
         self._decide(orders, scan)
         returns.plan(self, orders)
+        payments.plan(self, orders)
         if self.settings.reverse_status_flow:
             ms_shipments.plan(self, orders)
             statuses_back.plan(self, orders, scan)
@@ -325,7 +326,7 @@ class Planner:
         adopted_updates = sum(1 for c in work.creates if c.adopt_ms_id and c.adopt_needs_update)
         plan.counts = Counts(
             created=new_orders + len(work.shipments) + len(work.counterparties_to_create) + len(work.returns)
-            + (1 if work.delivery.create else 0),
+            + (1 if work.delivery.create else 0) + len(work.payments),
             updated=len(work.updates) + adopted_updates + len(work.statuses_back),
             unchanged=work.unchanged + sum(1 for c in work.creates if c.adopt_ms_id and not c.adopt_needs_update),
             skipped=work.skipped + len(work.waiting),

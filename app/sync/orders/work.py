@@ -5,13 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from app.clients.retailcrm_models import Order
 from app.sync.conflict_key import ConflictKey
 from app.sync.model import PlanStats
 from app.sync.orders.counterparties import CounterpartyDecision, OrderCustomerInfo
 from app.sync.orders.mapping import MappedOrder
+
+if TYPE_CHECKING:
+    from app.sync.orders.payments import PaymentWrite
 
 T = TypeVar("T")
 
@@ -119,6 +122,8 @@ class Work:
     return_records: dict[int, Any] = field(default_factory=dict)  # read this run, kept by apply (returns.Record)
     # shipments made in MoySklad itself (app.sync.orders.ms_shipments.MsShipment)
     ms_shipments: list[Any] = field(default_factory=list)
+    payments: list[PaymentWrite] = field(default_factory=list)  # money documents (app.sync.orders.payments)
+    paid_kopecks: dict[int, int] = field(default_factory=dict)  # rc order id -> RetailCRM's paid sum, to check
     counterparties_to_create: dict[str, OrderCustomerInfo] = field(default_factory=dict)
     counterparties_to_link: dict[str, str] = field(default_factory=dict)  # customer key -> ms id
     waiting: set[int] = field(default_factory=set)

@@ -6,6 +6,8 @@ out, and louder when orders in that status are exported (they would wait).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -24,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.sync.accounts import ms_states, rc_statuses, suggest_reverse_map
+from app.sync.orders.payments import suggest_document
 from app.sync.process_order import CANCEL_GROUP
 from app.sync.statusmap import Problem, validate_status_map
 from app.ui.i18n import current_language
@@ -71,6 +74,19 @@ class OrdersPage(WizardPage):
         right_layout.addWidget(map_label)
         right_layout.addWidget(self.map_table, 1)
 
+        # payments: the MoySklad document a paid payment of each RetailCRM payment type becomes
+        self.payments_table = QTableWidget(0, 2)
+        self.payments_table.setHorizontalHeaderLabels([self.tr("RetailCRM payment type"),
+                                                       self.tr("Document in MoySklad")])
+        self.payments_table.verticalHeader().setVisible(False)
+        self.payments_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.payments_table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        payments_header = self.payments_table.horizontalHeader()
+        payments_header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        payments_header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.payments_table.setMaximumHeight(self.fontMetrics().height() * 9)
+        self._payment_combos: dict[str, QComboBox] = {}
+
         self.shipment_combo = QComboBox()
         # a shipped order moving to one of these gets a sales return (app/sync/orders/returns.py)
         self.returns_list = QListWidget()
@@ -90,6 +106,10 @@ class OrdersPage(WizardPage):
         layout = QVBoxLayout(self)
         layout.addLayout(columns, 1)
         layout.addLayout(form)
+        payments_label = QLabel(self.tr("Paid payments go to MoySklad as:"))
+        payments_label.setWordWrap(True)
+        layout.addWidget(payments_label)
+        layout.addWidget(self.payments_table)
         layout.addWidget(self.problems)
         layout.addWidget(self.message)
 
@@ -175,7 +195,33 @@ class OrdersPage(WizardPage):
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked if status.code in chosen_returns else Qt.CheckState.Unchecked)
             self.returns_list.addItem(item)
+        self._fill_payments([(t.code, t.name) for t in rc.payment_types
+                             if t.active or t.code in settings.payment_documents], settings.payment_documents)
         self._on_changed()
+
+    def _fill_payments(self, types: list[tuple[str, str]], chosen: Mapping[str, str]) -> None:
+        documents = (("paymentin", self.tr("Incoming payment")), ("cashin", self.tr("Cash receipt")),
+                     ("skip", self.tr("Do not send")))
+        self.payments_table.setRowCount(len(types))
+        self._payment_combos = {}
+        for row, (code, name) in enumerate(types):
+            cell = QTableWidgetItem(name)
+            cell.setData(Qt.ItemDataRole.UserRole, code)
+            self.payments_table.setItem(row, 0, cell)
+            combo = QComboBox()
+            for value, text in documents:
+                combo.addItem(text, value)
+            current = chosen.get(code)
+            combo.setCurrentIndex(max(combo.findData(current or suggest_document(code, name)), 0))
+            self.payments_table.setCellWidget(row, 1, combo)
+            self._payment_combos[code] = combo
+
+    def payment_documents(self) -> dict[str, str]:
+        return {code: str(combo.currentData()) for code, combo in self._payment_combos.items()}
+
+    def set_payment_document(self, code: str, document: str) -> None:
+        combo = self._payment_combos[code]
+        combo.setCurrentIndex(max(combo.findData(document), 0))
 
     # -- reading the choices -----------------------------------------------------------------------------
 
@@ -268,5 +314,6 @@ class OrdersPage(WizardPage):
             reverse_status_map=reverse,
             shipment_status=self.shipment_combo.currentData(),
             return_statuses=self.return_statuses(),
+            payment_documents=self.payment_documents(),
         )
         return True

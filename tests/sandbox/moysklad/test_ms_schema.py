@@ -212,6 +212,17 @@ def test_every_served_endpoint_matches_the_official_schema(api: httpx.Client, em
     check.call("GET", f"/entity/demand/{demand['id']}/positions/{demand_positions['rows'][0]['id']}")
     check.call("PUT", f"/entity/demand/{demand['id']}", json={"description": "Отгружено"})
 
+    # money documents linked to the order (operations), the order's payedSum
+    money = {"organization": order["organization"], "agent": order["agent"], "sum": 15000.0,
+             "operations": [{"meta": order["meta"], "linkedSum": 15000.0}]}
+    incoming = check.call("POST", "/entity/paymentin", json={**money, "syncId": str(uuid.uuid4())})
+    check.call("GET", f"/entity/paymentin/{incoming['id']}")
+    check.call("GET", "/entity/paymentin?limit=5")
+    check.call("POST", "/entity/cashin", json={**money, "paymentPurpose": "Оплата заказа"})
+    check.call("POST", "/entity/paymentout", json={**money, "sum": 5000.0, "operations": []})
+    check.call("POST", "/entity/cashout", json={k: v for k, v in money.items() if k != "operations"})
+    assert check.call("GET", f"/entity/customerorder/{order['id']}")["payedSum"] == 30000.0
+
     # batches and batch deletes (each array element validates as the entity or an error)
     batch = check.call("POST", "/entity/counterparty/batch", json=[{"name": "Пакетный"}, {"inn": "1"}])
     assert "errors" in batch[1]

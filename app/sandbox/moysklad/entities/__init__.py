@@ -28,11 +28,12 @@ from app.sandbox.moysklad.entities.parties import (
     OrganizationKind,
     StoreKind,
 )
+from app.sandbox.moysklad.entities.payments import PAYMENT_TYPES, payment_kinds
 
 # Served as /entity/<name> (list, by id, create/update/delete as each kind allows).
 ENTITY_TYPES = (
     "product", "service", "bundle", "variant", "productfolder", "uom", "currency", "store", "organization",
-    "counterparty", "employee", "group", "customerorder", "demand", "salesreturn",
+    "counterparty", "employee", "group", "customerorder", "demand", "salesreturn", *PAYMENT_TYPES,
 )
 
 
@@ -41,7 +42,7 @@ def build_kinds() -> dict[str, EntityKind]:
         ProductKind(), ServiceKind(), BundleKind(), VariantKind(), ProductFolderKind(), UomKind(), CurrencyKind(),
         PriceTypeKind(),
         CharacteristicKind(), StoreKind(), OrganizationKind(), CounterpartyKind(), EmployeeKind(), GroupKind(),
-        CustomerOrderKind(), DemandKind(), SalesReturnKind(), StateKind(),
+        CustomerOrderKind(), DemandKind(), SalesReturnKind(), StateKind(), *payment_kinds(),
     ]
     return {kind.name: kind for kind in kinds}
 

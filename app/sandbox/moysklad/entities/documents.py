@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from app.sandbox.moysklad import attributes, errors
 from app.sandbox.moysklad.entities.base import EntityKind, Record, RenderContext, common_filters
+from app.sandbox.moysklad.entities.payments import payed_sum
 from app.sandbox.moysklad.fields import (
     ADDRESS,
     BOOL,
@@ -262,7 +263,6 @@ class CustomerOrderKind(DocumentKind):
         # required additional fields, on every create and change (after the plain required fields)
         attributes.check_required(state, self.name, record)
         if old is None:
-            record.setdefault("payedSum", 0.0)
             record.setdefault("invoicedSum", 0.0)
         for position in record["_positions"]:
             if position.get("reserve", 0.0) > position["quantity"]:
@@ -297,6 +297,7 @@ class CustomerOrderKind(DocumentKind):
             reserved += _kopecks(_dec(position.get("reserve", 0.0)) * _dec(position["price"])
                                  * (1 - _dec(position.get("discount", 0.0)) / 100))
         out["reservedSum"] = float(reserved)
+        out["payedSum"] = payed_sum(state, record["id"])  # from the linked money documents (entities/payments.py)
         if record.get("_attributes"):
             out["attributes"] = attributes.render_values(ctx, record)
 
