@@ -23,6 +23,7 @@ CONFLICT_TITLES = {
     "duplicate_key": "дубли ключа",
     "only_in_moysklad": "только в МойСклад",
     "only_in_retailcrm": "только в RetailCRM",
+    "archived_in_moysklad": "пара в архиве МойСклад",
     "unlinked_order_line": "строки заказов без товара",
     "unmapped_status": "несопоставленные статусы",
     "unmapped_store": "несопоставленные склады",

@@ -28,6 +28,7 @@ CONFLICT_KINDS = (
     "duplicate_key",
     "only_in_moysklad",
     "only_in_retailcrm",
+    "archived_in_moysklad",
     "unlinked_order_line",
     "unmapped_status",
     "unmapped_store",

@@ -65,6 +65,7 @@ SETTING_LABELS: dict[str, str] = {
     "stock_type": "вид остатка",
     "catalog_mode": "способ выгрузки каталога",
     "retailcrm_site": "магазин RetailCRM",
+    "excluded_folders": "исключённые группы товаров МойСклад",
     "schedule_minutes": "интервал синхронизации",
     "stock_schedule_minutes": "интервал обновления остатков",
     "reverse_status_flow": "обратная передача статусов",
@@ -246,6 +247,9 @@ class SyncSettings:
     stock_type: str = "stock"
     catalog_mode: str = "crm"
     retailcrm_site: str | None = None
+    # MoySklad productFolder ids whose products (subfolders too) are not linked, created or counted; empty:
+    # the whole assortment (app/sync/catalog/folders.py)
+    excluded_folders: tuple[str, ...] = ()
     schedule_minutes: int = 15  # 0 = no automatic runs
     stock_schedule_minutes: int = 5
     reverse_status_flow: bool = False
@@ -285,6 +289,7 @@ class SyncSettings:
         put("stock_type", _choice("stock_type", self.stock_type, STOCK_TYPES))
         put("catalog_mode", _choice("catalog_mode", self.catalog_mode, CATALOG_MODES))
         put("retailcrm_site", _opt_str("retailcrm_site", self.retailcrm_site))
+        put("excluded_folders", _str_tuple("excluded_folders", self.excluded_folders))
         put("schedule_minutes", _minutes("schedule_minutes", self.schedule_minutes))
         put("stock_schedule_minutes", _minutes("stock_schedule_minutes", self.stock_schedule_minutes))
         if not isinstance(self.reverse_status_flow, bool):

@@ -13,7 +13,7 @@ from app.sync.catalog.keys import (
     RcOffer,
 )
 
-ConflictKind = Literal["duplicate_key", "only_in_moysklad", "only_in_retailcrm"]
+ConflictKind = Literal["duplicate_key", "only_in_moysklad", "only_in_retailcrm", "archived_in_moysklad"]
 PairHow = Literal["key", "link", "resolution"]
 StaleWhy = Literal["moysklad_gone", "retailcrm_gone", "both_gone", "offer_linked_twice", "replaced"]
 Resolution = Mapping[str, Any]

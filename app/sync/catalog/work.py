@@ -11,7 +11,7 @@ from app.store import NewLink
 from app.sync.catalog.keys import MatchKey, MatchRule, MsItem, RcOffer
 from app.sync.catalog.results import StaleLink
 
-CATALOG_KINDS = ("duplicate_key", "only_in_moysklad", "only_in_retailcrm")
+CATALOG_KINDS = ("duplicate_key", "only_in_moysklad", "only_in_retailcrm", "archived_in_moysklad")
 PRODUCT_BATCH = 50  # store/products/batch/create|edit take at most 50 products
 READBACK_BATCH = 100  # new products read back per request, by id (100 ids keep the URL well under 8 KB)
 MS_CREATE_BATCH = 1000  # MoySklad takes up to 1000 entities per POST
