@@ -33,6 +33,7 @@ CONFLICT_KIND_LABELS = {
     "duplicate_key": QT_TRANSLATE_NOOP("Labels", "Duplicate SKU"),
     "only_in_moysklad": QT_TRANSLATE_NOOP("Labels", "Only in MoySklad"),
     "only_in_retailcrm": QT_TRANSLATE_NOOP("Labels", "Only in RetailCRM"),
+    "archived_in_moysklad": QT_TRANSLATE_NOOP("Labels", "Match archived in MoySklad"),
     "unlinked_order_line": QT_TRANSLATE_NOOP("Labels", "Order line without a product"),
     "unmapped_status": QT_TRANSLATE_NOOP("Labels", "Status without a pair"),
     "unmapped_store": QT_TRANSLATE_NOOP("Labels", "Warehouse without a pair"),

@@ -41,6 +41,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from app.clients.moysklad_models import StockRow
+from app.sync.catalog import retired
 from app.sync.catalog.source import offer_links, shared_snapshot
 from app.sync.catalog.work import plural
 from app.sync.engine import RunContext
@@ -101,6 +102,9 @@ class StockFlow(_StockPlanner):
             return None
         links = offer_links(ctx.shared, ctx.db, ctx.profile_id)
         affected = found.affecting(ctx.settings.stock_type) & links.keys()
+        # archived goods sell (and ship) too, but their offers stay at 0 (app/sync/catalog/retired.py)
+        gone = retired.retired_for_stock(ctx.shared, ctx.db, ctx.profile_id).offers
+        affected = {ms_id for ms_id in affected if links[ms_id] not in gone}
         if not affected:
             return None
         if not ctx.wait_writes(self.flow):

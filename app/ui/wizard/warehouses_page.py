@@ -1,4 +1,5 @@
-"""Page 4: the organization, which MoySklad warehouse feeds which RetailCRM store, stock kind, master system."""
+"""Page 4: the organization, which MoySklad warehouse feeds which RetailCRM store, stock kind, master system,
+and the MoySklad product folders Svyazka works with (the folder filter)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
     QRadioButton,
     QVBoxLayout,
@@ -14,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from app.store import StorePair
 from app.ui.wizard.base import WizardPage
+from app.ui.wizard.folder_tree import FolderTree
 from app.ui.wizard.pairing import PairingTable
 
 
@@ -57,13 +60,28 @@ class WarehousesPage(WizardPage):
             _explained(self.tr("Products start in RetailCRM; Svyazka creates the missing ones in MoySklad."))
         )
 
+        self.folder_tree = FolderTree()
+        self.folders_box = QGroupBox(self.tr("Which MoySklad products Svyazka works with"))
+        folders_layout = QVBoxLayout(self.folders_box)
+        folders_layout.addWidget(_explained(self.tr(
+            "Uncheck the product folders nobody sells through RetailCRM: their products (subfolders too) are "
+            "not linked, created or counted. Everything is included by default."
+        ), indent=0))
+        folders_layout.addWidget(self.folder_tree)
+
         form = QFormLayout()
         form.addRow(self.tr("Organization"), self.organization_combo)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.table, 1)
-        layout.addWidget(stock_box)
-        layout.addWidget(master_box)
+        # the choices below the table side by side, so that the table keeps room for several warehouses
+        choices = QHBoxLayout()
+        left = QVBoxLayout()
+        left.addWidget(stock_box)
+        left.addWidget(master_box)
+        choices.addLayout(left, 1)
+        choices.addWidget(self.folders_box, 1)
+        layout.addLayout(choices)
         layout.addWidget(self.message)
         self._filled_for: object = None
         self.table.changed.connect(self.message.clear_message)
@@ -89,6 +107,8 @@ class WarehousesPage(WizardPage):
         )
         (self.free_radio if settings.stock_type == "freeStock" else self.stock_radio).setChecked(True)
         (self.rc_master_radio if settings.master == "retailcrm" else self.ms_master_radio).setChecked(True)
+        self.folder_tree.fill(ms.folders, settings.excluded_folders)
+        self.folders_box.setVisible(bool(ms.folders))
 
     def validatePage(self) -> bool:
         if self.organization_combo.currentData() is None:
@@ -112,14 +132,15 @@ class WarehousesPage(WizardPage):
             store_pairs=tuple(StorePair(ms_id, self.table.left_name(ms_id), code) for ms_id, code in pairs),
             stock_type="freeStock" if self.free_radio.isChecked() else "stock",
             master="retailcrm" if self.rc_master_radio.isChecked() else "moysklad",
+            excluded_folders=self.folder_tree.excluded(),
         )
         self.message.clear_message()
         return True
 
 
-def _explained(text: str) -> QLabel:
+def _explained(text: str, indent: int = 24) -> QLabel:
     # A radio button cannot wrap its text: the explanation goes under it, indented like the button's text.
     label = QLabel(text)
     label.setWordWrap(True)
-    label.setIndent(24)
+    label.setIndent(indent)
     return label
