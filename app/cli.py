@@ -267,6 +267,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--json", action="store_true", help="print one JSON object with the counts and differences")
 
+    icml = commands.add_parser("icml", help="write the MoySklad catalog as an ICML file for RetailCRM to load")
+    icml.add_argument("--out", metavar="FILE", help="the file (default: svyazka-catalog.xml in the settings' folder)")
+
     log = commands.add_parser("log", help="read the run log")
     log.add_argument("--run", type=_whole(1), help="only this run (default: the last one)")
     log.add_argument("--all-runs", action="store_true", help="every run, newest first")
@@ -1487,6 +1490,21 @@ def cmd_check(args: argparse.Namespace, env: _Env) -> int:
     return EXIT_PROBLEMS
 
 
+def cmd_icml(args: argparse.Namespace, env: _Env) -> int:
+    """``svyazka icml [--out FILE]``: app/runner/icml.py; reads MoySklad only."""
+    from pathlib import Path
+
+    from app.runner.icml import export_profile_icml
+    from app.sync.catalog.icml import summary
+
+    try:
+        result = export_profile_icml(env.db, env.profile().id, env.secrets, Path(args.out) if args.out else None)
+    except OSError as exc:
+        raise CliError(f"не удалось записать файл ICML ({exc.strerror or exc}). Укажите другой файл в --out.") from exc
+    print(summary(result))
+    return EXIT_PROBLEMS if result.duplicates else EXIT_OK
+
+
 def cmd_alerts(args: argparse.Namespace, env: _Env) -> int:
     from app.alerts import config, send_test
 
@@ -1578,6 +1596,7 @@ def _print_registration(args: argparse.Namespace, registration: Any, title: str,
 _COMMANDS: dict[str, Callable[[argparse.Namespace, _Env], int]] = {
     "support-bundle": cmd_support_bundle,
     "check": cmd_check,
+    "icml": cmd_icml,
     "setup": cmd_setup,
     "alerts": cmd_alerts,
     "sync": cmd_sync,

@@ -17,6 +17,7 @@ from app.sandbox.seed import Shop
 
 # the APIs' largest pages and batches
 MS_PAGE = 1000  # GET entity/* rows per page
+MS_EXPAND_PAGE = 100  # GET entity/bundle?expand=components: expand works only on pages of <= 100 (moysklad-api.md §4)
 MS_BATCH = 1000  # entities per POST
 RC_CATALOG_PAGE = 250  # store/products, store/inventories
 RC_PAGE = 100  # orders, history, product groups
@@ -89,6 +90,8 @@ class ShopSize:
     ms_variants: int
     ms_folders: int
     rc_products: int
+    ms_bundles: int = 0  # the sandbox's kits (app/sandbox/kits.py) when on
+    ms_services: int = 0
     rc_groups: int
     exportable_orders: int  # RetailCRM orders in an export status
     orders_with_delivery_cost: int
@@ -119,6 +122,9 @@ def full_sync_minimum(size: ShopSize, plans: dict[str, dict[str, int]]) -> Minim
     # catalog: both catalogs read whole, then the writes the plan found necessary
     m.moysklad["catalog: products"] = pages(size.ms_products, MS_PAGE)
     m.moysklad["catalog: variants"] = pages(size.ms_variants, MS_PAGE)
+    # bundles with their components (never one request per bundle) and services: an empty list costs one too
+    m.moysklad["catalog: bundles"] = pages(size.ms_bundles, MS_EXPAND_PAGE)
+    m.moysklad["catalog: services"] = pages(size.ms_services, MS_PAGE)
     m.moysklad["catalog: folders"] = pages(size.ms_folders, MS_PAGE)
     m.retailcrm["catalog: sites"] = 1
     m.retailcrm["catalog: products"] = pages(size.rc_products, RC_CATALOG_PAGE)

@@ -66,6 +66,7 @@ SETTING_LABELS: dict[str, str] = {
     "catalog_mode": "способ выгрузки каталога",
     "retailcrm_site": "магазин RetailCRM",
     "excluded_folders": "исключённые группы товаров МойСклад",
+    "icml_folder": "папка для файла каталога ICML",
     "schedule_minutes": "интервал синхронизации",
     "stock_schedule_minutes": "интервал обновления остатков",
     "reverse_status_flow": "обратная передача статусов",
@@ -250,6 +251,8 @@ class SyncSettings:
     # MoySklad productFolder ids whose products (subfolders too) are not linked, created or counted; empty:
     # the whole assortment (app/sync/catalog/folders.py)
     excluded_folders: tuple[str, ...] = ()
+    # the folder each catalog run writes svyazka-catalog.xml into (app/sync/catalog/icml.py); None: no file
+    icml_folder: str | None = None
     schedule_minutes: int = 15  # 0 = no automatic runs
     stock_schedule_minutes: int = 5
     reverse_status_flow: bool = False
@@ -290,6 +293,7 @@ class SyncSettings:
         put("catalog_mode", _choice("catalog_mode", self.catalog_mode, CATALOG_MODES))
         put("retailcrm_site", _opt_str("retailcrm_site", self.retailcrm_site))
         put("excluded_folders", _str_tuple("excluded_folders", self.excluded_folders))
+        put("icml_folder", _opt_str("icml_folder", self.icml_folder))
         put("schedule_minutes", _minutes("schedule_minutes", self.schedule_minutes))
         put("stock_schedule_minutes", _minutes("stock_schedule_minutes", self.stock_schedule_minutes))
         if not isinstance(self.reverse_status_flow, bool):

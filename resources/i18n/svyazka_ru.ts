@@ -2120,12 +2120,36 @@ Nothing else was changed; the boxes show what is set now.</source>
         <translation>Снимите флажки с групп товаров, которые не продаются через RetailCRM: их товары (и товары вложенных групп) не связываются, не создаются и не учитываются. По умолчанию включено всё.</translation>
     </message>
     <message>
+        <source>Write the MoySklad catalog to an ICML file for RetailCRM</source>
+        <translation>Записывать каталог МойСклад в файл ICML для RetailCRM</translation>
+    </message>
+    <message>
+        <source>Folder for svyazka-catalog.xml</source>
+        <translation>Папка для файла svyazka-catalog.xml</translation>
+    </message>
+    <message>
+        <source>Choose folder…</source>
+        <translation>Выбрать папку…</translation>
+    </message>
+    <message>
+        <source>Catalog file for RetailCRM (ICML)</source>
+        <translation>Файл каталога для RetailCRM (ICML)</translation>
+    </message>
+    <message>
+        <source>After each catalog sync Svyazka writes svyazka-catalog.xml to this folder: products, variants, folders, prices, barcodes. RetailCRM loads it by a link: Administration → Stores → your store → Catalog, loading from ICML. RetailCRM reads the file over the internet, so the folder must be served by a web server (your site or hosting); a folder only on this computer is not enough.</source>
+        <translation>После каждой синхронизации каталога Связка записывает в эту папку файл svyazka-catalog.xml: товары, модификации, группы, цены, штрихкоды. RetailCRM загружает его по ссылке: Администрирование → Магазины → ваш магазин → Каталог, загрузка из ICML. RetailCRM скачивает файл через интернет, поэтому папка должна быть доступна по HTTP через веб-сервер (ваш сайт или хостинг): папки только на этом компьютере недостаточно.</translation>
+    </message>
+    <message>
         <source>Organization</source>
         <translation>Юрлицо</translation>
     </message>
     <message>
         <source>— not sent —</source>
         <translation>— не передавать —</translation>
+    </message>
+    <message>
+        <source>Folder for the ICML file</source>
+        <translation>Папка для файла ICML</translation>
     </message>
     <message>
         <source>Choose the organization whose orders Svyazka creates in MoySklad.</source>
@@ -2138,6 +2162,10 @@ Nothing else was changed; the boxes show what is set now.</source>
     <message>
         <source>The RetailCRM store «{store}» is chosen for two warehouses. Each store can show the stock of one warehouse: choose another store for one of them.</source>
         <translation>Склад RetailCRM «{store}» выбран для двух складов. Каждый склад RetailCRM показывает остатки одного склада: выберите другой для одного из них.</translation>
+    </message>
+    <message>
+        <source>Choose the folder for the ICML file, or turn the file off.</source>
+        <translation>Выберите папку для файла ICML или отключите запись файла.</translation>
     </message>
 </context>
 <context>

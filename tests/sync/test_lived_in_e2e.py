@@ -94,12 +94,17 @@ def stock_differences(sb: Sandbox, data_dir) -> list[str]:
     ms, rc = sb.moysklad.state, sb.retailcrm.state
     available = {code for code, store in rc.db.stores.items() if store.inventory_type == "available"}
     wrong = []
+    parts = {b["id"]: [(meta_id(c["assortment"]), c["quantity"]) for c in b["components"]["rows"]]
+             for b in ms.bundles()}
     for rc_id, link in links.items():
-        if not link.ms_id:
-            continue
+        if not link.ms_id or link.ms_type == "service":
+            continue  # a service has no stock
         figures = ms.stock(link.ms_id)
         for pair in settings.store_pairs:
             on_hand = max(0, int(figures.get(pair.ms_store_id, {}).get("stock", 0)))
+            if link.ms_type == "bundle":  # min over components of ⌊stock ÷ quantity⌋
+                on_hand = max(0, min(int(ms.stock(c).get(pair.ms_store_id, {}).get("stock", 0) // q)
+                                     for c, q in parts[link.ms_id]))
             expected = Decimal(min(on_hand, 1) if pair.rc_store_code in available else on_hand)
             actual = Decimal(str(rc.stock(int(rc_id)).get(pair.rc_store_code, 0)))
             if actual != expected:
@@ -155,11 +160,13 @@ def test_lived_in_setup_and_syncs_end_clean(capsys, tmp_path, monkeypatch):
         assert courier in exported and exported[courier]["id"] in shipped
         inactive = next(o for o, s in moved.items() if s in facts.inactive_statuses)
         assert inactive not in exported  # an inactive status is not an export status
-        for order_id in (facts.bundle_order, facts.service_order):
-            assert order_id not in exported  # an unlinked line: the order waits, a conflict says why
+        # the bundle and the service are linked now: their orders go with a bundle and a service position
+        for order_id, kind in ((facts.bundle_order, "bundle"), (facts.service_order, "service")):
+            assert order_id in exported
+            assert kind in {r["assortment"]["meta"]["type"] for r in exported[order_id]["positions"]["rows"]}
         conflicts = json.loads(run(capsys, "--data-dir", tmp_path, "conflicts", "list", "--json")[1])
         unlinked = {c["title"] for c in conflicts if c["kind"] == "unlinked_order_line"}
-        assert any("Набор «Уютный вечер»" in t for t in unlinked) and any("Подарочная упаковка" in t for t in unlinked)
+        assert not any("Набор «Уютный вечер»" in t or "Подарочная упаковка" in t for t in unlinked)
         assert not set(facts.second_site_orders) & set(exported)  # the other site's orders are not this sync's
         returning = exported[facts.returning_order]
         assert meta_id(returning["agent"]) == facts.archived_counterparty_id  # found in the archive: no duplicate

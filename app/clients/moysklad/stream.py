@@ -11,7 +11,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, TypeVar
 
 from app.clients.json_stream import ListAnswer
-from app.clients.moysklad.constants import MAX_PAGE, SERVICE
+from app.clients.moysklad.constants import MAX_EXPAND_PAGE, MAX_PAGE, SERVICE
 from app.clients.moysklad.core import MoySkladCore
 from app.clients.moysklad_filter import Filter
 from app.clients.moysklad_models import CatalogRow, TextPool
@@ -30,6 +30,7 @@ class MoySkladPages(MoySkladCore):
         filters: Filter | str | None = None,
         parallel: int = 3,
         params: Sequence[tuple[str, str]] = (),
+        page_size: int = MAX_PAGE,
     ) -> Iterator[R]:
         """``transform(rows)`` of every 1000-row page of a list, in page order, with up to ``parallel`` pages
         requested at once.
@@ -51,7 +52,7 @@ class MoySkladPages(MoySkladCore):
         endpoint = f"GET {path}"
 
         def fetch(offset: int) -> tuple[R, ListAnswer]:
-            query = [("limit", str(MAX_PAGE)), ("offset", str(offset)), *extra]
+            query = [("limit", str(page_size)), ("offset", str(offset)), *extra]
             answer = ListAnswer(self._get(path, query, endpoint=endpoint, raw=True), path, service=SERVICE)
             result = transform(answer.rows())
             answer.finish()  # the rest of the answer (its meta may follow the rows)
@@ -61,17 +62,17 @@ class MoySkladPages(MoySkladCore):
         size = answer.size
         yield first
         del first
-        if answer.count < MAX_PAGE:
+        if answer.count < page_size:
             return
         if size is None:  # a list that does not tell its size: one page after another until a short one
-            offset = MAX_PAGE
+            offset = page_size
             while True:
                 result, answer = fetch(offset)
                 yield result
-                if answer.count < MAX_PAGE:
+                if answer.count < page_size:
                     return
-                offset += MAX_PAGE
-        offsets = list(range(MAX_PAGE, size, MAX_PAGE))
+                offset += page_size
+        offsets = list(range(page_size, size, page_size))
         if not offsets:
             return
 
@@ -103,11 +104,19 @@ class MoySkladPages(MoySkladCore):
         parallel: int = 2,
         pool: TextPool | None = None,
     ) -> Iterator[list[CatalogRow]]:
-        """Every ``product`` or ``variant`` as :class:`CatalogRow` (parsed fields, no JSON), a page at a time,
-        pages read ``parallel`` at once (:meth:`map_pages`). ``pool`` shares repeated texts across pages."""
+        """Every ``product``, ``variant``, ``service`` or ``bundle`` as :class:`CatalogRow` (parsed fields, no
+        JSON), a page at a time, pages read ``parallel`` at once (:meth:`map_pages`). ``pool`` shares repeated
+        texts across pages.
+
+        Bundles come with their components (``expand=components``), which MoySklad honours only on pages of at
+        most 100 rows (moysklad-api.md §4, "Expand only works when the page size is ≤ 100"): one request per
+        100 bundles, never one per bundle."""
         share = pool or TextPool()
 
         def rows_of(page: Iterable[dict[str, Any]]) -> list[CatalogRow]:
             return [CatalogRow.from_api(row, entity, share) for row in page]
 
+        if entity == "bundle":
+            return self.map_pages(f"entity/{entity}", rows_of, filters=filters, parallel=parallel,
+                                  params=(("expand", "components"),), page_size=MAX_EXPAND_PAGE)
         return self.map_pages(f"entity/{entity}", rows_of, filters=filters, parallel=parallel)

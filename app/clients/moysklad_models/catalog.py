@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any, Generic, TypeVar, overload
 
 from app.clients.moysklad_models.references import _meta
-from app.clients.parsing import as_list, as_map, boolean, integer, kopecks, meta_id, text, timestamp
+from app.clients.parsing import as_list, as_map, boolean, decimal, integer, kopecks, meta_id, text, timestamp
 
 Raw = Mapping[str, Any]
 
@@ -182,7 +182,7 @@ class CatalogRow:
     50,000 of them keeps these instead. ``sale_prices`` are ``(price type id, price type name, roubles)``.
     """
 
-    kind: str  # "product" | "variant"
+    kind: str  # "product" | "variant" | "service" | "bundle"
     id: str
     name: str
     article: str | None
@@ -196,6 +196,13 @@ class CatalogRow:
     barcodes: tuple[str, ...]
     archived: bool
     variants_count: int
+    # for the ICML export (app/sync/catalog/icml.py): the unit (products) and the supplier (products), by id
+    uom_id: str | None = None
+    supplier_id: str | None = None
+    # bundles: (component's id, quantity in the bundle), read with ``expand=components``; ``components_complete``
+    # is False when the answer did not carry them all (expand ignored, or more rows than it expands)
+    components: tuple[tuple[str, Decimal], ...] = ()
+    components_complete: bool = True
 
     @classmethod
     def from_api(cls, raw: Raw, kind: str, pool: TextPool | None = None) -> CatalogRow:
@@ -228,7 +235,27 @@ class CatalogRow:
             barcodes=_barcodes(raw),
             archived=boolean(raw.get("archived")),
             variants_count=integer(raw.get("variantsCount")) or 0,
+            uom_id=share(meta_id(raw["uom"])) if raw.get("uom") else None,
+            supplier_id=share(meta_id(raw["supplier"])) if raw.get("supplier") else None,
+            **(_components(raw) if kind == "bundle" else {}),
         )
+
+
+def _components(raw: Raw) -> dict[str, Any]:
+    """A bundle's ``components`` (OAS fixture ``bundle.json``: ``{"meta": {size, …}, "rows": [{assortment,
+    quantity}]}``). Without ``rows``, or with fewer rows than ``meta.size``, the list is marked incomplete."""
+    collection = as_map(raw.get("components"))
+    rows = collection.get("rows")
+    parts: list[tuple[str, Decimal]] = []
+    for row in as_list(rows):
+        data = as_map(row)
+        component_id = meta_id(as_map(data.get("assortment")))
+        quantity = decimal(data.get("quantity"))
+        if component_id and quantity is not None and quantity > 0:
+            parts.append((component_id, quantity))
+    size = integer(as_map(collection.get("meta")).get("size"))
+    complete = isinstance(rows, list) and len(parts) == len(rows) and (size is None or size <= len(parts))
+    return {"components": tuple(parts), "components_complete": complete and bool(parts)}
 
 
 @dataclass(frozen=True, slots=True)

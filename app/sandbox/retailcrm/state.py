@@ -13,6 +13,7 @@ import threading
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from app.sandbox.seed import Shop
@@ -22,6 +23,7 @@ from .catalog_logic import upload_inventories, upload_prices
 from .config import ALL_SCOPES, RetailCrmConfig
 from .database import Actor, Clock, Database
 from .errors import ApiError
+from .icml_import import load_icml
 from .models import ApiKeyRecord, Number, Offer, Product
 from .orders_logic import add_payment, create_order, edit_order, edit_payment
 from .seeding import MANAGERS, build_database
@@ -316,6 +318,15 @@ class RetailCrmState:
             for site in self.db.sites.values():
                 site.load_from_yml = mode == "icml"
                 site.yml_url = f"{site.url}/retailcrm.xml" if mode == "icml" else None
+
+    def load_icml(self, site: str, path: str | Path) -> dict[str, int]:
+        """The site loads its catalog from the ICML file at ``path``, as RetailCRM does from the site's
+        ``ymlUrl`` (``icml_import.py``): offers and products by their external ids, groups from the categories;
+        its offers missing from the file are deactivated. Returns counts."""
+        with self.lock:
+            if site not in self.db.sites:
+                raise KeyError(f"no site {site!r}")
+            return load_icml(self.db, site, path)
 
     def set_store_inventory_type(self, store_code: str, inventory_type: str) -> None:
         """How a store counts stock in ``/reference/stores``: ``"integer"`` (units) or ``"available"`` (in stock

@@ -113,7 +113,7 @@ class _ConflictTexts:
     def _only_in_ms_conflict(
         self, item: MsItem, reason: Literal["no_key", "key_taken"] | None, mate: RcOffer | None
     ) -> Conflict:
-        noun = "Модификация" if item.type == "variant" else "Товар"
+        noun = {"variant": "Модификация", "service": "Услуга", "bundle": "Комплект"}.get(item.type, "Товар")
         keys = self.ms_texts.get(item.id, ())
         if reason == "no_key":
             title = f"{noun} «{shorten(item.name)}» есть только в МойСклад: {missing_key_reason_ms(item, self.key)}"

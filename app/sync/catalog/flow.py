@@ -27,7 +27,7 @@ from dataclasses import replace
 from typing import Any
 
 from app.clients.errors import SettingsError, SvyazkaApiError
-from app.sync.catalog import folders, retired
+from app.sync.catalog import folders, icml_hook, retired
 from app.sync.catalog.apply import _Applier
 from app.sync.catalog.keys import MatchKey, MatchRule
 from app.sync.catalog.matching import match_catalog
@@ -118,6 +118,8 @@ class CatalogFlow:
             snapshot = ctx.shared.get(SHARED_KEY)
             if isinstance(snapshot, CatalogSnapshot):
                 work.stats["pairs"] = len(snapshot.links)
+        if isinstance(snapshot, CatalogSnapshot):
+            icml_hook.after_catalog_run(ctx, snapshot)
         return counts
 
 

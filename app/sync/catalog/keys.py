@@ -13,7 +13,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Literal
 
-MsItemType = Literal["product", "variant"]
+MsItemType = Literal["product", "variant", "service", "bundle"]
 
 # Everything str.isspace() calls a space (NBSP included; all of them live below U+3001), plus the
 # zero-width characters that ride along with copy-paste from spreadsheets and web pages. One strip() call
@@ -45,7 +45,7 @@ _LABELS = {
 
 @dataclass(frozen=True, slots=True)
 class MsItem:
-    """A MoySklad product or variant (модификация), reduced to what matching and conflicts need."""
+    """A MoySklad product, variant (модификация), service or bundle, reduced to what matching and conflicts need."""
 
     id: str
     type: MsItemType
@@ -230,7 +230,8 @@ def ms_key_texts(item: MsItem, key: MatchKey) -> tuple[tuple[str, ...], bool]:
     code fallback was used. Compare them after ``casefold()``; they are unique in that form.
 
     Only the barcode key can give several values (a product may carry EAN-13, EAN-8 and Code 128 at once).
-    MoySklad variants have no article, so under :attr:`MatchKey.ARTICLE` a variant is keyed by its code.
+    MoySklad variants have no article, so under :attr:`MatchKey.ARTICLE` a variant is keyed by its code; so is a
+    service (no article either: DOC:dictionaries/_service, the sandbox's ``ServiceKind``).
     """
     if key is MatchKey.BARCODE:
         texts: dict[str, str] = {}
@@ -242,7 +243,7 @@ def ms_key_texts(item: MsItem, key: MatchKey) -> tuple[tuple[str, ...], bool]:
     fallback = False
     if key is MatchKey.ARTICLE:
         text = clean_key(item.article)
-        if text is None and item.type == "variant":
+        if text is None and item.type in ("variant", "service"):
             text = clean_key(item.code)
             fallback = text is not None
     elif key is MatchKey.CODE:
@@ -279,6 +280,8 @@ def missing_key_reason_ms(item: MsItem, key: MatchKey) -> str:
     if key is MatchKey.ARTICLE:
         if item.type == "variant":
             return "у модификации нет ни артикула, ни кода"
+        if item.type == "service":
+            return "у услуги не заполнен код (артикула у услуг МойСклад нет)"
         return "у товара не заполнен артикул"
     if key is MatchKey.CODE:
         return "не заполнен код"

@@ -152,6 +152,10 @@ class _RcProductWrites(_GroupWrites):
         groups = self._group_refs(create.folder_id)
         if groups:
             body["groups"] = groups
+        if item.type == "service":
+            # RetailCRM products are "product" or "service" (retailcrm-api.md §5.4 product fields;
+            # Store/testProducts.json records ``"type": "product"``): a MoySklad service is made a service
+            body["type"] = "service"
         return body
 
     def _read_back(self, waiting: list[int], by_external: dict[str, RcProductCreate]) -> None:

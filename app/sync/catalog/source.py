@@ -28,7 +28,7 @@ from app.clients.moysklad_models import CatalogRow, ProductFolder, SharedPool, T
 from app.clients.retailcrm_models import Product as RcProduct
 from app.clients.retailcrm_models import Site
 from app.store.settings import SyncSettings
-from app.sync.catalog.keys import MsItem, RcOffer, property_code_of
+from app.sync.catalog.keys import MsItem, MsItemType, RcOffer, property_code_of
 from app.sync.model import Cancelled
 from app.sync.waiting import result_of
 
@@ -36,6 +36,8 @@ SHARED_KEY = "catalog"
 # MoySklad hides archived rows unless the filter names ``archived``; asking for both values returns all.
 WITH_ARCHIVED = "archived=true;archived=false"
 PROGRESS_EVERY = 1000  # rows between progress reports while reading (one page of MoySklad)
+# Sold as they are, no variants: services (entity/service) and bundles (entity/bundle, with their components).
+SOLD_ALONE = ("service", "bundle")
 
 T = TypeVar("T")
 
@@ -51,6 +53,8 @@ class MsCatalog:
     products: dict[str, CatalogRow] = field(default_factory=dict)  # every product, by id
     folders: dict[str, ProductFolder] = field(default_factory=dict)
     prices: dict[str, dict[str, Decimal]] = field(default_factory=dict)  # item id -> {price type id: roubles}
+    # bundle id -> its components ((item id, quantity), ...), or None when MoySklad's answer lacked some
+    bundles: dict[str, tuple[tuple[str, Decimal], ...] | None] = field(default_factory=dict)
 
     def product_of(self, item_id: str) -> CatalogRow | None:
         """The MoySklad product an item belongs to (itself for a product, the parent for a variant)."""
@@ -160,10 +164,16 @@ def load_moysklad_catalog(
     built: dict[str, tuple[CatalogRow, MsItem, dict[str, Decimal]]] = {}  # variants whose product came first
     parents: set[str] = set()  # products that some variant names
     rows = 0
-    lists = ("product", "variant", "productfolder") if with_folders else ("product", "variant")
+    lists = ("product", "variant", *SOLD_ALONE) + (("productfolder",) if with_folders else ())
+    alone: list[CatalogRow] = []  # services and bundles: sellable as they are, after products and variants
     for entity, page in _PageFeed(ms, lists):
         if entity == "productfolder":
             folders.extend(page)
+            continue
+        if entity in SOLD_ALONE:
+            alone.extend(page)
+            rows += len(page)
+            progress(rows)
             continue
         if entity == "product":
             for product in page:
@@ -194,6 +204,12 @@ def load_moysklad_catalog(
             catalog.items[variant.id], catalog.prices[variant.id] = early[1], early[2]
         else:  # its product came after it (or was read twice): build it now
             catalog.items[variant.id], catalog.prices[variant.id] = _variant_item(variant, parent)
+    for row in alone:
+        catalog.products[row.id] = row  # its own "product" (folder, archived) for whoever asks
+        catalog.items[row.id] = _item(row, None)
+        catalog.prices[row.id] = _own_prices(row)
+        if row.kind == "bundle":
+            catalog.bundles[row.id] = row.components if row.components_complete else None
     return catalog
 
 
@@ -207,6 +223,9 @@ def _variant_item(variant: CatalogRow, parent: CatalogRow | None) -> tuple[MsIte
     return _item(variant, parent), {**inherited, **_own_prices(variant)}
 
 
+_ITEM_TYPES: dict[str, MsItemType] = {"variant": "variant", "service": "service", "bundle": "bundle"}
+
+
 def _item(row: CatalogRow, parent: CatalogRow | None) -> MsItem:
     """A sellable unit: a product without variants, or a variant (which takes what it lacks from ``parent``)."""
     buy_price = row.buy_price
@@ -214,7 +233,7 @@ def _item(row: CatalogRow, parent: CatalogRow | None) -> MsItem:
         buy_price = parent.buy_price
     return MsItem(
         id=row.id,
-        type="variant" if row.kind == "variant" else "product",
+        type=_ITEM_TYPES.get(row.kind, "product"),
         name=row.name,
         article=row.article,
         code=row.code,
@@ -376,6 +395,7 @@ MS_APP = "https://online.moysklad.ru/app/"
 
 
 def ms_item_url(item: MsItem | None, item_id: str) -> str:
+    # services and bundles open as goods too (sandbox refs.py, after OAS fixture bundle.json's uuidHref)
     anchor = "feature" if item is not None and item.type == "variant" else "good"
     return f"{MS_APP}#{anchor}/edit?id={item_id}"
 

@@ -42,14 +42,16 @@ from datetime import datetime
 
 from app.clients.moysklad_models import StockRow
 from app.sync.catalog import retired
-from app.sync.catalog.source import offer_links, shared_snapshot
+from app.sync.catalog.source import shared_snapshot
 from app.sync.catalog.work import plural
 from app.sync.engine import RunContext
 from app.sync.model import Counts, Flow, FlowPlan, Level
 from app.sync.stock import report as stock_report
 from app.sync.stock.apply import _Uploads
+from app.sync.stock.bundles import BundleStock, stock_links, touched_components
 from app.sync.stock.plan import _StockPlanner
 from app.sync.stock.work import (
+    _ZERO,
     FRESH_LIMIT,
     OVERLAP,
     UPLOAD_BATCH,
@@ -100,11 +102,11 @@ class StockFlow(_StockPlanner):
         found = stock_report.touched(ctx.shared)
         if first is None or found is None:
             return None
-        links = offer_links(ctx.shared, ctx.db, ctx.profile_id)
-        affected = found.affecting(ctx.settings.stock_type) & links.keys()
-        # archived goods sell (and ship) too, but their offers stay at 0 (app/sync/catalog/retired.py)
-        gone = retired.retired_for_stock(ctx.shared, ctx.db, ctx.profile_id).offers
-        affected = {ms_id for ms_id in affected if links[ms_id] not in gone}
+        split = stock_links(ctx)
+        links = split.goods
+        touched_ids = found.affecting(ctx.settings.stock_type)
+        # a bundle's demand writes off its components: those are read, the bundle computed from them
+        affected = (touched_ids & links.keys()) | touched_components(ctx, split, touched_ids)
         if not affected:
             return None
         if not ctx.wait_writes(self.flow):
@@ -125,10 +127,18 @@ class StockFlow(_StockPlanner):
             rows = ctx.moysklad.stock_current(settings.stock_type, by_store=True, include_zero=True)
         ctx.check_cancel()
         targets, _, _ = self._targets(ctx, rows, links, full=full, whole_ids=whole)
+        if split.bundles:
+            bundles = BundleStock.load(ctx, split)
+            bundles.take(ctx, split, targets, layout.codes)
+            targets.update(bundles.figures(ctx, self.flow, split, layout.codes, log=False))
+        # archived goods sell (and ship) too, but their offers stay at 0 (app/sync/catalog/retired.py)
+        gone = retired.retired_for_stock(ctx.shared, ctx.db, ctx.profile_id).offers
+        for key in [key for key in targets if key[0] in gone]:
+            targets[key] = _ZERO
         pushed = ctx.db.pushed(ctx.profile_id).get_many("stock")  # with this run's first uploads
         again = FlowPlan(flow=self.flow)
         work = StockWork(full=False, poll=first.poll)
-        labels = _Labels(ctx, shared_snapshot(ctx.shared), links)
+        labels = _Labels(ctx, shared_snapshot(ctx.shared), split.sold)
         kinds = plan.state.get("inventory_types") or (_inventory_types(ctx) if targets else {})
         self._build_rows(ctx, again, work, targets, pushed, {}, labels, layout.ms_stores_of_code, kinds)
         n = again.counts.updated

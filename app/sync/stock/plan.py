@@ -12,11 +12,12 @@ from app.clients.moysklad_models import StockRow
 from app.money import rub_amount
 from app.store.settings import StorePair
 from app.sync.catalog import folders, retired
-from app.sync.catalog.source import CatalogSnapshot, offer_links, shared_snapshot
+from app.sync.catalog.source import CatalogSnapshot, shared_snapshot
 from app.sync.catalog.work import plural
 from app.sync.engine import RunContext
 from app.sync.model import Action, Change, Flow, FlowPlan, Level
 from app.sync.stock import report as stock_report
+from app.sync.stock.bundles import BundleStock, stock_links
 from app.sync.stock.work import (
     _ZERO,
     CHANGED_SINCE_LIMIT,
@@ -56,7 +57,7 @@ class _StockPlanner:
         if not full:
             # with the links known now (the plan checks again with this run's): many never-sent offers make a
             # full pass cheaper than reading them by id
-            links = offer_links(ctx.shared, ctx.db, ctx.profile_id)
+            links = stock_links(ctx).goods  # services and bundles are never in a report
             if len(_fresh(links, ctx.db.pushed(ctx.profile_id).get_many("stock"), _codes(ctx))) > FRESH_LIMIT:
                 full, why = True, FRESH_WHY
         since = None if full or last_poll is None else last_poll - OVERLAP
@@ -79,7 +80,9 @@ class _StockPlanner:
 
         layout = _Layout.of(pairs)
         ms_stores_of_code, codes = layout.ms_stores_of_code, layout.codes
-        links = offer_links(ctx.shared, ctx.db, ctx.profile_id)
+        split = stock_links(ctx)  # services have no stock; bundles are computed from their components
+        links = split.goods
+        bundles = BundleStock.load(ctx, split) if split.bundles else None
         pushed = ctx.db.pushed(ctx.profile_id).get_many("stock")
 
         # Offers nothing was sent for yet (linked since the last run, or a warehouse paired since) need their
@@ -93,6 +96,8 @@ class _StockPlanner:
             fresh = _fresh(links, pushed, codes) | revived
             if len(fresh) > FRESH_LIMIT:
                 full, why, since = True, FRESH_WHY, None
+            elif bundles is not None:
+                fresh |= bundles.unseen(split)  # read whole with the fresh ones: no request of their own
         work = StockWork(full=full, poll=now.isoformat(timespec="seconds"))
 
         ctx.progress(self.flow, 0, 0, "plan")
@@ -107,13 +112,18 @@ class _StockPlanner:
         ctx.check_cancel()
 
         targets, unmapped, not_linked = self._targets(ctx, rows, links, full=full, whole_ids=fresh)
+        not_linked -= split.sold.keys()
+        if bundles is not None:
+            bundles.take(ctx, split, targets, codes)
+            targets.update(bundles.figures(ctx, self.flow, split, codes))
+            work.stats["bundles"] = len(split.bundles)
         not_linked -= folders.excluded_items(ctx.shared)  # the folder filter's: not counted
         for offer_id in gone.offers:
             for code in codes:
                 targets[(offer_id, code)] = _ZERO
 
         snapshot = shared_snapshot(ctx.shared)
-        labels = _Labels(ctx, snapshot, links)
+        labels = _Labels(ctx, snapshot, split.sold)
         purchases = self._purchases(ctx, snapshot, links)
         kinds = _inventory_types(ctx) if targets else {}
         plan.state["inventory_types"] = kinds  # the follow-up after the orders flow sends by the same rule

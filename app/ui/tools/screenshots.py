@@ -156,6 +156,25 @@ def render_all(out: Path, *, only_main: bool = False, suffix: str = "") -> None:
         save(dialog, out, f"conflict-dialog{suffix}")
         dialog.close()
         render_safety_dialog(out, window, suffix)
+
+        checked: list[bool] = []
+        window.check_tab.checked.connect(lambda: checked.append(True))
+        window.tabs.setCurrentWidget(window.check_tab)
+        window.check_tab.run_check()
+        wait_until(lambda: bool(checked), timeout=120)
+        settle(0.5)
+        save(window, out, f"main-check{suffix}")
+
+        from app.ui.alerts_dialog import AlertsDialog
+
+        alerts = AlertsDialog(context, window)
+        alerts.show()
+        save(alerts, out, f"alerts-dialog{suffix}")
+        alerts.close()
+        support = window.make_support_bundle()
+        if support is not None:
+            save(support, out, f"support-dialog{suffix}")
+            support.close()
         window._quitting = True
         window.close()
     finally:

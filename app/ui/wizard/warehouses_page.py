@@ -1,15 +1,20 @@
 """Page 4: the organization, which MoySklad warehouse feeds which RetailCRM store, stock kind, master system,
-and the MoySklad product folders Svyazka works with (the folder filter)."""
+the MoySklad product folders Svyazka works with (the folder filter), and (for a RetailCRM catalog loaded from
+a file) the folder the ICML file of the MoySklad catalog goes to."""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QCheckBox,
     QComboBox,
+    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
+    QPushButton,
     QRadioButton,
     QVBoxLayout,
 )
@@ -60,7 +65,31 @@ class WarehousesPage(WizardPage):
             _explained(self.tr("Products start in RetailCRM; Svyazka creates the missing ones in MoySklad."))
         )
 
+        # The ICML export (app/sync/catalog/icml.py): off by default; a folder makes every catalog run write it.
+        self.icml_check = QCheckBox(self.tr("Write the MoySklad catalog to an ICML file for RetailCRM"))
+        self.icml_folder = QLineEdit()
+        self.icml_folder.setPlaceholderText(self.tr("Folder for svyazka-catalog.xml"))
+        self.icml_browse = QPushButton(self.tr("Choose folder…"))
+        self.icml_browse.clicked.connect(self._choose_icml_folder)
+        folder_row = QHBoxLayout()
+        folder_row.addWidget(self.icml_folder, 1)
+        folder_row.addWidget(self.icml_browse)
+        self.icml_box = QGroupBox(self.tr("Catalog file for RetailCRM (ICML)"))
+        icml_layout = QVBoxLayout(self.icml_box)
+        icml_layout.addWidget(self.icml_check)
+        icml_layout.addLayout(folder_row)
+        icml_help = QLabel(self.tr(
+            "After each catalog sync Svyazka writes svyazka-catalog.xml to this folder: products, variants, "
+            "folders, prices, barcodes. RetailCRM loads it by a link: Administration → Stores → your store → "
+            "Catalog, loading from ICML. RetailCRM reads the file over the internet, so the folder must be "
+            "served by a web server (your site or hosting); a folder only on this computer is not enough."
+        ))
+        icml_help.setWordWrap(True)
+        icml_layout.addWidget(icml_help)
+        self.icml_check.toggled.connect(self._icml_toggled)
+        self._icml_toggled(False)
         self.folder_tree = FolderTree()
+        self.folder_tree.setMinimumHeight(80)
         self.folders_box = QGroupBox(self.tr("Which MoySklad products Svyazka works with"))
         folders_layout = QVBoxLayout(self.folders_box)
         folders_layout.addWidget(_explained(self.tr(
@@ -79,9 +108,11 @@ class WarehousesPage(WizardPage):
         left = QVBoxLayout()
         left.addWidget(stock_box)
         left.addWidget(master_box)
+        left.addStretch(1)
         choices.addLayout(left, 1)
         choices.addWidget(self.folders_box, 1)
         layout.addLayout(choices)
+        layout.addWidget(self.icml_box)
         layout.addWidget(self.message)
         self._filled_for: object = None
         self.table.changed.connect(self.message.clear_message)
@@ -107,8 +138,20 @@ class WarehousesPage(WizardPage):
         )
         (self.free_radio if settings.stock_type == "freeStock" else self.stock_radio).setChecked(True)
         (self.rc_master_radio if settings.master == "retailcrm" else self.ms_master_radio).setChecked(True)
+        self.icml_folder.setText(settings.icml_folder or "")
+        self.icml_check.setChecked(bool(settings.icml_folder))
+        self._icml_toggled(self.icml_check.isChecked())
         self.folder_tree.fill(ms.folders, settings.excluded_folders)
         self.folders_box.setVisible(bool(ms.folders))
+
+    def _icml_toggled(self, on: bool) -> None:
+        self.icml_folder.setEnabled(on)
+        self.icml_browse.setEnabled(on)
+
+    def _choose_icml_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Folder for the ICML file"), self.icml_folder.text())
+        if folder:
+            self.icml_folder.setText(folder)
 
     def validatePage(self) -> bool:
         if self.organization_combo.currentData() is None:
@@ -126,7 +169,11 @@ class WarehousesPage(WizardPage):
                     "one warehouse: choose another store for one of them."
                 ).format(store=twice[0])
             )
+        icml_folder = self.icml_folder.text().strip() if self.icml_check.isChecked() else ""
+        if self.icml_check.isChecked() and not icml_folder:
+            return self.fail(self.tr("Choose the folder for the ICML file, or turn the file off."))
         self.state.update(
+            icml_folder=icml_folder or None,
             organization_id=self.organization_combo.currentData(),
             organization_name=self.organization_combo.currentText(),
             store_pairs=tuple(StorePair(ms_id, self.table.left_name(ms_id), code) for ms_id, code in pairs),

@@ -133,13 +133,14 @@ def default_settings(sandbox: Sandbox) -> SyncSettings:
 
 @contextmanager
 def cat_environment(
-    *, products: int = 120, stores: int = 3, seed: int = 1, variant_share: float = 0.3, **settings: Any
+    *, products: int = 120, stores: int = 3, seed: int = 1, variant_share: float = 0.3, kits: bool = False,
+    **settings: Any,
 ) -> Iterator[CatEnv]:
     """A started sandbox (no rate limits), fast-paced clients and a temp store; settings overrides apply."""
     from app.sandbox.seed import generate_shop
 
     shop = generate_shop(products=products, orders=0, stores=stores, seed=seed, variant_share=variant_share)
-    options = SandboxOptions(products=products, orders=0, stores=stores, seed=seed, rate_limit=False)
+    options = SandboxOptions(products=products, orders=0, stores=stores, seed=seed, rate_limit=False, kits=kits)
     with Sandbox(options, shop=shop) as sandbox, TemporaryDirectory() as tmp:
         db = Database.open(Path(tmp) / "svyazka.sqlite3")
         retry = RetryPolicy(max_attempts=3, base_delay=0.01, max_delay=0.05, rng=random.Random(0))

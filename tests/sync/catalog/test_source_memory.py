@@ -102,6 +102,8 @@ class _OrderedPages:
         if entity == "variant":
             yield from self.variants
             self.variants_sent.set()
+        elif entity in ("service", "bundle"):
+            yield []  # this shop has none
         else:
             self.variants_sent.wait(5)
             yield from self.products

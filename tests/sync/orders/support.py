@@ -202,9 +202,10 @@ def close_env(env: OrdEnv) -> None:
 
 
 @contextmanager
-def ord_environment(*, linking: str = "catalog", **settings_changes: Any) -> Iterator[OrdEnv]:
-    """A started small seeded shop (no rate limits), its catalog linked, and a temp store."""
-    with Sandbox(SMALL_SHOP) as sandbox, TemporaryDirectory() as tmp:
+def ord_environment(*, linking: str = "catalog", kits: bool = False, **settings_changes: Any) -> Iterator[OrdEnv]:
+    """A started small seeded shop (no rate limits), its catalog linked, and a temp store. ``kits``: the shop
+    also has a bundle and a service (app/sandbox/kits.py)."""
+    with Sandbox(replace(SMALL_SHOP, kits=kits)) as sandbox, TemporaryDirectory() as tmp:
         env = open_env(sandbox, Path(tmp), linking=linking, **settings_changes)
         try:
             yield env

@@ -252,7 +252,9 @@ class EntityKind:
             if spec is None:
                 continue  # read-only or unknown: ignored
             stored = coerce(state, name, spec, value)
-            if stored is None:
+            # MoySklad omits empty optional fields from its answers (shared/docs/moysklad-api.md, "Пустые поля"):
+            # a text set to "" reads back as absent, as it would had it never been sent
+            if stored is None or (stored == "" and spec.kind == "string" and name not in self.required):
                 record.pop(name, None)
             else:
                 record[name] = stored
