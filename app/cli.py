@@ -161,6 +161,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     setup.add_argument("--export-statuses", help="RetailCRM status codes whose orders go to MoySklad, comma-separated")
     setup.add_argument("--shipment-status", help="RetailCRM status code at which a shipment is created")
+    setup.add_argument(
+        "--return-statuses",
+        help="RetailCRM status codes that bring a shipped order's goods back (a sales return), comma-separated; "
+        "empty: never; default: the statuses of the cancel group",
+    )
+    setup.add_argument(
+        "--shipped-in-ms-status",
+        help="with the statuses back: the RetailCRM status an order gets when the warehouse ships it in MoySklad",
+    )
     setup.add_argument("--match-key", choices=MATCH_KEYS, help="how products are matched (default: article)")
     setup.add_argument(
         "--match-field",
@@ -902,6 +911,16 @@ def _settings_from_args(args: argparse.Namespace, rc: Any, ms: Any) -> Any:
         if args.shipment_status not in rc_status_codes:
             raise CliError(f"статуса «{args.shipment_status}» нет в RetailCRM.")
         values["shipment_status"] = args.shipment_status
+    if args.return_statuses is not None:
+        returns = tuple(c.strip() for c in args.return_statuses.split(",") if c.strip())
+        unknown = [c for c in returns if c not in rc_status_codes]
+        if unknown:
+            raise CliError(f"неизвестные статусы RetailCRM: {', '.join(unknown)}.")
+        values["return_statuses"] = returns
+    if args.shipped_in_ms_status:
+        if args.shipped_in_ms_status not in rc_status_codes:
+            raise CliError(f"статуса «{args.shipped_in_ms_status}» нет в RetailCRM.")
+        values["shipped_in_ms_status"] = args.shipped_in_ms_status
     if args.match_key:
         values["match_key"] = args.match_key
     if args.match_field:
@@ -976,6 +995,13 @@ def _print_settings(settings: Any, out: TextIO) -> None:
     out.write(f"  статусы: {statuses}\n")
     out.write(f"  выгружать заказы в статусах: {', '.join(settings.export_statuses) or 'никаких (не выбрано)'}\n")
     out.write(f"  отгрузка при статусе: {settings.shipment_status or '—'}\n")
+    if settings.return_statuses is None:
+        returns_text = "статусы группы «Отменен»"
+    else:
+        returns_text = ", ".join(settings.return_statuses) or "не создаётся"
+    out.write(f"  возврат покупателя при статусах: {returns_text}\n")
+    if settings.shipped_in_ms_status:
+        out.write(f"  заказ, отгруженный в МойСклад, получает статус: {settings.shipped_in_ms_status}\n")
     days = settings.first_sync_days
     out.write(f"  первая синхронизация: {f'заказы за последние {days} дн.' if days else 'все заказы'}\n")
     from app.sync.catalog.keys import MatchRule, rc_field_label

@@ -30,7 +30,8 @@ from app.store.types import utcnow
 if TYPE_CHECKING:
     from app.store.database import Database
 
-LINK_KINDS = ("offer", "product", "variant", "product_group", "order", "counterparty", "demand", "customer")
+LINK_KINDS = ("offer", "product", "variant", "product_group", "order", "counterparty", "demand", "customer",
+              "salesreturn")
 # What a link ties together, in the words a shop owner uses (for messages only).
 _KIND_LABELS = {
     "offer": "торговое предложение",
@@ -41,6 +42,7 @@ _KIND_LABELS = {
     "counterparty": "контрагент",
     "demand": "отгрузка",
     "customer": "клиент",
+    "salesreturn": "возврат покупателя",
 }
 
 

@@ -59,6 +59,8 @@ SETTING_LABELS: dict[str, str] = {
     "reverse_status_map": "обратное соответствие статусов",
     "export_statuses": "статусы для выгрузки",
     "shipment_status": "статус отгрузки",
+    "return_statuses": "статусы возврата",
+    "shipped_in_ms_status": "статус заказа, отгруженного в МойСклад",
     "match_key": "ключ сопоставления",
     "match_field": "поле RetailCRM для ключа сопоставления",
     "master": "главная система для товаров",
@@ -240,6 +242,11 @@ class SyncSettings:
     reverse_status_map: Mapping[str, str] = field(default_factory=dict)  # ms state id → rc status code
     export_statuses: tuple[str, ...] = ()  # empty = export nothing, never "everything"
     shipment_status: str | None = None
+    # a shipped order moving to one of these gets a sales return (app/sync/orders/returns.py);
+    # None: the statuses of the cancel group, () no returns
+    return_statuses: tuple[str, ...] | None = None
+    # with the statuses back: the RetailCRM status an order gets when its shipment is made in MoySklad itself
+    shipped_in_ms_status: str | None = None
     match_key: str = "article"
     # the RetailCRM offer field the key is compared with; None: the key's usual one (article for article and
     # code, xmlId for the external code, barcode for barcodes), as before this could be chosen
@@ -286,6 +293,9 @@ class SyncSettings:
         put("reverse_status_map", _str_map("reverse_status_map", self.reverse_status_map))
         put("export_statuses", _str_tuple("export_statuses", self.export_statuses))
         put("shipment_status", _opt_str("shipment_status", self.shipment_status))
+        if self.return_statuses is not None:
+            put("return_statuses", _str_tuple("return_statuses", self.return_statuses))
+        put("shipped_in_ms_status", _opt_str("shipped_in_ms_status", self.shipped_in_ms_status))
         put("match_key", _choice("match_key", self.match_key, MATCH_KEYS))
         put("match_field", _match_field("match_field", self.match_field))
         put("master", _choice("master", self.master, MASTERS))

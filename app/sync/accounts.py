@@ -187,6 +187,8 @@ def suggest_settings(
         reverse_status_map=reverse,
         export_statuses=export,
         shipment_status=shipment,
+        return_statuses=base.return_statuses,  # None: the cancel group's statuses (app/sync/orders/returns.py)
+        shipped_in_ms_status=base.shipped_in_ms_status,
         match_key=base.match_key,
         match_field=base.match_field,
         master=base.master,

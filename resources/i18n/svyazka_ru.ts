@@ -1445,6 +1445,10 @@
         <translation>Создавать отгрузку в МойСклад в статусе</translation>
     </message>
     <message>
+        <source>Return the goods to the warehouse (a sales return) when a shipped order moves to</source>
+        <translation>Возвращать товар на склад (возврат покупателя), когда отгруженный заказ переходит в статус</translation>
+    </message>
+    <message>
         <source>Status group: {group}</source>
         <translation>Группа статусов: {group}</translation>
     </message>

@@ -128,6 +128,14 @@ def test_the_whole_wizard_against_the_services(qtbot, new_context, sandbox: Sand
     shipment = [orders.shipment_combo.itemData(i) for i in range(orders.shipment_combo.count())]
     assert shipment.index("new") < shipment.index("waiting-supply") < shipment.index("send-to-delivery")
     assert orders.shipment_combo.currentData() == "send-to-delivery"
+    # returns: the cancel group's statuses are checked by default; a choice of one's own is saved as it is
+    returns = {orders.returns_list.item(i).data(Qt.ItemDataRole.UserRole): orders.returns_list.item(i)
+               for i in range(orders.returns_list.count())}
+    assert returns["no-call"].checkState() == Qt.CheckState.Checked
+    assert returns["complete"].checkState() == Qt.CheckState.Unchecked
+    assert orders.return_statuses() is None
+    returns["no-call"].setCheckState(Qt.CheckState.Unchecked)
+    assert orders.return_statuses() is not None and "no-call" not in orders.return_statuses()
     # every status is suggested a MoySklad one; a status left without one stands out and Next says what to fix
     assert orders.unmapped_rows() == []
     orders.map_status("waiting-supply", None)
@@ -169,6 +177,7 @@ def test_the_whole_wizard_against_the_services(qtbot, new_context, sandbox: Sand
     saved = db.settings(context.profile_id).load_sync()
     assert saved == wizard.state.settings
     assert saved.stock_type == "freeStock" and saved.status_map["waiting-supply"] == new_state
+    assert saved.return_statuses is not None and "no-call" not in saved.return_statuses
     assert db.settings(context.profile_id).get(SETUP_DONE_KEY) is True
     entries = memory_keyring.entries()
     assert entries[(SERVICE_RETAILCRM, sandbox.retailcrm_url)] == sandbox.retailcrm.api_key

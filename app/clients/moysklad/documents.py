@@ -122,6 +122,17 @@ class MoySkladWrites(MoySkladCore):
         )
         return as_map(data)
 
+    def sales_return_template(self, demand_id: str) -> dict[str, Any]:
+        """An unsaved sales return prefilled from a demand (``PUT /entity/salesreturn/new`` with ``demand``:
+        the OpenAPI schema's ``getSalesReturnTemplate``, shared/moysklad-openapi)."""
+        data = self._request(
+            "PUT",
+            "entity/salesreturn/new",
+            body={"demand": self.meta("demand", demand_id)},
+            has_body=True,
+        )
+        return as_map(data)
+
     def create_demand_from_order(
         self, order_id: str, overrides: Mapping[str, Any] | None = None, *, sync_id: str | None = None
     ) -> Demand:

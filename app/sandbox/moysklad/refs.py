@@ -24,6 +24,7 @@ _UI_PATHS = {
     "store": "warehouse/edit",
     "customerorder": "customerorder/edit",
     "demand": "demand/edit",
+    "salesreturn": "salesreturn/edit",
     "employee": "employee/edit",
     "currency": "currency/edit",
     "uom": "uom/edit",

@@ -27,7 +27,7 @@ from app.sandbox.moysklad import errors
 from app.sandbox.moysklad.attributes import ATTRIBUTE_TYPES, attribute_ref, attributes_of, render_attribute
 from app.sandbox.moysklad.auth import Credentials
 from app.sandbox.moysklad.entities import EntityKind, RenderContext, build_kinds
-from app.sandbox.moysklad.entities.documents import demand_contribution, order_contribution
+from app.sandbox.moysklad.entities.documents import demand_contribution, order_contribution, return_contribution
 from app.sandbox.moysklad.limits import RateLimiter
 from app.sandbox.moysklad.refs import Ref, is_uuid, parse_href
 from app.sandbox.moysklad.stock import Contribution, StockLedger
@@ -40,7 +40,7 @@ T = TypeVar("T")
 _ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 TABLES = ("product", "service", "bundle", "variant", "productfolder", "uom", "currency", "pricetype",
           "characteristic", "store", "organization", "counterparty", "employee", "group", "customerorder", "demand",
-          "state", "attribute")
+          "salesreturn", "state", "attribute")
 DEFAULT_BASE = "http://127.0.0.1/api/remap/1.2"
 MAX_BATCH = 1000
 SELECTION_CACHE_SIZE = 8  # a sync reads a few lists at once; each entry is one list of record references
@@ -393,6 +393,18 @@ class MoySkladState:
                 shipped[aid] = shipped.get(aid, 0.0) + position["quantity"]
         return shipped
 
+    def returned_by_assortment(self, demand_id: str) -> dict[str, float]:
+        """What the posted sales returns of one demand brought back, per item."""
+        returned: dict[str, float] = {}
+        for document in self._tables["salesreturn"].values():
+            link = document.get("demand")
+            if link is None or link.id != demand_id or not document.get("applicable"):
+                continue
+            for position in document.get("_positions", ()):
+                aid = position["assortment"].id
+                returned[aid] = returned.get(aid, 0.0) + position["quantity"]
+        return returned
+
     def refresh_stock_for(self, document: Record, *, deleted: bool = False, old: Record | None = None) -> None:
         """Re-derive a document's stock effect (and, for a demand, its orders' reserves)."""
         now = self.clock.now()
@@ -407,6 +419,9 @@ class MoySkladState:
                 order = self._tables["customerorder"].get(order_id)
                 if order is not None:
                     self._refresh_order(order, now)
+        elif doc_type == "salesreturn":
+            self.ledger.apply(document["id"], None if deleted else Contribution(out=return_contribution(document),
+                                                                                reserve={}), now)
         elif doc_type == "customerorder":
             if deleted:
                 self.ledger.apply(document["id"], None, now)
@@ -418,14 +433,14 @@ class MoySkladState:
         self.ledger.apply(order["id"], Contribution(out={}, reserve=reserve), now)
 
     def used_in_documents(self, item_id: str) -> bool:
-        for table in ("customerorder", "demand"):
+        for table in ("customerorder", "demand", "salesreturn"):
             for document in self._tables[table].values():
                 if any(p["assortment"].id == item_id for p in document.get("_positions", ())):
                     return True
         return False
 
     def refuse_if_referenced(self, record: Record, field: str) -> None:
-        for table in ("customerorder", "demand"):
+        for table in ("customerorder", "demand", "salesreturn"):
             for document in self._tables[table].values():
                 value = document.get(field)
                 if isinstance(value, Ref) and value.id == record["id"]:
@@ -530,6 +545,10 @@ class MoySkladState:
     @locked
     def demands(self) -> list[dict[str, Any]]:
         return [self._render("demand", r, {"positions": {}}) for r in self._tables["demand"].values()]
+
+    @locked
+    def sales_returns(self) -> list[dict[str, Any]]:
+        return [self._render("salesreturn", r, {"positions": {}}) for r in self._tables["salesreturn"].values()]
 
     @locked
     def stores(self) -> list[dict[str, Any]]:

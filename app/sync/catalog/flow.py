@@ -22,14 +22,14 @@ says what to do.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from typing import Any
 
 from app.clients.errors import SettingsError, SvyazkaApiError
 from app.sync.catalog import folders, icml_hook, retired
 from app.sync.catalog.apply import _Applier
-from app.sync.catalog.keys import MatchKey, MatchRule
+from app.sync.catalog.keys import MatchKey, MatchRule, MsItem
 from app.sync.catalog.matching import match_catalog
 from app.sync.catalog.plan import _PlanBuilder
 from app.sync.catalog.source import (
@@ -46,6 +46,7 @@ from app.sync.catalog.work import (
 )
 from app.sync.engine import RunContext
 from app.sync.model import Action, Change, Counts, Flow, FlowPlan, Level
+from app.sync.orders.work import DEFAULT_DELIVERY_NAME
 from app.sync.stock import report as stock_report
 
 
@@ -73,7 +74,8 @@ class CatalogFlow:
             resolutions.update(conflicts_repo.resolutions(kind))
         stored_links = stored_offer_links(ctx.db, ctx.profile_id)
         result = match_catalog(
-            ms_catalog.items.values(), rc_catalog.offers.values(), key, stored_links, resolutions, rule.rc_field
+            _sellable(ms_catalog.items.values(), settings), rc_catalog.offers.values(), key, stored_links, resolutions,
+            rule.rc_field,
         )
 
         plan = FlowPlan(flow=flow)
@@ -236,3 +238,13 @@ def _add_stock_to_conflicts(ctx: RunContext, conflicts: Sequence[Any]) -> None:
         by_item.setdefault(row.assortment_id, {})[store] = format(row.value.normalize(), "f")
     for data in items:
         data["stock"] = by_item.get(str(data["id"]), {})
+
+
+def _sellable(items: Iterable[MsItem], settings: Any) -> Iterator[MsItem]:
+    """The catalog items to match: every one but the delivery-cost service, which the orders flow keeps for
+    the delivery line of customer orders (app/sync/orders/delivery.py) and no shop sells as an offer. Left in,
+    it would stand as "only in MoySklad" from the run after the first order with a delivery cost."""
+    delivery = settings.delivery_service_name or DEFAULT_DELIVERY_NAME
+    for item in items:
+        if not (item.type == "service" and item.name == delivery):
+            yield item

@@ -18,7 +18,7 @@ from app.clients.parsing import text
 from app.store import Link, LinkConflictError
 from app.sync.engine import RunContext
 from app.sync.model import Counts, Flow, Level
-from app.sync.orders import delivery, existing, shipments, statuses_back
+from app.sync.orders import delivery, existing, ms_shipments, returns, shipments, statuses_back
 from app.sync.orders.counterparties import counterparty_body
 from app.sync.orders.cursors import OrdersCursors
 from app.sync.orders.mapping import (
@@ -68,7 +68,7 @@ class Applier:
         self.delivery_lost = False  # the delivery service could not be created in this run
         self.delivery_checked = False  # looked whether a cached delivery service still exists
         self.total = (len(work.creates) + len(work.updates) + len(work.shipments) + len(work.statuses_back)
-                      + len(work.counterparties_to_create))
+                      + len(work.counterparties_to_create) + len(work.returns) + len(work.ms_shipments))
         self.done = 0
 
     def log(self, level: Level, message: str, ref: str | None, url: str | None, entity: str = "order") -> None:
@@ -83,7 +83,9 @@ class Applier:
         self._counterparties()
         self._creates()
         self._updates()
+        ms_shipments.apply(self)  # before shipments: an order shipped in MoySklad gets no second one
         shipments.apply_shipments(self)
+        returns.apply(self)
         statuses_back.apply(self)
         self._save_cursors()
         return self.counts

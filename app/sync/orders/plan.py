@@ -16,7 +16,7 @@ from app.clients.retailcrm_models import Order, Status
 from app.sync.catalog.source import shared_snapshot
 from app.sync.engine import RunContext
 from app.sync.model import Action, Change, Counts, Flow, FlowPlan, Level
-from app.sync.orders import delivery, existing, history, statuses_back
+from app.sync.orders import delivery, existing, history, ms_shipments, returns, statuses_back
 from app.sync.orders.counterparties import (
     SMALL_ACCOUNT_ROWS,
     CandidateIndex,
@@ -125,7 +125,9 @@ class Planner:
             return self._finish()
         orders, scan = reading
         self._decide(orders, scan)
+        returns.plan(self, orders)
         if self.settings.reverse_status_flow:
+            ms_shipments.plan(self, orders)
             statuses_back.plan(self, orders, scan)
         return self._finish()
 
@@ -308,10 +310,18 @@ class Planner:
                 f"Заказ {back.number} → RetailCRM: статус «{self.status_name(back.current)}» → "
                 f"«{self.status_name(back.status)}» (как в МойСклад)", back,
             ))
+        for item in work.returns:
+            plan.changes.append(Change(Flow.ORDERS, Action.CREATE, "moysklad", "salesreturn", label(item.order),
+                                       f"Заказ {label(item.order)} → МойСклад: будет создан возврат покупателя",
+                                       item))
+        for found in work.ms_shipments:
+            plan.changes.append(Change(Flow.ORDERS, Action.LINK, "moysklad", "demand", found.number,
+                                       f"Заказ {found.number}: отгрузка сделана в МойСклад, будет связана с заказом",
+                                       found))
         new_orders = sum(1 for c in work.creates if not c.adopt_ms_id)
         adopted_updates = sum(1 for c in work.creates if c.adopt_ms_id and c.adopt_needs_update)
         plan.counts = Counts(
-            created=new_orders + len(work.shipments) + len(work.counterparties_to_create)
+            created=new_orders + len(work.shipments) + len(work.counterparties_to_create) + len(work.returns)
             + (1 if work.delivery.create else 0),
             updated=len(work.updates) + adopted_updates + len(work.statuses_back),
             unchanged=work.unchanged + sum(1 for c in work.creates if c.adopt_ms_id and not c.adopt_needs_update),
@@ -328,6 +338,7 @@ class Planner:
             "unchanged": work.unchanged,
             "counterparties_to_create": len(work.counterparties_to_create),
             "statuses_back": len(work.statuses_back),
+            "returns": len(work.returns),
         }
         plan.state["stats"] = stats
         if work.waiting:

@@ -15,6 +15,7 @@ from app.clients.parsing import meta_id, text
 from app.clients.retailcrm_models import Order
 from app.store import Link
 from app.sync.model import Level
+from app.sync.orders import ms_shipments, returns
 from app.sync.orders.work import Shipment, chunks, label, ms_demand_url, ms_order_url
 from app.sync.process_order import ProcessOrder
 from app.sync.stock import report as stock_report
@@ -51,6 +52,10 @@ def apply_shipments(a: Applier) -> None:
     """Create the planned demands in batches; each success is linked at once."""
     ready: list[tuple[Shipment, dict[str, Any]]] = []
     recovered = _recover_unconfirmed(a)
+    foreign = ms_shipments.foreign_demands(a, [
+        s.ms_order_id for s in a.work.shipments
+        if s.ms_order_id and s.order.id not in a.created_bodies and s.order.id not in recovered
+    ])
     for shipment in a.work.shipments:
         a.ctx.check_cancel()
         order = shipment.order
@@ -62,6 +67,8 @@ def apply_shipments(a: Applier) -> None:
             continue
         sent = a.created_bodies.get(order.id)
         body = demand_body(a.ms.meta("customerorder", ms_order), sent) if sent is not None else None
+        if body is None and ms_order in foreign and ms_shipments.adopt(a, order, foreign[ms_order]):
+            continue  # the warehouse shipped it in MoySklad: never a second shipment
         if body is None:
             # an order written by an earlier run (or a body missing a field): MoySklad's template knows what
             # is left to ship
@@ -101,6 +108,7 @@ def apply_shipments(a: Applier) -> None:
             rows = sent_body.get("positions") or ()
             if isinstance(rows, Mapping):  # a template's positions may come as {"rows": [...]}
                 rows = rows.get("rows") or ()
+            returns.note_shipped(a, order.id, rows)
             stock_report.note_touched(
                 a.ctx.shared, (meta_id(row.get("assortment")) for row in rows if isinstance(row, Mapping)),
                 shipped=True,

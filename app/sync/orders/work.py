@@ -99,6 +99,10 @@ class Work:
     updates: list[OrderUpdate] = field(default_factory=list)
     shipments: list[Shipment] = field(default_factory=list)
     statuses_back: list[StatusBack] = field(default_factory=list)
+    returns: list[Any] = field(default_factory=list)  # app.sync.orders.returns.SalesReturn
+    return_records: dict[int, Any] = field(default_factory=dict)  # read this run, kept by apply (returns.Record)
+    # shipments made in MoySklad itself (app.sync.orders.ms_shipments.MsShipment)
+    ms_shipments: list[Any] = field(default_factory=list)
     counterparties_to_create: dict[str, OrderCustomerInfo] = field(default_factory=dict)
     counterparties_to_link: dict[str, str] = field(default_factory=dict)  # customer key -> ms id
     waiting: set[int] = field(default_factory=set)

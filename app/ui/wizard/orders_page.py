@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.sync.accounts import ms_states, rc_statuses, suggest_reverse_map
+from app.sync.process_order import CANCEL_GROUP
 from app.sync.statusmap import Problem, validate_status_map
 from app.ui.tones import tone
 from app.ui.widgets import MessageLabel
@@ -70,11 +71,17 @@ class OrdersPage(WizardPage):
         right_layout.addWidget(self.map_table, 1)
 
         self.shipment_combo = QComboBox()
+        # a shipped order moving to one of these gets a sales return (app/sync/orders/returns.py)
+        self.returns_list = QListWidget()
+        self.returns_list.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.returns_list.setMaximumHeight(self.fontMetrics().height() * 6)
         self.problems = MessageLabel()
         form = QFormLayout()
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         form.addRow(self.tr("RetailCRM shop"), self.site_combo)
         form.addRow(self.tr("Create the shipment in MoySklad at"), self.shipment_combo)
+        form.addRow(self.tr("Return the goods to the warehouse (a sales return) when a shipped order moves to"),
+                    self.returns_list)
 
         columns = QHBoxLayout()
         columns.addWidget(left, 2)
@@ -88,6 +95,7 @@ class OrdersPage(WizardPage):
         self._filled_for: object = None
         self._combos: dict[str, QComboBox] = {}
         self._rows: dict[str, int] = {}
+        self._default_returns: set[str] = set()
         self.export_list.itemChanged.connect(self._on_changed)
         self.shipment_combo.currentIndexChanged.connect(self._on_changed)
 
@@ -153,6 +161,19 @@ class OrdersPage(WizardPage):
                 self.shipment_combo.addItem(status.name, status.code)
         self.shipment_combo.setCurrentIndex(max(self.shipment_combo.findData(settings.shipment_status), 0))
         self.shipment_combo.blockSignals(False)
+
+        self._default_returns = {s.code for s in self._statuses if s.group == CANCEL_GROUP}
+        chosen_returns = (self._default_returns if settings.return_statuses is None
+                          else set(settings.return_statuses))
+        self.returns_list.clear()
+        for status in self._statuses:
+            if not status.active and status.code not in chosen_returns:
+                continue
+            item = QListWidgetItem(status.name)
+            item.setData(Qt.ItemDataRole.UserRole, status.code)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if status.code in chosen_returns else Qt.CheckState.Unchecked)
+            self.returns_list.addItem(item)
         self._on_changed()
 
     # -- reading the choices -----------------------------------------------------------------------------
@@ -164,6 +185,15 @@ class OrdersPage(WizardPage):
             if item.checkState() == Qt.CheckState.Checked:
                 result.append(str(item.data(Qt.ItemDataRole.UserRole)))
         return result
+
+    def return_statuses(self) -> tuple[str, ...] | None:
+        """The checked return statuses; None while they are the cancel group's (the default follows the group)."""
+        checked = []
+        for i in range(self.returns_list.count()):
+            item = self.returns_list.item(i)
+            if item.checkState() == Qt.CheckState.Checked:
+                checked.append(str(item.data(Qt.ItemDataRole.UserRole)))
+        return None if set(checked) == self._default_returns else tuple(checked)
 
     def set_exported(self, code: str, exported: bool) -> None:
         for i in range(self.export_list.count()):
@@ -235,5 +265,6 @@ class OrdersPage(WizardPage):
             state_names=state_names,
             reverse_status_map=reverse,
             shipment_status=self.shipment_combo.currentData(),
+            return_statuses=self.return_statuses(),
         )
         return True

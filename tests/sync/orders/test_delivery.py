@@ -148,3 +148,19 @@ def test_orders_go_without_delivery_when_the_service_cannot_be_made_and_get_it_l
                 assert [ref_id(line["assortment"]) for line in lines] == [service["id"]]
             else:
                 assert lines == []
+
+
+def test_the_delivery_service_is_not_a_catalog_item_only_in_moysklad(ord_env: OrdEnv) -> None:
+    """The catalog reads MoySklad's services too: the one the orders flow made for delivery costs must not come
+    back on the next catalog run as a service "only in MoySklad" waiting for a decision."""
+    from app.sync.catalog.flow import CatalogFlow
+    from app.sync.engine import SyncEngine
+
+    env = ord_env
+    assert env.run().errors == 0
+    (service,) = env.ms_state.services()
+    flows = {Flow.CATALOG: CatalogFlow()}
+    engine = SyncEngine(env.db, env.profile_id, env.settings, env.retailcrm, env.moysklad, flows)
+    assert engine.run([Flow.CATALOG]).errors == 0
+    open_keys = [c.key for c in env.db.conflicts(env.profile_id).list(status="open")]
+    assert not [k for k in open_keys if service["id"] in k], open_keys

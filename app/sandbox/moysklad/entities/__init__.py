@@ -14,7 +14,13 @@ from app.sandbox.moysklad.entities.catalog import (
     UomKind,
     VariantKind,
 )
-from app.sandbox.moysklad.entities.documents import CustomerOrderKind, DemandKind, DocumentKind, StateKind
+from app.sandbox.moysklad.entities.documents import (
+    CustomerOrderKind,
+    DemandKind,
+    DocumentKind,
+    SalesReturnKind,
+    StateKind,
+)
 from app.sandbox.moysklad.entities.parties import (
     CounterpartyKind,
     EmployeeKind,
@@ -26,7 +32,7 @@ from app.sandbox.moysklad.entities.parties import (
 # Served as /entity/<name> (list, by id, create/update/delete as each kind allows).
 ENTITY_TYPES = (
     "product", "service", "bundle", "variant", "productfolder", "uom", "currency", "store", "organization",
-    "counterparty", "employee", "group", "customerorder", "demand",
+    "counterparty", "employee", "group", "customerorder", "demand", "salesreturn",
 )
 
 
@@ -35,7 +41,7 @@ def build_kinds() -> dict[str, EntityKind]:
         ProductKind(), ServiceKind(), BundleKind(), VariantKind(), ProductFolderKind(), UomKind(), CurrencyKind(),
         PriceTypeKind(),
         CharacteristicKind(), StoreKind(), OrganizationKind(), CounterpartyKind(), EmployeeKind(), GroupKind(),
-        CustomerOrderKind(), DemandKind(), StateKind(),
+        CustomerOrderKind(), DemandKind(), SalesReturnKind(), StateKind(),
     ]
     return {kind.name: kind for kind in kinds}
 

@@ -19,6 +19,11 @@ Semantics reproduced (moysklad-api.md §5.6, §5.7, §8.13):
   reserves ``max(0, reserve − shipped)`` of each item.
 * ``PUT /entity/demand/new`` with ``{"customerOrder": {meta}}`` returns an unsaved demand prefilled from the
   order (positions not yet shipped); POSTing that template creates the demand.
+* A sales return (``salesreturn``, возврат покупателя) needs ``organization``, ``agent`` and ``store``; ``demand``
+  links it to the shipment it returns. ``PUT /entity/salesreturn/new`` with ``{"demand": {meta}}`` returns an
+  unsaved return prefilled from that demand (OAS ``getSalesReturnTemplate``: "переданный `demand` позволяет
+  получить шаблон на основе отгрузки"); here its positions are what the demand shipped less what its posted
+  returns took back [inferred]. A posted return puts its goods back into its store.
 * A position's ``assortment`` is a product, a variant or a service. A service holds no reserve (a ``reserve``
   sent for it is ignored) and a demand never takes it out of stock.
 """
@@ -124,7 +129,7 @@ class DocumentKind(EntityKind):
         "quantity": NUMBER, "price": NUMBER, "discount": NUMBER, "vat": INT, "vatEnabled": BOOL,
     }
     expandable = frozenset({"agent", "organization", "store", "state", "positions", "owner", "group",
-                            "customerOrder", "demands"})
+                            "customerOrder", "demands", "demand"})
 
     @property
     def position_type(self) -> str:
@@ -374,6 +379,64 @@ class DemandKind(DocumentKind):
         return result
 
 
+class SalesReturnKind(DocumentKind):
+    """Возврат покупателя (OAS ``salesReturn``; example entity fixtures/sales_return.json)."""
+
+    name = "salesreturn"
+    required = ("organization", "agent", "store")
+    fields: ClassVar[dict[str, FieldSpec]] = {**_DOC_FIELDS, "demand": ref("demand")}
+    filters: ClassVar[dict[str, FilterField]] = {**base_filters(), "demand": FilterField("ref")}
+    search_fields = ("name", "description", "externalCode")
+
+    def finish(self, state: MoySkladState, record: Record, old: Record | None) -> None:
+        super().finish(state, record, old)
+        if old is None:
+            record.setdefault("payedSum", 0.0)
+
+    def template(self, ctx: RenderContext, body: dict[str, Any]) -> dict[str, Any]:
+        state = ctx.state
+        now = to_minute(state.clock.now())
+        result: dict[str, Any] = {
+            "moment": ctx.value(now, None), "applicable": True, "vatEnabled": True,
+            "vatIncluded": state.vat_included_default,
+            "rate": {"currency": {"meta": meta(state.rub_ref, ctx.base)}},
+            "organization": {"meta": meta(state.organization_ref, ctx.base)},
+            "sum": 0.0, "payedSum": 0.0,
+        }
+        demand_value = body.get("demand")
+        if demand_value is None:
+            result["positions"] = {"rows": []}
+            return result
+        demand_ref = resolve_ref(state, "demand", demand_value, ("demand",))
+        demand = state.lookup(demand_ref)
+        assert demand is not None
+        for key in ("organization", "agent", "store"):
+            if demand.get(key) is not None:
+                result[key] = {"meta": meta(demand[key], ctx.base)}
+        for key in ("vatEnabled", "vatIncluded", "description"):
+            if key in demand:
+                result[key] = ctx.value(demand[key], None)
+        result["demand"] = {"meta": meta(demand_ref, ctx.base)}
+        returned = state.returned_by_assortment(demand["id"])
+        rows: list[dict[str, Any]] = []
+        draft: Record = {"vatEnabled": demand.get("vatEnabled", True),
+                         "vatIncluded": demand.get("vatIncluded", True), "_positions": []}
+        for position in demand["_positions"]:
+            aid = position["assortment"].id
+            take = min(position["quantity"], returned.get(aid, 0.0))
+            returned[aid] = returned.get(aid, 0.0) - take
+            left = position["quantity"] - take
+            if left <= 0:
+                continue
+            rows.append({"quantity": float(left), "price": position["price"], "discount": position["discount"],
+                         "vat": position["vat"], "vatEnabled": position["vatEnabled"],
+                         "assortment": {"meta": meta(position["assortment"], ctx.base)}})
+            draft["_positions"].append({**position, "quantity": float(left)})
+        result["sum"] = document_sums(draft)[0]
+        result["positions"] = {"rows": rows}
+        return result
+
+
 # -- positions -------------------------------------------------------------------------------------------
 
 def position_rows(value: Any) -> list[Any]:
@@ -493,3 +556,8 @@ def demand_contribution(demand: Record, lookup: Callable[[Ref], Record | None] |
         elif assortment.type not in NO_STOCK_TYPES:
             result[(assortment.id, store_id)] += position["quantity"]
     return dict(result)
+
+
+def return_contribution(document: Record) -> dict[tuple[str, str | None], float]:
+    """A posted sales return brings its goods back into its store: the negative of what a demand takes out."""
+    return {key: -quantity for key, quantity in demand_contribution(document).items()}
