@@ -192,6 +192,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     setup.add_argument("--site", help="RetailCRM shop (site) code, when the key sees several")
     setup.add_argument(
+        "--exclude-folder",
+        action="append",
+        default=[],
+        metavar="FOLDER",
+        help="a MoySklad product folder (name, path like Одежда/Худи, or id) whose products, subfolders included, "
+        "are not linked, created or counted (repeatable; default: the whole assortment)",
+    )
+    setup.add_argument(
         "--first-sync-days",
         type=_whole(0, MAX_FIRST_SYNC_DAYS, " (0 — выгрузить все заказы)"),
         metavar="DAYS",
@@ -770,11 +778,14 @@ def _save_profile(
     ):
         rc = check_retailcrm(rc_client)
         ms = check_moysklad(ms_client)
+    excluded = _excluded_folders(ms.folders, args.exclude_folder) if args.exclude_folder else None
     print(f"RetailCRM: {rc.url} — магазины: {', '.join(s.name for s in rc.sites) or 'нет'}")
     who = ms.info.employee_name or ms.info.login or "пользователь"
     print(f"МойСклад: {who} — юрлица: {', '.join(o.name for o in ms.organizations)}")
 
     base = _settings_from_args(args, rc, ms)
+    if excluded is not None:
+        base = replace(base, excluded_folders=excluded)
     if args.auto:
         suggestion = suggest_settings(rc, ms, base=base)
         settings = suggestion.settings
@@ -838,6 +849,22 @@ def _save_profile(
         profile = profiles.update(existing.id, retailcrm_url=rc.url, moysklad_url=ms.url, moysklad_account=account)
     env.db.settings(profile.id).save_sync(settings)
     return settings
+
+
+def _excluded_folders(folders: Sequence[Any], wanted: Sequence[str]) -> tuple[str, ...]:
+    """``--exclude-folder`` values as MoySklad folder ids (the account check read the folders)."""
+    from app.sync.catalog.folders import find_folders, folder_path
+
+    ids: list[str] = []
+    for text in wanted:
+        found = find_folders(folders, text)
+        if len(found) != 1:
+            known = ", ".join(f"«{folder_path(f)}»" for f in (found or folders)[:20]) or "нет ни одной"
+            what = "несколько групп с таким названием, укажите путь" if found else "такой группы товаров нет"
+            raise CliError(f"--exclude-folder «{text}»: в МойСклад {what}. Группы: {known}.")
+        if found[0].id not in ids:
+            ids.append(found[0].id)
+    return tuple(ids)
 
 
 def _split_pair(text: str, option: str) -> tuple[str, str]:
@@ -1018,6 +1045,8 @@ def _print_settings(settings: Any, out: TextIO) -> None:
         f"  ключ сопоставления: {settings.match_key} ↔ {rc_field_label(rule.rc_field)} в RetailCRM; "
         f"главная система: {settings.master}; остатки: {settings.stock_type}\n"
     )
+    if settings.excluded_folders:
+        out.write(f"  исключённые группы товаров МойСклад: {len(settings.excluded_folders)}\n")
 
     def limit(value: int, text: str) -> str:
         return f"{text}{value}" if value else f"{text}— (выкл.)"
@@ -1336,6 +1365,7 @@ _ID_KINDS = (
     ConflictKind.DUPLICATE_KEY,
     ConflictKind.ONLY_IN_MOYSKLAD,
     ConflictKind.ONLY_IN_RETAILCRM,
+    ConflictKind.ARCHIVED_IN_MOYSKLAD,
     ConflictKind.AMBIGUOUS_COUNTERPARTY,
 )
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")

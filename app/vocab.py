@@ -18,6 +18,7 @@ class ConflictKind(StrEnum):
     DUPLICATE_KEY = "duplicate_key"  # several items share a match key (catalog)
     ONLY_IN_MOYSKLAD = "only_in_moysklad"  # a MoySklad item no RetailCRM offer matches (catalog)
     ONLY_IN_RETAILCRM = "only_in_retailcrm"  # a RetailCRM offer no MoySklad item matches (catalog)
+    ARCHIVED_IN_MOYSKLAD = "archived_in_moysklad"  # an active offer whose only match is archived in MoySklad
     UNLINKED_ORDER_LINE = "unlinked_order_line"  # an order line whose offer is not linked (orders)
     UNMAPPED_STATUS = "unmapped_status"  # an order status with no MoySklad state (orders)
     UNMAPPED_STORE = "unmapped_store"  # a warehouse with no pair

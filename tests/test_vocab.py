@@ -15,8 +15,8 @@ from app.vocab import CatalogMode, ConflictKind, Master, MatchKey, ResolutionAct
 
 # The literals the code used before the enums (app/store/settings.py, app/store/conflicts.py at 42aedb9).
 PREVIOUS = {
-    ConflictKind: ("duplicate_key", "only_in_moysklad", "only_in_retailcrm", "unlinked_order_line",
-                   "unmapped_status", "unmapped_store", "ambiguous_counterparty", "bad_data"),
+    ConflictKind: ("duplicate_key", "only_in_moysklad", "only_in_retailcrm", "archived_in_moysklad",
+                   "unlinked_order_line", "unmapped_status", "unmapped_store", "ambiguous_counterparty", "bad_data"),
     ResolutionAction: ("pick", "link", "create", "ignore", "gone"),
     Master: ("moysklad", "retailcrm"),
     CatalogMode: ("crm", "icml"),

@@ -25,6 +25,7 @@ CONFLICT_TITLES: dict[ConflictKind, str] = {
     ConflictKind.DUPLICATE_KEY: "дубли ключа",
     ConflictKind.ONLY_IN_MOYSKLAD: "только в МойСклад",
     ConflictKind.ONLY_IN_RETAILCRM: "только в RetailCRM",
+    ConflictKind.ARCHIVED_IN_MOYSKLAD: "пара в архиве МойСклад",
     ConflictKind.UNLINKED_ORDER_LINE: "строки заказов без товара",
     ConflictKind.UNMAPPED_STATUS: "несопоставленные статусы",
     ConflictKind.UNMAPPED_STORE: "несопоставленные склады",

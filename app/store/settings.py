@@ -71,6 +71,7 @@ SETTING_LABELS: dict[str, str] = {
     "stock_type": "вид остатка",
     "catalog_mode": "способ выгрузки каталога",
     "retailcrm_site": "магазин RetailCRM",
+    "excluded_folders": "исключённые группы товаров МойСклад",
     "icml_folder": "папка для файла каталога ICML",
     "schedule_minutes": "интервал синхронизации",
     "stock_schedule_minutes": "интервал обновления остатков",
@@ -273,6 +274,9 @@ class SyncSettings:
     stock_type: StockType = StockType.STOCK
     catalog_mode: CatalogMode = CatalogMode.CRM
     retailcrm_site: str | None = None
+    # MoySklad productFolder ids whose products (subfolders too) are not linked, created or counted; empty:
+    # the whole assortment (app/sync/catalog/folders.py)
+    excluded_folders: tuple[str, ...] = ()
     # the folder each catalog run writes svyazka-catalog.xml into (app/sync/catalog/icml.py); None: no file
     icml_folder: str | None = None
     schedule_minutes: int = 15  # 0 = no automatic runs
@@ -320,6 +324,7 @@ class SyncSettings:
         put("stock_type", _choice("stock_type", self.stock_type, StockType))
         put("catalog_mode", _choice("catalog_mode", self.catalog_mode, CatalogMode))
         put("retailcrm_site", _opt_str("retailcrm_site", self.retailcrm_site))
+        put("excluded_folders", _str_tuple("excluded_folders", self.excluded_folders))
         put("icml_folder", _opt_str("icml_folder", self.icml_folder))
         put("schedule_minutes", _minutes("schedule_minutes", self.schedule_minutes))
         put("stock_schedule_minutes", _minutes("stock_schedule_minutes", self.stock_schedule_minutes))

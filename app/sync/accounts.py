@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from app.clients.moysklad import MoySkladClient
-from app.clients.moysklad_models import AccountInfo, Organization
+from app.clients.moysklad_models import AccountInfo, Organization, ProductFolder
 from app.clients.moysklad_models import PriceType as MsPriceType
 from app.clients.moysklad_models import State as MsStateModel
 from app.clients.moysklad_models import Store as MsStore
@@ -21,6 +21,7 @@ from app.clients.retailcrm_models import PriceType as RcPriceType
 from app.clients.retailcrm_models import Store as RcStore
 from app.messages import Message, msg
 from app.store.settings import SAFETY_SETTINGS, PricePair, StorePair, SyncSettings
+from app.sync.catalog.folders import read_folders
 from app.sync.orders.payments import suggest_documents
 from app.sync.process_order import ProcessOrder, read_groups
 from app.sync.statusmap import (
@@ -71,6 +72,8 @@ class MoySkladAccount:
     stores: tuple[MsStore, ...]
     price_types: tuple[MsPriceType, ...]
     states: tuple[MsStateModel, ...]
+    # product folders, for the folder filter (settings.excluded_folders; the wizard's folder tree)
+    folders: tuple[ProductFolder, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -111,6 +114,7 @@ def check_moysklad(client: MoySkladClient) -> MoySkladAccount:
         stores=tuple(s for s in info.stores if not s.archived),
         price_types=tuple(client.price_types()),
         states=tuple(client.order_states()),
+        folders=tuple(read_folders(client)),
     )
 
 
@@ -193,6 +197,7 @@ def suggest_settings(
         stock_type=base.stock_type,
         catalog_mode=catalog_mode,
         retailcrm_site=site,
+        excluded_folders=base.excluded_folders,
         schedule_minutes=base.schedule_minutes,
         stock_schedule_minutes=base.stock_schedule_minutes,
         reverse_status_flow=base.reverse_status_flow,

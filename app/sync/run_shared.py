@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     from app.clients.retailcrm_models import Status
+    from app.sync.catalog.retired import RetiredPlan
     from app.sync.catalog.source import CatalogSnapshot
     from app.sync.orders.history import Reading
     from app.sync.orders.plan import Planner
@@ -32,6 +33,12 @@ class RunShared:
     # Both catalogs and the offer links: set by the catalog flow's plan (the links it would make), replaced
     # after its apply (the links written). Stock and prices take their links from it (app/sync/catalog/source.py).
     catalog: CatalogSnapshot | None = None
+    # MoySklad items of the folders the shop excluded: the catalog flow takes them out, the stock flow does not
+    # count them as "without a link" (app/sync/catalog/folders.py).
+    excluded_items: set[str] | None = None
+    # Offers whose MoySklad item is archived or deleted, and those back from the archive: planned by the catalog
+    # flow, zeroed (or restored) by the stock flow of the same run (app/sync/catalog/retired.py).
+    retired: RetiredPlan | None = None
     # MoySklad's stock report, asked for at the run's start by the stock flow's prefetch; the catalog flow
     # reads a full one for its conflicts' stock, the stock plan takes it (app/sync/stock/report.py).
     stock_report: PrefetchedReport | None = None

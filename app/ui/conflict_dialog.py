@@ -38,7 +38,12 @@ from app.ui.labels import CONFLICT_KIND_LABELS, CONFLICT_STATUS_LABELS, RESOLUTI
 from app.ui.worker import run_in_background
 from app.vocab import ConflictKind
 
-ITEM_KINDS = (ConflictKind.DUPLICATE_KEY, ConflictKind.ONLY_IN_MOYSKLAD, ConflictKind.ONLY_IN_RETAILCRM)
+ITEM_KINDS = (
+    ConflictKind.DUPLICATE_KEY,
+    ConflictKind.ONLY_IN_MOYSKLAD,
+    ConflictKind.ONLY_IN_RETAILCRM,
+    ConflictKind.ARCHIVED_IN_MOYSKLAD,
+)
 
 
 def as_items(data: Any, kind: str | None = None) -> list[dict[str, Any]]:
@@ -73,6 +78,8 @@ def allowed_actions(conflict: Conflict) -> list[str]:
         actions.append("create")
         if ms and rc:
             actions.append("link")
+    elif conflict.kind == "archived_in_moysklad" and ms and rc:
+        actions.append("link")  # linked, the offer's stock goes to 0 (app/sync/catalog/retired.py)
     actions.append("ignore")
     return actions
 
@@ -329,6 +336,11 @@ class ConflictDialog(QDialog):
             return self.tr(
                 "This offer is in RetailCRM but no MoySklad item has its key. Create it in MoySklad, link it to "
                 "the item shown on the left (if any), or ignore it."
+            )
+        if kind == "archived_in_moysklad":
+            return self.tr(
+                "The only MoySklad item with this offer's key is archived in MoySklad. Restore it from the archive "
+                "in MoySklad, link it (the offer's stock then goes to 0), or ignore it."
             )
         return self.tr("Svyazka did not guess here. Fix it in the service or in the settings, or ignore it.")
 

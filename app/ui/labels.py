@@ -36,6 +36,7 @@ CONFLICT_KIND_LABELS = {
     ConflictKind.DUPLICATE_KEY: QT_TRANSLATE_NOOP("Labels", "Duplicate SKU"),
     ConflictKind.ONLY_IN_MOYSKLAD: QT_TRANSLATE_NOOP("Labels", "Only in MoySklad"),
     ConflictKind.ONLY_IN_RETAILCRM: QT_TRANSLATE_NOOP("Labels", "Only in RetailCRM"),
+    ConflictKind.ARCHIVED_IN_MOYSKLAD: QT_TRANSLATE_NOOP("Labels", "Match archived in MoySklad"),
     ConflictKind.UNLINKED_ORDER_LINE: QT_TRANSLATE_NOOP("Labels", "Order line without a product"),
     ConflictKind.UNMAPPED_STATUS: QT_TRANSLATE_NOOP("Labels", "Status without a pair"),
     ConflictKind.UNMAPPED_STORE: QT_TRANSLATE_NOOP("Labels", "Warehouse without a pair"),

@@ -326,6 +326,10 @@
         <translation>Это предложение есть в RetailCRM, но ни у одного товара МойСклад нет его ключа. Создайте его в МойСклад, свяжите с товаром слева (если он есть) или пропустите.</translation>
     </message>
     <message>
+        <source>The only MoySklad item with this offer&apos;s key is archived in MoySklad. Restore it from the archive in MoySklad, link it (the offer&apos;s stock then goes to 0), or ignore it.</source>
+        <translation>Единственный товар МойСклад с ключом этого предложения — в архиве МойСклад. Верните его из архива в МойСклад, свяжите их (остаток предложения станет 0) или пропустите конфликт.</translation>
+    </message>
+    <message>
         <source>Svyazka did not guess here. Fix it in the service or in the settings, or ignore it.</source>
         <translation>Здесь Связка не стала угадывать. Исправьте данные в сервисе или в настройках либо пропустите конфликт.</translation>
     </message>
@@ -980,6 +984,10 @@
     <message>
         <source>Only in RetailCRM</source>
         <translation>Только в RetailCRM</translation>
+    </message>
+    <message>
+        <source>Match archived in MoySklad</source>
+        <translation>Пара в архиве МойСклад</translation>
     </message>
     <message>
         <source>Order line without a product</source>
@@ -2150,6 +2158,14 @@ Nothing else was changed; the boxes show what is set now.</source>
     <message>
         <source>After each catalog sync Svyazka writes svyazka-catalog.xml to this folder: products, variants, folders, prices, barcodes. RetailCRM loads it by a link: Administration → Stores → your store → Catalog, loading from ICML. RetailCRM reads the file over the internet, so the folder must be served by a web server (your site or hosting); a folder only on this computer is not enough.</source>
         <translation>После каждой синхронизации каталога Связка записывает в эту папку файл svyazka-catalog.xml: товары, модификации, группы, цены, штрихкоды. RetailCRM загружает его по ссылке: Администрирование → Магазины → ваш магазин → Каталог, загрузка из ICML. RetailCRM скачивает файл через интернет, поэтому папка должна быть доступна по HTTP через веб-сервер (ваш сайт или хостинг): папки только на этом компьютере недостаточно.</translation>
+    </message>
+    <message>
+        <source>Which MoySklad products Svyazka works with</source>
+        <translation>С какими товарами МойСклад работает Связка</translation>
+    </message>
+    <message>
+        <source>Uncheck the product folders nobody sells through RetailCRM: their products (subfolders too) are not linked, created or counted. Everything is included by default.</source>
+        <translation>Снимите флажки с групп товаров, которые не продаются через RetailCRM: их товары (и товары вложенных групп) не связываются, не создаются и не учитываются. По умолчанию включено всё.</translation>
     </message>
     <message>
         <source>Organization</source>

@@ -281,3 +281,19 @@ def test_setup_auto_suggests_a_payment_document_per_type_and_takes_a_chosen_one(
     assert dict(settings.payment_documents) == {"cash": "cashin", "bank-card": "paymentin", "bank-transfer": "skip"}
     code, _, err = setup_auto(capsys, sandbox, tmp_path, "--payment-document", "cash=card")
     assert code == 2 and "paymentin" in err and "cashin" in err
+
+
+def test_setup_exclude_folder_saves_the_folder_ids_and_names_a_wrong_one(capsys, sandbox, keys, tmp_path):
+    from app.store import Database
+
+    folder = sandbox.moysklad.state.table("productfolder")
+    first = next(iter(folder.values()))
+    code, out, err = setup_auto(capsys, sandbox, tmp_path, "--exclude-folder", first["name"])
+    assert code == 0, err
+    assert "исключённые группы товаров МойСклад: 1" in out
+    with Database.open(tmp_path / "svyazka.sqlite3") as db:
+        (profile,) = db.profiles.list()
+        assert db.settings(profile.id).load_sync().excluded_folders == (first["id"],)
+
+    code, _, err = setup_auto(capsys, sandbox, tmp_path, "--exclude-folder", "Нет такой группы")
+    assert code == 2 and "--exclude-folder «Нет такой группы»" in err and first["name"] in err

@@ -381,3 +381,38 @@ def test_the_orders_page_shows_a_payment_document_per_payment_type(qtbot, new_co
     press_next(qtbot, wizard, W.PAGE_FINISH)
     assert wizard.state.settings.payment_documents["bank-transfer"] == "skip"
     assert wizard.state.settings.payment_documents["cash"] == "cashin"
+
+
+def test_the_folder_tree_excludes_an_unchecked_folder_with_its_subfolders(qtbot):
+    from app.clients.moysklad_models import ProductFolder
+    from app.ui.wizard.folder_tree import FolderTree
+
+    tree = FolderTree()
+    qtbot.addWidget(tree)
+    tree.fill([ProductFolder("sub", "Худи", parent_id="top"), ProductFolder("top", "Одежда"),
+               ProductFolder("other", "Книги")], excluded=())
+    assert tree.excluded() == ()  # everything by default
+    top, sub = tree.item_of("top"), tree.item_of("sub")
+    assert top is not None and sub is not None and sub.parent() is top
+    top.setCheckState(0, Qt.CheckState.Unchecked)
+    assert tree.excluded() == ("top",)  # its subfolders go with it
+    assert sub.checkState(0) == Qt.CheckState.Unchecked and not sub.flags() & Qt.ItemFlag.ItemIsEnabled
+    top.setCheckState(0, Qt.CheckState.Checked)
+    assert tree.excluded() == () and sub.flags() & Qt.ItemFlag.ItemIsEnabled
+    tree.fill([ProductFolder("sub", "Худи", parent_id="top"), ProductFolder("top", "Одежда")], excluded=("sub",))
+    assert tree.excluded() == ("sub",)
+
+
+def test_the_wizard_saves_the_folders_left_out(qtbot, context: AppContext, sandbox: Sandbox):
+    folders = sandbox.moysklad.state.table("productfolder")
+    wizard = make_wizard(qtbot, context, load_wizard_state(context, context.profile_id))
+    press_next(qtbot, wizard, W.PAGE_MOYSKLAD)
+    press_next(qtbot, wizard, W.PAGE_WAREHOUSES)
+    page = wizard.warehouses_page
+    assert page.folders_box.isVisibleTo(wizard) and page.folder_tree.excluded() == ()
+    folder_id = next(iter(folders))
+    item = page.folder_tree.item_of(folder_id)
+    assert item is not None and item.text(0) == folders[folder_id]["name"]
+    item.setCheckState(0, Qt.CheckState.Unchecked)
+    press_next(qtbot, wizard, W.PAGE_PRICES)
+    assert wizard.state.settings.excluded_folders == (folder_id,)

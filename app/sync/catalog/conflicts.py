@@ -153,6 +153,22 @@ class _ConflictTexts:
             reason=reason,
         )
 
+    def _archived_mate_conflict(self, offer: RcOffer, item: MsItem) -> Conflict:
+        text = self.rc_text(offer)
+        phrase = self._key_phrase((text,) if text else ())
+        return Conflict(
+            kind=ConflictKind.ARCHIVED_IN_MOYSKLAD,
+            key=f"archived_in_moysklad:{self.rule.scope}:{offer.id}",
+            title=(
+                f"Предложение «{shorten(offer.name)}» ({phrase}): товар в архиве МойСклад — единственный товар "
+                f"с этим ключом, «{shorten(item.name)}», перенесён в архив. Верните его из архива в МойСклад, "
+                "свяжите их (остаток предложения станет 0) или пропустите конфликт"
+            ),
+            ms_data=[self._ms_data(item)],
+            rc_data=[self._rc_data(offer)],
+            reason=None,
+        )
+
     def _key_phrase(self, texts: tuple[str, ...]) -> str:
         label = self.key.label.lower()
         shown = ", ".join(f"«{text}»" for text in texts[:3])

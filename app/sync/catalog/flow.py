@@ -23,10 +23,11 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
 from typing import Any
 
 from app.clients.errors import SettingsError, SvyazkaApiError
-from app.sync.catalog import icml_hook
+from app.sync.catalog import folders, icml_hook, retired
 from app.sync.catalog.apply import _Applier
 from app.sync.catalog.keys import MatchKey, MatchRule, MsItem
 from app.sync.catalog.matching import match_catalog
@@ -39,11 +40,14 @@ from app.sync.catalog.source import (
 from app.sync.catalog.work import (
     CATALOG_KINDS,
     CatalogWork,
+    RcProductEdit,
+    plural,
 )
 from app.sync.engine import RunContext
-from app.sync.model import Counts, Flow, FlowPlan, Level
+from app.sync.model import Action, Change, Counts, Flow, FlowPlan, Level
 from app.sync.orders.work import DEFAULT_DELIVERY_NAME
 from app.sync.stock import report as stock_report
+from app.vocab import CatalogMode
 
 
 class CatalogFlow:
@@ -60,6 +64,9 @@ class CatalogFlow:
         if site is None or rc_catalog is None:
             raise _site_missing(settings.retailcrm_site)
         ctx.check_cancel()
+        # the folder filter: items of excluded folders are not linked, created or counted (folders.py)
+        excluded = folders.take_out_excluded(ms_catalog, settings.excluded_folders)
+        ctx.shared.excluded_items = excluded
 
         conflicts_repo = ctx.db.conflicts(ctx.profile_id)
         resolutions: dict[str, Any] = {}
@@ -75,6 +82,8 @@ class CatalogFlow:
         work = CatalogWork(key=key, site_code=site.code, catalog_id=rc_catalog.catalog_id, rule=rule)
         builder = _PlanBuilder(ctx, plan, work, ms_catalog, rc_catalog, result, stored_links)
         builder.build(icml_site=site.load_from_yml)
+        if excluded:
+            _excluded_links(plan, work, excluded)
 
         open_conflicts = builder.open_conflicts
         _add_stock_to_conflicts(ctx, open_conflicts)
@@ -87,6 +96,9 @@ class CatalogFlow:
         links_after = {pair.ms.id: pair.rc.id for pair in result.pairs}
         links_after.update({link.ms_id: int(link.rc_id) for link in work.new_links})
         ctx.shared.catalog = CatalogSnapshot(ms=ms_catalog, rc=rc_catalog, links=links_after)
+        icml = settings.catalog_mode == CatalogMode.ICML or site.load_from_yml
+        gone = _plan_retired(ctx, plan, work, ms_catalog, rc_catalog, links_after, excluded, icml)
+        ctx.shared.retired = work.retired = gone
         work.stats.pairs = len(links_after)
         plan.note_more_changes()
         plan.work = work
@@ -103,6 +115,8 @@ class CatalogFlow:
         counts.skipped = plan.counts.skipped
         try:
             applier.run()
+            if work.retired is not None:  # for the stock-only runs that do not read the catalog
+                retired.store_retired(ctx.db, ctx.profile_id, work.retired)
         finally:
             snapshot = ctx.shared.catalog
             if isinstance(snapshot, CatalogSnapshot):
@@ -113,6 +127,71 @@ class CatalogFlow:
 
 
 # --- planning ---------------------------------------------------------------------------------------------
+
+
+def _excluded_links(plan: FlowPlan, work: CatalogWork, excluded: set[str]) -> None:
+    """Links to items of excluded folders go, worded as such (the item is not deleted: its offer is left as it
+    is, no stock zeroed, nothing deactivated)."""
+    for index, stale in enumerate(work.stale):
+        if stale.why == "moysklad_gone" and stale.ms_id in excluded:
+            work.stale[index] = replace(stale, title=(
+                f"Связь с предложением RetailCRM {stale.rc_id} снята: товар МойСклад в группе, исключённой "
+                "в настройках Связки (его остатки и цены больше не передаются)"))
+    count = sum(1 for s in work.stale if s.ms_id in excluded)
+    plan.notes.append(
+        f"В исключённых группах МойСклад {len(excluded)} {plural(len(excluded), 'товар', 'товара', 'товаров')}: "
+        "они не связываются, не создаются и не учитываются"
+        + (f"; снимается связей: {count}." if count else ".")
+    )
+
+
+def _plan_retired(
+    ctx: RunContext,
+    plan: FlowPlan,
+    work: CatalogWork,
+    ms: Any,
+    rc: Any,
+    links: dict[str, int],
+    excluded: set[str],
+    icml: bool,
+) -> retired.RetiredPlan:
+    """Archived and deleted goods (retired.py): which offers go to 0, and (catalog kept through the API) which
+    products are deactivated or active again; the product edits join the plan's RetailCRM edits."""
+    pushed = ctx.db.pushed(ctx.profile_id)
+    gone = retired.plan_retired(ms, rc, links, work.stale, pushed.get_many(retired.RETIRED_TARGET), keep_out=excluded)
+    if gone.offers:
+        archived = sum(1 for why in gone.offers.values() if why == "archived")
+        deleted = len(gone.offers) - archived
+        plan.notes.append(
+            f"Товары МойСклад в архиве ({archived}) и удалённые ({deleted}): остатки их предложений в RetailCRM "
+            "обнуляются на всех складах" + (", товары RetailCRM отключаются." if not icml else
+                                           " (каталог из файла ICML: товары RetailCRM Связка не отключает).")
+        )
+    if icml:
+        return gone
+    retired.plan_activity(gone, rc, links, pushed.get_many(retired.DEACTIVATED_TARGET).keys())
+    edits = {edit.rc_product_id: edit for edit in work.rc_edits}
+    for product_id, active in sorted(gone.activate.items()):
+        product = rc.products[product_id]
+        ms_id = next((m for m, o in links.items() if o in product.offer_ids), "")
+        edit = edits.get(product_id)
+        if edit is not None:
+            edit.changes["active"] = active
+        else:
+            work.rc_edits.append(RcProductEdit(product_id, ms_id, {"active": active}, None, product.name))
+            plan.counts.updated += 1
+        why = next((retired.WHY_TEXT[gone.offers[o]] for o in product.offer_ids if o in gone.offers), "")
+        plan.changes.append(Change(
+            flow=Flow.CATALOG,
+            action=Action.UPDATE,
+            target="retailcrm",
+            entity="product",
+            ref=str(product_id),
+            summary=(f"Отключить в RetailCRM товар «{product.name}»: {why}" if not active
+                     else f"Снова включить в RetailCRM товар «{product.name}»: товар вернулся из архива МойСклад"),
+            payload={"rc_product_id": product_id, "active": active},
+        ))
+    return gone
 
 
 def _site_missing(site_code: str | None) -> SettingsError:

@@ -15,7 +15,8 @@ The rules, in order (a shop owner sees each outcome, nothing is guessed):
    chosen pair and leaves the others unlinked, ``ignore`` silences, ``create`` schedules the item for creation
    on the other side. A decision that no longer fits is dropped with a note, and its conflict is shown again.
 
-Archived MoySklad items and inactive RetailCRM offers keep their links and may pair by key, but alone they
+Archived MoySklad items and inactive RetailCRM offers keep their links and may pair by key (an archived item
+with an active offer only by a person's decision: an ``archived_in_moysklad`` conflict asks), but alone they
 are not a conflict (nobody wants an archived product created in RetailCRM); they are listed in
 :attr:`MatchResult.skipped_inactive_ms` / :attr:`MatchResult.skipped_inactive_rc`.
 
@@ -194,7 +195,9 @@ class _Matcher(_KeyGrouping):
         if not free_ms and not free_rc:
             return
         if len(group.ms) <= 1 and len(group.rc) <= 1:
-            if free_ms and free_rc:
+            if free_ms and free_rc and free_ms[0].archived and free_rc[0].active:
+                self._settle_archived_mate(free_rc[0], free_ms[0])
+            elif free_ms and free_rc:
                 self._link(free_ms[0].id, free_rc[0].id, "key")
             elif free_ms:
                 self._settle_single_ms(
@@ -288,6 +291,20 @@ class _Matcher(_KeyGrouping):
         conflict = self._only_in_rc_conflict(offer, reason, mate)
         if self._settle_single(conflict):
             self.result.to_create_in_moysklad.append(offer)
+
+    def _settle_archived_mate(self, offer: RcOffer, item: MsItem) -> None:
+        """An active offer whose only match is archived in MoySklad: not paired by itself (that would zero a
+        selling offer on a guess), not "only in RetailCRM" either: an ``archived_in_moysklad`` conflict says so.
+        A person may link them (a ``link`` decision pairs them first) or ignore it."""
+        self.result.skipped_inactive_ms.append(item)
+        conflict = self._archived_mate_conflict(offer, item)
+        decision = self.pending.pop(conflict.key, None)
+        if decision is not None:
+            if decision.get("action") == "ignore":
+                self._hold(conflict, decision)
+                return
+            self._drop(conflict.key, decision, "для товара из архива подходит только «связать» или «пропустить»")
+        self.result.conflicts.append(conflict)
 
     def _settle_single(self, conflict: Conflict) -> bool:
         """Record an only-in conflict; True when a remembered decision says to create the item."""

@@ -10,6 +10,7 @@ from app.clients.parsing import integer
 from app.store import NewLink
 from app.sync.catalog.groups import _GroupWrites
 from app.sync.catalog.keys import clean_key
+from app.sync.catalog.retired import DEACTIVATED_TARGET
 from app.sync.catalog.source import (
     ms_item_url,
     rc_product_url,
@@ -227,14 +228,31 @@ class _RcProductWrites(_GroupWrites):
                     )
                     continue
                 self.counts.updated += 1
-                what = ", ".join({"name": "название", "article": "артикул"}[k] for k in edit.changes) + (
-                    ", группа" if edit.folder_id else ""
-                )
-                self._log(
-                    Level.INFO,
-                    f"Товар RetailCRM «{edit.label}» приведён к МойСклад: {what.lstrip(', ')}.",
-                    entity_type="product",
-                    entity_ref=str(edit.rc_product_id),
-                    entity_url=url,
-                )
+                what = ", ".join(
+                    {"name": "название", "article": "артикул"}[k] for k in edit.changes if k != "active"
+                ) + (", группа" if edit.folder_id else "")
+                if what:
+                    self._log(
+                        Level.INFO,
+                        f"Товар RetailCRM «{edit.label}» приведён к МойСклад: {what.lstrip(', ')}.",
+                        entity_type="product",
+                        entity_ref=str(edit.rc_product_id),
+                        entity_url=url,
+                    )
+                if "active" in edit.changes:
+                    self._activity_done(edit, url)
             self._progress(len(batch))
+
+    def _activity_done(self, edit: RcProductEdit, url: str) -> None:
+        """A product switched off for archived/deleted goods, or on again (retired.py); Svyazka remembers
+        which ones it switched off, so it never switches on one a person switched off."""
+        pushed = self.ctx.db.pushed(self.ctx.profile_id)
+        if edit.changes["active"]:
+            pushed.forget(DEACTIVATED_TARGET, [str(edit.rc_product_id)])
+            text = (f"Товар RetailCRM «{edit.label}» снова активен: товар вернулся из архива МойСклад, "
+                    "остатки передаются как раньше.")
+        else:
+            pushed.put_many(DEACTIVATED_TARGET, {str(edit.rc_product_id): "1"})
+            text = (f"Товар RetailCRM «{edit.label}» отключён (active: false): товар в архиве или удалён в МойСклад, "
+                    "его остатки в RetailCRM обнулены. Когда товар вернётся из архива, Связка включит его снова.")
+        self._log(Level.INFO, text, entity_type="product", entity_ref=str(edit.rc_product_id), entity_url=url)

@@ -4,7 +4,7 @@ the link record of a pair."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.clients.moysklad_models import ProductFolder
 from app.clients.retailcrm_models import Offer
@@ -13,9 +13,17 @@ from app.store import NewLink
 from app.sync.catalog.keys import MatchKey, MatchRule, MsItem, RcOffer
 from app.sync.catalog.results import StaleLink
 from app.sync.model import PlanStats
+
+if TYPE_CHECKING:
+    from app.sync.catalog.retired import RetiredPlan
 from app.vocab import ConflictKind
 
-CATALOG_KINDS = (ConflictKind.DUPLICATE_KEY, ConflictKind.ONLY_IN_MOYSKLAD, ConflictKind.ONLY_IN_RETAILCRM)
+CATALOG_KINDS = (
+    ConflictKind.DUPLICATE_KEY,
+    ConflictKind.ONLY_IN_MOYSKLAD,
+    ConflictKind.ONLY_IN_RETAILCRM,
+    ConflictKind.ARCHIVED_IN_MOYSKLAD,
+)
 PRODUCT_BATCH = 50  # store/products/batch/create|edit take at most 50 products
 READBACK_BATCH = 100  # new products read back per request, by id (100 ids keep the URL well under 8 KB)
 MS_CREATE_BATCH = 1000  # MoySklad takes up to 1000 entities per POST
@@ -91,6 +99,7 @@ class CatalogWork:
     rc_edits: list[RcProductEdit] = field(default_factory=list)
     ms_creates: list[MsProductCreate] = field(default_factory=list)
     stats: CatalogStats = field(default_factory=CatalogStats)
+    retired: RetiredPlan | None = None  # archived/deleted goods' offers (retired.py), stored after apply
 
 
 # --- the flow ----------------------------------------------------------------------------------------------

@@ -41,6 +41,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from app.clients.moysklad_models import StockRow
+from app.sync.catalog import retired
 from app.sync.catalog.source import shared_snapshot
 from app.sync.catalog.work import plural
 from app.sync.engine import RunContext
@@ -50,6 +51,7 @@ from app.sync.stock.apply import _Uploads
 from app.sync.stock.bundles import BundleStock, stock_links, touched_components
 from app.sync.stock.plan import _StockPlanner
 from app.sync.stock.work import (
+    _ZERO,
     FRESH_LIMIT,
     OVERLAP,
     UPLOAD_BATCH,
@@ -129,6 +131,10 @@ class StockFlow(_StockPlanner):
             bundles = BundleStock.load(ctx, split)
             bundles.take(ctx, split, targets, layout.codes)
             targets.update(bundles.figures(ctx, self.flow, split, layout.codes, log=False))
+        # archived goods sell (and ship) too, but their offers stay at 0 (app/sync/catalog/retired.py)
+        gone = retired.retired_for_stock(ctx.shared, ctx.db, ctx.profile_id).offers
+        for key in [key for key in targets if key[0] in gone]:
+            targets[key] = _ZERO
         pushed = ctx.db.pushed(ctx.profile_id).get_many("stock")  # with this run's first uploads
         again: FlowPlan[StockWork] = FlowPlan(flow=self.flow)
         work = StockWork(full=False, poll=first.poll)

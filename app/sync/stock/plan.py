@@ -11,6 +11,7 @@ from decimal import Decimal
 from app.clients.moysklad_models import StockRow
 from app.money import rub_amount
 from app.store.settings import StorePair
+from app.sync.catalog import folders, retired
 from app.sync.catalog.source import CatalogSnapshot, shared_snapshot
 from app.sync.catalog.work import plural
 from app.sync.engine import RunContext
@@ -87,9 +88,13 @@ class _StockPlanner:
 
         # Offers nothing was sent for yet (linked since the last run, or a warehouse paired since) need their
         # whole figures; by id that costs a request per ~150 items, so many of them make a full pass cheaper.
+        # archived and deleted goods (app/sync/catalog/retired.py): their offers go to 0 on every paired store;
+        # items back from the archive are read whole (a changes-only report would not name them)
+        gone = retired.retired_for_stock(ctx.shared, ctx.db, ctx.profile_id)
+        revived = {ms_id for ms_id in gone.revived.values() if ms_id in links}
         fresh: set[str] = set()
         if not full:
-            fresh = _fresh(links, pushed, codes)
+            fresh = _fresh(links, pushed, codes) | revived
             if len(fresh) > FRESH_LIMIT:
                 full, why, since = True, FRESH_WHY, None
             elif bundles is not None:
@@ -113,13 +118,19 @@ class _StockPlanner:
             bundles.take(ctx, split, targets, codes)
             targets.update(bundles.figures(ctx, self.flow, split, codes))
             work.stats.bundles = len(split.bundles)
+        not_linked -= folders.excluded_items(ctx.shared)  # the folder filter's: not counted
+        for offer_id in gone.offers:
+            for code in codes:
+                targets[(offer_id, code)] = _ZERO
 
         snapshot = shared_snapshot(ctx.shared)
         labels = _Labels(ctx, snapshot, split.sold)
         purchases = self._purchases(ctx, snapshot, links)
         kinds = _inventory_types(ctx) if targets else {}
         work.inventory_types = kinds  # the follow-up after the orders flow sends by the same rule
-        self._build_rows(ctx, plan, work, targets, pushed, purchases, labels, ms_stores_of_code, kinds)
+        self._build_rows(ctx, plan, work, targets, pushed, purchases, labels, ms_stores_of_code, kinds,
+                         retired_offers=set(gone.offers))
+        self._log_retired(ctx, work, gone)
         self._unmapped(ctx, plan, unmapped, full)
 
         unchanged = plan.counts.unchanged
@@ -269,6 +280,7 @@ class _StockPlanner:
         labels: _Labels,
         ms_stores_of_code: dict[str, list[StorePair]],
         kinds: dict[str, str | None],
+        retired_offers: set[int] | None = None,
     ) -> None:
         work.labels = labels
         work.where = {code: " + ".join(f"«{p.ms_store_name}»" for p in feeding)
@@ -339,12 +351,30 @@ class _StockPlanner:
                 ))
         work.rows = [rows[offer_id] for offer_id in sorted(rows)]
         # for the safety check before writing (app/sync/safety.py): how many values above zero would become 0
-        offers = set(labels.ms_of)
+        offers = set(labels.ms_of) | (retired_offers or set())  # deleted goods' offers are zeroed too: they count here
         work.stats.values_zeroed = zeroed
         work.stats.values_above_zero = sum(
             1 for code in ms_stores_of_code for offer_id in offers
             if pushed.get(f"{offer_id}:{code}", "0") != "0"
         )
+
+    def _log_retired(self, ctx: RunContext, work: StockWork, gone: retired.RetiredPlan) -> None:
+        """One line per retired offer whose stock this run sets to 0 (not again on the runs after)."""
+        for row in work.rows:
+            why = gone.offers.get(row.offer_id)
+            if why is None or not row.changed:
+                continue
+            name = gone.names.get(row.offer_id)
+            label = f"«{name}»" if name else work.label(row.offer_id)
+            ctx.log(
+                Level.INFO,
+                Flow.STOCK,
+                f"Остаток {label} в RetailCRM обнуляется на всех складах: {retired.WHY_TEXT.get(why, why)}. "
+                "Если товар вернётся из архива, Связка снова передаст его остатки.",
+                entity_type="offer",
+                entity_ref=str(row.offer_id),
+                entity_url=work.url(row.offer_id),
+            )
 
     def _unmapped(self, ctx: RunContext, plan: FlowPlan, unmapped: dict[str, int], full: bool) -> None:
         """One ``unmapped_store`` conflict per MoySklad warehouse that has stock but no RetailCRM pair."""

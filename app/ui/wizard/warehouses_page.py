@@ -1,5 +1,6 @@
 """Page 4: the organization, which MoySklad warehouse feeds which RetailCRM store, stock kind, master system,
-and (for a RetailCRM catalog loaded from a file) the folder the ICML file of the MoySklad catalog goes to."""
+the MoySklad product folders Svyazka works with (the folder filter), and (for a RetailCRM catalog loaded from
+a file) the folder the ICML file of the MoySklad catalog goes to."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from app.store import StorePair
 from app.ui.wizard.base import WizardPage
+from app.ui.wizard.folder_tree import FolderTree
 from app.ui.wizard.pairing import PairingTable
 from app.vocab import Master, StockType
 
@@ -87,14 +89,30 @@ class WarehousesPage(WizardPage):
         icml_layout.addWidget(icml_help)
         self.icml_check.toggled.connect(self._icml_toggled)
         self._icml_toggled(False)
+        self.folder_tree = FolderTree()
+        self.folder_tree.setMinimumHeight(80)
+        self.folders_box = QGroupBox(self.tr("Which MoySklad products Svyazka works with"))
+        folders_layout = QVBoxLayout(self.folders_box)
+        folders_layout.addWidget(_explained(self.tr(
+            "Uncheck the product folders nobody sells through RetailCRM: their products (subfolders too) are "
+            "not linked, created or counted. Everything is included by default."
+        ), indent=0))
+        folders_layout.addWidget(self.folder_tree)
 
         form = QFormLayout()
         form.addRow(self.tr("Organization"), self.organization_combo)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.table, 1)
-        layout.addWidget(stock_box)
-        layout.addWidget(master_box)
+        # the choices below the table side by side, so that the table keeps room for several warehouses
+        choices = QHBoxLayout()
+        left = QVBoxLayout()
+        left.addWidget(stock_box)
+        left.addWidget(master_box)
+        left.addStretch(1)
+        choices.addLayout(left, 1)
+        choices.addWidget(self.folders_box, 1)
+        layout.addLayout(choices)
         layout.addWidget(self.icml_box)
         layout.addWidget(self.message)
         self._filled_for: object = None
@@ -124,6 +142,8 @@ class WarehousesPage(WizardPage):
         self.icml_folder.setText(settings.icml_folder or "")
         self.icml_check.setChecked(bool(settings.icml_folder))
         self._icml_toggled(self.icml_check.isChecked())
+        self.folder_tree.fill(ms.folders, settings.excluded_folders)
+        self.folders_box.setVisible(bool(ms.folders))
 
     def _icml_toggled(self, on: bool) -> None:
         self.icml_folder.setEnabled(on)
@@ -160,14 +180,15 @@ class WarehousesPage(WizardPage):
             store_pairs=tuple(StorePair(ms_id, self.table.left_name(ms_id), code) for ms_id, code in pairs),
             stock_type=StockType.FREE_STOCK if self.free_radio.isChecked() else StockType.STOCK,
             master=Master.RETAILCRM if self.rc_master_radio.isChecked() else Master.MOYSKLAD,
+            excluded_folders=self.folder_tree.excluded(),
         )
         self.message.clear_message()
         return True
 
 
-def _explained(text: str) -> QLabel:
+def _explained(text: str, indent: int = 24) -> QLabel:
     # A radio button cannot wrap its text: the explanation goes under it, indented like the button's text.
     label = QLabel(text)
     label.setWordWrap(True)
-    label.setIndent(24)
+    label.setIndent(indent)
     return label

@@ -295,3 +295,19 @@ def test_result_does_not_depend_on_input_order():
         assert [(k, t) for k, t, *_ in got[1]] == [(k, t) for k, t, *_ in expected[1]]
         assert [tuple(sorted(m)) for _, _, m, _ in got[1]] == [tuple(sorted(m)) for _, _, m, _ in expected[1]]
     assert ("solo", 100, "key") in expected[0]
+
+
+def test_an_archived_only_match_of_an_active_offer_is_its_own_conflict():
+    result = match_catalog([ms("arch", "A", archived=True)], [rc(1, "A")], MatchKey.ARTICLE)
+    assert pairs_of(result) == set()
+    [conflict] = result.conflicts
+    assert conflict.kind == "archived_in_moysklad" and conflict.key == "archived_in_moysklad:article:1"
+    assert "товар в архиве МойСклад" in conflict.title and "только в RetailCRM" not in conflict.title
+    assert [d["id"] for d in conflict.ms_data] == ["arch"] and [d["id"] for d in conflict.rc_data] == [1]
+    # «пропустить» holds it; «связать» pairs them
+    ignored = match_catalog([ms("arch", "A", archived=True)], [rc(1, "A")], MatchKey.ARTICLE,
+                            resolutions={conflict.key: {"action": "ignore"}})
+    assert ignored.conflicts == [] and [c.kind for c in ignored.resolved] == ["archived_in_moysklad"]
+    linked = match_catalog([ms("arch", "A", archived=True)], [rc(1, "A")], MatchKey.ARTICLE,
+                           resolutions={conflict.key: {"action": "link", "ms_id": "arch", "rc_id": 1}})
+    assert pairs_of(linked) == {("arch", 1, "resolution")} and linked.conflicts == []

@@ -112,3 +112,35 @@ def test_free_stock_follows_the_reserve_of_a_new_order(ord_env: OrdEnv) -> None:
     after = _ms_stock(env, offer, ms_store, "freeStock")
     assert after == before - 2, "the new order reserved it in MoySklad"
     assert _rc_stock(env, offer, "main") == max(after, Decimal(0))
+
+
+def test_an_archived_item_sold_and_shipped_stays_at_zero(ord_env: OrdEnv) -> None:
+    """Archived goods still sell in MoySklad (the order exports and ships), but their offer stays at 0: the
+    follow-up after the shipment does not bring the figure back (app/sync/catalog/retired.py)."""
+    from app.clients.parsing import meta_id
+    from app.sync.catalog.flow import CatalogFlow
+
+    env = ord_env
+    _sync(env)
+    ms_store = _ms_store_of(env, "main")
+    offer = _stocked_offer(env, ms_store, at_least=4)
+    ms_id = env.db.links(env.profile_id).get_by_rc("offer", offer).ms_id
+    product = env.ms_state.product(ms_id) or env.ms_state.variant(ms_id)
+    parent = product.get("product") if product else None  # a variant is archived with its product
+    env.ms_state.update_entity("product", meta_id(parent) if parent else ms_id, {"archived": True})
+    order = new_order(env, None, [offer], status="send-to-delivery", quantity=2, firstName="Оля", lastName="Архив")
+    before = _ms_stock(env, offer, ms_store)
+
+    engine = SyncEngine(
+        env.db, env.profile_id, env.settings, env.retailcrm, env.moysklad,
+        {Flow.CATALOG: CatalogFlow(), Flow.STOCK: StockFlow(), Flow.ORDERS: env.flow},
+        callbacks=Callbacks(on_log=env.events.append),
+    )
+    report = engine.run([Flow.CATALOG, Flow.STOCK, Flow.ORDERS])
+    assert report.errors == 0, report.message
+    assert env.ms_order(order["id"])  # exported with the archived item
+    assert _ms_stock(env, offer, ms_store) == before - 2  # and shipped: MoySklad wrote it off
+    assert {code: _rc_stock(env, offer, code) for code in env.rc_state.stock(offer)} == {
+        code: Decimal(0) for code in env.rc_state.stock(offer)}
+    _sync(env)  # a stock-only run (no catalog read) keeps it there
+    assert _rc_stock(env, offer, "main") == 0
