@@ -90,11 +90,11 @@ class ShopSize:
     ms_variants: int
     ms_folders: int
     rc_products: int
-    ms_bundles: int = 0  # the sandbox's kits (app/sandbox/kits.py) when on
-    ms_services: int = 0
     rc_groups: int
     exportable_orders: int  # RetailCRM orders in an export status
     orders_with_delivery_cost: int
+    ms_bundles: int = 0  # the sandbox's kits (app/sandbox/kits.py) when on
+    ms_services: int = 0
 
     @classmethod
     def of(cls, shop: Shop, export_statuses: set[str]) -> ShopSize:
