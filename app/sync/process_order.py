@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from app.clients.errors import NotFound, ProtocolError, RemoteValidationError
+from app.messages import msg
 
 # RetailCRM's default status groups and their ``ordering`` in real accounts
 # (shared/retailcrm-fixtures/References/testStatusGroups.json; shared/docs/retailcrm-api.md §5.3).
@@ -157,8 +158,4 @@ def read_groups(fetch: Callable[[], Iterable[Any]]) -> list[Any] | None:
 
 
 # Told when the groups' order is the built-in default.
-DEFAULT_ORDER_NOTE = (
-    "RetailCRM не отдал группы статусов, поэтому порядок групп взят стандартный: Новый, Согласование, "
-    "Комплектация, Доставка, Выполнен, Отменен. Если в вашем RetailCRM группы идут иначе, проверьте статус "
-    "отгрузки в настройках."
-)
+DEFAULT_ORDER_NOTE = msg("orders.default_group_order")

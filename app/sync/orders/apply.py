@@ -15,6 +15,7 @@ from typing import Any
 
 from app.clients.errors import ItemError, NotFound, RemoteValidationError
 from app.clients.parsing import text
+from app.messages import Message, msg
 from app.store import Link, LinkConflictError
 from app.sync.engine import RunContext
 from app.sync.model import Counts, Flow, Level
@@ -30,6 +31,7 @@ from app.sync.orders.mapping import (
     sum_mismatch,
     update_body,
 )
+from app.sync.orders.words import tail_notes
 from app.sync.orders.work import (
     MS_APP,
     PUSHED_STATE,
@@ -71,7 +73,8 @@ class Applier:
                       + len(work.counterparties_to_create) + len(work.returns) + len(work.ms_shipments))
         self.done = 0
 
-    def log(self, level: Level, message: str, ref: str | None, url: str | None, entity: str = "order") -> None:
+    def log(self, level: Level, message: Message | str, ref: str | None, url: str | None,
+            entity: str = "order") -> None:
         self.ctx.log(level, Flow.ORDERS, message, entity_type=entity, entity_ref=ref, entity_url=url)
 
     def progress(self, step: int) -> None:
@@ -126,9 +129,8 @@ class Applier:
             for (key, customer, _), result in zip(bodies, results, strict=True):
                 if isinstance(result, ItemError):
                     self.counts.failed += 1
-                    self.log(Level.ERROR, f"Не удалось создать контрагента «{customer.name}» в МойСклад: "
-                                          f"{result.message}. Заказы этого клиента подождут.", customer.name, None,
-                             "counterparty")
+                    self.log(Level.ERROR, msg("orders.cp_create_failed", name=customer.name, error=result.message),
+                             customer.name, None, "counterparty")
                     continue
                 ms_id = text(result.get("id"))
                 if not ms_id:
@@ -136,7 +138,7 @@ class Applier:
                 self.links.complete("counterparty", key, ms_id, ms_type="counterparty")
                 self.agents[key] = ms_id
                 self.counts.created += 1
-                self.log(Level.INFO, f"Создан контрагент «{customer.name}» в МойСклад.", customer.name,
+                self.log(Level.INFO, msg("orders.cp_created", name=customer.name), customer.name,
                          f"{MS_APP}#company/edit?id={ms_id}", "counterparty")
             self.progress(len(chunk))
 
@@ -171,8 +173,7 @@ class Applier:
                 if agent is None:
                     self.failed_orders.add(order.id)
                     self.counts.failed += 1
-                    self.log(Level.ERROR, f"Заказ {label(order)} не выгружен: не удалось подобрать контрагента. "
-                                          "Связка попробует снова при следующей синхронизации.", label(order), None)
+                    self.log(Level.ERROR, msg("orders.no_counterparty", order=label(order)), label(order), None)
                     continue
                 link = self.links.reserve("order", order.id, rc_ext=order.number, ms_type="customerorder")
                 if link.ms_id:  # done meanwhile (another run finished it): nothing to create
@@ -199,11 +200,11 @@ class Applier:
                         delivery.check_service(self, create.mapped)
                     attributes = required_attributes(result.errors)
                     if attributes:
-                        self.log(Level.ERROR, f"Заказ {label(order)} не выгружен в МойСклад: "
-                                              f"{required_attributes_advice(attributes)}.", label(order), None)
+                        self.log(Level.ERROR, msg("orders.create_required_fields", order=label(order),
+                                                 advice=required_attributes_advice(attributes)), label(order), None)
                         continue
-                    self.log(Level.ERROR, f"Заказ {label(order)} → МойСклад: не создан. {result.message}. Связка "
-                                          "попробует снова при следующей синхронизации.", label(order), None)
+                    self.log(Level.ERROR, msg("orders.create_failed", order=label(order), error=result.message),
+                             label(order), None)
                     continue
                 ms_id = text(result.get("id"))
                 if not ms_id:
@@ -217,14 +218,12 @@ class Applier:
                 self.counts.created += 1
                 ms_name = text(result.get("name")) or ""
                 how = create.counterparty.how if create.counterparty else ""
-                notes = "".join(f"; {n}" for n in create.mapped.notes)
-                self.log(Level.INFO, f"Заказ {label(order)} → МойСклад: создан заказ покупателя {ms_name}, "
-                                     f"{how}{notes}", label(order), ms_order_url(ms_id))
+                self.log(Level.INFO, msg("orders.created", order=label(order), name=ms_name, how=how,
+                                         notes=tail_notes(create.mapped.notes)), label(order), ms_order_url(ms_id))
                 mismatch = sum_mismatch(sent, result)
                 if mismatch is not None:
-                    self.log(Level.WARNING, f"Заказ {label(order)}: сумма заказа покупателя {ms_name} в МойСклад "
-                                            f"{mismatch[1]} ₽, а отправлено позиций на {mismatch[0]} ₽. Проверьте "
-                                            "в МойСклад настройку «НДС включен в цену» и цены позиций.",
+                    self.log(Level.WARNING, msg("orders.sum_mismatch", order=label(order), name=ms_name,
+                                                got=mismatch[1], sent=mismatch[0]),
                              label(order), ms_order_url(ms_id))
             if fingerprints:
                 self.pushed.put_many(PUSHED_TARGET, fingerprints)
@@ -284,9 +283,9 @@ class Applier:
         self.remember(update.order.id, update.mapped, update.fingerprint)
         self.counts.updated += 1
         state = self.ctx.settings.state_names.get(update.mapped.state_id or "", "")
-        what = f", статус «{state}»" if state else ""
-        self.log(Level.INFO, f"Заказ {label(update.order)} → МойСклад: заказ покупателя обновлён{what}, позиций "
-                             f"{len(update.mapped.positions)}.", label(update.order), ms_order_url(update.ms_id))
+        what = msg("orders.updated_state", state=state) if state else ""
+        self.log(Level.INFO, msg("orders.updated", order=label(update.order), state=what,
+                                 count=len(update.mapped.positions)), label(update.order), ms_order_url(update.ms_id))
 
     def _update_failed(self, update: OrderUpdate, message: str, *, missing: bool = False,
                        attributes: Sequence[str] = ()) -> None:
@@ -296,20 +295,19 @@ class Applier:
             # until the order changes in RetailCRM again
             self.remember(update.order.id, update.mapped, update.fingerprint)
             self.counts.skipped += 1
-            self.log(Level.WARNING, f"Заказ {name}: заказ покупателя удалён в МойСклад, поэтому изменения из "
-                                    "RetailCRM в него не переданы. Если заказ нужен в МойСклад, создайте его там "
-                                    "заново или обратитесь в поддержку.", name, ms_order_url(update.ms_id))
+            self.log(Level.WARNING, msg("orders.update_target_deleted", order=name), name, ms_order_url(update.ms_id))
             return
         if missing:
             delivery.check_service(self, update.mapped)
         self.failed_orders.add(update.order.id)
         self.counts.failed += 1
         if attributes:
-            self.log(Level.ERROR, f"Заказ {name} → МойСклад: не обновлён: {required_attributes_advice(attributes)}.",
+            self.log(Level.ERROR, msg("orders.update_required_fields", order=name,
+                                     advice=required_attributes_advice(attributes)),
                      name, ms_order_url(update.ms_id))
             return
-        self.log(Level.ERROR, f"Заказ {name} → МойСклад: не обновлён. {message.rstrip('.')}. Связка попробует "
-                              "снова при следующей синхронизации.", name, ms_order_url(update.ms_id))
+        self.log(Level.ERROR, msg("orders.update_failed", order=name, error=message.rstrip(".")), name,
+                 ms_order_url(update.ms_id))
 
     # -- cursors -----------------------------------------------------------------------------------------
     def _save_cursors(self) -> None:

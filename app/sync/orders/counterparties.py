@@ -28,8 +28,10 @@ from typing import Any, Literal
 from app.clients.moysklad_filter import with_archived
 from app.clients.parsing import as_list, as_map, text
 from app.clients.retailcrm_models import Order
+from app.messages import Message, msg
 from app.sync.conflict_key import ConflictKey
 from app.sync.orders.mapping import customer_display_name
+from app.sync.orders.words import joined
 from app.sync.ports import MoySkladPort
 from app.vocab import ConflictKind
 
@@ -167,23 +169,24 @@ def _decide(rule: Rule, found: list[CounterpartyCandidate]) -> CounterpartyMatch
     return CounterpartyMatch(rule=rule, ambiguous=tuple(found))
 
 
-_RULE_WORDS: dict[Rule, str] = {"inn": "по ИНН", "email": "по e-mail", "phone": "по телефону"}
+_RULE_WORDS: dict[Rule, str] = {"inn": "orders.cp_rule_inn", "email": "orders.cp_rule_email",
+                                "phone": "orders.cp_rule_phone"}
 
 
-def describe(match: CounterpartyMatch) -> str:
+def describe(match: CounterpartyMatch) -> Message:
     """The decision in words for the log: "контрагент найден по ИНН", "создан новый контрагент", ..."""
     if match.rule is None:
-        return "создан новый контрагент"
-    how = _RULE_WORDS[match.rule]
+        return msg("orders.cp_new")
+    how = msg(_RULE_WORDS[match.rule])
     if match.ambiguous:
-        names = ", ".join(f"«{cp.name}»" + (" (в архиве)" if cp.archived else "") for cp in match.ambiguous[:3])
-        more = f" и ещё {len(match.ambiguous) - 3}" if len(match.ambiguous) > 3 else ""
-        return f"несколько контрагентов подходят {how}: {names}{more}"
+        names = [msg("orders.cp_candidate_archived" if cp.archived else "orders.cp_candidate", name=cp.name)
+                 for cp in match.ambiguous[:3]]
+        more = msg("orders.and_more", count=len(match.ambiguous) - 3) if len(match.ambiguous) > 3 else ""
+        return msg("orders.cp_ambiguous", how=how, names=joined(names), more=more)
     found = match.counterparty
     if found is not None and found.archived:
-        return (f"контрагент «{found.name}» найден {how}; он в архиве МойСклад, заказ привязан к нему "
-                "(верните контрагента из архива, если работаете с этим клиентом снова)")
-    return f"контрагент найден {how}"
+        return msg("orders.cp_found_archived", name=found.name, how=how)
+    return msg("orders.cp_found", how=how)
 
 
 def lookup_values(customers: Sequence[CustomerInfo]) -> tuple[list[str], list[str], list[str]]:
@@ -226,7 +229,7 @@ class OrderCustomerInfo:
 class CounterpartyDecision:
     action: DecisionAction
     ms_id: str | None = None
-    how: str = ""  # for the log: «контрагент найден по ИНН», «создан новый контрагент», …
+    how: Message | str = ""  # for the log: «контрагент найден по ИНН», «создан новый контрагент», …
     link: bool = False  # store a link ms_id ↔ customer key in apply (a found counterparty)
     candidates: tuple[CounterpartyCandidate, ...] = ()  # the ambiguous ones
     rule: str | None = None
@@ -439,17 +442,18 @@ def decide(
 ) -> CounterpartyDecision:
     """What to do about one customer's counterparty (see the module docstring for the order of rules)."""
     if linked_ms_id:
-        return CounterpartyDecision("use", linked_ms_id, "контрагент уже связан с клиентом")
+        return CounterpartyDecision("use", linked_ms_id, msg("orders.cp_linked"))
     if resolution:
         action = resolution.get("action")
         if action in ("pick", "link"):
             chosen = text(resolution.get("ms_id")) or text(resolution.get("counterparty_id"))
             if chosen:
-                return CounterpartyDecision("use", chosen, "контрагент выбран вручную", link=True, rule="pick")
+                return CounterpartyDecision("use", chosen, msg("orders.cp_picked"), link=True,
+                                            rule="pick")
         elif action == "create":
-            return CounterpartyDecision("create", how="создан новый контрагент (по решению пользователя)")
+            return CounterpartyDecision("create", how=msg("orders.cp_new_by_user"))
         elif action == "ignore":
-            return CounterpartyDecision("skip", how="выгрузка заказов этого клиента отключена пользователем")
+            return CounterpartyDecision("skip", how=msg("orders.cp_skip_by_user"))
     match = index.match(customer.info)
     if match.is_ambiguous:
         return CounterpartyDecision("wait", how=describe(match), candidates=match.ambiguous, rule=match.rule)

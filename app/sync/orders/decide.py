@@ -18,6 +18,7 @@ from typing import Any
 
 from app.clients.parsing import text
 from app.clients.retailcrm_models import Order, Status
+from app.messages import Message, msg
 from app.store import Link, SyncSettings
 from app.sync.conflict_key import ConflictKey
 from app.sync.model import Level
@@ -31,6 +32,7 @@ from app.sync.orders.mapping import (
     map_positions,
 )
 from app.sync.orders.shipments import shipment_for
+from app.sync.orders.words import joined
 from app.sync.orders.work import OrderCreate, OrderUpdate, PlanConflicts, Shipment, label
 from app.sync.process_order import ProcessOrder
 from app.vocab import ConflictKind, ResolutionAction
@@ -44,7 +46,7 @@ class LogLine:
     """A journal line the planner writes for ``order``."""
 
     level: Level
-    message: str
+    message: Message | str
     order: Order | None = None
 
 
@@ -83,7 +85,7 @@ class Decided:
     conflicts: PlanConflicts = field(default_factory=PlanConflicts)
     logs: list[LogLine] = field(default_factory=list)
 
-    def log(self, level: Level, message: str, order: Order | None = None) -> None:
+    def log(self, level: Level, message: Message | str, order: Order | None = None) -> None:
         self.logs.append(LogLine(level, message, order))
 
 
@@ -145,13 +147,13 @@ def decide(orders: Mapping[int, Order], inputs: DecideInputs) -> Decided:
         if not linked and not pending and order.status not in export:
             out.skipped += 1
             name = status_name(inputs.statuses, order.status)
-            out.log(Level.DEBUG, f"Заказ {label(order)} пропущен: статус «{name}» не выгружается в МойСклад.", order)
+            out.log(Level.DEBUG, msg("orders.skipped_status", order=label(order), status=name), order)
             continue
         if not linked and not pending and _before_start(inputs.created_from, order):
             assert inputs.created_from is not None
             out.skipped += 1
-            out.log(Level.DEBUG, f"Заказ {label(order)} пропущен: он создан до {inputs.created_from:%d.%m.%Y}, "
-                                 "а более ранние заказы при подключении Связки не выгружаются.", order)
+            out.log(Level.DEBUG, msg("orders.skipped_before_start", order=label(order),
+                                     date=f"{inputs.created_from:%d.%m.%Y}"), order)
             continue
         reasons = bad_data_reasons(order, creating=not linked)
         if reasons:
@@ -165,8 +167,7 @@ def decide(orders: Mapping[int, Order], inputs: DecideInputs) -> Decided:
             if not linked and ignored:
                 out.skipped += 1
                 name = status_name(inputs.statuses, order.status)
-                out.log(Level.INFO, f"Заказ {label(order)} пропущен: статус «{name}» не сопоставлен, и вы решили "
-                                    "не выгружать такие заказы.", order)
+                out.log(Level.INFO, msg("orders.skipped_unmapped_status", order=label(order), status=name), order)
                 continue
             if not ignored:
                 _unmapped_status(out, inputs.statuses, order, linked)
@@ -203,52 +204,49 @@ def _before_start(created_from: date | None, order: Order) -> bool:
     return created_from is not None and order.created_at is not None and order.created_at.date() < created_from
 
 
-def _bad_data(out: Decided, order: Order, reasons: list[str], resolutions: Resolutions) -> None:
+def _bad_data(out: Decided, order: Order, reasons: list[Message], resolutions: Resolutions) -> None:
     key = ConflictKey.of(ConflictKind.BAD_DATA, "order", order.id)
     if resolutions.get(str(key), {}).get("action") == "ignore":
         out.skipped += 1
-        out.log(Level.INFO, f"Заказ {label(order)} пропущен по вашему решению: {'; '.join(reasons)}.", order)
+        out.log(Level.INFO, msg("orders.skipped_bad_data", order=label(order), reasons=joined(reasons, "semicolon")),
+                order)
         return
-    text_reasons = "; ".join(reasons)
-    out.conflicts.add(key, f"Заказ {label(order)} не выгружен в МойСклад: {text_reasons}.",
-                      rc_data={"order_id": order.id, "number": order.number, "reasons": reasons})
+    text_reasons = joined(reasons, "semicolon")
+    # rc_data is shown as it is (app/ui/conflict_dialog.py): the reasons in Russian, as before
+    out.conflicts.add(key, msg("orders.bad_data_title", order=label(order), reasons=text_reasons),
+                      rc_data={"order_id": order.id, "number": order.number, "reasons": [str(r) for r in reasons]})
     out.waiting.add(order.id)
-    out.log(Level.WARNING, f"Заказ {label(order)} не выгружен в МойСклад: {text_reasons}. Исправьте заказ "
-                           "в RetailCRM; Связка попробует снова при следующей синхронизации.", order)
+    out.log(Level.WARNING, msg("orders.bad_data", order=label(order), reasons=text_reasons), order)
 
 
 def _unmapped_status(out: Decided, statuses: Mapping[str, Status], order: Order, linked: bool) -> None:
     name = status_name(statuses, order.status)
     out.conflicts.add(
         ConflictKey.of(ConflictKind.UNMAPPED_STATUS, order.status),
-        f"Статус RetailCRM «{name}» не сопоставлен со статусом МойСклад.",
+        msg("orders.unmapped_status_title", status=name),
         rc_data={"status": order.status, "name": name}, order=label(order),
     )
     out.waiting.add(order.id)
     if linked:
-        out.log(Level.WARNING, f"Заказ {label(order)}: статус «{name}» не сопоставлен со статусом МойСклад, "
-                               "поэтому статус заказа в МойСклад не меняется. Выберите статус в настройках.", order)
+        out.log(Level.WARNING, msg("orders.unmapped_status_linked", order=label(order), status=name), order)
     else:
-        out.log(Level.WARNING, f"Заказ {label(order)} не выгружен: статус «{name}» не сопоставлен со статусом "
-                               "МойСклад. Без статуса заказ не выгружается, потому что неверный статус может "
-                               "запустить сценарии МойСклад. Выберите статус МойСклад в настройках.", order)
+        out.log(Level.WARNING, msg("orders.unmapped_status_new", order=label(order), status=name), order)
 
 
 def _unlinked_lines(out: Decided, order: Order, problems: Sequence[LineProblem], linked: bool) -> None:
-    lines = []
+    lines: list[Message | str] = []
     for problem in problems:
         if problem.offer_id is not None:
             key = ConflictKey.of(ConflictKind.UNLINKED_ORDER_LINE, "offer", problem.offer_id)
-            what = f"Товар «{problem.name}» (предложение RetailCRM {problem.offer_id})"
+            title = msg("orders.unlinked_offer_title", name=problem.name, offer=problem.offer_id)
         else:
             key = ConflictKey.of(ConflictKind.UNLINKED_ORDER_LINE, "order", order.id, "line", problem.index)
-            what = f"Строка {problem.index} заказа {label(order)} («{problem.name}»)"
+            title = msg("orders.unlinked_line_title", index=problem.index, order=label(order), name=problem.name)
         out.conflicts.add(
-            key, f"{what} не связан(а) с товаром МойСклад.",
+            key, title,
             rc_data={"offer_id": problem.offer_id, "name": problem.name}, order=label(order),
         )
-        lines.append(f"строка {problem.index} «{problem.name}»")
+        lines.append(msg("orders.unlinked_line", index=problem.index, name=problem.name))
     out.waiting.add(order.id)
-    action = "не обновлён в МойСклад" if linked else "не выгружен в МойСклад"
-    out.log(Level.WARNING, f"Заказ {label(order)} {action}: товар не связан с МойСклад ({'; '.join(lines)}). "
-                           "Свяжите товар в каталоге или исключите строку в разделе «Конфликты».", order)
+    code = "orders.unlinked_lines_linked" if linked else "orders.unlinked_lines_new"
+    out.log(Level.WARNING, msg(code, order=label(order), lines=joined(lines, "semicolon")), order)

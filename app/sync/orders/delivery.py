@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from app.clients.errors import RemoteValidationError, SettingsError
 from app.clients.parsing import text
 from app.clients.retailcrm_models import Order
+from app.messages import msg
 from app.sync.model import Action, Change, Flow, Level
 from app.sync.orders.fingerprints import fingerprint
 from app.sync.orders.mapping import DELIVERY, MappedOrder
@@ -48,9 +49,7 @@ def prepare(p: Planner, orders: Iterable[Order]) -> None:
         p.ctx.shared.delivery_service = found
     if found is None:
         delivery.available = False
-        p.plan.notes.append(
-            "Стоимость доставки в МойСклад не передаётся: в этой учётной записи МойСклад нет раздела услуг."
-        )
+        p.plan.notes.append(msg("orders.delivery_no_services"))
         return
     match = next((r for r in found if text(r.get("name")) == delivery.name), None)
     if match is not None:
@@ -59,7 +58,8 @@ def prepare(p: Planner, orders: Iterable[Order]) -> None:
         delivery.create = True
         p.plan.changes.append(
             Change(Flow.ORDERS, Action.CREATE, "moysklad", "service", delivery.name,
-                   f"Услуга «{delivery.name}» в МойСклад: будет создана для стоимости доставки")
+                   # Change.summary is a str (app/sync/model.py): the Russian text of the catalogued sentence
+                   str(msg("orders.change_delivery_service", name=delivery.name)))
         )
 
 
@@ -80,15 +80,14 @@ def apply_service(a: Applier) -> None:
     except RemoteValidationError as exc:
         lost(a)
         a.counts.failed += 1
-        a.log(Level.ERROR, f"Не удалось создать услугу «{delivery.name}» в МойСклад: {exc.message} "
-                           "Стоимость доставки в заказы не передана; Связка попробует снова при следующей "
-                           "синхронизации.", delivery.name, None, "service")
+        a.log(Level.ERROR, msg("orders.delivery_create_failed", name=delivery.name, error=exc.sentence),
+              delivery.name, None, "service")
         return
     delivery.service_id = text(created.get("id"))
     if delivery.service_id:
         a.cursors.set_delivery_service_id(delivery.name, delivery.service_id)
         a.counts.created += 1
-        a.log(Level.INFO, f"Создана услуга «{delivery.name}» в МойСклад для стоимости доставки.",
+        a.log(Level.INFO, msg("orders.delivery_created", name=delivery.name),
               delivery.name, f"{MS_APP}#good/edit?id={delivery.service_id}", "service")
 
 
@@ -123,6 +122,4 @@ def check_service(a: Applier, mapped: MappedOrder) -> None:
         return
     name = delivery.name
     a.cursors.forget_delivery_service(name)
-    a.log(Level.WARNING, f"Услуга «{name}» для стоимости доставки не найдена в МойСклад (возможно, её "
-                         "удалили). При следующей синхронизации Связка найдёт её по названию или создаст "
-                         "заново.", name, None, "service")
+    a.log(Level.WARNING, msg("orders.delivery_missing", name=name), name, None, "service")

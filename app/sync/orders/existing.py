@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from app.clients.parsing import meta_id, text
+from app.messages import Message, msg
 from app.store import Link, LinkConflictError
 from app.sync.model import Level
 from app.sync.orders.fingerprints import fingerprint_of_entity
@@ -57,9 +58,8 @@ def adopt_existing(p: Planner, creates: list[OrderCreate], order_links: Mapping[
         create.adopt_ms_id = text(row.get("id"))
         existing_fp = fingerprint_of_entity(row, p.work.delivery.service_id)
         create.adopt_needs_update = existing_fp != create.fingerprint
-        p.log(Level.INFO, f"Заказ {label(create.order)} уже есть в МойСклад (заказ покупателя "
-                          f"{text(row.get('name')) or ''}): Связка свяжет его, а не создаст второй.",
-              create.order, ms_id=create.adopt_ms_id)
+        p.log(Level.INFO, msg("orders.already_in_moysklad", order=label(create.order),
+                              name=text(row.get("name")) or ""), create.order, ms_id=create.adopt_ms_id)
     return kept
 
 
@@ -74,20 +74,14 @@ def _take_over(p: Planner, create: OrderCreate, mark: ModuleMark | None, rows: M
     name = label(order)
     if mark.ms_id is None:
         shown = mark.value if len(mark.value) <= 60 else mark.value[:57] + "…"
-        p.log(Level.INFO, f"Заказ {name}: в поле «{MODULE_FIELD}» записано «{shown}», а это не "
-                          "идентификатор заказа МойСклад. Связка не учитывает это поле и выгружает заказ как "
-                          "обычно.", order)
+        p.log(Level.INFO, msg("orders.module_field_not_id", order=name, field=MODULE_FIELD, value=shown), order)
         return
     row = rows.get(mark.ms_id)
     if row is None:
-        p.log(Level.WARNING, f"Заказ {name}: по полю «{MODULE_FIELD}» его выгружал модуль RetailCRM для "
-                             "МойСклад, но такого заказа покупателя в МойСклад нет (его удалили или он в "
-                             "другой учётной записи МойСклад). Связка выгрузит заказ как новый.", order)
+        p.log(Level.WARNING, msg("orders.module_order_missing", order=name, field=MODULE_FIELD), order)
         return
     if mark.ms_id in taken:
-        p.log(Level.WARNING, f"Заказ {name}: заказ покупателя МойСклад из поля «{MODULE_FIELD}» уже связан "
-                             "с другим заказом RetailCRM (например, заказ скопирован вместе с этим полем). "
-                             "Связка выгрузит этот заказ как новый.", order)
+        p.log(Level.WARNING, msg("orders.module_order_taken", order=name, field=MODULE_FIELD), order)
         return
     taken.add(mark.ms_id)
     create.adopt_ms_id = text(row.get("id"))
@@ -96,9 +90,8 @@ def _take_over(p: Planner, create: OrderCreate, mark: ModuleMark | None, rows: M
     create.module_state = meta_id(row.get("state"))
     demands = demand_ids(row)
     create.module_demand = demands[0] if demands else None
-    p.log(Level.INFO, f"Заказ {name} уже выгружен модулем RetailCRM для МойСклад (заказ покупателя "
-                      f"{text(row.get('name')) or ''}): Связка свяжет его и дальше будет вести сама, второй "
-                      "заказ не создаётся.", order, ms_id=create.adopt_ms_id)
+    p.log(Level.INFO, msg("orders.module_take_over", order=name, name=text(row.get("name")) or ""), order,
+          ms_id=create.adopt_ms_id)
 
 
 def adopt(a: Applier, create: OrderCreate) -> None:
@@ -115,7 +108,7 @@ def adopt(a: Applier, create: OrderCreate) -> None:
     if create.taken_over:
         _taken_over(a, create)
         return
-    a.log(Level.INFO, f"Заказ {label(order)} → МойСклад: связан с уже существующим заказом покупателя.",
+    a.log(Level.INFO, msg("orders.linked_existing", order=label(order)),
           label(order), ms_order_url(create.adopt_ms_id))
     if create.adopt_needs_update:
         a.work.updates.append(OrderUpdate(order, create.adopt_ms_id, create.mapped, create.fingerprint))
@@ -136,12 +129,10 @@ def _taken_over(a: Applier, create: OrderCreate) -> None:
     a.pushed.put_many(PUSHED_TARGET, {str(order.id): a.sent_fingerprint(create.mapped, create.fingerprint)})
     if create.module_state:
         a.pushed.put_many(PUSHED_STATE, {str(order.id): create.module_state})
-    shipped = ""
+    shipped: Message | str = ""
     if create.module_demand:
         with contextlib.suppress(LinkConflictError):
             a.links.complete("demand", order.id, create.module_demand, ms_type="demand", rc_ext=order.number)
-            shipped = " Отгрузка по нему в МойСклад уже есть, вторую Связка не создаст."
+            shipped = msg("orders.taken_over_shipped")
     a.counts.unchanged += 1
-    a.log(Level.INFO, f"Заказ {name} уже выгружен модулем RetailCRM для МойСклад, Связка связала его и "
-                      "дальше ведёт сама. Заказ покупателя в МойСклад пока не изменён: его обновит следующее "
-                      f"изменение заказа в RetailCRM.{shipped}", name, ms_order_url(create.adopt_ms_id))
+    a.log(Level.INFO, msg("orders.taken_over", order=name, shipped=shipped), name, ms_order_url(create.adopt_ms_id))

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from app.clients.parsing import text
 from app.clients.retailcrm_models import Order
-from app.messages import plural
+from app.messages import msg
 from app.sync.conflict_key import ConflictKey
 from app.sync.model import Flow, Level
 from app.sync.orders.work import chunks
@@ -58,27 +58,17 @@ def _code(value: Any) -> str | None:
     return text(value)
 
 
-def days_word(days: int) -> str:
-    """«день», «дня» or «дней» after ``days``."""
-    return plural(days, "день", "дня", "дней")
-
-
 def read(p: Planner) -> Reading | None:
     """The orders to look at and the history that touched them (None: nothing to do)."""
     ctx = p.ctx
     cursor = p.cursors.history_since_id
     waiting = p.cursors.waiting
     if not p.export:
-        p.plan.notes.append(
-            "Не выбран ни один статус для выгрузки, поэтому новые заказы в МойСклад не выгружаются. "
-            "Отметьте статусы RetailCRM в настройках."
-        )
+        p.plan.notes.append(msg("orders.no_export_statuses"))
         if cursor is None:  # nothing was ever exported: nothing to keep up to date either
             return None
     if not p.settings.organization_id:
-        p.plan.notes.append(
-            "Не выбрано юрлицо МойСклад, поэтому новые заказы не выгружаются. Выберите юрлицо в настройках."
-        )
+        p.plan.notes.append(msg("orders.no_organization"))
     p.statuses = p.rc_statuses()
     p.reset_process()  # read when the first order's shipment is decided (a run may have none)
 
@@ -91,30 +81,20 @@ def read(p: Planner) -> Reading | None:
         missing = [i for i in waiting if i not in orders]
         orders.update(fetch(p, missing))
         p.work.history_cursor = newest
-        what = "полная сверка" if ctx.full and cursor is not None else "первый запуск"
+        what = msg("orders.what_full" if ctx.full and cursor is not None else "orders.what_first")
         if cursor is None and p.created_from is not None:
             days = p.settings.first_sync_days
-            p.plan.notes.append(
-                f"Первая синхронизация: заказы за последние {days} {days_word(days)}; более ранние не "
-                "выгружаются."
-            )
+            p.plan.notes.append(msg("orders.first_sync_window", count=days))
         elif p.created_from is not None:
-            p.plan.notes.append(
-                f"Заказы, созданные до {p.created_from:%d.%m.%Y} (до первой синхронизации), не выгружаются."
-            )
-        p.plan.notes.append(
-            f"Заказы ({what}): в статусах для выгрузки {len(orders)} заказ(ов); "
-            "дальше Связка будет следить за изменениями по истории RetailCRM."
-        )
+            p.plan.notes.append(msg("orders.created_before", date=f"{p.created_from:%d.%m.%Y}"))
+        p.plan.notes.append(msg("orders.exportable_count", what=what, count=len(orders)))
     else:
         scan = walk_history(p, cursor)
         p.work.history_cursor = scan.newest
         orders = fetch(p, sorted(scan.touched | waiting))
         if scan.records:
-            own = f", свои изменения пропущены: {scan.own}" if scan.own else ""
-            p.plan.notes.append(
-                f"История RetailCRM: {scan.records} изменений в {len(scan.touched)} заказ(ах){own}."
-            )
+            own = msg("orders.history_own", count=scan.own) if scan.own else ""
+            p.plan.notes.append(msg("orders.history_counts", records=scan.records, orders=len(scan.touched), own=own))
     return orders, scan
 
 
@@ -159,8 +139,7 @@ def unusable_id(p: Planner, order: Order) -> bool:
         return False
     raw_id = str(order.raw.get("id"))
     label = order.number or order.external_id or raw_id
-    title = (f"Заказ {label} не выгружен в МойСклад: RetailCRM прислал вместо его идентификатора «{raw_id}», "
-             "а это не число. Проверьте заказ в RetailCRM; если он в порядке, сообщите в поддержку RetailCRM.")
+    title = msg("orders.bad_id", order=label, raw_id=raw_id)
     p.conflicts.add(ConflictKey.of(ConflictKind.BAD_DATA, "order-id", label), title,
                     rc_data={"number": order.number, "id": raw_id})
     p.log(Level.WARNING, title, None)
@@ -204,7 +183,5 @@ def walk_history(p: Planner, since: int) -> HistoryScan:
             if shipment and _code(record.new) == shipment:
                 scan.reached_shipment.add(record.order_id)
     if scan.deleted:
-        p.plan.notes.append(
-            f"В RetailCRM удалено заказов: {len(scan.deleted)}. В МойСклад Связка их не удаляет."
-        )
+        p.plan.notes.append(msg("orders.deleted_in_retailcrm", count=len(scan.deleted)))
     return scan

@@ -22,6 +22,7 @@ from typing import Any
 
 from app.clients.parsing import as_list, as_map, decimal, kopecks, text
 from app.clients.retailcrm_models import Address, Order, OrderItem
+from app.messages import Message, msg
 from app.money import KOPECK, rub, rub_to_kopecks
 from app.sync.text import shorten
 
@@ -81,7 +82,7 @@ class MappedOrder:
     description: str
     shipment_address: str
     positions: tuple[MappedPosition, ...]
-    notes: tuple[str, ...] = field(default=())  # what was shortened or left out, for the log
+    notes: tuple[Message, ...] = field(default=())  # what was shortened or left out, for the log
 
 
 # --- money -------------------------------------------------------------------------------------------------
@@ -159,24 +160,25 @@ def customer_display_name(order: Order) -> str:
     return company or " ".join(order.customer.full_name.split())
 
 
-def bad_data_reasons(order: Order, *, creating: bool = True) -> list[str]:
+def bad_data_reasons(order: Order, *, creating: bool = True) -> list[Message]:
     """What makes the order impossible to send as it is, in words (empty: it is fine).
 
     The customer's name matters only when the order is created (it may name a new counterparty).
     """
-    reasons = []
+    reasons: list[Message] = []
     name = customer_display_name(order)
     if not creating:
         pass
     elif not name:
-        reasons.append("у клиента не указаны ни фамилия, ни имя, ни компания")
+        reasons.append(msg("orders.reason_no_name"))
     elif len(name) > NAME_MAX:
-        reasons.append(f"имя клиента длиннее {NAME_MAX} символов ({len(name)}), МойСклад такое не примет")
+        reasons.append(msg("orders.reason_name_too_long", max=NAME_MAX, length=len(name)))
     for index, item in enumerate(order.items, start=1):
         if item.quantity < 0:
-            reasons.append(f"в строке {index} («{item_label(item)}») отрицательное количество {item.quantity}")
+            reasons.append(msg("orders.reason_negative_quantity", index=index, item=item_label(item),
+                               quantity=item.quantity))
         if item.initial_price < 0:
-            reasons.append(f"в строке {index} («{item_label(item)}») отрицательная цена")
+            reasons.append(msg("orders.reason_negative_price", index=index, item=item_label(item)))
     return reasons
 
 
@@ -237,15 +239,15 @@ def map_order(
     state_id: str | None,
     store_id: str | None,
 ) -> MappedOrder:
-    notes = []
+    notes: list[Message] = []
     description = order_description(order)
     if len(description) > DESCRIPTION_MAX:
         description = shorten(description, DESCRIPTION_MAX)
-        notes.append(f"комментарий сокращён до {DESCRIPTION_MAX} символов")
+        notes.append(msg("orders.note_comment_shortened", max=DESCRIPTION_MAX))
     address = address_text(order.delivery.address)
     if len(address) > SHORT_TEXT_MAX:
         address = shorten(address, SHORT_TEXT_MAX)
-        notes.append(f"адрес доставки сокращён до {SHORT_TEXT_MAX} символов")
+        notes.append(msg("orders.note_address_shortened", max=SHORT_TEXT_MAX))
     return MappedOrder(
         rc_id=order.id,
         number=order.number,
@@ -392,11 +394,7 @@ def required_attributes(errors: Sequence[Any]) -> list[str]:
     return names
 
 
-def required_attributes_advice(names: Sequence[str]) -> str:
+def required_attributes_advice(names: Sequence[str]) -> Message:
     """What to do about required additional fields, in a sentence for the shop owner."""
     quoted = ", ".join(f"«{n}»" for n in names)
-    which = "обязательное дополнительное поле" if len(names) == 1 else "обязательные дополнительные поля"
-    it = "это поле необязательным" if len(names) == 1 else "эти поля необязательными"
-    return (f"в МойСклад у заказов покупателя есть {which} {quoted}, а Связка дополнительные поля не заполняет. "
-            f"Сделайте {it} в настройках заказов покупателей МойСклад или задайте значение по умолчанию; "
-            "заказ уйдёт при следующей синхронизации")
+    return msg("orders.required_field" if len(names) == 1 else "orders.required_fields", fields=quoted)

@@ -25,6 +25,7 @@ from app.clients.errors import NotFound, RemoteValidationError
 from app.clients.moysklad_filter import Filter
 from app.clients.parsing import meta_id, text, timestamp
 from app.clients.retailcrm_models import Order
+from app.messages import msg
 from app.store import LinkConflictError
 from app.sync.model import Level
 from app.sync.orders.work import label, ms_demand_url
@@ -113,13 +114,13 @@ def apply(a: Applier) -> None:
             a.rc.edit_order_status(found.rc_id, found.status, by="id")
         except (RemoteValidationError, NotFound) as exc:
             a.counts.failed += 1
-            a.log(Level.ERROR, f"Заказ {found.number} → RetailCRM: статус не изменён. {exc.message}",
+            a.log(Level.ERROR, msg("orders.status_back_failed", order=found.number, error=exc.sentence),
                   found.number, ms_demand_url(found.demand_id))
             continue
         a.counts.updated += 1
         name = statuses[found.status].name if found.status in statuses else found.status
-        a.log(Level.INFO, f"Заказ {found.number} → RetailCRM: статус «{name}», потому что склад отгрузил заказ "
-                          "в МойСклад.", found.number, ms_demand_url(found.demand_id))
+        a.log(Level.INFO, msg("orders.status_shipped", order=found.number, status=name), found.number,
+              ms_demand_url(found.demand_id))
 
 
 def foreign_demands(a: Applier, ms_order_ids: list[str]) -> dict[str, tuple[str, str]]:
@@ -163,7 +164,6 @@ def _link(a: Applier, rc_id: int, number: str, demand_id: str, name: str) -> boo
         a.links.complete("demand", rc_id, demand_id, ms_type="demand", rc_ext=number)
     except LinkConflictError:
         return False  # the order has another shipment linked already
-    what = f" {name}" if name else ""
-    a.log(Level.INFO, f"Заказ {number}: отгрузка{what} сделана на складе в МойСклад. Связка не будет создавать "
-                      "вторую отгрузку по этому заказу.", number, ms_demand_url(demand_id), "demand")
+    a.log(Level.INFO, msg("orders.ms_shipment_linked", order=number, name=f" {name}" if name else ""), number,
+          ms_demand_url(demand_id), "demand")
     return True

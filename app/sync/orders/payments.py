@@ -33,10 +33,12 @@ from typing import TYPE_CHECKING, Any
 from app.clients.errors import ItemError, SettingsError
 from app.clients.parsing import text
 from app.clients.retailcrm_models import Order
+from app.messages import Message, msg
 from app.money import MoneyError, kopecks_to_rub, rub
 from app.store import Link
 from app.store.settings import PAYMENT_DOCUMENTS
 from app.sync.model import Action, Change, Flow, Level
+from app.sync.orders.words import document_name
 from app.sync.orders.work import MS_APP, chunks, label, ms_order_url
 
 if TYPE_CHECKING:
@@ -46,10 +48,8 @@ if TYPE_CHECKING:
 PAYMENT_LINK = "payment"  # incoming document
 REFUND_LINK = "refund"  # outgoing document for the same key
 OUTGOING = {"paymentin": "paymentout", "cashin": "cashout"}
-DOCUMENT_NAMES = {
-    "paymentin": "входящий платёж", "cashin": "приходный ордер",
-    "paymentout": "исходящий платёж", "cashout": "расходный ордер", "skip": "не передавать",
-}
+# the documents' names in Russian, as the CLI prints them (app/cli.py); the journal uses document_name()
+DOCUMENT_NAMES = {code: str(document_name(code)) for code in ("paymentin", "cashin", "paymentout", "cashout", "skip")}
 # Codes and names that mean cash: the sandbox's and real accounts' (fixture References/testPaymentTypes:
 # «Наличными», «Оплата при получении»; cash on delivery is paid to the courier)
 _CASH_CODES = ("cash", "cod", "courier", "nalich")
@@ -92,7 +92,7 @@ class PaymentWrite:
     kopecks: int
     payment_id: int
     payment_type: str
-    why: str = ""  # for the journal: why an outgoing document
+    why: Message | str = ""  # for the journal: why an outgoing document
 
 
 def order_payments(order: Order) -> list[PaymentRow]:
@@ -170,18 +170,18 @@ def decide_order(order: Order, ms_order_id: str | None, *, incoming: Mapping[str
             refund = refunds.get(key)
             closed = refund is not None and refund.ms_id is not None
             if not closed:
-                why = ""
+                why: Message | str = ""
                 if payment is None:
-                    why = "оплата удалена в RetailCRM"
+                    why = msg("orders.refund_payment_deleted")
                 elif payment.status not in paid:
-                    why = "оплата в RetailCRM больше не отмечена оплаченной"
+                    why = msg("orders.refund_not_paid")
                 elif payment.kopecks != sent_kop:
-                    why = (f"сумма оплаты в RetailCRM изменилась: {kopecks_to_rub(sent_kop)} ₽ → "
-                           f"{kopecks_to_rub(payment.kopecks)} ₽")
+                    why = msg("orders.refund_sum_changed", old=kopecks_to_rub(sent_kop),
+                              new=kopecks_to_rub(payment.kopecks))
                 if why or refund is not None:  # a reserved refund goes through even if paid again since
                     writes.append(PaymentWrite(order, ms_order_id, key, False, OUTGOING.get(sent_doc, "paymentout"),
                                                sent_kop, pid, payment.type if payment else "",
-                                               why or "возврат, начатый прошлой синхронизацией"))
+                                               why or msg("orders.refund_resumed")))
                     closed = True
         if is_paid and closed and payment is not None:
             writes.append(PaymentWrite(order, ms_order_id, link_key(order.id, pid, round_ + 1), True, document,
@@ -206,8 +206,7 @@ def paid_statuses(p: Planner) -> frozenset[str] | None:
     try:
         statuses = p.rc.payment_statuses()
     except SettingsError as exc:
-        p.log(Level.WARNING, f"Оплаты в МойСклад не переданы: не удалось прочитать статусы оплат RetailCRM "
-                             f"({exc.message}). Проверьте права ключа API RetailCRM.")
+        p.log(Level.WARNING, msg("orders.payment_statuses_unreadable", error=exc.sentence))
         return None
     paid = frozenset(s.code for s in statuses if s.complete)
     p.ctx.shared.retailcrm_paid_statuses = paid
@@ -257,8 +256,10 @@ def plan(p: Planner, orders: Mapping[int, Order]) -> None:
             p.work.paid_kopecks[order.id] = rc_paid_kopecks(order, paid, documents, type_names)
     for write in p.work.payments:
         p.plan.changes.append(Change(Flow.ORDERS, Action.CREATE, "moysklad", write.document, write.key,
-                                     f"Заказ {label(write.order)} → МойСклад: будет создан "
-                                     f"{DOCUMENT_NAMES[write.document]} на {kopecks_to_rub(write.kopecks)} ₽", write))
+                                     # Change.summary is a str (app/sync/model.py): the Russian text
+                                     str(msg("orders.change_payment", order=label(write.order),
+                                             document=document_name(write.document),
+                                             amount=kopecks_to_rub(write.kopecks))), write))
 
 
 def _by_order(links: Mapping[str, Link]) -> dict[int, dict[str, Link]]:
@@ -371,9 +372,9 @@ def _link_existing(a: Applier, document: str, batch: list[tuple[PaymentWrite, st
         a.links.complete(PAYMENT_LINK if write.incoming else REFUND_LINK, write.key, ms_id, ms_type=document)
         a.counts.unchanged += 1
         number = label(write.order)
-        a.log(Level.INFO, f"Заказ {number}: {DOCUMENT_NAMES[document]} {text(row.get('name')) or ''} на "
-                          f"{kopecks_to_rub(write.kopecks)} ₽ уже был в МойСклад (создан раньше); теперь он связан "
-                          "с оплатой, второй не создан.", number, _ms_url(document, ms_id), "payment")
+        a.log(Level.INFO, msg("orders.payment_existing", order=number, document=document_name(document),
+                              name=text(row.get("name")) or "", amount=kopecks_to_rub(write.kopecks)),
+              number, _ms_url(document, ms_id), "payment")
     return left
 
 
@@ -381,12 +382,12 @@ def _record(a: Applier, item: tuple[PaymentWrite, str, dict[str, Any]], result: 
             *, linked: bool) -> None:
     write, ms_order, body = item
     number = label(write.order)
-    what = DOCUMENT_NAMES[write.document]
+    what = document_name(write.document)
     amount = kopecks_to_rub(write.kopecks)
     if isinstance(result, ItemError):
         a.counts.failed += 1
-        a.log(Level.ERROR, f"Заказ {number}: {what} на {amount} ₽ в МойСклад не создан: {result.message}. Связка "
-                           "попробует снова при следующей синхронизации.", number, ms_order_url(ms_order), "payment")
+        a.log(Level.ERROR, msg("orders.payment_failed", order=number, document=what, amount=amount,
+                              error=result.message), number, ms_order_url(ms_order), "payment")
         return
     ms_id = text(result.get("id"))
     if not ms_id:
@@ -396,18 +397,16 @@ def _record(a: Applier, item: tuple[PaymentWrite, str, dict[str, Any]], result: 
     a.counts.created += 1
     name = text(result.get("name")) or ""
     if write.incoming:
-        line = f"Заказ {number}: оплата {amount} ₽ передана в МойСклад — создан {what} {name}, привязан к заказу."
+        line = msg("orders.payment_created", order=number, amount=amount, document=what, name=name)
     else:
-        line = f"Заказ {number}: {write.why}, поэтому в МойСклад создан {what} {name} на {amount} ₽"
-        line += ", привязан к заказу." if linked else (
-            ". МойСклад не разрешил привязать его к заказу покупателя, поэтому в заказе он не виден; "
-            "найдите его в разделе «Деньги».")
+        line = msg("orders.refund_created" if linked else "orders.refund_created_unlinked", order=number,
+                   why=write.why, document=what, name=name, amount=amount)
     a.log(Level.INFO, line, number, _ms_url(write.document, ms_id), "payment")
     sent = Decimal(str(body["sum"]))
     got = result.get("sum")
     if isinstance(got, int | float) and Decimal(str(got)) != sent:
-        a.log(Level.WARNING, f"Заказ {number}: МойСклад записал в {what} {name} сумму {kopecks_to_rub(got)} ₽ "
-                             f"вместо {amount} ₽. Проверьте документ в МойСклад.", number,
+        a.log(Level.WARNING, msg("orders.payment_sum_differs", order=number, document=what, name=name,
+                                 got=kopecks_to_rub(got), amount=amount), number,
               _ms_url(write.document, ms_id), "payment")
 
 
@@ -425,9 +424,8 @@ def _check_paid(a: Applier, orders: Mapping[int, str]) -> None:
         expected = a.work.paid_kopecks[rc_id]
         if round(payed) != expected:
             number = numbers.get(rc_id, str(rc_id))
-            a.log(Level.WARNING, f"Заказ {number}: в МойСклад по заказу оплачено {kopecks_to_rub(payed)} ₽, а в "
-                                 f"RetailCRM — {kopecks_to_rub(expected)} ₽. Проверьте оплаты заказа в обеих "
-                                 "системах.", number, ms_order_url(ms_id), "payment")
+            a.log(Level.WARNING, msg("orders.paid_differs", order=number, moysklad=kopecks_to_rub(payed),
+                                     retailcrm=kopecks_to_rub(expected)), number, ms_order_url(ms_id), "payment")
 
 
 __all__ = ["PAYMENT_LINK", "REFUND_LINK", "PaymentWrite", "apply_payments", "decide_order", "order_payments",

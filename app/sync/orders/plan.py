@@ -12,6 +12,7 @@ from datetime import date
 
 from app.clients.parsing import text
 from app.clients.retailcrm_models import Order, Status
+from app.messages import Message, msg
 from app.sync.catalog.source import shared_snapshot
 from app.sync.engine import RunContext
 from app.sync.model import Action, Change, Counts, Flow, FlowPlan, Level
@@ -73,7 +74,8 @@ class Planner:
         self.rc_url = str(getattr(self.rc, "account_url", "")).rstrip("/")
 
     # -- helpers -----------------------------------------------------------------------------------------
-    def log(self, level: Level, message: str, order: Order | None = None, *, ms_id: str | None = None) -> None:
+    def log(self, level: Level, message: Message | str, order: Order | None = None, *,
+            ms_id: str | None = None) -> None:
         url = None
         if ms_id:
             url = ms_order_url(ms_id)
@@ -85,8 +87,8 @@ class Planner:
     def status_name(self, code: str | None) -> str:
         return status_name(self.statuses, code)
 
-    def state_name(self, state_id: str | None) -> str:
-        return self.settings.state_names.get(state_id or "", "") or "статус МойСклад"
+    def state_name(self, state_id: str | None) -> Message | str:
+        return self.settings.state_names.get(state_id or "", "") or msg("orders.state_unknown")
 
     def rc_statuses(self) -> dict[str, Status]:
         cached = self.ctx.shared.retailcrm_statuses
@@ -228,7 +230,7 @@ class Planner:
         for key, customer in customers.items():
             if key in pending and key not in linked:
                 decisions[key] = CounterpartyDecision(
-                    "create", how="создан новый контрагент (повтор прерванной записи)"
+                    "create", how=msg("orders.cp_new_retry")
                 )
                 continue
             decisions[key] = decide_counterparty(customer, linked_ms_id=linked.get(key), index=index,
@@ -243,7 +245,8 @@ class Planner:
                 continue
             if decision.action == "skip":
                 self.work.skipped += 1
-                self.log(Level.INFO, f"Заказ {label(create.order)} пропущен: {decision.how}.", create.order)
+                self.log(Level.INFO, msg("orders.skipped_counterparty", order=label(create.order), how=decision.how),
+                         create.order)
                 continue
             if decision.action == "create":
                 self.work.counterparties_to_create.setdefault(key, create.customer)
@@ -251,7 +254,7 @@ class Planner:
                 self.work.counterparties_to_link.setdefault(key, decision.ms_id)
             kept.append(create)
         if lookups:
-            self.log(Level.DEBUG, f"Поиск контрагентов в МойСклад: {len(lookup)} клиент(ов), запросов: {lookups}.")
+            self.log(Level.DEBUG, msg("orders.cp_lookup", customers=len(lookup), requests=lookups))
         return kept
 
     def _ambiguous(self, create: OrderCreate, decision: CounterpartyDecision) -> None:
@@ -259,7 +262,7 @@ class Planner:
         names = ", ".join(f"«{c.name}»" for c in decision.candidates[:5])
         self.conflicts.add(
             ambiguous_conflict(customer.key),
-            f"Клиент «{customer.name}»: {decision.how}. Выберите контрагента МойСклад для этого клиента.",
+            msg("orders.ambiguous_title", name=customer.name, how=decision.how),
             rc_data={"customer_id": customer.info.rc_customer_id, "name": customer.name, "inn": customer.info.inn,
                      "email": customer.info.email, "phone": customer.info.phone},
             ms_data={"rule": decision.rule, "candidates": [
@@ -268,9 +271,8 @@ class Planner:
             order=label(create.order),
         )
         self.work.waiting.add(create.order.id)
-        self.log(Level.WARNING, f"Заказ {label(create.order)} ждёт: для клиента «{customer.name}» подходят "
-                                f"несколько контрагентов МойСклад ({names}). Выберите нужного в разделе "
-                                "«Конфликты».", create.order)
+        self.log(Level.WARNING, msg("orders.ambiguous_wait", order=label(create.order), name=customer.name,
+                                    names=names), create.order)
 
     def _check_names(self, creates: list[OrderCreate]) -> None:
         wanted = [c for c in creates if not c.adopt_ms_id and c.order.number]
@@ -280,8 +282,7 @@ class Planner:
         taken = {text(r.get("name")) for r in rows}
         for create in wanted:
             if create.order.number in taken:
-                self.log(Level.INFO, f"Заказ {label(create.order)}: номер уже занят в МойСклад, номер заказу "
-                                     "покупателя присвоит МойСклад.", create.order)
+                self.log(Level.INFO, msg("orders.number_taken", order=label(create.order)), create.order)
             else:
                 create.name = create.order.number
 
@@ -295,32 +296,32 @@ class Planner:
             self.conflict_repo.close_missing(self.ctx.run_id, OWN_CONFLICT_KINDS)
         for key, customer in work.counterparties_to_create.items():
             plan.changes.append(Change(Flow.ORDERS, Action.CREATE, "moysklad", "counterparty", key,
-                                       f"Контрагент «{customer.name}» в МойСклад: будет создан", customer))
+                                       str(msg("orders.change_counterparty", name=customer.name)), customer))
         for create in work.creates:
             plan.changes.append(self._create_change(create))
         for update in work.updates:
             plan.changes.append(Change(
                 Flow.ORDERS, Action.UPDATE, "moysklad", "customerorder", label(update.order),
-                f"Заказ {label(update.order)} → МойСклад: будет обновлён заказ покупателя "
-                f"(статус «{self.state_name(update.mapped.state_id)}», позиций {len(update.mapped.positions)})",
+                str(msg("orders.change_update", order=label(update.order),
+                        state=self.state_name(update.mapped.state_id), count=len(update.mapped.positions))),
                 update,
             ))
         for shipment in work.shipments:
             plan.changes.append(Change(Flow.ORDERS, Action.CREATE, "moysklad", "demand", label(shipment.order),
-                                       f"Заказ {label(shipment.order)} → МойСклад: будет создана отгрузка", shipment))
+                                       str(msg("orders.change_shipment", order=label(shipment.order))), shipment))
         for back in work.statuses_back:
             plan.changes.append(Change(
                 Flow.ORDERS, Action.UPDATE, "retailcrm", "order", back.number,
-                f"Заказ {back.number} → RetailCRM: статус «{self.status_name(back.current)}» → "
-                f"«{self.status_name(back.status)}» (как в МойСклад)", back,
+                str(msg("orders.change_status_back", order=back.number, old=self.status_name(back.current),
+                        new=self.status_name(back.status))), back,
             ))
         for item in work.returns:
             plan.changes.append(Change(Flow.ORDERS, Action.CREATE, "moysklad", "salesreturn", label(item.order),
-                                       f"Заказ {label(item.order)} → МойСклад: будет создан возврат покупателя",
+                                       str(msg("orders.change_return", order=label(item.order))),
                                        item))
         for found in work.ms_shipments:
             plan.changes.append(Change(Flow.ORDERS, Action.LINK, "moysklad", "demand", found.number,
-                                       f"Заказ {found.number}: отгрузка сделана в МойСклад, будет связана с заказом",
+                                       str(msg("orders.change_ms_shipment", order=found.number)),
                                        found))
         new_orders = sum(1 for c in work.creates if not c.adopt_ms_id)
         adopted_updates = sum(1 for c in work.creates if c.adopt_ms_id and c.adopt_needs_update)
@@ -345,24 +346,22 @@ class Planner:
             returns=len(work.returns),
         )
         if work.waiting:
-            plan.notes.append(f"Ждут решения или исправления: {len(work.waiting)} заказ(ов); подробности в разделе "
-                              "«Конфликты».")
+            plan.notes.append(msg("orders.waiting_note", count=len(work.waiting)))
         return plan
 
     def _create_change(self, create: OrderCreate) -> Change:
         name = label(create.order)
         if create.adopt_ms_id:
-            what = "будет связан с уже существующим заказом покупателя"
-            if create.taken_over:
-                what += ", который выгрузил модуль RetailCRM для МойСклад"
+            code = "orders.change_take_over" if create.taken_over else "orders.change_link"
             if create.adopt_needs_update:
-                what += " и обновлён"
+                code += "_update"
+            # Change.summary is a str (app/sync/model.py): the catalogued sentence's Russian text
             return Change(Flow.ORDERS, Action.LINK, "moysklad", "customerorder", name,
-                          f"Заказ {name} → МойСклад: {what}", create)
+                          str(msg(code, order=name)), create)
         how = create.counterparty.how if create.counterparty else ""
         return Change(
             Flow.ORDERS, Action.CREATE, "moysklad", "customerorder", name,
-            f"Заказ {name} → МойСклад: будет создан заказ покупателя (статус «"
-            f"{self.state_name(create.mapped.state_id)}», позиций {len(create.mapped.positions)}), {how}",
+            str(msg("orders.change_create", order=name, state=self.state_name(create.mapped.state_id),
+                    count=len(create.mapped.positions), how=how)),
             create,
         )

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 from app.clients.errors import ItemError, NotFound, RemoteValidationError
 from app.clients.parsing import meta_id, text
 from app.clients.retailcrm_models import Order
+from app.messages import msg
 from app.store import SyncSettings
 from app.sync.model import Level
 from app.sync.orders.mapping import DELIVERY, map_positions
@@ -186,14 +187,11 @@ def plan(p: Planner, orders: Mapping[int, Order]) -> None:
         try:
             demand = p.ms.get("demand", demand_id, expand="positions")
         except RemoteValidationError as exc:
-            p.log(Level.ERROR, f"Заказ {label(order)}: отгрузку в МойСклад прочитать не удалось, возврат не "
-                               f"проверен. {exc.message}", order)
+            p.log(Level.ERROR, msg("orders.return_read_failed", order=label(order), error=exc.sentence), order)
             p.work.waiting.add(order.id)
             continue
         if demand is None:
-            p.log(Level.WARNING, f"Заказ {label(order)}: его отгрузка удалена в МойСклад, поэтому возврат по ней "
-                                 "не создан. Если товар вернулся на склад, оформите возврат в МойСклад вручную.",
-                  order)
+            p.log(Level.WARNING, msg("orders.return_shipment_deleted", order=label(order)), order)
             continue
         record.shipped, rows = _rows_by_item(_positions(demand))
         quantities = to_return(record.shipped, kept, record.returned)
@@ -202,8 +200,7 @@ def plan(p: Planner, orders: Mapping[int, Order]) -> None:
             continue
         p.work.returns.append(SalesReturn(order, demand_id, record.count + 1, quantities, rows, full, record))
         if not full:
-            p.log(Level.INFO, f"Заказ {label(order)}: после отгрузки из заказа убраны товары или уменьшено их "
-                              "количество; Связка оформит в МойСклад возврат покупателя на разницу.", order)
+            p.log(Level.INFO, msg("orders.return_partial", order=label(order)), order)
 
 
 # -- apply -------------------------------------------------------------------------------------------------
@@ -283,20 +280,20 @@ def _recorded(a: Applier, item: SalesReturn, result: Mapping[str, Any], *, log: 
     name = text(result.get("name")) or ""
     ms_id = text(result.get("id")) or ""
     pieces = sum(got.values()) if got else sum(item.quantities.values())
-    why = "заказ переведён в статус возврата" if item.full else "товары убраны из заказа после отгрузки"
-    a.log(Level.INFO, f"Заказ {label(item.order)} → МойСклад: создан возврат покупателя {name} "
-                      f"({_pieces(pieces)}), товар вернулся на склад; причина: {why}.",
+    why = msg("orders.return_why_full" if item.full else "orders.return_why_partial")
+    a.log(Level.INFO, msg("orders.return_created", order=label(item.order), name=name, pieces=_pieces(pieces),
+                          why=why),
           label(item.order), ms_return_url(ms_id), "salesreturn")
 
 
 def _pieces(count: float) -> str:
+    """The number of pieces as the journal shows it: 3, 2.5 (the unit is in the sentence)."""
     value = int(count) if float(count).is_integer() else count
-    return f"{value} шт."
+    return f"{value}"
 
 
 def _failed(a: Applier, item: SalesReturn, message: str) -> None:
     a.failed_orders.add(item.order.id)  # read again next run, so the return is tried again
     a.counts.failed += 1
-    a.log(Level.ERROR, f"Заказ {label(item.order)} → МойСклад: возврат покупателя не создан. "
-                       f"{message.rstrip('.')}. Связка попробует снова при следующей синхронизации.",
+    a.log(Level.ERROR, msg("orders.return_failed", order=label(item.order), error=message.rstrip(".")),
           label(item.order), None, "salesreturn")

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from app.clients.errors import ItemError, NotFound, RemoteValidationError
 from app.clients.parsing import meta_id, text
 from app.clients.retailcrm_models import Order
+from app.messages import Message, msg
 from app.store import Link
 from app.sync.model import Level
 from app.sync.orders import ms_shipments, returns
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
 def shipment_for(order: Order, ms_order_id: str | None, *, shipment_status: str | None,
                  process: Callable[[], ProcessOrder] | None, reached: Collection[int],
                  demand_links: Mapping[str, Link], pending_demands: Collection[str]
-                 ) -> tuple[Shipment | None, str | None]:
+                 ) -> tuple[Shipment | None, Message | None]:
     """The shipment ``order`` needs (None: none), and a journal line when an earlier one may exist.
 
     The goods have left when the status is the shipment status or a later one in the process order (group
@@ -43,8 +44,7 @@ def shipment_for(order: Order, ms_order_id: str | None, *, shipment_status: str 
         return None, None
     line = None
     if str(order.id) in pending_demands:
-        line = (f"Заказ {label(order)}: отгрузка могла быть создана в прошлый раз; Связка повторит запрос с тем "
-                "же идентификатором, дубликата не будет.")
+        line = msg("orders.shipment_retry", order=label(order))
     return Shipment(order, ms_order_id), line
 
 
@@ -76,14 +76,14 @@ def apply_shipments(a: Applier) -> None:
                 template = a.ms.demand_template(ms_order)
             except (NotFound, RemoteValidationError) as exc:
                 a.counts.failed += 1
-                a.log(Level.ERROR, f"Заказ {label(order)} → МойСклад: отгрузка не создана. {exc.message}",
+                a.log(Level.ERROR, msg("orders.shipment_failed", order=label(order), error=exc.sentence),
                       label(order), ms_order_url(ms_order), "demand")
                 continue
             rows = template.get("positions")
             positions = rows.get("rows") if isinstance(rows, Mapping) else rows
             if not positions:
-                a.log(Level.INFO, f"Заказ {label(order)}: в МойСклад отгружать нечего (всё уже отгружено), "
-                                  "отгрузка не создана.", label(order), ms_order_url(ms_order))
+                a.log(Level.INFO, msg("orders.shipment_nothing", order=label(order)), label(order),
+                      ms_order_url(ms_order))
                 continue
             body = {k: v for k, v in template.items() if k != "meta"}
         body["syncId"] = link.sync_id
@@ -96,7 +96,7 @@ def apply_shipments(a: Applier) -> None:
             if isinstance(result, ItemError):
                 a.failed_orders.add(order.id)
                 a.counts.failed += 1
-                a.log(Level.ERROR, f"Заказ {label(order)} → МойСклад: отгрузка не создана. {result.message}.",
+                a.log(Level.ERROR, msg("orders.shipment_refused", order=label(order), error=result.message),
                       label(order), None, "demand")
                 continue
             ms_id = text(result.get("id"))
@@ -114,7 +114,7 @@ def apply_shipments(a: Applier) -> None:
                 shipped=True,
             )
             demand_name = text(result.get("name")) or ""
-            a.log(Level.INFO, f"Заказ {label(order)} → МойСклад: создана отгрузка {demand_name}.",
+            a.log(Level.INFO, msg("orders.shipment_created", order=label(order), name=demand_name),
                   label(order), ms_demand_url(ms_id), "demand")
         a.progress(len(chunk))
 
@@ -139,8 +139,7 @@ def _recover_unconfirmed(a: Applier) -> set[int]:
         recovered.add(int(link.rc_id))
         a.counts.created += 1
         number = link.rc_ext or link.rc_id
-        a.log(Level.INFO, f"Заказ {number} → МойСклад: отгрузка {text(row.get('name')) or ''} была создана "
-                          "прошлой синхронизацией, которая прервалась; теперь она связана с заказом.",
+        a.log(Level.INFO, msg("orders.shipment_recovered", order=number, name=text(row.get("name")) or ""),
               number, ms_demand_url(ms_id), "demand")
     return recovered
 

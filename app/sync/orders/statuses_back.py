@@ -16,6 +16,7 @@ from app.clients.moysklad_filter import Filter
 from app.clients.moysklad_models import CustomerOrder
 from app.clients.parsing import text, timestamp
 from app.clients.retailcrm_models import Order
+from app.messages import msg
 from app.store import Link
 from app.sync.model import Flow, Level
 from app.sync.orders.fingerprints import fingerprint
@@ -33,10 +34,7 @@ def plan(p: Planner, orders: Mapping[int, Order], scan: HistoryScan | None) -> N
     if cursor is None:
         newest = next(iter(p.ms.iter_rows("entity/customerorder", order="updated,desc", limit=1)), None)
         p.work.reverse_cursor = text(newest.get("updated")) if newest else "1970-01-01 03:00:00"
-        p.plan.notes.append(
-            "Обратная передача статусов включена: изменения статусов заказов в МойСклад с этого момента "
-            "будут переданы в RetailCRM."
-        )
+        p.plan.notes.append(msg("orders.statuses_back_on"))
         return
     since = timestamp(cursor)
     flt = Filter().ge("updated", since) if since else None
@@ -77,8 +75,8 @@ def plan(p: Planner, orders: Mapping[int, Order], scan: HistoryScan | None) -> N
             continue
         if rc_id in forward_changed:
             p.ctx.log(Level.INFO, Flow.ORDERS,
-                      f"Заказ {number}: статус изменён и в RetailCRM, и в МойСклад; оставлен статус "
-                      "RetailCRM.", entity_type="order", entity_ref=number, entity_url=ms_order_url(row.id))
+                      msg("orders.status_changed_both", order=number), entity_type="order",
+                      entity_ref=number, entity_url=ms_order_url(row.id))
             continue
         p.work.statuses_back.append(
             StatusBack(rc_id, number, row.id, row.name, row.state_id or "", target, status)
@@ -97,13 +95,13 @@ def apply(a: Applier) -> None:
             a.rc.edit_order_status(back.rc_id, back.status, by="id")
         except (RemoteValidationError, NotFound) as exc:
             a.counts.failed += 1
-            a.log(Level.ERROR, f"Заказ {back.number} → RetailCRM: статус не изменён. {exc.message}",
+            a.log(Level.ERROR, msg("orders.status_back_failed", order=back.number, error=exc.sentence),
                   back.number, ms_order_url(back.ms_id))
             continue
         a.counts.updated += 1
         # RetailCRM now agrees with this state: it is no longer news on the next run
         a.pushed.put_many(PUSHED_STATE, {str(back.rc_id): back.state_id})
         name = statuses[back.status].name if back.status in statuses else back.status
-        a.log(Level.INFO, f"Заказ {back.number} → RetailCRM: статус «{name}», как у заказа покупателя "
-                          f"{back.ms_name} в МойСклад.", back.number, ms_order_url(back.ms_id))
+        a.log(Level.INFO, msg("orders.status_back", order=back.number, status=name, name=back.ms_name),
+              back.number, ms_order_url(back.ms_id))
         a.progress(1)

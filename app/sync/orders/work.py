@@ -8,6 +8,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from app.clients.retailcrm_models import Order
+from app.messages import Message, msg
 from app.sync.conflict_key import ConflictKey
 from app.sync.model import PlanStats
 from app.sync.orders.counterparties import CounterpartyDecision, OrderCustomerInfo
@@ -142,7 +143,7 @@ class PlanConflicts:
 
     items: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
 
-    def add(self, key: ConflictKey, title: str, *, rc_data: Any = None, ms_data: Any = None,
+    def add(self, key: ConflictKey, title: Message | str, *, rc_data: Any = None, ms_data: Any = None,
             order: str | None = None) -> None:
         kind, text_key = key.kind, str(key)
         entry = self.items.get((kind, text_key))
@@ -167,8 +168,8 @@ class PlanConflicts:
             orders = entry["orders"]
             title = entry["title"]
             if orders:
-                shown = ", ".join(orders[:5]) + (f" и ещё {len(orders) - 5}" if len(orders) > 5 else "")
-                title = f"{title} Ждут заказы: {shown}."
+                more = msg("orders.and_more", count=len(orders) - 5) if len(orders) > 5 else ""
+                title = msg("orders.conflict_waiting", title=title, orders=", ".join(orders[:5]), more=more)
             rows.append({"kind": entry["kind"], "key": entry["key"], "title": title,
                          "rc_data": {**entry["rc_data"], "orders": orders}, "ms_data": entry["ms_data"]})
         return rows

@@ -2,6 +2,7 @@
 
 import pytest
 
+from app.messages import msg
 from app.sync.orders.counterparties import (
     CounterpartyCandidate,
     CounterpartyMatch,
@@ -65,21 +66,22 @@ def test_inn_beats_email():
     customer = CustomerInfo("ООО Акме", inn="7707083893", email="ivan@example.ru")
     match = match_counterparty(customer, [IVAN, ACME])
     assert match == CounterpartyMatch(rule="inn", counterparty=ACME)
-    assert describe(match) == "контрагент найден по ИНН"
+    assert describe(match) == msg("orders.cp_found", how=msg("orders.cp_rule_inn"))
+    assert str(describe(match)) == "контрагент найден по ИНН"  # rendered as before
 
 
 def test_email_when_no_inn_matches():
     customer = CustomerInfo("Иван", email="IVAN@example.ru ", phone="+7 999 111-22-33")
     match = match_counterparty(customer, [ACME, IVAN])
     assert (match.rule, match.counterparty) == ("email", IVAN)
-    assert describe(match) == "контрагент найден по e-mail"
+    assert describe(match) == msg("orders.cp_found", how=msg("orders.cp_rule_email"))
 
 
 def test_phone_in_any_form_finds_the_counterparty():
     customer = CustomerInfo("Пётр", phone="9130000001")
     match = match_counterparty(customer, [ACME, IVAN, IVAN2])
     assert (match.rule, match.counterparty) == ("phone", IVAN2)
-    assert describe(match) == "контрагент найден по телефону"
+    assert describe(match) == msg("orders.cp_found", how=msg("orders.cp_rule_phone"))
 
 
 def test_extra_customer_phones_are_used():
@@ -94,8 +96,10 @@ def test_ambiguous_phone_is_reported_not_guessed():
     assert match.counterparty is None
     assert match.ambiguous == (IVAN, IVAN2)
     assert match.is_ambiguous
-    assert describe(match).startswith("несколько контрагентов подходят по телефону")
-    assert "«Иван Петров»" in describe(match)
+    assert describe(match).code == "orders.cp_ambiguous"
+    assert describe(match).params["how"] == msg("orders.cp_rule_phone")
+    assert str(describe(match)).startswith("несколько контрагентов подходят по телефону")
+    assert "«Иван Петров»" in str(describe(match))
 
 
 def test_ambiguity_stops_the_search():
@@ -109,7 +113,7 @@ def test_ambiguity_stops_the_search():
 def test_nothing_matches_means_create():
     match = match_counterparty(CustomerInfo("Новый клиент", email="new@example.ru", phone="9990000000"), [ACME, IVAN])
     assert match == CounterpartyMatch(rule=None)
-    assert describe(match) == "создан новый контрагент"
+    assert describe(match) == msg("orders.cp_new")
     assert match_counterparty(CustomerInfo("Без контактов"), [ACME, IVAN]).rule is None
 
 
@@ -133,7 +137,7 @@ def test_an_archived_counterparty_still_matches_and_the_log_says_so():
     archived = CounterpartyCandidate("cp-old", "ООО «Акме»", inn="7707083893", archived=True)
     match = match_counterparty(CustomerInfo("ООО Акме", inn="7707083893"), [archived, IVAN])
     assert match == CounterpartyMatch(rule="inn", counterparty=archived)
-    assert "в архиве МойСклад" in describe(match) and "«ООО «Акме»»" in describe(match)
+    assert describe(match) == msg("orders.cp_found_archived", name="ООО «Акме»", how=msg("orders.cp_rule_inn"))
 
 
 def test_of_several_matches_the_only_one_not_archived_wins():
@@ -144,4 +148,4 @@ def test_of_several_matches_the_only_one_not_archived_wins():
     both_old = CounterpartyCandidate("cp-old2", "Иван (совсем старый)", email="ivan@example.ru", archived=True)
     match = match_counterparty(customer, [old, both_old])
     assert match.ambiguous == (old, both_old)  # two archived ones: still a person's choice
-    assert "(в архиве)" in describe(match)
+    assert "(в архиве)" in str(describe(match))

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from app.clients.retailcrm_models import Order, Status
+from app.messages import msg
 from app.store import Link, StorePair, SyncSettings
 from app.sync.model import Level
 from app.sync.orders.decide import DecideInputs, decide
@@ -74,7 +75,7 @@ def test_orders_are_looked_at_in_id_order_and_others_statuses_are_skipped() -> N
     assert [c.order.id for c in decided.creates] == [10, 30]
     assert decided.skipped == 1
     assert [(line.level, line.order.id if line.order else None) for line in decided.logs] == [(Level.DEBUG, 20)]
-    assert "«Выполнен»" in decided.logs[0].message
+    assert decided.logs[0].message == msg("orders.skipped_status", order="20A", status="Выполнен")
 
 
 def test_an_order_created_before_the_first_sync_window_is_skipped() -> None:

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from app.clients.retailcrm_models import Order
+from app.messages import msg
 from app.money import KOPECK
 from app.sync.orders.counterparties import customer_of, email_spellings, normalize_phone, phone_spellings
 from app.sync.orders.fingerprints import fingerprint, fingerprint_of_entity
@@ -158,10 +159,13 @@ def test_long_texts_are_shortened_with_a_note() -> None:
 def test_bad_data_is_explained() -> None:
     assert bad_data_reasons(rc_order()) == []
     nameless = rc_order(firstName=None, lastName=None, patronymic=None, customer={"id": 5})
-    assert "не указаны" in bad_data_reasons(nameless)[0]
-    assert "длиннее 255" in bad_data_reasons(rc_order(lastName="Я" * 10_000))[0]
+    assert bad_data_reasons(nameless) == [msg("orders.reason_no_name")]
+    too_long = bad_data_reasons(rc_order(lastName="Я" * 10_000))[0]
+    assert (too_long.code, too_long.params["max"]) == ("orders.reason_name_too_long", 255)
+    assert "длиннее 255" in str(too_long)
     negative = rc_order(items=[{"offer": {"id": 1}, "quantity": -2, "initialPrice": 10}])
-    assert "отрицательное количество" in bad_data_reasons(negative)[0]
+    reason = bad_data_reasons(negative)[0]
+    assert (reason.code, reason.params["index"]) == ("orders.reason_negative_quantity", 1)
 
 
 def test_fingerprint_follows_what_an_update_sends() -> None:
@@ -239,4 +243,6 @@ def test_a_required_field_refusal_names_the_additional_field_not_a_standard_one(
     assert required_attributes([FieldError("positions[0].assortment", "…", 3000)]) == []
     assert required_attributes([FieldError("Канал продаж", "…", 3006), FieldError(None, "…", 3000)]) == []
     advice = required_attributes_advice(["Канал продаж"])
-    assert "«Канал продаж»" in advice and "необязательным" in advice
+    assert advice == msg("orders.required_field", fields="«Канал продаж»")
+    assert "«Канал продаж»" in str(advice) and "необязательным" in str(advice)
+    assert required_attributes_advice(["a", "b"]) == msg("orders.required_fields", fields="«a», «b»")

@@ -199,4 +199,4 @@ def test_without_the_status_groups_the_default_group_order_still_keeps_new_order
 
     assert report.errors == 0, report.message
     assert _demands_of(env, fresh) == [] and len(_demands_of(env, done)) == 1
-    assert any(e.level == Level.WARNING and e.message == DEFAULT_ORDER_NOTE for e in env.events)
+    assert any(e.level == Level.WARNING and e.code == DEFAULT_ORDER_NOTE.code for e in env.events)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from app.messages import msg
 from app.sync.model import Flow
 from app.sync.orders.cursors import CURSOR_FLOW, FIRST_SYNC_CURSOR
 from app.sync.orders.history import MSK, first_sync_start
@@ -41,7 +42,8 @@ def test_the_first_run_takes_the_last_days_only_and_never_the_older_orders() -> 
         listed = [e.query for e in env.sandbox.log.entries()[mark:] if e.path == ORDERS_PATH]
         assert listed and all(f"filter%5BcreatedAtFrom%5D={stored}" in q for q in listed), listed
         notes = report.plans[Flow.ORDERS].notes
-        assert "Первая синхронизация: заказы за последние 30 дней; более ранние не выгружаются." in notes
+        assert msg("orders.first_sync_window", count=30) in notes
+        assert "Первая синхронизация: заказы за последние 30 дней; более ранние не выгружаются." in map(str, notes)
 
         # a change to the old order later brings it up in the history, and a full run lists everything: it
         # still stays out, because it was created before the first sync's window
@@ -51,7 +53,7 @@ def test_the_first_run_takes_the_last_days_only_and_never_the_older_orders() -> 
         assert any(f"Заказ {old['number']} пропущен: он создан до" in m for m in env.messages())
         full = env.run(full=True)
         assert not _exported(env, old)
-        assert any("(до первой синхронизации), не выгружаются" in n for n in full.plans[Flow.ORDERS].notes)
+        assert any(getattr(n, "code", None) == "orders.created_before" for n in full.plans[Flow.ORDERS].notes)
 
 
 def test_zero_days_take_every_order() -> None:
@@ -64,7 +66,7 @@ def test_zero_days_take_every_order() -> None:
         assert _exported(env, old)
         listed = [e.query for e in env.sandbox.log.entries()[mark:] if e.path == ORDERS_PATH]
         assert listed and not any("createdAtFrom" in q for q in listed)
-        assert not any(n.startswith("Первая синхронизация") for n in report.plans[Flow.ORDERS].notes)
+        assert not any(getattr(n, "code", None) == "orders.first_sync_window" for n in report.plans[Flow.ORDERS].notes)
         assert env.db.cursors(env.profile_id).get(CURSOR_FLOW, FIRST_SYNC_CURSOR) is None
 
 
@@ -72,8 +74,7 @@ def test_a_dry_run_of_the_first_sync_keeps_nothing() -> None:
     with ord_environment(linking="seed", first_sync_days=7) as env:
         report = env.run(dry_run=True)
 
-        assert "Первая синхронизация: заказы за последние 7 дней; более ранние не выгружаются." in \
-            report.plans[Flow.ORDERS].notes
+        assert msg("orders.first_sync_window", count=7) in report.plans[Flow.ORDERS].notes
         assert env.db.cursors(env.profile_id).get(CURSOR_FLOW, FIRST_SYNC_CURSOR) is None
 
 
