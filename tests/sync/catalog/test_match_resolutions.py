@@ -198,7 +198,9 @@ def test_decision_for_a_conflict_that_disappeared_is_dropped():
     assert result.to_create_in_retailcrm == []
     [dropped] = result.dropped_resolutions
     assert dropped.conflict_key == key and dropped.reason.code == "catalog.drop.no_conflict"
-    assert [str(note) for note in result.notes] == ["прежнее решение (товар «Товар a») больше не подходит: конфликта больше нет"]
+    assert [str(note) for note in result.notes] == [
+        "прежнее решение (товар «Товар a») больше не подходит: конфликта больше нет"
+    ]
 
 
 def test_unknown_or_malformed_decisions_are_dropped_not_fatal():
