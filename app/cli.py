@@ -1528,6 +1528,7 @@ def cmd_support_bundle(args: argparse.Namespace, env: _Env) -> int:
 
 def cmd_check(args: argparse.Namespace, env: _Env) -> int:
     """``svyazka check``: app/sync/reconcile. Reads only; exit 1 when anything differs (for monitoring)."""
+    from app.messages import text_of
     from app.runner.check import check_profile
     from app.sync.reconcile import KIND_TITLES
 
@@ -1545,8 +1546,8 @@ def cmd_check(args: argparse.Namespace, env: _Env) -> int:
         where = f" [{diff.where}]" if diff.where else ""
         note = f" — {diff.note}" if diff.note else ""
         print(f"  {KIND_TITLES[diff.kind]}: {diff.name}{where}: {values}{note}")
-    for note in report.notes:
-        print(note)
+    for line in report.notes:
+        print(text_of(line))
     if report.agrees:
         print("Всё сходится.")
         return EXIT_OK

@@ -67,14 +67,9 @@ class MatchKey(StrEnum):
 
     @property
     def label(self) -> str:
-        """The field's name as a shop owner knows it, capitalised for the start of a sentence (the sync's
-        Russian sentences use it; moved here with the enum from ``app/sync/catalog/keys.py``)."""
-        return _MATCH_KEY_LABELS[self]
+        """The field's name as a shop owner knows it, capitalised for the start of a sentence, in Russian. The
+        words live in the message catalogue (``catalog.key_title.*``, app/messages/catalog.py); sentences use
+        :func:`app.sync.catalog.keys.key_word` / ``key_title``, so English text says "article"."""
+        from app.messages import msg
 
-
-_MATCH_KEY_LABELS = {
-    MatchKey.ARTICLE: "Артикул",
-    MatchKey.CODE: "Код",
-    MatchKey.EXTERNAL_CODE: "Внешний код",
-    MatchKey.BARCODE: "Штрихкод",
-}
+        return str(msg(f"catalog.key_title.{self.name.lower()}"))

@@ -87,7 +87,10 @@ from typing import Any
 LANGUAGES = ("ru", "en")
 DEFAULT_LANGUAGE = "ru"
 # the catalogue modules: each has ``MESSAGES: dict[code, (ru, en)]``, its codes prefixed by "<area>."
-AREAS = ("engine", "safety", "statusmap", "accounts", "runner", "store", "clients", "orders")
+AREAS = (
+    "engine", "safety", "statusmap", "accounts", "runner", "store", "clients",
+    "orders", "catalog", "prices", "stock", "reconcile",
+)
 
 _NESTED = "$msg"  # a nested message as JSON: {"$msg": code, "params": {...}}
 

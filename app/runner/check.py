@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from app.clients.errors import SettingsError
-from app.messages import msg
+from app.messages import Message, msg
 from app.runner.build import clients_for
 from app.sync.reconcile import CheckReport, Reconciler
 
@@ -18,7 +18,7 @@ def check_profile(
     secrets: Any,
     *,
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
-    progress: Callable[[str], None] = lambda _text: None,
+    progress: Callable[[Message | str], None] = lambda _text: None,  # app/messages: render with text_of
     check_cancel: Callable[[], None] = lambda: None,
 ) -> CheckReport:
     """Compare a saved profile's two services (clients from the keyring, as a sync builds them)."""

@@ -68,7 +68,7 @@ class Change:
     target: str
     entity: str
     ref: str
-    summary: str
+    summary: str | Message
     payload: Any = None
 
 

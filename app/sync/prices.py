@@ -19,10 +19,10 @@ from decimal import Decimal
 
 from app.clients.errors import RemoteValidationError
 from app.clients.retailcrm_models import OfferRef, PriceUpdate
+from app.messages import Message, msg
 from app.money import rub_amount
 from app.store.pushed import PushedRepository
 from app.sync.catalog.source import MsCatalog, load_moysklad_catalog, offer_links, shared_snapshot
-from app.sync.catalog.work import plural
 from app.sync.engine import RunContext
 from app.sync.model import Action, Change, Counts, Flow, FlowPlan, Level, PlanStats
 
@@ -33,7 +33,7 @@ UPLOAD_BATCH = 250
 class PriceRow:
     offer_id: int
     prices: dict[str, Decimal] = field(default_factory=dict)  # RetailCRM price code -> roubles
-    label: str = ""
+    label: Message | str = ""
 
 
 @dataclass
@@ -58,7 +58,7 @@ class PricesFlow:
         plan: FlowPlan[PricesWork] = FlowPlan(flow=self.flow)
         pairs = ctx.settings.price_pairs
         if not pairs:
-            plan.notes.append("Цены не передаются: типы цен МойСклад не сопоставлены с типами цен RetailCRM.")
+            plan.notes.append(msg("prices.no_pairs"))
             return plan
         snapshot = shared_snapshot(ctx.shared)
         ms: MsCatalog
@@ -75,7 +75,7 @@ class PricesFlow:
         work = PricesWork()
         rows: dict[int, PriceRow] = {}
         zero = 0
-        zero_examples: list[str] = []
+        zero_examples: list[Message] = []
         texts: dict[Decimal, str] = {}  # of two-place amounts only (equal ones print the same)
 
         def money_text(amount: Decimal) -> str:
@@ -89,7 +89,7 @@ class PricesFlow:
             if prices is None:
                 continue  # not in MoySklad any more: the catalog flow deals with the link
             item = ms.items.get(ms_id)
-            label = f"«{item.name}»" if item else f"предложения {offer_id}"
+            label = msg("prices.label_item", name=item.name) if item else msg("prices.label_offer", id=offer_id)
             current = snapshot.rc.prices.get(offer_id) if snapshot and offer_id in snapshot.rc.offers else None
             for pair in pairs:
                 raw = prices.get(pair.ms_price_type_id)
@@ -101,7 +101,8 @@ class PricesFlow:
                     # Not a line per price: unset price types are 0 in MoySklad, on every run, for many goods.
                     zero += 1
                     if len(zero_examples) < 3:
-                        zero_examples.append(f"«{pair.ms_price_type_name}» у {label}")
+                        zero_examples.append(
+                            msg("prices.zero_example", price_type=pair.ms_price_type_name, label=label))
                     continue
                 if current is not None:
                     before = current.get(pair.rc_price_code)
@@ -115,7 +116,8 @@ class PricesFlow:
                     continue
                 row = rows.setdefault(offer_id, PriceRow(offer_id, label=label))
                 row.prices[pair.rc_price_code] = value
-                change = f"{before_text} → {value} ₽" if before_text is not None else f"{value} ₽ (первая передача)"
+                change = (msg("prices.change", before=before_text, value=value) if before_text is not None
+                          else msg("prices.change_first", value=value))
                 plan.changes.append(
                     Change(
                         flow=self.flow,
@@ -123,7 +125,8 @@ class PricesFlow:
                         target="retailcrm",
                         entity="price",
                         ref=(item.article or item.code or str(offer_id)) if item else str(offer_id),
-                        summary=f"Цена «{pair.ms_price_type_name}» у {label}: {change}",
+                        summary=msg("prices.change_summary", price_type=pair.ms_price_type_name, label=label,
+                                    change=change),
                         payload={"offer_id": offer_id, "code": pair.rc_price_code, "price": str(value)},
                     )
                 )
@@ -138,16 +141,13 @@ class PricesFlow:
         )
         plan.notes.insert(
             0,
-            f"К передаче {plan.counts.updated} {plural(plan.counts.updated, 'цена', 'цены', 'цен')} по "
-            f"{len(work.rows)} {plural(len(work.rows), 'предложению', 'предложениям', 'предложениям')}, "
-            f"без изменений {plan.counts.unchanged}.",
+            msg("prices.note_counts", n=plan.counts.updated, offers=len(work.rows), unchanged=plan.counts.unchanged),
         )
         if zero:
-            plan.notes.append(
-                f"{zero} {plural(zero, 'цена', 'цены', 'цен')} в МойСклад {plural(zero, 'равна', 'равны', 'равны')} 0 "
-                f"(обычно это «цена не задана»), например {', '.join(zero_examples)}: такие цены не передаём, "
-                "в RetailCRM остаются прежние."
-            )
+            examples: Message | str = ""
+            for example in zero_examples:
+                examples = msg("prices.join", head=examples, tail=example) if examples else example
+            plan.notes.append(msg("prices.note_zero", n=zero, examples=examples))
         plan.work = work
         plan.stats = work.stats
         ctx.progress(self.flow, 1, 1, "plan")
@@ -163,7 +163,7 @@ class PricesFlow:
             confirmed = work.confirmed
             pushed = ctx.db.pushed(ctx.profile_id)
             ctx.defer_bookkeeping(self.flow, lambda: _remember(pushed, confirmed), into=counts)
-        summaries: dict[int, list[str]] = {}
+        summaries: dict[int, list[Message | str]] = {}
         for change in plan.changes:
             summaries.setdefault(change.payload["offer_id"], []).append(change.summary)
         uploads = _Uploads(ctx, summaries, len(work.rows))
@@ -182,7 +182,7 @@ def _remember(pushed: PushedRepository, confirmed: dict[str, str]) -> Counts:
 class _Uploads:
     """The price flow's upload batches, run inline or deferred (several at once)."""
 
-    def __init__(self, ctx: RunContext, summaries: dict[int, list[str]], total: int) -> None:
+    def __init__(self, ctx: RunContext, summaries: dict[int, list[Message | str]], total: int) -> None:
         self.ctx = ctx
         self.summaries = summaries
         self.pushed = ctx.db.pushed(ctx.profile_id)
@@ -200,22 +200,22 @@ class _Uploads:
             result = ctx.retailcrm.upload_prices(updates)
         except RemoteValidationError as exc:
             counts.failed += sum(len(row.prices) for row in batch)
-            ctx.log(Level.ERROR, Flow.PRICES, f"RetailCRM не принял цены {len(batch)} предложений. {exc.message}")
+            ctx.log(Level.ERROR, Flow.PRICES, msg("prices.refused", n=len(batch), error=exc.sentence))
             return counts
         missing = {ref.id for ref in result.not_found if ref.id is not None}
         sent: dict[str, str] = {}
         for row in batch:
             if row.offer_id in missing:
                 counts.failed += len(row.prices)
-                ctx.log(Level.WARNING, Flow.PRICES, f"Предложение {row.label} не найдено в RetailCRM: возможно, его "
-                        "удалили. Связь проверит следующая синхронизация каталога.",
+                ctx.log(Level.WARNING, Flow.PRICES, msg("prices.offer_missing", label=row.label),
                         entity_type="offer", entity_ref=str(row.offer_id))
                 continue
             for code, value in row.prices.items():
                 sent[f"{row.offer_id}:{code}"] = str(value)
             for summary in self.summaries.get(row.offer_id, ()):
                 counts.updated += 1
-                ctx.log(Level.INFO, Flow.PRICES, summary + ".", entity_type="offer", entity_ref=str(row.offer_id))
+                ctx.log(Level.INFO, Flow.PRICES, msg("prices.sent", summary=summary), entity_type="offer",
+                        entity_ref=str(row.offer_id))
         self.pushed.put_many("price", sent)
         with self._lock:
             self.sent += len(batch)

@@ -28,10 +28,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.messages import text_of
 from app.runner.check import check_profile
 from app.store import Database
 from app.sync.model import Flow
 from app.sync.reconcile import FIX_FLOWS, CheckReport, Kind
+from app.ui.i18n import current_language
 from app.ui.worker import run_in_background
 
 KIND_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -142,8 +144,9 @@ class CheckTab(QWidget):
         self.check_button.setEnabled(True)
         self.model.removeRows(0, self.model.rowCount())
         for diff in report.differences:
-            values = [self.kind_title(diff.kind), diff.name, diff.ref, diff.retailcrm, diff.moysklad, diff.expected,
-                      diff.where, diff.note]
+            lang = current_language()
+            values = [self.kind_title(diff.kind), diff.text("name", lang), diff.ref, diff.text("retailcrm", lang),
+                      diff.text("moysklad", lang), diff.expected, diff.where, diff.text("note", lang)]
             row = []
             for text in values:
                 item = QStandardItem(text)
@@ -161,7 +164,7 @@ class CheckTab(QWidget):
             self.status_label.setText(self.tr(
                 "%n difference(s) found. Pick a kind on the left and press «Fix…», or export the list.", "", total
             ))
-        self.notes_label.setText("\n".join(report.notes))
+        self.notes_label.setText("\n".join(text_of(note, current_language()) for note in report.notes))
         self.notes_label.setVisible(bool(report.notes))
         self._fill_kinds()
         self.checked.emit()

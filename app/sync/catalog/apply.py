@@ -7,10 +7,11 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
+from app.messages import msg
 from app.money import rub_to_kopecks
 from app.store.settings import PricePair
 from app.sync.barcodes import ms_barcode
-from app.sync.catalog.keys import clean_key
+from app.sync.catalog.keys import clean_key, key_word
 from app.sync.catalog.products import _RcProductWrites
 from app.sync.catalog.source import (
     ms_item_url,
@@ -47,7 +48,8 @@ class _Applier(_RcProductWrites):
             self.links.remove("offer", ms_id=stale.ms_id)
             if self.snapshot is not None and self.snapshot.links.get(stale.ms_id) == stale.rc_id:
                 del self.snapshot.links[stale.ms_id]
-            self._log(Level.INFO, f"{stale.title}. Связь удалена.", entity_type="offer", entity_ref=stale.ms_id)
+            self._log(Level.INFO, msg("catalog.link_removed", title=stale.title), entity_type="offer",
+                      entity_ref=stale.ms_id)
         if work.new_links:
             # The run goes on with the links in memory (ctx.shared), so storing 50,000 of them with a log line
             # each need not hold up the stock uploads: it runs beside them (inline without background writes).
@@ -64,8 +66,9 @@ class _Applier(_RcProductWrites):
             for link in chunk:
                 self._log(
                     Level.INFO,
-                    f"Связаны: «{shorten(self._ms_name(link.ms_id))}» в МойСклад и предложение RetailCRM {link.rc_id}"
-                    + (f" ({work.key.label.lower()} «{link.match_key}»)." if link.match_key else "."),
+                    msg("catalog.linked", name=shorten(self._ms_name(link.ms_id)), rc_id=link.rc_id,
+                        key_part=msg("catalog.part.key_paren", key=key_word(work.key), value=link.match_key)
+                        if link.match_key else ""),
                     entity_type="offer",
                     entity_ref=link.match_key or link.rc_id,
                     entity_url=self._ms_url(link.ms_id),
@@ -111,7 +114,7 @@ class _Applier(_RcProductWrites):
                     self.counts.failed += 1
                     self._log(
                         Level.ERROR,
-                        f"МойСклад не создал товар «{create.name}»: {outcome.message}.",
+                        msg("catalog.ms_not_created", name=create.name, error=outcome.message),
                         entity_type="product",
                         entity_ref=create.key_text or str(offer.id),
                     )
@@ -125,7 +128,7 @@ class _Applier(_RcProductWrites):
                 self.counts.created += 1
                 self._log(
                     Level.INFO,
-                    f"Создан товар МойСклад «{create.name}» и связан с предложением RetailCRM.",
+                    msg("catalog.ms_created", name=create.name),
                     entity_type="product",
                     entity_ref=create.key_text or str(offer.id),
                     entity_url=ms_item_url(None, ms_id),
@@ -147,10 +150,7 @@ class _Applier(_RcProductWrites):
             else:
                 self._log(
                     Level.WARNING,
-                    f"Штрихкод «{shorten(offer.barcode)}» товара «{create.name}» не передан в МойСклад: это не "
-                    "EAN-13 и не текст для Code 128 (латинские буквы, цифры и знаки, до 255 символов). "
-                    "Товар создаётся без штрихкода; проверьте штрихкод в RetailCRM и добавьте верный "
-                    "в карточку товара в МойСклад.",
+                    msg("catalog.bad_barcode", barcode=shorten(offer.barcode), name=create.name),
                     entity_type="product",
                     entity_ref=create.key_text or str(offer.id),
                 )

@@ -6,13 +6,15 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
-from app.messages import plural
+from app.messages import Message, msg
 from app.money import rub
 from app.sync.catalog.keys import (
     MatchKey,
     MatchRule,
     MsItem,
     RcOffer,
+    key_title,
+    key_word,
     missing_key_reason_ms,
     missing_key_reason_rc,
 )
@@ -24,11 +26,6 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from app.sync.catalog.key_groups import _Group
-
-
-def _plural_genitive(n: int, one: str, many: str) -> str:
-    """Russian genitive after a number ("у 1 товара", "у 2 товаров", "у 21 товара")."""
-    return plural(n, one, many, many)
 
 
 def _money(value: Decimal | None) -> str | None:
@@ -47,19 +44,21 @@ class _ConflictTexts:
     rc_partner: dict[int, str]
     ms_texts: dict[str, tuple[str, ...]]
 
-    def _describe_conflict_key(self, conflict_key: str) -> str:
+    def _describe_conflict_key(self, conflict_key: str) -> Message | str:
         """A conflict key in words ("товар «Футболка»", "артикул «abc-1»"), for notes a person reads."""
         kind, _, rest = conflict_key.partition(":")
         match_key, _, tail = rest.partition(":")
         if kind == ConflictKind.ONLY_IN_MOYSKLAD:
             item = self.ms_by_id.get(tail)
-            return f"товар «{shorten(item.name)}»" if item else "товар, которого больше нет в МойСклад"
+            return msg("catalog.subject.item", name=shorten(item.name)) if item else msg("catalog.subject.item_gone")
         if kind == ConflictKind.ONLY_IN_RETAILCRM:
             offer = self.rc_by_id.get(_as_rc_id(tail) or -1)
-            return f"предложение «{shorten(offer.name)}»" if offer else "предложение, которого больше нет в RetailCRM"
+            if offer:
+                return msg("catalog.subject.offer", name=shorten(offer.name))
+            return msg("catalog.subject.offer_gone")
         match_key = match_key.split("@", 1)[0]  # "<key>@<field>" when the key meets another field
         if kind == ConflictKind.DUPLICATE_KEY and match_key in {key.value for key in MatchKey}:
-            return f"{MatchKey(match_key).label.lower()} «{tail}»"
+            return msg("catalog.subject.key", key=key_word(MatchKey(match_key)), value=tail)
         return conflict_key
 
     def _group_key(self, group: _Group) -> tuple[str, str]:
@@ -92,22 +91,12 @@ class _ConflictTexts:
         return norm, min(texts_by_norm.get(norm, [norm]))
 
     def _duplicate_conflict(self, group: _Group, norm: str, raw: str) -> Conflict:
-        label = self.key.label
         n_ms, n_rc = len(group.ms), len(group.rc)
-        goods = _plural_genitive(n_ms, "товара", "товаров")
-        if n_ms and n_rc:
-            where = f"есть у {n_ms} {goods} в МойСклад и {n_rc} в RetailCRM"
-        elif n_ms:
-            where = f"есть у {n_ms} {goods} в МойСклад и ни у одного в RetailCRM"
-        else:
-            where = (
-                f"есть у {n_rc} {_plural_genitive(n_rc, 'предложения', 'предложений')} в RetailCRM "
-                "и ни у одного товара в МойСклад"
-            )
+        code = "catalog.dup.both" if n_ms and n_rc else "catalog.dup.ms" if n_ms else "catalog.dup.rc"
         return Conflict(
             kind=ConflictKind.DUPLICATE_KEY,
             key=f"duplicate_key:{self.rule.scope}:{norm}",
-            title=f"{label} «{raw}» {where}",
+            title=msg(code, key=key_title(self.key), value=raw, n_ms=n_ms, n_rc=n_rc),
             ms_data=[self._ms_data(item) for item in group.ms],
             rc_data=[self._rc_data(offer) for offer in group.rc],
         )
@@ -115,14 +104,16 @@ class _ConflictTexts:
     def _only_in_ms_conflict(
         self, item: MsItem, reason: Literal["no_key", "key_taken"] | None, mate: RcOffer | None
     ) -> Conflict:
-        noun = {"variant": "Модификация", "service": "Услуга", "bundle": "Комплект"}.get(item.type, "Товар")
+        noun = msg(f"catalog.noun.{item.type if item.type in ('variant', 'service', 'bundle') else 'product'}")
         keys = self.ms_texts.get(item.id, ())
+        title: Message
         if reason == "no_key":
-            title = f"{noun} «{shorten(item.name)}» есть только в МойСклад: {missing_key_reason_ms(item, self.key)}"
+            title = msg("catalog.only_ms_no_key", noun=noun, name=shorten(item.name),
+                        reason=missing_key_reason_ms(item, self.key))
         else:
-            title = f"{noun} «{shorten(item.name)}» ({self._key_phrase(keys)}) есть только в МойСклад"
-            if reason == "key_taken" and mate is not None:
-                title += f"; предложение RetailCRM «{shorten(mate.name)}» с этим ключом уже связано с другим товаром"
+            taken = (msg("catalog.only_ms_taken", name=shorten(mate.name))
+                     if reason == "key_taken" and mate is not None else "")
+            title = msg("catalog.only_ms", noun=noun, name=shorten(item.name), keys=self._key_phrase(keys), taken=taken)
         return Conflict(
             kind=ConflictKind.ONLY_IN_MOYSKLAD,
             key=f"only_in_moysklad:{self.rule.scope}:{item.id}",
@@ -135,15 +126,16 @@ class _ConflictTexts:
     def _only_in_rc_conflict(
         self, offer: RcOffer, reason: Literal["no_key", "key_taken"] | None, mate: MsItem | None
     ) -> Conflict:
+        title: Message
         if reason == "no_key":
-            reason_text = missing_key_reason_rc(self.key, self.rule.rc_field)
-            title = f"Предложение «{shorten(offer.name)}» есть только в RetailCRM: {reason_text}"
+            title = msg("catalog.only_rc_no_key", name=shorten(offer.name),
+                        reason=missing_key_reason_rc(self.key, self.rule.rc_field))
         else:
             text = self.rc_text(offer)
             phrase = self._key_phrase((text,) if text else ())
-            title = f"Предложение «{shorten(offer.name)}» ({phrase}) есть только в RetailCRM"
-            if reason == "key_taken" and mate is not None:
-                title += f"; товар МойСклад «{shorten(mate.name)}» с этим ключом уже связан с другим предложением"
+            taken = (msg("catalog.only_rc_taken", name=shorten(mate.name))
+                     if reason == "key_taken" and mate is not None else "")
+            title = msg("catalog.only_rc", name=shorten(offer.name), keys=phrase, taken=taken)
         return Conflict(
             kind=ConflictKind.ONLY_IN_RETAILCRM,
             key=f"only_in_retailcrm:{self.rule.scope}:{offer.id}",
@@ -159,22 +151,17 @@ class _ConflictTexts:
         return Conflict(
             kind=ConflictKind.ARCHIVED_IN_MOYSKLAD,
             key=f"archived_in_moysklad:{self.rule.scope}:{offer.id}",
-            title=(
-                f"Предложение «{shorten(offer.name)}» ({phrase}): товар в архиве МойСклад — единственный товар "
-                f"с этим ключом, «{shorten(item.name)}», перенесён в архив. Верните его из архива в МойСклад, "
-                "свяжите их (остаток предложения станет 0) или пропустите конфликт"
-            ),
+            title=msg("catalog.archived_mate", name=shorten(offer.name), keys=phrase, item=shorten(item.name)),
             ms_data=[self._ms_data(item)],
             rc_data=[self._rc_data(offer)],
             reason=None,
         )
 
-    def _key_phrase(self, texts: tuple[str, ...]) -> str:
-        label = self.key.label.lower()
+    def _key_phrase(self, texts: tuple[str, ...]) -> Message:
         shown = ", ".join(f"«{text}»" for text in texts[:3])
         if len(texts) > 3:
             shown += ", …"
-        return f"{label} {shown}"
+        return msg("catalog.key_phrase", key=key_word(self.key), values=shown)
 
     def _ms_data(self, item: MsItem) -> dict[str, Any]:
         return {
@@ -209,17 +196,13 @@ class _ConflictTexts:
             "linked_ms_id": self.rc_partner.get(offer.id),
         }
 
-    def _stale_title(self, ms_id: str, rc_id: int, why: StaleWhy) -> str:
+    def _stale_title(self, ms_id: str, rc_id: int, why: StaleWhy) -> Message:
         ms = self.ms_by_id.get(ms_id)
         rc = self.rc_by_id.get(rc_id)
-        ms_name = f"товар «{shorten(ms.name)}»" if ms else f"товар МойСклад {ms_id}"
-        rc_name = f"предложение «{shorten(rc.name)}»" if rc else f"предложение RetailCRM {rc_id}"
-        if why == "moysklad_gone":
-            return f"Связь больше не действует: {ms_name} удалён в МойСклад ({rc_name} осталось без пары)"
-        if why == "retailcrm_gone":
-            return f"Связь больше не действует: {rc_name} удалено в RetailCRM ({ms_name} остался без пары)"
-        if why == "both_gone":
-            return f"Связь больше не действует: удалены и {ms_name}, и {rc_name}"
-        if why == "replaced":
-            return f"Связь «{ms_name} — {rc_name}» заменена решением, принятым вручную"
-        return f"Связь «{ms_name} — {rc_name}» лишняя: предложение уже связано с другим товаром"
+        ms_name = (msg("catalog.subject.item", name=shorten(ms.name)) if ms
+                   else msg("catalog.subject.item_id", id=ms_id))
+        rc_name = (msg("catalog.subject.offer", name=shorten(rc.name)) if rc
+                   else msg("catalog.subject.offer_id", id=rc_id))
+        code = {"moysklad_gone": "ms_gone", "retailcrm_gone": "rc_gone", "both_gone": "both_gone",
+                "replaced": "replaced"}.get(why, "linked_twice")
+        return msg(f"catalog.stale.{code}", ms=ms_name, rc=rc_name)

@@ -27,6 +27,7 @@ from dataclasses import replace
 from typing import Any
 
 from app.clients.errors import SettingsError, SvyazkaApiError
+from app.messages import Message, msg
 from app.sync.catalog import folders, icml_hook, retired
 from app.sync.catalog.apply import _Applier
 from app.sync.catalog.keys import MatchKey, MatchRule, MsItem
@@ -41,7 +42,6 @@ from app.sync.catalog.work import (
     CATALOG_KINDS,
     CatalogWork,
     RcProductEdit,
-    plural,
 )
 from app.sync.engine import RunContext
 from app.sync.model import Action, Change, Counts, Flow, FlowPlan, Level
@@ -134,15 +134,10 @@ def _excluded_links(plan: FlowPlan, work: CatalogWork, excluded: set[str]) -> No
     is, no stock zeroed, nothing deactivated)."""
     for index, stale in enumerate(work.stale):
         if stale.why == "moysklad_gone" and stale.ms_id in excluded:
-            work.stale[index] = replace(stale, title=(
-                f"Связь с предложением RetailCRM {stale.rc_id} снята: товар МойСклад в группе, исключённой "
-                "в настройках Связки (его остатки и цены больше не передаются)"))
+            work.stale[index] = replace(stale, title=msg("catalog.stale.excluded", rc_id=stale.rc_id))
     count = sum(1 for s in work.stale if s.ms_id in excluded)
-    plan.notes.append(
-        f"В исключённых группах МойСклад {len(excluded)} {plural(len(excluded), 'товар', 'товара', 'товаров')}: "
-        "они не связываются, не создаются и не учитываются"
-        + (f"; снимается связей: {count}." if count else ".")
-    )
+    plan.notes.append(msg("catalog.note.excluded", n=len(excluded), unlinked=msg(
+        "catalog.note.excluded_links", n=count) if count else msg("catalog.note.excluded_end")))
 
 
 def _plan_retired(
@@ -162,11 +157,8 @@ def _plan_retired(
     if gone.offers:
         archived = sum(1 for why in gone.offers.values() if why == "archived")
         deleted = len(gone.offers) - archived
-        plan.notes.append(
-            f"Товары МойСклад в архиве ({archived}) и удалённые ({deleted}): остатки их предложений в RetailCRM "
-            "обнуляются на всех складах" + (", товары RetailCRM отключаются." if not icml else
-                                           " (каталог из файла ICML: товары RetailCRM Связка не отключает).")
-        )
+        plan.notes.append(msg("catalog.note.retired_icml" if icml else "catalog.note.retired",
+                              archived=archived, deleted=deleted))
     if icml:
         return gone
     retired.plan_activity(gone, rc, links, pushed.get_many(retired.DEACTIVATED_TARGET).keys())
@@ -180,15 +172,16 @@ def _plan_retired(
         else:
             work.rc_edits.append(RcProductEdit(product_id, ms_id, {"active": active}, None, product.name))
             plan.counts.updated += 1
-        why = next((retired.WHY_TEXT[gone.offers[o]] for o in product.offer_ids if o in gone.offers), "")
+        why: Message | str = next(
+            (retired.WHY_TEXT[gone.offers[o]] for o in product.offer_ids if o in gone.offers), "")
         plan.changes.append(Change(
             flow=Flow.CATALOG,
             action=Action.UPDATE,
             target="retailcrm",
             entity="product",
             ref=str(product_id),
-            summary=(f"Отключить в RetailCRM товар «{product.name}»: {why}" if not active
-                     else f"Снова включить в RetailCRM товар «{product.name}»: товар вернулся из архива МойСклад"),
+            summary=(msg("catalog.change.deactivate", name=product.name, why=why) if not active
+                     else msg("catalog.change.activate", name=product.name)),
             payload={"rc_product_id": product_id, "active": active},
         ))
     return gone
@@ -196,12 +189,9 @@ def _plan_retired(
 
 def _site_missing(site_code: str | None) -> SettingsError:
     if site_code:
-        message = (
-            f"В RetailCRM нет магазина «{site_code}», выбранного в настройках Связки (или ключ API его не видит). "
-            "Откройте настройки и выберите магазин заново."
-        )
+        message = msg("catalog.site_missing", site=site_code)
     else:
-        message = "В аккаунте RetailCRM нет ни одного магазина. Создайте магазин в RetailCRM и запустите синхронизацию."
+        message = msg("catalog.no_sites")
     return SettingsError("retailcrm", message, reason="not_found", detail="site not found")
 
 
@@ -226,8 +216,7 @@ def _add_stock_to_conflicts(ctx: RunContext, conflicts: Sequence[Any]) -> None:
         except SettingsError:
             raise
         except SvyazkaApiError as exc:
-            ctx.log(Level.WARNING, Flow.CATALOG, "Остатки товаров из конфликтов не показаны: МойСклад не ответил на "
-                    f"запрос остатков. {exc.message}")
+            ctx.log(Level.WARNING, Flow.CATALOG, msg("catalog.conflict_stock_unread", error=exc.sentence))
             return
     names = {pair.ms_store_id: pair.ms_store_name for pair in ctx.settings.store_pairs}
     if any(row.store_id and row.store_id not in names for row in rows):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.clients.errors import MaybeApplied, RemoteValidationError
+from app.messages import msg
 from app.store import NewLink
 from app.sync.catalog.source import (
     MsCatalog,
@@ -101,7 +102,7 @@ class _GroupPlanner:
                     target="retailcrm",
                     entity="product_group",
                     ref=folder.external_code or folder.id,
-                    summary=f"Создать в RetailCRM группу товаров «{shorten(folder.name)}»",
+                    summary=msg("catalog.change.create_group", name=shorten(folder.name)),
                     payload={"folder_id": folder_id},
                 )
             )
@@ -144,8 +145,7 @@ class _GroupWrites(_ApplyStep):
                 if parent_id is None:
                     self._log(
                         Level.WARNING,
-                        f"Группа «{shorten(folder.name)}» не создана: не удалось создать её родительскую "
-                        "группу. Связка попробует снова при следующей синхронизации.",
+                        msg("catalog.group_no_parent", name=shorten(folder.name)),
                     )
                     self.counts.failed += 1
                     continue
@@ -156,13 +156,12 @@ class _GroupWrites(_ApplyStep):
                 self.counts.failed += 1
                 self._log(
                     Level.WARNING,
-                    f"Не удалось узнать, создана ли в RetailCRM группа «{shorten(folder.name)}»: "
-                    "связь прервалась. При следующей синхронизации Связка найдёт её и свяжет.",
+                    msg("catalog.group_maybe", name=shorten(folder.name)),
                 )
                 continue
             except RemoteValidationError as exc:
                 self.counts.failed += 1
-                self._log(Level.ERROR, f"Группа товаров «{shorten(folder.name)}» не создана в RetailCRM. {exc.message}")
+                self._log(Level.ERROR, msg("catalog.group_refused", name=shorten(folder.name), error=exc.sentence))
                 continue
             work.group_ids[folder.id] = group_id
             self.links.bulk_upsert(
@@ -179,7 +178,7 @@ class _GroupWrites(_ApplyStep):
             self.counts.created += 1
             self._log(
                 Level.INFO,
-                f"Создана группа товаров RetailCRM «{shorten(folder.name)}».",
+                msg("catalog.group_created", name=shorten(folder.name)),
                 entity_type="product_group",
                 entity_ref=folder.external_code,
             )

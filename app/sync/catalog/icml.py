@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from app.clients.errors import SvyazkaApiError
+from app.messages import Message, msg
 from app.store.settings import SyncSettings
 from app.sync.catalog.icml_writer import IcmlCategory, IcmlOffer, IcmlUnit, IcmlWriter
 from app.sync.catalog.keys import MsItem, offer_xml_id_for
@@ -218,12 +219,10 @@ def export_icml(ms: Any, settings: SyncSettings, path: Path, *, shop_name: str, 
     return write_icml(catalog, settings, path, shop_name=shop_name, now=now, refs=refs)
 
 
-def summary(result: IcmlResult) -> str:
-    """One sentence for the journal and the console."""
-    text = (f"Файл каталога ICML записан: {result.path} (предложений: {result.offers}, "
-            f"категорий: {result.categories}).")
+def summary(result: IcmlResult) -> Message:
+    """One sentence for the journal and the console (``str()`` of it is the Russian text)."""
+    duplicates: Message | str = ""
     if result.duplicates:
-        shown = ", ".join(result.duplicates[:5])
-        text += (f" Не вошли {len(result.duplicates)} товаров с повторяющимся внешним кодом ({shown}): "
-                 "исправьте внешние коды в МойСклад.")
-    return text
+        duplicates = msg("catalog.icml_duplicates", n=len(result.duplicates), shown=", ".join(result.duplicates[:5]))
+    return msg("catalog.icml_written", path=str(result.path), offers=result.offers, categories=result.categories,
+               duplicates=duplicates)

@@ -4,6 +4,7 @@ the MoySklad catalog it has just read (no second read of the catalog) and says w
 from __future__ import annotations
 
 from app.clients.errors import SettingsError
+from app.messages import msg
 from app.sync.catalog.icml import export_icml, icml_path, summary
 from app.sync.catalog.source import CatalogSnapshot
 from app.sync.model import Flow, Level
@@ -21,8 +22,7 @@ def after_catalog_run(ctx: RunContext, snapshot: CatalogSnapshot) -> None:
         raise
     except OSError as exc:  # a folder that is gone, full or read-only: the sync itself went well
         ctx.log(Level.ERROR, Flow.CATALOG,
-                f"Файл каталога ICML не записан в папку «{path.parent}»: {exc.strerror or exc}. Проверьте, что "
-                "папка существует и в неё можно писать, или выберите другую папку в настройках.")
+                msg("catalog.icml_not_written", folder=str(path.parent), error=str(exc.strerror or exc)))
         return
     ctx.log(Level.WARNING if result.duplicates else Level.INFO, Flow.CATALOG, summary(result),
             details={"path": str(path), "offers": result.offers})

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
+from app.messages import Message, msg
 from app.vocab import MatchKey
 
 MsItemType = Literal["product", "variant", "service", "bundle"]
@@ -81,11 +82,11 @@ _USUAL_FIELD = {
     MatchKey.BARCODE: "barcode",
 }
 
-_FIELD_LABELS = {
-    "article": "артикул",
+_FIELD_LABELS: dict[str, Message | str] = {
+    "article": msg("catalog.field.article"),
     "xml-id": "xmlId",
     "external-id": "externalId",
-    "barcode": "штрихкод",
+    "barcode": msg("catalog.field.barcode"),
 }
 
 
@@ -109,10 +110,35 @@ def valid_rc_field(rc_field: str) -> bool:
     return code is not None and all(c.isalnum() or c in "_-." for c in code)
 
 
-def rc_field_label(rc_field: str) -> str:
-    """The field in words, for sentences: "артикул", "xmlId", "свойство «code»"."""
+def rc_field_label(rc_field: str) -> Message | str:
+    """The field in words, for sentences: "артикул", "xmlId", "свойство «code»" (``str()`` of it is Russian)."""
     code = property_code_of(rc_field)
-    return f"свойство «{code}»" if code is not None else _FIELD_LABELS.get(rc_field, rc_field)
+    return msg("catalog.field.property", code=code) if code is not None else _FIELD_LABELS.get(rc_field, rc_field)
+
+
+def joined(parts: list[Message]) -> Message | str:
+    """Parts of a sentence joined by commas, as nested messages (each renders in the reader's language)."""
+    if not parts:
+        return ""
+    result: Message = parts[0]
+    for part in parts[1:]:
+        result = msg("catalog.join", head=result, tail=part)
+    return result
+
+
+def key_word(key: MatchKey) -> Message:
+    """The match key's name inside a sentence ("артикул" / "article")."""
+    return msg(f"catalog.key.{key.name.lower()}")
+
+
+def key_title(key: MatchKey) -> Message:
+    """The match key's name at the start of a sentence ("Артикул" / "Article")."""
+    return msg(f"catalog.key_title.{key.name.lower()}")
+
+
+def key_of(key: MatchKey) -> Message:
+    """The match key after «дублей» ("артикула" / "article")."""
+    return msg(f"catalog.key_of.{key.name.lower()}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,33 +280,33 @@ def rc_key(offer: RcOffer, key: MatchKey) -> str | None:
     return None if text is None else text.casefold()
 
 
-def missing_key_reason_ms(item: MsItem, key: MatchKey) -> str:
+def missing_key_reason_ms(item: MsItem, key: MatchKey) -> Message:
     """Why a MoySklad item has no key, in words (for an ``only_in_moysklad`` conflict)."""
     if key is MatchKey.ARTICLE:
         if item.type == "variant":
-            return "у модификации нет ни артикула, ни кода"
+            return msg("catalog.no_key.variant_article")
         if item.type == "service":
-            return "у услуги не заполнен код (артикула у услуг МойСклад нет)"
-        return "у товара не заполнен артикул"
+            return msg("catalog.no_key.service_article")
+        return msg("catalog.no_key.product_article")
     if key is MatchKey.CODE:
-        return "не заполнен код"
+        return msg("catalog.no_key.code")
     if key is MatchKey.EXTERNAL_CODE:
         if item.type == "variant" and item.external_code.strip():
-            return "у родительского товара модификации нет внешнего кода"
-        return "не заполнен внешний код"
-    return "нет ни одного штрихкода"
+            return msg("catalog.no_key.variant_external")
+        return msg("catalog.no_key.external")
+    return msg("catalog.no_key.barcode")
 
 
-def missing_key_reason_rc(key: MatchKey, rc_field: str | None = None) -> str:
+def missing_key_reason_rc(key: MatchKey, rc_field: str | None = None) -> Message:
     """Why a RetailCRM offer has no key, in words (for an ``only_in_retailcrm`` conflict)."""
     rc_field = rc_field or _USUAL_FIELD[key]
     code = property_code_of(rc_field)
     if code is not None:
-        return f"у предложения не заполнено свойство «{code}»"
+        return msg("catalog.no_key.rc_property", code=code)
     if rc_field == "article":
-        return "у предложения не заполнен артикул"
+        return msg("catalog.no_key.rc_article")
     if rc_field == "xml-id":
-        return "у предложения не заполнен xmlId (внешний код МойСклад)"
+        return msg("catalog.no_key.rc_xml_id")
     if rc_field == "external-id":
-        return "у предложения не заполнен externalId"
-    return "у предложения не заполнен штрихкод"
+        return msg("catalog.no_key.rc_external_id")
+    return msg("catalog.no_key.rc_barcode")

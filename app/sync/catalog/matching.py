@@ -29,7 +29,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from typing import Any, Literal
 
-from app.sync.catalog.conflicts import _plural_genitive
+from app.messages import Message, msg
 from app.sync.catalog.key_groups import _Group, _KeyGrouping
 from app.sync.catalog.keys import (
     MatchKey,
@@ -102,7 +102,7 @@ class _Matcher(_KeyGrouping):
             resolution = resolutions[conflict_key]
             action = resolution.get("action") if isinstance(resolution, Mapping) else None
             if action not in ACTIONS:
-                self._drop(conflict_key, resolution, "неизвестное решение")
+                self._drop(conflict_key, resolution, msg("catalog.drop.unknown"))
                 continue
             self.pending[conflict_key] = resolution
 
@@ -131,11 +131,11 @@ class _Matcher(_KeyGrouping):
                 continue  # a pick of one side only: settled when its duplicate group is seen
             if ms_id is None or rc_id is None:
                 del self.pending[conflict_key]
-                self._drop(conflict_key, resolution, "в решении не указаны товар и предложение")
+                self._drop(conflict_key, resolution, msg("catalog.drop.no_pair"))
                 continue
             if ms_id not in self.ms_by_id or rc_id not in self.rc_by_id:
                 del self.pending[conflict_key]
-                self._drop(conflict_key, resolution, "товар или предложение из решения больше не существуют")
+                self._drop(conflict_key, resolution, msg("catalog.drop.gone"))
                 continue
             if ms_id in self.ms_partner or rc_id in self.rc_partner:
                 if self.ms_partner.get(ms_id) == rc_id:  # two decisions saying the same thing
@@ -144,7 +144,7 @@ class _Matcher(_KeyGrouping):
                     self.result.applied_resolutions[conflict_key] = resolution
                     continue
                 del self.pending[conflict_key]
-                self._drop(conflict_key, resolution, "товар или предложение уже связаны по другому решению")
+                self._drop(conflict_key, resolution, msg("catalog.drop.taken"))
                 continue
             del self.pending[conflict_key]
             self._link(ms_id, rc_id, "resolution")
@@ -246,9 +246,9 @@ class _Matcher(_KeyGrouping):
                 # that happens to share the key, so they are shown without forgetting anything.
                 self.result.conflicts.append(conflict)
                 return
-            reason = "выбранные товар и предложение больше не делят этот ключ или уже связаны иначе"
+            reason = msg("catalog.drop.no_longer_shared")
         else:
-            reason = "создать можно только товар, которого нет на другой стороне"
+            reason = msg("catalog.drop.create_only_single")
         self._drop(conflict.key, decision, reason)
         self.result.conflicts.append(conflict)
 
@@ -303,7 +303,7 @@ class _Matcher(_KeyGrouping):
             if decision.get("action") == "ignore":
                 self._hold(conflict, decision)
                 return
-            self._drop(conflict.key, decision, "для товара из архива подходит только «связать» или «пропустить»")
+            self._drop(conflict.key, decision, msg("catalog.drop.archived_actions"))
         self.result.conflicts.append(conflict)
 
     def _settle_single(self, conflict: Conflict) -> bool:
@@ -314,14 +314,14 @@ class _Matcher(_KeyGrouping):
             if action in ("ignore", "create"):
                 self._hold(conflict, decision)
                 return action == "create"
-            self._drop(conflict.key, decision, "для товара без пары подходит только «создать» или «пропустить»")
+            self._drop(conflict.key, decision, msg("catalog.drop.single_actions"))
         (self.result.no_key if conflict.reason == "no_key" else self.result.conflicts).append(conflict)
         return False
 
     def _finish(self) -> None:
         result = self.result
         for conflict_key, decision in sorted(self.pending.items()):
-            self._drop(conflict_key, decision, "конфликта больше нет")
+            self._drop(conflict_key, decision, msg("catalog.drop.no_conflict"))
         self.pending.clear()
         how = self.pair_how
         ms_by_id, rc_by_id = self.ms_by_id, self.rc_by_id
@@ -344,17 +344,14 @@ class _Matcher(_KeyGrouping):
         result.key_matched = key_matched
         if result.variant_code_fallbacks and self.key is MatchKey.ARTICLE:
             n = result.variant_code_fallbacks
-            word = _plural_genitive(n, "модификации", "модификаций")
-            result.notes.append(f"для {n} {word} использован код вместо артикула (у модификаций МойСклад нет артикула)")
+            result.notes.append(msg("catalog.note.variant_code", n=n))
         if result.stale_links:
             n = len(result.stale_links)
-            result.notes.append(f"связей, которые больше не действуют: {n}; они будут удалены")
+            result.notes.append(msg("catalog.note.stale", n=n))
         skipped = len(result.skipped_inactive_ms) + len(result.skipped_inactive_rc)
         if skipped:
-            result.notes.append(
-                f"без пары оставлены архивные товары МойСклад ({len(result.skipped_inactive_ms)}) и "
-                f"неактивные предложения RetailCRM ({len(result.skipped_inactive_rc)}): их не создаём"
-            )
+            result.notes.append(msg("catalog.note.skipped_inactive", ms=len(result.skipped_inactive_ms),
+                                    rc=len(result.skipped_inactive_rc)))
 
     # -- helpers ----------------------------------------------------------------------------------------
 
@@ -367,8 +364,8 @@ class _Matcher(_KeyGrouping):
         self.result.resolved.append(replace(conflict, resolution=decision))
         self.result.applied_resolutions[conflict.key] = decision
 
-    def _drop(self, conflict_key: str, decision: Any, reason: str) -> None:
+    def _drop(self, conflict_key: str, decision: Any, reason: Message) -> None:
         kept = decision if isinstance(decision, Mapping) else {"action": decision}
         self.result.dropped_resolutions.append(DroppedResolution(conflict_key, kept, reason))
         subject = self._describe_conflict_key(conflict_key)
-        self.result.notes.append(f"прежнее решение ({subject}) больше не подходит: {reason}")
+        self.result.notes.append(msg("catalog.note.dropped", subject=subject, reason=reason))

@@ -7,8 +7,20 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
+from app.messages import Message, msg
 from app.sync.catalog.groups import _GroupPlanner
-from app.sync.catalog.keys import MatchKey, MatchRule, MsItem, RcOffer, clean_key, ms_key_texts, rc_field_label
+from app.sync.catalog.keys import (
+    MatchRule,
+    MsItem,
+    RcOffer,
+    clean_key,
+    joined,
+    key_of,
+    key_title,
+    key_word,
+    ms_key_texts,
+    rc_field_label,
+)
 from app.sync.catalog.results import Conflict, MatchResult
 from app.sync.catalog.source import (
     MsCatalog,
@@ -21,19 +33,11 @@ from app.sync.catalog.work import (
     RcProductCreate,
     RcProductEdit,
     _offer_link,
-    plural,
 )
 from app.sync.engine import RunContext
 from app.sync.model import Action, Change, Flow, FlowPlan, Level
 from app.sync.text import shorten
 from app.vocab import CatalogMode, ConflictKind, Master
-
-_KEY_GENITIVE = {
-    MatchKey.ARTICLE: "артикула",
-    MatchKey.CODE: "кода",
-    MatchKey.EXTERNAL_CODE: "внешнего кода",
-    MatchKey.BARCODE: "штрихкода",
-}
 
 
 class _PlanBuilder:
@@ -69,11 +73,7 @@ class _PlanBuilder:
         icml = settings.catalog_mode == CatalogMode.ICML or icml_site
         may_write_rc = not icml
         if settings.catalog_mode == CatalogMode.CRM and icml_site:
-            self.plan.notes.append(
-                f"Каталог магазина «{self.rc.site.name}» в RetailCRM загружается из файла ICML, поэтому Связка "
-                "только связывает товары и не создаёт и не меняет их. Если каталог ведётся в RetailCRM, "
-                "переключите его в настройках магазина RetailCRM; иначе выберите в Связке способ «файл ICML»."
-            )
+            self.plan.notes.append(msg("catalog.note.icml_site", site=self.rc.site.name))
         self._links_and_stale()
         create_rc: list[MsItem] = []
         create_ms: list[RcOffer] = []
@@ -86,9 +86,9 @@ class _PlanBuilder:
                 self.auto_ms_creates += 1
         for item in self.result.to_create_in_retailcrm:  # a person chose «создать»
             if not may_write_rc:
-                self._note_skip(item, "каталог RetailCRM загружается из файла ICML, товар должен прийти из него")
+                self._note_skip(item, msg("catalog.skip.icml"))
             elif item.type == "variant":
-                self._note_skip(item, "RetailCRM не даёт создавать модификации через API; добавьте её в RetailCRM")
+                self._note_skip(item, msg("catalog.skip.variant"))
             else:
                 create_rc.append(item)
         create_ms.extend(self.result.to_create_in_moysklad)
@@ -126,11 +126,11 @@ class _PlanBuilder:
 
     def _link_change(self, item: MsItem, offer: RcOffer, text: str | None, how: str) -> Change:
         why = (
-            "по решению, принятому вручную"
+            msg("catalog.why.resolution")
             if how == "resolution"
-            else f"{self.key.label.lower()} «{text}»"
+            else msg("catalog.why.key", key=key_word(self.key), value=text)
             if text
-            else "по внешнему коду"
+            else msg("catalog.why.external")
         )
         return Change(
             flow=Flow.CATALOG,
@@ -138,10 +138,7 @@ class _PlanBuilder:
             target="svyazka",
             entity="offer",
             ref=text or item.external_code or item.id,
-            summary=(
-                f"Связать товар МойСклад «{shorten(item.name)}» с предложением RetailCRM «{shorten(offer.name)}» "
-                f"({why})"
-            ),
+            summary=msg("catalog.change.link", ms=shorten(item.name), rc=shorten(offer.name), why=why),
             payload={"ms_id": item.id, "rc_id": offer.id},
         )
 
@@ -159,15 +156,12 @@ class _PlanBuilder:
                 if icml:
                     conflict = replace(
                         conflict,
-                        title=f"{conflict.title}. Каталог RetailCRM загружается из файла ICML: товар появится в "
-                        "RetailCRM, когда попадёт в этот файл, и тогда Связка свяжет его сама",
+                        title=msg("catalog.only_ms_icml", title=conflict.title),
                     )
                 elif item.type == "variant":
                     conflict = replace(
                         conflict,
-                        title=f"{conflict.title}. RetailCRM не даёт создавать модификации через API: добавьте "
-                        "это торговое предложение в каталог RetailCRM вручную (с тем же ключом), и Связка "
-                        "свяжет его сама",
+                        title=msg("catalog.only_ms_variant", title=conflict.title),
                     )
                 elif settings.master == Master.MOYSKLAD and item.external_code:
                     return item  # (the externalCode is how the new product is found again)
@@ -178,12 +172,12 @@ class _PlanBuilder:
         self.open_conflicts.append(conflict)
         return None
 
-    def _note_skip(self, item: MsItem, why: str) -> None:
+    def _note_skip(self, item: MsItem, why: Message) -> None:
         self.plan.counts.skipped += 1
         self.ctx.log(
             Level.WARNING,
             Flow.CATALOG,
-            f"«{shorten(item.name)}» не создаётся в RetailCRM: {why}.",
+            msg("catalog.not_created_rc", name=shorten(item.name), why=why),
             entity_type=item.type,
             entity_ref=item.article or item.code or item.external_code,
             entity_url=ms_item_url(item, item.id),
@@ -256,8 +250,8 @@ class _PlanBuilder:
             text = self._ms_key_text(item)
             self.work.rc_creates.append(RcProductCreate(item=item, folder_id=folder_id, key_text=text))
             folder = self.ms.folders.get(folder_id or "")
-            where = f" в группе «{shorten(folder.name)}»" if folder else ""
-            key_part = f", {self.key.label.lower()} «{text}»" if text else ""
+            where = msg("catalog.part.group", name=shorten(folder.name)) if folder else ""
+            key_part = msg("catalog.part.key", key=key_word(self.key), value=text) if text else ""
             self.plan.changes.append(
                 Change(
                     flow=Flow.CATALOG,
@@ -265,7 +259,7 @@ class _PlanBuilder:
                     target="retailcrm",
                     entity="product",
                     ref=text or item.external_code,
-                    summary=f"Создать в RetailCRM товар «{shorten(item.name)}»{key_part}{where}",
+                    summary=msg("catalog.change.create_rc", name=shorten(item.name), key_part=key_part, where=where),
                     payload={"ms_id": item.id},
                 )
             )
@@ -274,13 +268,13 @@ class _PlanBuilder:
     def _rc_edits(self, edits: list[tuple[int, str, dict[str, Any], str | None]]) -> None:
         for rc_product_id, ms_product_id, changes, folder_id in edits:
             rc_product = self.rc.products[rc_product_id]
-            parts = []
+            parts: list[Message] = []
             if "name" in changes:
-                parts.append(f"название «{shorten(rc_product.name)}» → «{shorten(changes['name'])}»")
+                parts.append(msg("catalog.edit.name", before=shorten(rc_product.name), after=shorten(changes["name"])))
             if "article" in changes:
-                parts.append(f"артикул «{rc_product.article or ''}» → «{changes['article']}»")
+                parts.append(msg("catalog.edit.article", before=rc_product.article or "", after=changes["article"]))
             if folder_id is not None:
-                parts.append(f"группа → «{self.ms.folders[folder_id].name}»")
+                parts.append(msg("catalog.edit.group", name=self.ms.folders[folder_id].name))
             label = changes.get("name") or rc_product.name
             self.work.rc_edits.append(RcProductEdit(rc_product_id, ms_product_id, changes, folder_id, label))
             self.plan.changes.append(
@@ -290,7 +284,7 @@ class _PlanBuilder:
                     target="retailcrm",
                     entity="product",
                     ref=str(rc_product_id),
-                    summary=f"Изменить в RetailCRM товар «{label}»: {', '.join(parts)}",
+                    summary=msg("catalog.change.edit_rc", name=label, parts=joined(parts)),
                     payload={"rc_product_id": rc_product_id},
                 )
             )
@@ -300,10 +294,10 @@ class _PlanBuilder:
     def _ms_creates(self, offers: Iterable[RcOffer]) -> None:
         for offer in offers:
             product = self.rc.products.get(offer.product_id)
-            name = offer.name or (product.name if product else "") or f"Предложение {offer.id}"
+            name = offer.name or (product.name if product else "") or str(msg("catalog.offer_name", id=offer.id))
             text = self.rule.rc_text(offer)
             self.work.ms_creates.append(MsProductCreate(offer=offer, name=name, key_text=text))
-            key_part = f" ({self.key.label.lower()} «{text}»)" if text else ""
+            key_part = msg("catalog.part.key_paren", key=key_word(self.key), value=text) if text else ""
             self.plan.changes.append(
                 Change(
                     flow=Flow.CATALOG,
@@ -311,7 +305,7 @@ class _PlanBuilder:
                     target="moysklad",
                     entity="product",
                     ref=text or str(offer.id),
-                    summary=f"Создать в МойСклад товар «{shorten(name)}»{key_part} по предложению RetailCRM",
+                    summary=msg("catalog.change.create_ms", name=shorten(name), key_part=key_part),
                     payload={"rc_id": offer.id},
                 )
             )
@@ -341,17 +335,15 @@ class _PlanBuilder:
         pairs = len({p.ms.id for p in result.pairs} | {link.ms_id for link in work.new_links})
         self.plan.notes.insert(
             0,
-            f"Найдено {pairs} {plural(pairs, 'пара', 'пары', 'пар')} "
-            f"(новых {len(work.new_links)}), {only_ms} только в МойСклад, {only_rc} только в RetailCRM, "
-            f"{duplicates} {plural(duplicates, 'дубль', 'дубля', 'дублей')} {_KEY_GENITIVE[self.key]}.",
+            msg("catalog.note.found", pairs=pairs, new=len(work.new_links), only_ms=only_ms, only_rc=only_rc,
+                duplicates=duplicates, key=key_of(self.key)),
         )
         if not self.rule.usual:
             self.plan.notes.insert(
                 1,
-                f"{self.key.label} МойСклад сравнивается с полем RetailCRM: {rc_field_label(self.rule.rc_field)}.",
+                msg("catalog.note.field", key=key_title(self.key), field=rc_field_label(self.rule.rc_field)),
             )
         if work.rc_creates or work.ms_creates or work.group_creates or work.rc_edits:
-            self.plan.notes.append(
-                f"Будет создано в RetailCRM товаров: {len(work.rc_creates)}, групп: {len(work.group_creates)}; "
-                f"изменено товаров RetailCRM: {len(work.rc_edits)}; создано в МойСклад: {len(work.ms_creates)}."
-            )
+            self.plan.notes.append(msg("catalog.note.writes", rc_creates=len(work.rc_creates),
+                                       groups=len(work.group_creates), rc_edits=len(work.rc_edits),
+                                       ms_creates=len(work.ms_creates)))

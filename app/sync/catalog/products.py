@@ -7,9 +7,10 @@ from typing import Any
 
 from app.clients.errors import MaybeApplied, RemoteValidationError
 from app.clients.parsing import integer
+from app.messages import Message, msg
 from app.store import NewLink
 from app.sync.catalog.groups import _GroupWrites
-from app.sync.catalog.keys import clean_key
+from app.sync.catalog.keys import clean_key, joined
 from app.sync.catalog.retired import DEACTIVATED_TARGET
 from app.sync.catalog.source import (
     ms_item_url,
@@ -57,7 +58,7 @@ class _RcProductWrites(_GroupWrites):
             self.counts.failed += 1
             self._log(
                 Level.ERROR,
-                f"RetailCRM не принял изменения товара «{edit.label}». {exc.message}",
+                msg("catalog.edit_refused", name=edit.label, error=exc.sentence),
                 entity_type="product",
                 entity_ref=str(edit.rc_product_id),
                 entity_url=rc_product_url(self.account_url, edit.rc_product_id),
@@ -82,7 +83,7 @@ class _RcProductWrites(_GroupWrites):
                     waiting.extend(self._create_batch(batch, payload))
                 except _CatalogRefused as refused:
                     reason = refused.reason.rstrip(".")
-                    self._no_catalog(len(work.rc_creates) - start, f"RetailCRM ответил «{reason}»")
+                    self._no_catalog(len(work.rc_creates) - start, msg("catalog.rc_answered", reason=reason))
                     break
                 if len(waiting) >= READBACK_BATCH:
                     self._read_back(waiting, by_external)
@@ -92,19 +93,15 @@ class _RcProductWrites(_GroupWrites):
             raise
         self._read_back(waiting, by_external)
 
-    def _no_catalog(self, count: int, why: str) -> None:
+    def _no_catalog(self, count: int, why: Message) -> None:
         """Creates that cannot name a catalog RetailCRM takes: one clear line, not one error per product."""
         self.counts.failed += count
         catalog_id = self.work.catalog_id
-        catalog = (f" (catalogId «{catalog_id}»)" if catalog_id is not None
-                   else " (в справочнике магазинов RetailCRM каталог не указан)")
+        catalog = (msg("catalog.catalog_id", id=catalog_id) if catalog_id is not None
+                   else msg("catalog.catalog_none"))
         self._log(
             Level.ERROR,
-            f"Связка не может создать в RetailCRM новые товары из МойСклад ({count}): каталог магазина "
-            f"«{self.work.site_code}»{catalog} не подходит для создания товаров через API — {why}. "
-            "Уже связанные товары, их остатки и цены передаются как обычно. Создайте эти товары в RetailCRM "
-            "сами (или выгружайте каталог файлом ICML: способ «файл ICML» в настройках Связки) — при следующей "
-            "синхронизации Связка их свяжет.",
+            msg("catalog.no_catalog", count=count, site=self.work.site_code, catalog=catalog, why=why),
         )
 
     def _create_batch(self, batch: list[RcProductCreate], payload: list[dict[str, Any]]) -> list[int]:
@@ -116,9 +113,7 @@ class _RcProductWrites(_GroupWrites):
             self.counts.failed += len(batch)
             self._log(
                 Level.WARNING,
-                f"Связь с RetailCRM прервалась во время создания {len(batch)} товаров: "
-                "неизвестно, созданы ли они. При следующей синхронизации Связка найдёт созданные "
-                "по внешнему коду и свяжет их, а остальные создаст.",
+                msg("catalog.create_maybe", n=len(batch)),
             )
             return []
         except RemoteValidationError as exc:
@@ -134,7 +129,7 @@ class _RcProductWrites(_GroupWrites):
             self.counts.failed += 1
             self._log(
                 Level.ERROR,
-                f"RetailCRM не создал товар «{shorten(item.name)}». {exc.message}",
+                msg("catalog.rc_not_created", name=shorten(item.name), error=exc.sentence),
                 entity_type=item.type,
                 entity_ref=batch[0].key_text or item.external_code,
                 entity_url=ms_item_url(item, item.id),
@@ -179,8 +174,7 @@ class _RcProductWrites(_GroupWrites):
             if offer is None:
                 self._log(
                     Level.WARNING,
-                    f"Товар «{shorten(item.name)}» создан в RetailCRM, но торгового предложения у него "
-                    "нет, поэтому связать его не с чем. Добавьте предложение в RetailCRM.",
+                    msg("catalog.rc_no_offer", name=shorten(item.name)),
                     entity_type="product",
                     entity_ref=item.external_code,
                     entity_url=url,
@@ -192,7 +186,7 @@ class _RcProductWrites(_GroupWrites):
                 self.snapshot.links[item.id] = offer.id
             self._log(
                 Level.INFO,
-                f"Создан товар RetailCRM «{shorten(item.name)}» и связан с товаром МойСклад.",
+                msg("catalog.rc_created", name=shorten(item.name)),
                 entity_type="product",
                 entity_ref=create.key_text or item.external_code,
                 entity_url=url,
@@ -222,19 +216,18 @@ class _RcProductWrites(_GroupWrites):
                     self.counts.failed += 1
                     self._log(
                         Level.WARNING,
-                        f"Товар «{edit.label}» не найден в RetailCRM: возможно, его удалили. "
-                        "При следующей синхронизации Связка проверит связи.",
+                        msg("catalog.rc_edit_missing", name=edit.label),
                         entity_url=url,
                     )
                     continue
                 self.counts.updated += 1
-                what = ", ".join(
-                    {"name": "название", "article": "артикул"}[k] for k in edit.changes if k != "active"
-                ) + (", группа" if edit.folder_id else "")
+                what = [msg(f"catalog.what.{k}") for k in edit.changes if k != "active"]
+                if edit.folder_id:
+                    what.append(msg("catalog.what.group"))
                 if what:
                     self._log(
                         Level.INFO,
-                        f"Товар RetailCRM «{edit.label}» приведён к МойСклад: {what.lstrip(', ')}.",
+                        msg("catalog.rc_edited", name=edit.label, what=joined(what)),
                         entity_type="product",
                         entity_ref=str(edit.rc_product_id),
                         entity_url=url,
@@ -249,10 +242,8 @@ class _RcProductWrites(_GroupWrites):
         pushed = self.ctx.db.pushed(self.ctx.profile_id)
         if edit.changes["active"]:
             pushed.forget(DEACTIVATED_TARGET, [str(edit.rc_product_id)])
-            text = (f"Товар RetailCRM «{edit.label}» снова активен: товар вернулся из архива МойСклад, "
-                    "остатки передаются как раньше.")
+            text = msg("catalog.rc_activated", name=edit.label)
         else:
             pushed.put_many(DEACTIVATED_TARGET, {str(edit.rc_product_id): "1"})
-            text = (f"Товар RetailCRM «{edit.label}» отключён (active: false): товар в архиве или удалён в МойСклад, "
-                    "его остатки в RetailCRM обнулены. Когда товар вернётся из архива, Связка включит его снова.")
+            text = msg("catalog.rc_deactivated", name=edit.label)
         self._log(Level.INFO, text, entity_type="product", entity_ref=str(edit.rc_product_id), entity_url=url)

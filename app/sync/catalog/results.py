@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from app.messages import Message
 from app.sync.catalog.keys import (
     MatchKey,
     MsItem,
@@ -45,7 +46,7 @@ class Conflict:
 
     kind: ConflictKind
     key: str
-    title: str
+    title: str | Message
     ms_data: list[dict[str, Any]] = field(default_factory=list)
     rc_data: list[dict[str, Any]] = field(default_factory=list)
     reason: Literal["no_key", "key_taken"] | None = None
@@ -59,7 +60,7 @@ class StaleLink:
     ms_id: str
     rc_id: int
     why: StaleWhy
-    title: str
+    title: str | Message
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +69,7 @@ class DroppedResolution:
 
     conflict_key: str
     resolution: Resolution
-    reason: str
+    reason: str | Message
 
 
 @dataclass(slots=True)
@@ -91,7 +92,7 @@ class MatchResult:
     # pairs whose two sides carry the same key under the rule (stored links and decisions counted only then):
     # how well the chosen key and field fit these catalogs
     key_matched: int = 0
-    notes: list[str] = field(default_factory=list)
+    notes: list[str | Message] = field(default_factory=list)
 
     @property
     def all_open_conflicts(self) -> list[Conflict]:

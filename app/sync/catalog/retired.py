@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
+from app.messages import msg
 from app.sync.catalog.results import StaleLink
 from app.sync.catalog.source import MsCatalog, RcCatalog
 
@@ -27,7 +28,7 @@ Why = Literal["archived", "deleted"]
 RETIRED_TARGET = "retired_offer"  # pushed: RetailCRM offer id -> "archived" | "deleted"
 DEACTIVATED_TARGET = "deactivated_product"  # pushed: RetailCRM product id Svyazka deactivated -> "1"
 
-WHY_TEXT = {"archived": "товар в архиве МойСклад", "deleted": "товар удалён в МойСклад"}
+WHY_TEXT = {"archived": msg("catalog.retired.archived"), "deleted": msg("catalog.retired.deleted")}
 
 
 @dataclass

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.messages import Message
 from app.sync.catalog.source import (
     CatalogSnapshot,
     ms_item_url,
@@ -38,7 +39,7 @@ class _ApplyStep:
         self.done += step
         self.ctx.progress(Flow.CATALOG, self.done, self.total, "apply")
 
-    def _log(self, level: Level, message: str, **kwargs: Any) -> None:
+    def _log(self, level: Level, message: Message | str, **kwargs: Any) -> None:
         self.ctx.log(level, Flow.CATALOG, message, **kwargs)
 
 

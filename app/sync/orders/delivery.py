@@ -59,7 +59,7 @@ def prepare(p: Planner, orders: Iterable[Order]) -> None:
         p.plan.changes.append(
             Change(Flow.ORDERS, Action.CREATE, "moysklad", "service", delivery.name,
                    # Change.summary is a str (app/sync/model.py): the Russian text of the catalogued sentence
-                   str(msg("orders.change_delivery_service", name=delivery.name)))
+                   msg("orders.change_delivery_service", name=delivery.name))
         )
 
 

@@ -257,9 +257,9 @@ def plan(p: Planner, orders: Mapping[int, Order]) -> None:
     for write in p.work.payments:
         p.plan.changes.append(Change(Flow.ORDERS, Action.CREATE, "moysklad", write.document, write.key,
                                      # Change.summary is a str (app/sync/model.py): the Russian text
-                                     str(msg("orders.change_payment", order=label(write.order),
+                                     msg("orders.change_payment", order=label(write.order),
                                              document=document_name(write.document),
-                                             amount=kopecks_to_rub(write.kopecks))), write))
+                                             amount=kopecks_to_rub(write.kopecks)), write))
 
 
 def _by_order(links: Mapping[str, Link]) -> dict[int, dict[str, Link]]:

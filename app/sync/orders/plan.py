@@ -296,32 +296,32 @@ class Planner:
             self.conflict_repo.close_missing(self.ctx.run_id, OWN_CONFLICT_KINDS)
         for key, customer in work.counterparties_to_create.items():
             plan.changes.append(Change(Flow.ORDERS, Action.CREATE, "moysklad", "counterparty", key,
-                                       str(msg("orders.change_counterparty", name=customer.name)), customer))
+                                       msg("orders.change_counterparty", name=customer.name), customer))
         for create in work.creates:
             plan.changes.append(self._create_change(create))
         for update in work.updates:
             plan.changes.append(Change(
                 Flow.ORDERS, Action.UPDATE, "moysklad", "customerorder", label(update.order),
-                str(msg("orders.change_update", order=label(update.order),
-                        state=self.state_name(update.mapped.state_id), count=len(update.mapped.positions))),
+                msg("orders.change_update", order=label(update.order),
+                        state=self.state_name(update.mapped.state_id), count=len(update.mapped.positions)),
                 update,
             ))
         for shipment in work.shipments:
             plan.changes.append(Change(Flow.ORDERS, Action.CREATE, "moysklad", "demand", label(shipment.order),
-                                       str(msg("orders.change_shipment", order=label(shipment.order))), shipment))
+                                       msg("orders.change_shipment", order=label(shipment.order)), shipment))
         for back in work.statuses_back:
             plan.changes.append(Change(
                 Flow.ORDERS, Action.UPDATE, "retailcrm", "order", back.number,
-                str(msg("orders.change_status_back", order=back.number, old=self.status_name(back.current),
-                        new=self.status_name(back.status))), back,
+                msg("orders.change_status_back", order=back.number, old=self.status_name(back.current),
+                        new=self.status_name(back.status)), back,
             ))
         for item in work.returns:
             plan.changes.append(Change(Flow.ORDERS, Action.CREATE, "moysklad", "salesreturn", label(item.order),
-                                       str(msg("orders.change_return", order=label(item.order))),
+                                       msg("orders.change_return", order=label(item.order)),
                                        item))
         for found in work.ms_shipments:
             plan.changes.append(Change(Flow.ORDERS, Action.LINK, "moysklad", "demand", found.number,
-                                       str(msg("orders.change_ms_shipment", order=found.number)),
+                                       msg("orders.change_ms_shipment", order=found.number),
                                        found))
         new_orders = sum(1 for c in work.creates if not c.adopt_ms_id)
         adopted_updates = sum(1 for c in work.creates if c.adopt_ms_id and c.adopt_needs_update)
@@ -357,11 +357,11 @@ class Planner:
                 code += "_update"
             # Change.summary is a str (app/sync/model.py): the catalogued sentence's Russian text
             return Change(Flow.ORDERS, Action.LINK, "moysklad", "customerorder", name,
-                          str(msg(code, order=name)), create)
+                          msg(code, order=name), create)
         how = create.counterparty.how if create.counterparty else ""
         return Change(
             Flow.ORDERS, Action.CREATE, "moysklad", "customerorder", name,
-            str(msg("orders.change_create", order=name, state=self.state_name(create.mapped.state_id),
-                    count=len(create.mapped.positions), how=how)),
+            msg("orders.change_create", order=name, state=self.state_name(create.mapped.state_id),
+                    count=len(create.mapped.positions), how=how),
             create,
         )

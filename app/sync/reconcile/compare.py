@@ -27,6 +27,7 @@ from decimal import Decimal
 from typing import Any
 
 from app.clients.retailcrm_models import Order, Status
+from app.messages import Message, msg
 from app.money import rub_amount
 from app.store.settings import SyncSettings
 from app.sync.ports import MoySkladPort, RetailCrmPort
@@ -35,6 +36,8 @@ from app.sync.reconcile.model import CheckReport, Difference, Kind
 
 MSK = timezone(timedelta(hours=3))  # RetailCRM accounts of Russian shops keep Moscow dates (as the orders flow)
 _ZERO = Decimal(0)
+_NONE, _PRESENT = msg("reconcile.value.none"), msg("reconcile.value.present")
+_ARCHIVED = msg("reconcile.value.archived")
 
 
 def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
@@ -58,7 +61,7 @@ class Reconciler:
         profile_id: int,
         *,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
-        progress: Callable[[str], None] = _noop,
+        progress: Callable[[Message | str], None] = _noop,
         check_cancel: Callable[[], None] = _noop,
     ) -> None:
         self.rc = retailcrm
@@ -72,25 +75,22 @@ class Reconciler:
         self.report = CheckReport()
 
     def run(self) -> CheckReport:
-        self.progress("Читаем каталоги RetailCRM и МойСклад…")
+        self.progress(msg("reconcile.progress.catalogs"))
         ms_catalog, site, rc_catalog = sources.read_both_catalogs(
             self.ms, self.rc, self.settings, lambda _done: None, self.check_cancel
         )
         links = sources.stored_offer_links(self.db, self.profile_id)
         if rc_catalog is None or site is None:
-            self.report.notes.append(
-                "Сайт RetailCRM из настроек не найден: товары, остатки и цены не сверялись. Откройте настройки "
-                "и выберите сайт."
-            )
+            self.report.notes.append(msg("reconcile.no_site"))
         else:
             alive = self._links(links, ms_catalog, rc_catalog)
             self.check_cancel()
-            self.progress("Сверяем остатки…")
+            self.progress(msg("reconcile.progress.stock"))
             self._stock(alive, ms_catalog, rc_catalog, site.code)
             self.check_cancel()
             self._prices(alive, ms_catalog, rc_catalog)
         self.check_cancel()
-        self.progress("Сверяем заказы…")
+        self.progress(msg("reconcile.progress.orders"))
         self._orders()
         self.report.differences.sort(key=lambda d: (list(Kind).index(d.kind), d.name, d.where))
         return self.report
@@ -103,13 +103,13 @@ class Reconciler:
         for ms_id, offer_id in links.items():
             item = ms.items.get(ms_id)
             offer = rc.offers.get(offer_id)
-            gone = []
+            gone: list[Message] = []
             if item is None:
-                gone.append("товар удалён в МойСклад")
+                gone.append(msg("reconcile.gone.ms_deleted"))
             elif item.archived:
-                gone.append("товар в архиве МойСклад")
+                gone.append(msg("reconcile.gone.ms_archived"))
             if offer is None:
-                gone.append("предложение удалено в RetailCRM (или не в каталоге сайта)")
+                gone.append(msg("reconcile.gone.rc_deleted"))
             if not gone:
                 alive[ms_id] = offer_id
                 continue
@@ -117,9 +117,10 @@ class Reconciler:
             ref = (item.article or item.code or "") if item is not None else (offer.article or "") if offer else ""
             self.report.differences.append(Difference(
                 kind=Kind.LINK_GONE, name=name, ref=ref,
-                retailcrm="нет" if offer is None else "есть",
-                moysklad="нет" if item is None else "в архиве" if item.archived else "есть",
-                note="; ".join(gone), rc_id=str(offer_id), ms_id=ms_id,
+                retailcrm=_NONE if offer is None else _PRESENT,
+                moysklad=_NONE if item is None else _ARCHIVED if item.archived else _PRESENT,
+                note=gone[0] if len(gone) == 1 else msg("reconcile.join", head=gone[0], tail=gone[1]),
+                rc_id=str(offer_id), ms_id=ms_id,
             ))
         return alive
 
@@ -127,7 +128,7 @@ class Reconciler:
     def _stock(self, links: dict[str, int], ms: sources.MsCatalog, rc: sources.RcCatalog, site_code: str) -> None:
         pairs = self.settings.store_pairs
         if not pairs:
-            self.report.notes.append("Склады не сопоставлены: остатки не сверялись.")
+            self.report.notes.append(msg("reconcile.no_store_pairs"))
             return
         feeding: dict[str, list[str]] = defaultdict(list)  # RetailCRM store code -> MoySklad warehouses
         ms_names: dict[str, list[str]] = defaultdict(list)
@@ -170,7 +171,7 @@ class Reconciler:
     def _prices(self, links: dict[str, int], ms: sources.MsCatalog, rc: sources.RcCatalog) -> None:
         pairs = self.settings.price_pairs
         if not pairs:
-            self.report.notes.append("Типы цен не сопоставлены: цены не сверялись.")
+            self.report.notes.append(msg("reconcile.no_price_pairs"))
             return
         send_zero = self.settings.extra.get("send_zero_prices") is True  # the prices flow's setting
         compared = 0
@@ -193,7 +194,7 @@ class Reconciler:
                 self.report.differences.append(Difference(
                     kind=Kind.PRICE, name=item.name, ref=item.article or item.code or "",
                     where=pair.ms_price_type_name or pair.rc_price_code,
-                    retailcrm=str(actual) if actual is not None else "нет", moysklad=str(value),
+                    retailcrm=str(actual) if actual is not None else _NONE, moysklad=str(value),
                     expected=str(value), rc_id=str(offer_id), ms_id=ms_id,
                 ))
         self.report.compared[Kind.PRICE] = compared
@@ -210,11 +211,8 @@ class Reconciler:
         self._missing(exportable, links, ms_orders, statuses)
         if self.report.waiting_orders:
             n = len(self.report.waiting_orders)
-            self.report.notes.append(
-                f"Заказов, которые ждут решения конфликта и поэтому не выгружены: {n} "
-                f"({', '.join(self.report.waiting_orders[:5])}{', …' if n > 5 else ''}). Это не считается "
-                "расхождением: решите конфликты на вкладке «Конфликты» (svyazka conflicts list)."
-            )
+            numbers = f"{', '.join(self.report.waiting_orders[:5])}{', …' if n > 5 else ''}"
+            self.report.notes.append(msg("reconcile.waiting_orders", n=n, numbers=numbers))
         self._reserves(exportable, links, ms_orders, statuses)
 
     def _window_start(self) -> date | None:
@@ -233,7 +231,7 @@ class Reconciler:
     def _exportable(self) -> dict[int, Order]:
         export = sorted(set(self.settings.export_statuses))
         if not export:
-            self.report.notes.append("Статусы для выгрузки не выбраны: заказы не сверялись.")
+            self.report.notes.append(msg("reconcile.no_export_statuses"))
             return {}
         flt: dict[str, Any] = {"extendedStatus": export}
         if self.settings.retailcrm_site:
@@ -252,18 +250,19 @@ class Reconciler:
             if link is not None and link.ms_id and link.ms_id.lower() in ms_orders:
                 continue
             if link is not None and link.ms_id:
-                note = "заказ был выгружен, но в МойСклад его больше нет"
+                note = msg("reconcile.order_gone_ms")
             elif str(order_id) in waiting:
                 # a conflict holds it: a sync cannot put it right, a person must (open conflicts are counted by
                 # `svyazka status` and the Conflicts tab), so it is said, not counted as a difference
                 self.report.waiting_orders.append(order.number or str(order_id))
                 continue
             else:
-                note = "ещё не выгружен"
+                note = msg("reconcile.order_not_exported")
             status = statuses.get(order.status or "")
             self.report.differences.append(Difference(
-                kind=Kind.ORDER_MISSING, name=f"Заказ {order.number or order_id}", ref=order.number or "",
-                where=status.name if status else (order.status or ""), retailcrm="есть", moysklad="нет",
+                kind=Kind.ORDER_MISSING, name=msg("reconcile.order_name", number=order.number or order_id),
+                ref=order.number or "", where=status.name if status else (order.status or ""), retailcrm=_PRESENT,
+                moysklad=_NONE,
                 note=note, rc_id=str(order_id), ms_id=(link.ms_id or "") if link else "",
             ))
 
@@ -291,17 +290,19 @@ class Reconciler:
         for ms_id, ms_order in sorted(holding.items(), key=lambda kv: kv[1].name):
             rc_id = rc_of[ms_id]
             order = known.get(int(rc_id)) if rc_id.isdigit() else None
+            state: Message | str
             if order is None:
-                state, note = "нет", "заказ удалён в RetailCRM, а резерв в МойСклад остался"
+                state, note = _NONE, msg("reconcile.reserve_order_deleted")
             else:
                 status = statuses.get(order.status or "")
                 if status is None or status.group not in sources.INACTIVE_GROUPS:
                     continue
                 state = status.name
-                note = "заказ отменён или выполнен в RetailCRM, а резерв в МойСклад остался"
+                note = msg("reconcile.reserve_order_closed")
             self.report.differences.append(Difference(
-                kind=Kind.RESERVE_LEFT, name=f"Заказ {ms_order.name}", ref=(order.number or "") if order else "",
-                retailcrm=state, moysklad=f"резерв на {_reserved(ms_order.raw)} ₽", note=note,
+                kind=Kind.RESERVE_LEFT, name=msg("reconcile.order_name", number=ms_order.name),
+                ref=(order.number or "") if order else "",
+                retailcrm=state, moysklad=msg("reconcile.value.reserve", amount=_reserved(ms_order.raw)), note=note,
                 rc_id=rc_id, ms_id=ms_id,
             ))
 

@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from app.messages import Message, msg, text_of
 from app.sync.model import Flow
 
 
@@ -17,13 +18,8 @@ class Kind(StrEnum):
     LINK_GONE = "link_gone"
 
 
-KIND_TITLES: dict[Kind, str] = {
-    Kind.STOCK: "Остатки",
-    Kind.PRICE: "Цены",
-    Kind.ORDER_MISSING: "Заказы, которых нет в МойСклад",
-    Kind.RESERVE_LEFT: "Резервы отменённых или удалённых заказов",
-    Kind.LINK_GONE: "Связи с исчезнувшими товарами",
-}
+# (``str()`` of each is the Russian title the CLI prints)
+KIND_TITLES: dict[Kind, Message] = {kind: msg(f"reconcile.kind.{kind.value}") for kind in Kind}
 
 # The engine cannot restrict a flow to a set of ids: "fix" runs the matching flows in full for the profile.
 # Reserves of a cancelled order are released by the orders flow (it sends the order with reserve 0); a link
@@ -39,21 +35,28 @@ FIX_FLOWS: dict[Kind, tuple[Flow, ...]] = {
 
 @dataclass(frozen=True)
 class Difference:
-    """One thing the two services disagree on. Values are text as a person reads them ("" = none)."""
+    """One thing the two services disagree on. Values are text as a person reads them ("" = none): the
+    services' names and figures as they are, our own words as messages (:meth:`text` renders a field)."""
 
     kind: Kind
-    name: str  # the item or order as a person knows it
+    name: str | Message  # the item or order as a person knows it
     ref: str  # article / order number
     where: str = ""  # the store, the price type
-    retailcrm: str = ""
-    moysklad: str = ""
+    retailcrm: str | Message = ""
+    moysklad: str | Message = ""
     expected: str = ""  # what RetailCRM should have by the sync's own rules (stock, prices)
-    note: str = ""
+    note: str | Message = ""
     rc_id: str = ""
     ms_id: str = ""
 
+    def text(self, name: str, lang: str = "ru") -> str:
+        """A field as text in ``lang``."""
+        return text_of(getattr(self, name), lang)
+
     def as_json(self) -> dict[str, Any]:
         data = asdict(self)
+        for name in ("name", "retailcrm", "moysklad", "note"):
+            data[name] = self.text(name)  # the Russian text, as before messages
         data["kind"] = str(self.kind)
         return data
 
@@ -62,7 +65,7 @@ class Difference:
 class CheckReport:
     differences: list[Difference] = field(default_factory=list)
     compared: dict[Kind, int] = field(default_factory=dict)  # how many things of each kind were compared
-    notes: list[str] = field(default_factory=list)  # what could not be compared, and why
+    notes: list[str | Message] = field(default_factory=list)  # what could not be compared, and why
     waiting_orders: list[str] = field(default_factory=list)  # export-status orders a conflict holds back
 
     def counts(self) -> dict[Kind, int]:
@@ -82,5 +85,5 @@ class CheckReport:
             "compared": {str(k): n for k, n in self.compared.items()},
             "differences": [d.as_json() for d in self.differences],
             "waiting_orders": list(self.waiting_orders),
-            "notes": list(self.notes),
+            "notes": [text_of(note) for note in self.notes],
         }

@@ -7,6 +7,7 @@ import threading
 
 from app.clients.errors import RemoteValidationError
 from app.clients.retailcrm_models import InventoryUpdate, OfferRef, StoreLevel
+from app.messages import Message, msg
 from app.sync.background import FlowOutcome
 from app.sync.engine import RunContext
 from app.sync.model import Counts, Flow, Level
@@ -47,7 +48,7 @@ class _Uploads:
         except RemoteValidationError as exc:
             self.all_ok = False
             counts.failed += sum(len(row.changed) for row in batch)
-            ctx.log(Level.ERROR, Flow.STOCK, f"RetailCRM не принял остатки {len(batch)} предложений. {exc.message}")
+            ctx.log(Level.ERROR, Flow.STOCK, msg("stock.refused", n=len(batch), error=exc.sentence))
             return counts
         missing = {ref.id for ref in result.not_found if ref.id is not None}
         stock_values: dict[str, str] = {}
@@ -57,8 +58,7 @@ class _Uploads:
             if row.offer_id in missing:
                 self.all_ok = False
                 counts.failed += len(row.changed)
-                ctx.log(Level.WARNING, Flow.STOCK, f"Предложение {work.label(row.offer_id)} не найдено в RetailCRM: "
-                        "возможно, его удалили. Связь проверит следующая синхронизация каталога.",
+                ctx.log(Level.WARNING, Flow.STOCK, msg("stock.offer_missing", label=work.label(row.offer_id)),
                         entity_type="offer", entity_ref=str(row.offer_id))
                 continue
             for code, qty in row.levels.items():
@@ -66,10 +66,13 @@ class _Uploads:
             parts = [work.change_text(row, code, before) for code, before in row.changed]
             if row.purchase is not None:
                 costs[str(row.offer_id)] = str(row.purchase)
-                parts.append(f"закупочная цена {row.purchase} ₽")
+                parts.append(msg("stock.purchase_part", cost=row.purchase))
             counts.updated += len(row.changed)
             # one line per offer (not per warehouse): a 50,000-offer first run stays readable and quick
-            ctx.log(Level.INFO, Flow.STOCK, f"Остатки {work.label(row.offer_id)}: {'; '.join(parts)}.",
+            joined: Message = parts[0]
+            for part in parts[1:]:
+                joined = msg("stock.join", head=joined, tail=part)
+            ctx.log(Level.INFO, Flow.STOCK, msg("stock.sent", label=work.label(row.offer_id), parts=joined),
                     entity_type="offer", entity_ref=str(row.offer_id), entity_url=work.url(row.offer_id))
         self.pushed.put_many("stock", stock_values)
         if costs:
@@ -88,4 +91,4 @@ class _Uploads:
             if self.work.full:
                 cursors.last_full = self.work.poll
         elif not outcome.cancelled:
-            self.ctx.log(Level.WARNING, Flow.STOCK, "Не все остатки переданы: следующая синхронизация повторит их.")
+            self.ctx.log(Level.WARNING, Flow.STOCK, msg("stock.not_all_sent"))

@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, Decimal
 
+from app.messages import Message, msg
 from app.sync.catalog.source import offer_links, shared_snapshot
 from app.sync.engine import RunContext
 from app.sync.model import Flow, Level
@@ -165,23 +166,22 @@ class BundleStock:
                 snapshot = shared_snapshot(ctx.shared)
                 item = snapshot.ms.items.get(bundle_id) if snapshot is not None else None
                 name = f"«{item.name}»" if item is not None else bundle_id
-                ctx.log(Level.WARNING, flow, f"Комплект МойСклад {name}: {why}, поэтому в RetailCRM его остаток 0. "
-                        "Свяжите его составляющие (см. конфликты каталога) или поправьте комплект в МойСклад.",
+                ctx.log(Level.WARNING, flow, msg("stock.bundle_zero", name=name, why=why),
                         entity_type="offer", entity_ref=str(offer_id))
         return result
 
     @staticmethod
-    def _why_zero(parts: Parts | None, links: StockLinks) -> str | None:
+    def _why_zero(parts: Parts | None, links: StockLinks) -> Message | None:
         if parts is None:
-            return "его состав неизвестен (МойСклад не вернул все составляющие)"
+            return msg("stock.bundle.unknown")
         if not parts:
-            return "в нём нет составляющих"
+            return msg("stock.bundle.empty")
         missing = [c for c, _, t in parts if t == "missing"]
         if missing:
-            return f"составляющей {missing[0]} больше нет в МойСклад"
+            return msg("stock.bundle.missing", id=missing[0])
         unlinked = [c for c, _, t in parts if t not in NO_STOCK_TYPES and c not in links.goods]
         if unlinked:
-            return f"составляющая {unlinked[0]} не связана с RetailCRM"
+            return msg("stock.bundle.unlinked", id=unlinked[0])
         return None
 
 

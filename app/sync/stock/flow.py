@@ -41,9 +41,9 @@ from collections.abc import Callable
 from datetime import datetime
 
 from app.clients.moysklad_models import StockRow
+from app.messages import msg
 from app.sync.catalog import retired
 from app.sync.catalog.source import shared_snapshot
-from app.sync.catalog.work import plural
 from app.sync.engine import RunContext
 from app.sync.model import Counts, Flow, FlowPlan, Level
 from app.sync.stock import report as stock_report
@@ -110,8 +110,7 @@ class StockFlow(_StockPlanner):
         if not affected:
             return None
         if not ctx.wait_writes(self.flow):
-            ctx.log(Level.WARNING, self.flow, "Остатки после отгрузок этой синхронизации не переданы, потому что не "
-                    "прошла первая передача остатков: их передаст следующая синхронизация.")
+            ctx.log(Level.WARNING, self.flow, msg("stock.again_skipped"))
             return None
         settings = ctx.settings
         layout = _Layout.of(settings.store_pairs)
@@ -145,9 +144,7 @@ class StockFlow(_StockPlanner):
         ctx.log(
             Level.INFO,
             self.flow,
-            f"Остатки после отгрузок и резервов этой синхронизации: товаров затронуто {len(affected)}, к передаче "
-            f"{n} {plural(n, 'значение', 'значения', 'значений')} по {len(work.rows)} "
-            f"{plural(len(work.rows), 'предложению', 'предложениям', 'предложениям')}.",
+            msg("stock.again", affected=len(affected), n=n, offers=len(work.rows)),
         )
         counts = Counts()
         uploads = _Uploads(ctx, work)

@@ -9,11 +9,11 @@ from datetime import datetime
 from decimal import Decimal
 
 from app.clients.moysklad_models import StockRow
+from app.messages import Message, msg
 from app.money import rub_amount
 from app.store.settings import StorePair
 from app.sync.catalog import folders, retired
 from app.sync.catalog.source import CatalogSnapshot, shared_snapshot
-from app.sync.catalog.work import plural
 from app.sync.engine import RunContext
 from app.sync.model import Action, Change, Flow, FlowPlan, Level
 from app.sync.stock import report as stock_report
@@ -47,7 +47,7 @@ class _StockPlanner:
     flow: Flow
     clock: Callable[[], datetime]
 
-    def _moment_and_mode(self, ctx: RunContext) -> tuple[datetime, bool, str, datetime | None]:
+    def _moment_and_mode(self, ctx: RunContext) -> tuple[datetime, bool, Message | str, datetime | None]:
         """This run's poll moment (taken before the report is asked for), full pass or not and why, and the
         ``changedSince`` of a changes-only pass."""
         cursors = StockCursors(ctx.db.cursors(ctx.profile_id))
@@ -72,7 +72,7 @@ class _StockPlanner:
         prefetched = stock_report.prefetched(ctx.shared)
         ctx.shared.stock_report = None
         if not pairs:
-            plan.notes.append("Остатки не передаются: склады МойСклад не сопоставлены со складами RetailCRM.")
+            plan.notes.append(msg("stock.no_pairs"))
             return plan
         if prefetched is not None:
             now, full, why, since = prefetched.now, prefetched.full, prefetched.why, prefetched.since
@@ -145,23 +145,19 @@ class _StockPlanner:
             purchase_prices=sum(1 for r in work.rows if r.purchase is not None),
         )
         plan.counts.skipped = len(not_linked)
-        what = "доступный остаток" if settings.stock_type == "freeStock" else "остаток"
+        what = msg("stock.what.free" if settings.stock_type == "freeStock" else "stock.what.stock")
         head = (
-            f"Остатки ({what}): полный проход ({why})"
+            msg("stock.head.full", what=what, why=why)
             if full
-            else f"Остатки ({what}): изменения с {since:%d.%m.%Y %H:%M:%S} (МСК)" if since else "Остатки"
+            else msg("stock.head.since", what=what, since=f"{since:%d.%m.%Y %H:%M:%S}") if since
+            else msg("stock.head.plain")
         )
         plan.notes.insert(
             0,
-            f"{head}; к передаче {plan.counts.updated} "
-            f"{plural(plan.counts.updated, 'значение', 'значения', 'значений')} по {len(work.rows)} "
-            f"{plural(len(work.rows), 'предложению', 'предложениям', 'предложениям')}, без изменений {unchanged}.",
+            msg("stock.note_counts", head=head, n=plan.counts.updated, offers=len(work.rows), unchanged=unchanged),
         )
         if not_linked:
-            plan.notes.append(
-                f"В отчёте МойСклад {len(not_linked)} {plural(len(not_linked), 'товар', 'товара', 'товаров')} "
-                "без связи с RetailCRM: их остатки не передаются (см. конфликты каталога)."
-            )
+            plan.notes.append(msg("stock.not_linked", n=len(not_linked)))
         plan.note_more_changes()
         plan.work = work
         plan.stats = work.stats
@@ -234,17 +230,17 @@ class _StockPlanner:
     @staticmethod
     def _decide(
         asked: bool, now: datetime, last_poll: datetime | None, last_full: datetime | None
-    ) -> tuple[bool, str]:
+    ) -> tuple[bool, Message | str]:
         if asked:
-            return True, "запрошена полная синхронизация"
+            return True, msg("stock.why.asked")
         if last_poll is None or last_full is None:
-            return True, "первый запуск"
+            return True, msg("stock.why.first")
         if last_poll > now + OVERLAP:
-            return True, "часы компьютера ушли назад"
+            return True, msg("stock.why.clock_back")
         if now - last_full > HEAL_EVERY:
-            return True, "ежедневная сверка"
+            return True, msg("stock.why.daily")
         if now - (last_poll - OVERLAP) > CHANGED_SINCE_LIMIT:
-            return True, "с прошлой проверки прошло больше суток"
+            return True, msg("stock.why.day_passed")
         return False, ""
 
     def _purchases(
@@ -311,8 +307,7 @@ class _StockPlanner:
                 ctx.log(
                     Level.WARNING,
                     Flow.STOCK,
-                    f"Остаток {labels.label(offer_id)} в МойСклад отрицательный ({quantity_text(value)}): RetailCRM "
-                    "не хранит отрицательные остатки, передаём 0. Проверьте документы этого товара в МойСклад.",
+                    msg("stock.negative", label=labels.label(offer_id), value=quantity_text(value)),
                     entity_type="offer",
                     entity_ref=str(offer_id),
                     entity_url=labels.url(offer_id),
@@ -325,7 +320,8 @@ class _StockPlanner:
                     target="retailcrm",
                     entity="stock",
                     ref=labels.ref(offer_id),
-                    summary=f"Остаток {labels.label(offer_id)} на складе {work.change_text(row, code, before)}",
+                    summary=msg("stock.change_summary", label=labels.label(offer_id),
+                                change=work.change_text(row, code, before)),
                     payload={"offer_id": offer_id, "store": code, "quantity": text},
                 ))
             plan.counts.updated += 1
@@ -346,7 +342,7 @@ class _StockPlanner:
                     target="retailcrm",
                     entity="purchase_price",
                     ref=labels.ref(offer_id),
-                    summary=f"Закупочная цена {labels.label(offer_id)}: {cost} ₽",
+                    summary=msg("stock.purchase_summary", label=labels.label(offer_id), cost=cost),
                     payload={"offer_id": offer_id, "purchase_price": str(cost)},
                 ))
         work.rows = [rows[offer_id] for offer_id in sorted(rows)]
@@ -365,12 +361,11 @@ class _StockPlanner:
             if why is None or not row.changed:
                 continue
             name = gone.names.get(row.offer_id)
-            label = f"«{name}»" if name else work.label(row.offer_id)
+            label: Message | str = f"«{name}»" if name else work.label(row.offer_id)
             ctx.log(
                 Level.INFO,
                 Flow.STOCK,
-                f"Остаток {label} в RetailCRM обнуляется на всех складах: {retired.WHY_TEXT.get(why, why)}. "
-                "Если товар вернётся из архива, Связка снова передаст его остатки.",
+                msg("stock.retired", label=label, why=retired.WHY_TEXT.get(why, why)),
                 entity_type="offer",
                 entity_ref=str(row.offer_id),
                 entity_url=work.url(row.offer_id),
@@ -385,16 +380,17 @@ class _StockPlanner:
             key = f"moysklad_store:{store_id}"
             keys.append(key)
             existing = repo.get_by_key(ConflictKind.UNMAPPED_STORE, key)
+            title: Message | str
             if existing is not None:
+                # the stored message (its code and parameters) when it has one, else the stored text (old rows)
                 title, ms_data = existing.title, existing.ms_data
+                if existing.title_code:
+                    title = Message.from_json({"code": existing.title_code, "params": existing.title_params})
             else:  # the warehouse's name is read only the first time it turns up
                 if names is None:
                     names = {s.id: s.name for s in ctx.moysklad.stores()}
                 name = names.get(store_id, store_id)
-                title = (
-                    f"На складе МойСклад «{name}» есть остатки, но он не сопоставлен ни с одним складом RetailCRM, "
-                    "поэтому они не передаются. Сопоставьте склад в настройках Связки или пропустите этот конфликт."
-                )
+                title = msg("stock.unmapped_store", name=name)
                 ms_data = {"id": store_id, "name": name}
             repo.record(ConflictKind.UNMAPPED_STORE, key, title, ms_data, None, ctx.run_id)
             if existing is None or existing.status == "open":

@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from app.clients.moysklad_models import StockRow
+from app.messages import Message
 from app.sync.model import Cancelled
 from app.sync.waiting import result_of
 from app.vocab import StockType
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
 class PrefetchedReport:
     now: datetime  # the poll moment, taken before the report was asked for
     full: bool  # every item with zero lines, or only the changes since ``since``
-    why: str  # why a full pass (for the plan's note)
+    why: Message | str  # why a full pass (for the plan's note)
     since: datetime | None
     stock_type: str
     report: Future[list[StockRow]]

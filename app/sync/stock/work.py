@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import ROUND_FLOOR, Decimal
 
+from app.messages import Message, msg
 from app.store.settings import StorePair
 from app.sync.catalog.source import CatalogSnapshot, rc_product_url
 from app.sync.engine import RunContext
@@ -19,7 +20,7 @@ CHANGED_SINCE_LIMIT = timedelta(hours=24) - timedelta(minutes=1)  # a minute spa
 HEAL_EVERY = timedelta(hours=24)
 UPLOAD_BATCH = 250
 FRESH_LIMIT = 140  # never-sent items read by id fit one request (~145 ids a URL); more: one full report
-FRESH_WHY = "много товаров, остатки которых ещё не передавались"
+FRESH_WHY = msg("stock.why.fresh")
 _ZERO = Decimal(0)
 _ONE = Decimal(1)
 AVAILABLE = "available"  # a RetailCRM store that counts only "in stock or not" (inventoryType)
@@ -97,14 +98,16 @@ class StockWork:
     labels: _Labels | None = None  # how offers are named in messages
     where: dict[str, str] = field(default_factory=dict)  # store code -> "«Основной склад» + «Склад 2»"
 
-    def change_text(self, row: OfferRow, code: str, before: str | None) -> str:
+    def change_text(self, row: OfferRow, code: str, before: str | None) -> Message:
         """«Основной склад»: 5 → 7 (or «…»: 7 (первая передача))."""
         text = quantity_text(row.levels[code])
-        change = f"{before} → {text}" if before is not None else f"{text} (первая передача)"
-        return f"{self.where.get(code, code)}: {change}"
+        where = self.where.get(code, code)
+        if before is not None:
+            return msg("stock.change", where=where, before=before, value=text)
+        return msg("stock.change_first", where=where, value=text)
 
-    def label(self, offer_id: int) -> str:
-        return self.labels.label(offer_id) if self.labels is not None else f"предложения {offer_id}"
+    def label(self, offer_id: int) -> Message | str:
+        return self.labels.label(offer_id) if self.labels is not None else msg("stock.offer_n", id=offer_id)
 
     def url(self, offer_id: int) -> str | None:
         return self.labels.url(offer_id) if self.labels is not None else None
@@ -164,7 +167,7 @@ class _Labels:
             }
         return self._stored
 
-    def label(self, offer_id: int) -> str:
+    def label(self, offer_id: int) -> Message | str:
         ms_id = self.ms_of.get(offer_id, "")
         if self.snapshot is not None:
             item = self.snapshot.ms.items.get(ms_id)
@@ -176,7 +179,7 @@ class _Labels:
         match_key, rc_ext = self._stored_links().get(ms_id, (None, None))
         if match_key:
             return f"«{match_key}»"
-        return f"предложения {rc_ext or offer_id}"
+        return msg("stock.offer_n", id=rc_ext or offer_id)
 
     def ref(self, offer_id: int) -> str:
         ms_id = self.ms_of.get(offer_id, "")

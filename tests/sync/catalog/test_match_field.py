@@ -38,7 +38,8 @@ def test_code_meets_the_offer_property_code(cat_env: CatEnv) -> None:
     stats = report.plans[Flow.CATALOG].stats.as_dict()
     assert stats["key_matched"] >= len(both)
     assert stats["ms_items"] >= stats["key_matched"] and stats["rc_offers"] >= stats["key_matched"]
-    assert any("сравнивается с полем RetailCRM: свойство «code»" in note for note in report.plans[Flow.CATALOG].notes)
+    assert any(getattr(note, "code", None) == "catalog.note.field" and note.params["field"].params == {"code": "code"}
+               for note in report.plans[Flow.CATALOG].notes)
 
 
 def test_the_usual_field_of_code_is_still_the_article(cat_env: CatEnv) -> None:

@@ -65,7 +65,7 @@ def test_pick_whose_item_is_gone_is_dropped_and_the_conflict_returns():
     assert dropped.conflict_key == DUP and dropped.resolution == decision
     assert (
         "прежнее решение (артикул «abc-1») больше не подходит: товар или предложение из решения больше не существуют"
-        in (result.notes)
+        in [str(note) for note in result.notes]
     )
     assert result.resolved == []
 
@@ -132,7 +132,7 @@ def test_link_decision_with_a_vanished_offer_is_dropped():
     result = match_catalog([ms("a", "A")], [], MatchKey.ARTICLE, resolutions={key: decision})
     assert [c.key for c in result.conflicts] == [key]
     assert [d.conflict_key for d in result.dropped_resolutions] == [key]
-    assert "больше не существуют" in result.dropped_resolutions[0].reason
+    assert result.dropped_resolutions[0].reason.code == "catalog.drop.gone"
 
 
 def test_two_decisions_cannot_link_one_offer_twice():
@@ -197,8 +197,10 @@ def test_decision_for_a_conflict_that_disappeared_is_dropped():
     assert pairs_of(result) == {("a", 1, "key")}
     assert result.to_create_in_retailcrm == []
     [dropped] = result.dropped_resolutions
-    assert dropped.conflict_key == key and dropped.reason == "конфликта больше нет"
-    assert result.notes == ["прежнее решение (товар «Товар a») больше не подходит: конфликта больше нет"]
+    assert dropped.conflict_key == key and dropped.reason.code == "catalog.drop.no_conflict"
+    assert [str(note) for note in result.notes] == [
+        "прежнее решение (товар «Товар a») больше не подходит: конфликта больше нет"
+    ]
 
 
 def test_unknown_or_malformed_decisions_are_dropped_not_fatal():

@@ -42,7 +42,7 @@ def test_similar_but_different_articles_do_not_pair():
         ("only_in_moysklad", "only_in_moysklad:article:a"),
         ("only_in_retailcrm", "only_in_retailcrm:article:1"),
     ]
-    titles = {c.kind: c.title for c in result.conflicts}
+    titles = {c.kind: str(c.title) for c in result.conflicts}  # the Russian text is unchanged
     assert titles["only_in_moysklad"] == "Товар «Товар a» (артикул «ABC-1») есть только в МойСклад"
     assert titles["only_in_retailcrm"] == "Предложение «Предложение 1» (артикул «ABC1») есть только в RetailCRM"
 
@@ -63,7 +63,7 @@ def test_link_wins_over_a_key_match_elsewhere():
     assert pairs_of(result) == {("a", 1, "link")}
     [conflict] = result.conflicts
     assert conflict.kind == "only_in_retailcrm" and conflict.reason == "key_taken"
-    assert "уже связан с другим предложением" in conflict.title
+    assert conflict.title.code == "catalog.only_rc" and conflict.title.params["taken"].code == "catalog.only_rc_taken"
     assert conflict.ms_data[0]["id"] == "a" and conflict.ms_data[0]["linked_rc_id"] == 1
 
 
@@ -76,10 +76,10 @@ def test_stale_links_are_reported_and_their_survivors_rematched():
     )
     stale = {(s.ms_id, s.rc_id): s.why for s in result.stale_links}
     assert stale == {("a", 2): "retailcrm_gone", ("gone", 3): "moysklad_gone", ("gone2", 99): "both_gone"}
-    assert all(s.title.startswith("Связь больше не действует") for s in result.stale_links)
+    assert all(s.title.code.startswith("catalog.stale.") for s in result.stale_links)
     # "b" keeps its link; "a" lost its offer and its article now meets offer 1, which is linked to "b".
     assert ("b", 1, "link") in pairs_of(result)
-    assert any("связей, которые больше не действуют: 3" in note for note in result.notes)
+    assert any(note.code == "catalog.note.stale" and note.params == {"n": 3} for note in result.notes)
     # offer 3 lost its MoySklad item: it is simply only in RetailCRM now.
     assert {c.key for c in result.conflicts} >= {"only_in_retailcrm:article:3"}
 
@@ -101,7 +101,7 @@ def test_duplicate_in_moysklad_is_a_conflict_not_a_guess():
     [conflict] = result.conflicts
     assert conflict.kind == "duplicate_key"
     assert conflict.key == "duplicate_key:article:abc-1"
-    assert conflict.title == "Артикул «ABC-1» есть у 2 товаров в МойСклад и 1 в RetailCRM"
+    assert str(conflict.title) == "Артикул «ABC-1» есть у 2 товаров в МойСклад и 1 в RetailCRM"
     assert [row["id"] for row in conflict.ms_data] == ["a", "b"]
     assert conflict.ms_data[0]["sale_prices"] == [{"price_type": "Цена продажи", "value": "1250.50"}]
     assert conflict.ms_data[0]["buy_price"] == "700.00"
@@ -128,7 +128,7 @@ def test_duplicate_in_retailcrm_and_titles_in_every_shape():
         [rc(1, "D1"), rc(2, "d1"), rc(5, "D3"), rc(6, "D3")],
         MatchKey.ARTICLE,
     )
-    titles = sorted(c.title for c in result.conflicts)
+    titles = sorted(str(c.title) for c in result.conflicts)
     assert titles == [
         "Артикул «D1» есть у 1 товара в МойСклад и 2 в RetailCRM",
         "Артикул «D2» есть у 3 товаров в МойСклад и ни у одного в RetailCRM",
@@ -167,10 +167,10 @@ def test_items_without_a_key_are_listed_apart_with_a_reason():
     assert set(by_key) == {"only_in_moysklad:article:a", "only_in_moysklad:article:v", "only_in_retailcrm:article:2"}
     assert all(c.reason == "no_key" for c in result.no_key)
     assert (
-        by_key["only_in_moysklad:article:a"].title
+        str(by_key["only_in_moysklad:article:a"].title)
         == "Товар «Товар a» есть только в МойСклад: у товара не заполнен артикул"
     )
-    assert "нет ни артикула, ни кода" in by_key["only_in_moysklad:article:v"].title
+    assert by_key["only_in_moysklad:article:v"].title.params["reason"].code == "catalog.no_key.variant_article"
     assert by_key["only_in_retailcrm:article:2"].kind == "only_in_retailcrm"
     assert result.all_open_conflicts == result.conflicts + result.no_key
 
@@ -180,17 +180,17 @@ def test_variants_fall_back_to_code_and_the_plan_says_so():
     result = match_catalog([ms("p", "ART"), *variants], [rc(1, "ART"), rc(2, "00000"), rc(3, "00001")], "article")
     assert pairs_of(result) == {("p", 1, "key"), ("v0", 2, "key"), ("v1", 3, "key")}
     assert result.variant_code_fallbacks == 3
-    assert "для 3 модификаций использован код вместо артикула" in result.notes[0]
+    assert (result.notes[0].code, result.notes[0].params) == ("catalog.note.variant_code", {"n": 3})
     [conflict] = result.conflicts
     assert conflict.key == "only_in_moysklad:article:v2"
-    assert conflict.title.startswith("Модификация «Товар v2» (артикул «00002»)")
+    assert str(conflict.title).startswith("Модификация «Товар v2» (артикул «00002»)")
 
 
 def test_fallback_note_agrees_in_number():
     one = match_catalog([ms("v", type="variant", code="1")], [], MatchKey.ARTICLE)
     many = match_catalog([ms(f"v{i}", type="variant", code=str(i)) for i in range(34)], [], MatchKey.ARTICLE)
-    assert one.notes[0].startswith("для 1 модификации использован код вместо артикула")
-    assert many.notes[0].startswith("для 34 модификаций использован код вместо артикула")
+    assert str(one.notes[0]).startswith("для 1 модификации использован код вместо артикула")
+    assert str(many.notes[0]).startswith("для 34 модификаций использован код вместо артикула")
     assert match_catalog([ms("v", type="variant", code="1")], [], MatchKey.CODE).notes == []
 
 
@@ -202,7 +202,7 @@ def test_code_key_meets_retailcrm_article():
     )
     assert pairs_of(result) == {("a", 1, "key"), ("v", 2, "key")}
     assert [c.key for c in result.conflicts] == ["only_in_retailcrm:code:3"]
-    assert result.conflicts[0].title == "Предложение «Предложение 3» (код «ART-A») есть только в RetailCRM"
+    assert str(result.conflicts[0].title) == "Предложение «Предложение 3» (код «ART-A») есть только в RetailCRM"
 
 
 def test_external_code_key_uses_the_composite_for_variants():
@@ -218,7 +218,7 @@ def test_external_code_key_uses_the_composite_for_variants():
     assert [c.key for c in result.conflicts] == ["only_in_retailcrm:external-code:3"]
     [no_key] = result.no_key
     assert no_key.key == "only_in_moysklad:external-code:o"
-    assert "нет внешнего кода" in no_key.title
+    assert no_key.title.params["reason"].code == "catalog.no_key.variant_external"
 
 
 def test_barcode_key_any_barcode_pairs():
@@ -240,7 +240,7 @@ def test_barcode_shared_by_two_products_is_one_duplicate_named_by_the_shared_bar
     assert result.pairs == []
     [conflict] = result.conflicts
     assert conflict.key == "duplicate_key:barcode:999"
-    assert conflict.title == "Штрихкод «999» есть у 2 товаров в МойСклад и 2 в RetailCRM"
+    assert str(conflict.title) == "Штрихкод «999» есть у 2 товаров в МойСклад и 2 в RetailCRM"
     assert {row["id"] for row in conflict.rc_data} == {1, 2}
 
 
@@ -255,7 +255,7 @@ def test_archived_and_inactive_items_keep_links_and_pair_but_are_never_created()
     assert result.conflicts == [] and result.no_key == []
     assert [item.id for item in result.skipped_inactive_ms] == ["arch2"]
     assert [offer.id for offer in result.skipped_inactive_rc] == [2]
-    assert any("архивные товары МойСклад (1)" in note for note in result.notes)
+    assert any(n.code == "catalog.note.skipped_inactive" and n.params["ms"] == 1 for n in result.notes)
 
 
 def test_variant_characteristics_are_shown_for_comparison():
@@ -278,7 +278,7 @@ def test_result_does_not_depend_on_input_order():
         return (
             sorted((p.ms.id, p.rc.id, p.how) for p in result.pairs),
             sorted(
-                (c.key, c.title, tuple(r["id"] for r in c.ms_data), tuple(r["id"] for r in c.rc_data))
+                (c.key, str(c.title), tuple(r["id"] for r in c.ms_data), tuple(r["id"] for r in c.rc_data))
                 for c in result.conflicts
             ),
         )
@@ -302,7 +302,7 @@ def test_an_archived_only_match_of_an_active_offer_is_its_own_conflict():
     assert pairs_of(result) == set()
     [conflict] = result.conflicts
     assert conflict.kind == "archived_in_moysklad" and conflict.key == "archived_in_moysklad:article:1"
-    assert "товар в архиве МойСклад" in conflict.title and "только в RetailCRM" not in conflict.title
+    assert conflict.title.code == "catalog.archived_mate"
     assert [d["id"] for d in conflict.ms_data] == ["arch"] and [d["id"] for d in conflict.rc_data] == [1]
     # «пропустить» holds it; «связать» pairs them
     ignored = match_catalog([ms("arch", "A", archived=True)], [rc(1, "A")], MatchKey.ARTICLE,

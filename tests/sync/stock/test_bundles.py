@@ -70,7 +70,7 @@ def test_changing_a_component_changes_the_bundle_on_the_next_incremental_run_at_
     env.clear_log()
     report = env.run(Flow.STOCK)
     assert report.errors == 0
-    assert "изменения с" in report.plans[Flow.STOCK].notes[0]
+    assert report.plans[Flow.STOCK].notes[0].params["head"].code == "stock.head.since"
     assert len(env.requests("moysklad")) == 1  # the changes report only
     expected = Decimal(min(41 // quantity, 100 // other_quantity))
     assert _rc_stock(env, kits.bundle_offer_id)[pair.rc_store_code] == expected
@@ -94,5 +94,5 @@ def test_a_bundle_with_an_unlinked_component_gets_zero_and_a_log_line(cat_env: C
     assert env.run(Flow.STOCK, full=True).errors == 0
     assert set(_rc_stock(env, kits.bundle_offer_id).values()) == {Decimal(0)}
     assert any("не связана с RetailCRM" in m for m in env.messages(Flow.STOCK))
-    assert any(e.level == Level.WARNING and "Комплект" in e.message for e in env.events)
+    assert any(e.level == Level.WARNING and e.code == "stock.bundle_zero" for e in env.events)
 
