@@ -147,6 +147,7 @@ def full_sync_minimum(size: ShopSize, plans: dict[str, dict[str, int]]) -> Minim
     # orders (first run): statuses, where the history ends, the orders in export statuses
     if orders:
         m.retailcrm["orders: statuses"] = 1
+        m.retailcrm["orders: payment statuses"] = 1  # which payments are paid (app/sync/orders/payments.py)
         m.retailcrm["orders: history cursor"] = 1
         m.retailcrm["orders: list"] = pages(size.exportable_orders, RC_PAGE)
         new = orders.get("to_create", 0)

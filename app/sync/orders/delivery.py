@@ -58,7 +58,6 @@ def prepare(p: Planner, orders: Iterable[Order]) -> None:
         delivery.create = True
         p.plan.changes.append(
             Change(Flow.ORDERS, Action.CREATE, "moysklad", "service", delivery.name,
-                   # Change.summary is a str (app/sync/model.py): the Russian text of the catalogued sentence
                    msg("orders.change_delivery_service", name=delivery.name))
         )
 

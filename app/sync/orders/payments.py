@@ -256,7 +256,6 @@ def plan(p: Planner, orders: Mapping[int, Order]) -> None:
             p.work.paid_kopecks[order.id] = rc_paid_kopecks(order, paid, documents, type_names)
     for write in p.work.payments:
         p.plan.changes.append(Change(Flow.ORDERS, Action.CREATE, "moysklad", write.document, write.key,
-                                     # Change.summary is a str (app/sync/model.py): the Russian text
                                      msg("orders.change_payment", order=label(write.order),
                                              document=document_name(write.document),
                                              amount=kopecks_to_rub(write.kopecks)), write))

@@ -355,13 +355,12 @@ class Planner:
             code = "orders.change_take_over" if create.taken_over else "orders.change_link"
             if create.adopt_needs_update:
                 code += "_update"
-            # Change.summary is a str (app/sync/model.py): the catalogued sentence's Russian text
             return Change(Flow.ORDERS, Action.LINK, "moysklad", "customerorder", name,
                           msg(code, order=name), create)
         how = create.counterparty.how if create.counterparty else ""
         return Change(
             Flow.ORDERS, Action.CREATE, "moysklad", "customerorder", name,
             msg("orders.change_create", order=name, state=self.state_name(create.mapped.state_id),
-                    count=len(create.mapped.positions), how=how),
+                count=len(create.mapped.positions), how=how),
             create,
         )

@@ -40,7 +40,8 @@ def test_delivery_cost_is_a_line_of_one_service_created_once(ord_env: OrdEnv) ->
     assert env.ms_state.services() == []
     dry = env.run(dry_run=True)
     planned = [c for c in dry.plans[Flow.ORDERS].changes if c.entity == "service"]
-    assert [c.summary for c in planned] == ["Услуга «Доставка» в МойСклад: будет создана для стоимости доставки"]
+    assert [(c.summary.code, str(c.summary)) for c in planned] == [
+        ("orders.change_delivery_service", "Услуга «Доставка» в МойСклад: будет создана для стоимости доставки")]
     assert env.ms_state.services() == []  # a dry run writes nothing
     mark = env.log_size()
 

@@ -103,7 +103,8 @@ def test_a_dry_run_plans_without_writing(ord_env: OrdEnv) -> None:
     assert plan.stats.to_create == len(expected)
     creates = [c for c in plan.changes if c.entity == "customerorder"]
     assert len(creates) == len(expected)
-    assert all("будет создан заказ покупателя" in c.summary for c in creates)
+    assert all(getattr(c.summary, "code", None) == "orders.change_create"
+               and "будет создан заказ покупателя" in str(c.summary) for c in creates)
     assert env.db.cursors(env.profile_id).get(CURSOR_FLOW, HISTORY_CURSOR) is None  # nothing recorded
     assert env.db.links(env.profile_id).count("order") == 0
 
