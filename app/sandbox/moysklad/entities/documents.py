@@ -336,14 +336,7 @@ class DemandKind(DocumentKind):
 
     def template(self, ctx: RenderContext, body: dict[str, Any]) -> dict[str, Any]:
         state = ctx.state
-        now = to_minute(state.clock.now())
-        result: dict[str, Any] = {
-            "moment": ctx.value(now, None), "applicable": True, "vatEnabled": True,
-            "vatIncluded": state.vat_included_default,
-            "rate": {"currency": {"meta": meta(state.rub_ref, ctx.base)}},
-            "organization": {"meta": meta(state.organization_ref, ctx.base)},
-            "sum": 0.0, "payedSum": 0.0,
-        }
+        result = _blank_template(ctx)
         order_value = body.get("customerOrder")
         if order_value is None:
             result["positions"] = {"rows": []}
@@ -380,6 +373,19 @@ class DemandKind(DocumentKind):
         return result
 
 
+def _blank_template(ctx: RenderContext) -> dict[str, Any]:
+    """What ``…/new`` answers before it copies anything from the document it is made from: now, applicable,
+    VAT as the account's default, roubles, the account's organization, no sums."""
+    state = ctx.state
+    return {
+        "moment": ctx.value(to_minute(state.clock.now()), None), "applicable": True, "vatEnabled": True,
+        "vatIncluded": state.vat_included_default,
+        "rate": {"currency": {"meta": meta(state.rub_ref, ctx.base)}},
+        "organization": {"meta": meta(state.organization_ref, ctx.base)},
+        "sum": 0.0, "payedSum": 0.0,
+    }
+
+
 class SalesReturnKind(DocumentKind):
     """Возврат покупателя (OAS ``salesReturn``; example entity fixtures/sales_return.json)."""
 
@@ -396,14 +402,7 @@ class SalesReturnKind(DocumentKind):
 
     def template(self, ctx: RenderContext, body: dict[str, Any]) -> dict[str, Any]:
         state = ctx.state
-        now = to_minute(state.clock.now())
-        result: dict[str, Any] = {
-            "moment": ctx.value(now, None), "applicable": True, "vatEnabled": True,
-            "vatIncluded": state.vat_included_default,
-            "rate": {"currency": {"meta": meta(state.rub_ref, ctx.base)}},
-            "organization": {"meta": meta(state.organization_ref, ctx.base)},
-            "sum": 0.0, "payedSum": 0.0,
-        }
+        result = _blank_template(ctx)
         demand_value = body.get("demand")
         if demand_value is None:
             result["positions"] = {"rows": []}
