@@ -149,6 +149,8 @@ def full_sync_minimum(size: ShopSize, plans: dict[str, dict[str, int]]) -> Minim
         m.retailcrm["orders: statuses"] = 1
         m.retailcrm["orders: payment statuses"] = 1  # which payments are paid (app/sync/orders/payments.py)
         m.retailcrm["orders: history cursor"] = 1
+        # where the customers' history ends (app/sync/orders/customers.py); later runs read one page of it
+        m.retailcrm["orders: customers history cursor"] = 1
         m.retailcrm["orders: list"] = pages(size.exportable_orders, RC_PAGE)
         new = orders.get("to_create", 0)
         if size.orders_with_delivery_cost:
@@ -172,6 +174,18 @@ def incremental_stock_minimum(plans: dict[str, dict[str, int]]) -> Minimum:
     m.moysklad["stock: changes report"] = 1
     m.retailcrm["stock: store types"] = _store_types(stock)
     m.retailcrm["stock: upload"] = batches(stock.get("offers_to_send", 0), RC_UPLOAD_BATCH)
+    return m
+
+
+def incremental_orders_customers_minimum(changed_customers: int = 0, counterparties: int = 0) -> Minimum:
+    """What keeping counterparties current adds to a later orders run: one page of ``customers/history``
+    (all when nothing changed); with changes, the linked customers and their counterparties by id (100 a
+    request) and one PUT per counterparty whose fields Svyazka updates."""
+    m = Minimum()
+    m.retailcrm["orders: customers history"] = 1
+    m.retailcrm["orders: changed customers"] = batches(changed_customers, RC_READBACK_IDS)
+    m.moysklad["orders: linked counterparties"] = batches(changed_customers, RC_READBACK_IDS)
+    m.moysklad["orders: update counterparties"] = counterparties
     return m
 
 

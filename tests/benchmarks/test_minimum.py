@@ -4,7 +4,12 @@ benchmark itself is not part of the suite, so this is what notices when a change
 from __future__ import annotations
 
 from app.sandbox.seed import generate_shop
-from benchmarks.minimum import ShopSize, full_sync_minimum, incremental_stock_minimum
+from benchmarks.minimum import (
+    ShopSize,
+    full_sync_minimum,
+    incremental_orders_customers_minimum,
+    incremental_stock_minimum,
+)
 
 
 def test_the_minimum_of_a_small_shop_counts_every_catalog_page() -> None:
@@ -14,3 +19,10 @@ def test_the_minimum_of_a_small_shop_counts_every_catalog_page() -> None:
     assert minimum.moysklad["catalog: products"] == 1 and minimum.moysklad["catalog: bundles"] == 1
     assert minimum.retailcrm["catalog: products"] >= 1
     assert incremental_stock_minimum({"stock": {"offers_to_send": 100}}).moysklad["stock: changes report"] == 1
+
+
+def test_keeping_customers_current_costs_one_request_when_nothing_changed() -> None:
+    idle = incremental_orders_customers_minimum()
+    assert (idle.retailcrm_total, idle.moysklad_total) == (1, 0)
+    busy = incremental_orders_customers_minimum(changed_customers=150, counterparties=3)
+    assert busy.retailcrm["orders: changed customers"] == 2 and busy.moysklad_total == 2 + 3

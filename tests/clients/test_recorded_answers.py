@@ -238,6 +238,30 @@ def test_customers_list_get_and_create(replay) -> None:
     assert client.create_customer({"firstName": "Зоя"}, site="bb_demo") == 1
 
 
+def test_customer_history_records(replay) -> None:
+    server, client = replay
+    server.add("Customers/testCustomersHistory.json")
+    records = list(client.iter_customer_history(0))
+    raw = recorded("Customers/testCustomersHistory.json")["history"]
+    assert [r.id for r in records] == [r["id"] for r in raw]
+    by_id = {r.id: r for r in records}
+    phone = by_id[2696]
+    assert (phone.field, phone.old, phone.new, phone.customer_id) == ("phones", None, "9515120000", 982)
+    assert phone.source == "api" and phone.api_key_current is False
+    email = by_id[2734]
+    assert email.field == "email" and (email.old, email.new) == ("admin@mail.ru", "test12@gmail.com")
+    assert by_id[2718].field == "address.building" and by_id[2718].api_key_current is None
+    assert by_id[2695].created and by_id[2744].deleted and by_id[2744].customer_id == 982
+    assert [q for r in server.seen for q in parse_qs(r.query).get("filter[sinceId]", [])] == ["0", "2791"]
+
+
+def test_newest_customer_history_id_from_the_last_page(replay) -> None:
+    server, client = replay
+    server.add("Customers/testCustomersHistory.json")
+    assert client.newest_customer_history_id() == 2791
+    assert parse_qs(server.seen[-1].query)["page"] == ["287"]  # pagination.totalPageCount of the recording
+
+
 # --- catalog and stock --------------------------------------------------------------------------------------
 
 

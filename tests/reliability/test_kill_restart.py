@@ -13,6 +13,8 @@ every kind of write once.
 
 from __future__ import annotations
 
+import json
+import re
 import signal
 import sys
 from collections import Counter
@@ -21,6 +23,7 @@ from pathlib import Path
 from random import Random
 from typing import Any
 
+import httpx
 import pytest
 
 from app.sandbox.sandbox import Sandbox
@@ -155,3 +158,43 @@ def test_a_lost_answer_to_any_write_is_recovered(reliability_reference, tmp_path
     what was written, writes nothing twice, and ends where a clean sync ends."""
     kills = kill_round(reliability_reference, tmp_path, [Trigger("at", flow, at=at)]).kills
     assert kills[0].killed and kills[0].landed is flow, _summary(kills)
+
+
+@pytest.mark.slow
+def test_a_killed_counterparty_update_is_recorded_without_a_second_write(tmp_path):
+    """A customer changed with the other key; the sync dies right after its counterparty's PUT reached
+    MoySklad (app/sync/orders/customers.py): the restart finds MoySklad already holding the new value, records
+    it and writes nothing twice; the run after that has nothing to do."""
+    with Sandbox(SHOP) as sandbox:
+        switch = KillSwitch().install(sandbox)
+        setup_profile(sandbox, tmp_path)
+        first, _ = run_child(switch, sandbox, tmp_path, None)
+        assert first.report is not None and first.report["errors"] == 0, first.log[-10:]
+        ours = [c for c in sandbox.moysklad.state.counterparties() if "создан Связкой" in (c.get("description") or "")]
+        assert ours, "the first sync created no counterparty"
+        counterparty = ours[0]
+        match = re.search(r"№(\d+)", counterparty["description"])
+        assert match is not None
+        credentials = sandbox.credentials()["retailcrm"]
+        edited = httpx.post(
+            f"{credentials['url'].rstrip('/')}/api/v5/customers/{match.group(1)}/edit",
+            data={"customer": json.dumps({"email": "after.kill@example.ru"}), "by": "id"},
+            headers={"X-API-KEY": credentials["other_api_key"]},
+        )
+        assert edited.status_code == 200, edited.text
+
+        _, kill = run_child(switch, sandbox, tmp_path, Trigger("at", Flow.ORDERS,
+                                                               at=f"PUT counterparty/{counterparty['id']}"))
+        assert kill.killed, _summary([kill])
+
+        def puts(since: int) -> int:
+            return sum(1 for e in switch.entries()[since:]
+                       if e.method == "PUT" and e.path.endswith(f"counterparty/{counterparty['id']}"))
+
+        for _round in range(2):
+            since = len(switch.entries())
+            result, _ = run_child(switch, sandbox, tmp_path, None)
+            assert result.report is not None and result.report["errors"] == 0, result.log[-10:]
+            assert puts(since) == 0
+        after = next(c for c in sandbox.moysklad.state.counterparties() if c["id"] == counterparty["id"])
+        assert after["email"] == "after.kill@example.ru"

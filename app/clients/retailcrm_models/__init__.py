@@ -22,6 +22,7 @@ from app.clients.retailcrm_models.catalog import (
 from app.clients.retailcrm_models.orders import (
     Address,
     Customer,
+    CustomerHistoryRecord,
     Delivery,
     HistoryRecord,
     OfferInfo,
@@ -47,6 +48,7 @@ __all__ = [
     "Address",
     "CredentialsInfo",
     "Customer",
+    "CustomerHistoryRecord",
     "Delivery",
     "DeliveryType",
     "HistoryRecord",

@@ -277,6 +277,41 @@ class HistoryRecord:
 
 
 @dataclass(frozen=True)
+class CustomerHistoryRecord:
+    """One change from ``customers/history`` (/work/shared/docs/retailcrm-api.md §6, fixture
+    ``Customers/testCustomersHistory.json``): ``field`` is snake_case (``phones``, ``email``, ``address.city``,
+    ``contragent.legal_name``…), ``old``/``new`` as sent, ``customer`` the minimal ``{id, externalId?, site}``
+    (the full customer on the ``created`` record)."""
+
+    id: int
+    source: str | None
+    api_key_current: bool | None  # True: made with the key reading the history (our own change)
+    field: str | None
+    old: Any
+    new: Any
+    customer_id: int | None
+    created: bool
+    deleted: bool
+    raw: Raw = dataclasses.field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def from_api(cls, raw: Raw) -> CustomerHistoryRecord:
+        api_key = raw.get("apiKey")
+        return cls(
+            id=integer(raw.get("id")) or 0,
+            source=text(raw.get("source")),
+            api_key_current=boolean(as_map(api_key).get("current")) if isinstance(api_key, Mapping) else None,
+            field=text(raw.get("field")),
+            old=raw.get("oldValue"),
+            new=raw.get("newValue"),
+            customer_id=integer(as_map(raw.get("customer")).get("id")),
+            created=boolean(raw.get("created")),
+            deleted=boolean(raw.get("deleted")),
+            raw=raw,
+        )
+
+
+@dataclass(frozen=True)
 class Customer:
     id: int
     external_id: str | None

@@ -320,12 +320,17 @@ class Database:
             "last_name": customer.last_name,
             "patronymic": customer.patronymic,
             "email": customer.email,
-            "phones": [{"number": p} for p in customer.phones] or None,
+            "phones": list(customer.phones),  # one record per number: see record_customer_changes
             "manager": {"id": customer.manager_id} if customer.manager_id is not None else None,
             "vip": customer.vip,
             "bad": customer.bad,
             "contragent.contragent_type": customer.contragent.get("contragentType"),
         }
+        # every contragent detail under its snake_case name, as integrations read them from real accounts:
+        # contragent.legal_name, contragent.i_n_n, contragent.k_p_p (INN → i_n_n: the mechanical snake case)
+        for key, value in customer.contragent.items():
+            if key != "contragentType":
+                values[f"contragent.{_snake(key)}"] = jsonable(value)
         for key, value in customer.address.items():
             if key != "id":
                 values[f"address.{_snake(key)}"] = jsonable(value)
@@ -362,6 +367,18 @@ class Database:
         count = 0
         for name in list(before) + [k for k in after if k not in before]:
             old, new = before.get(name), after.get(name)
+            if name == "phones":
+                # one record per number, the values plain strings (fixture testCustomersHistory.json:
+                # "field": "phones", "oldValue": null, "newValue": "9515120000"); a number replaced in
+                # place is one record from the old number to the new one
+                olds, news = list(old or ()), list(new or ())
+                for index in range(max(len(olds), len(news))):
+                    was = olds[index] if index < len(olds) else None
+                    now = news[index] if index < len(news) else None
+                    if was != now:
+                        self._customer_entry(customer, actor, name, was, now, at)
+                        count += 1
+                continue
             if old != new:
                 extra: dict[str, Any] = {}
                 if name.startswith("address."):

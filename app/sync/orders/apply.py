@@ -19,7 +19,16 @@ from app.messages import Message, msg
 from app.store import Link, LinkConflictError
 from app.sync.engine import RunContext
 from app.sync.model import Counts, Flow, Level
-from app.sync.orders import delivery, existing, ms_shipments, payments, returns, shipments, statuses_back
+from app.sync.orders import (
+    customers,
+    delivery,
+    existing,
+    ms_shipments,
+    payments,
+    returns,
+    shipments,
+    statuses_back,
+)
 from app.sync.orders.counterparties import counterparty_body
 from app.sync.orders.cursors import OrdersCursors
 from app.sync.orders.mapping import (
@@ -91,6 +100,7 @@ class Applier:
         returns.apply(self)
         payments.apply_payments(self)
         statuses_back.apply(self)
+        customers.apply(self)
         self._save_cursors()
         return self.counts
 
@@ -126,7 +136,8 @@ class Applier:
             if not bodies:
                 continue
             results = self.create_many("counterparty", [b for _, _, b in bodies])
-            for (key, customer, _), result in zip(bodies, results, strict=True):
+            created: dict[str, str] = {}  # what was written, so later changes know which fields are Svyazka's
+            for (key, customer, sent), result in zip(bodies, results, strict=True):
                 if isinstance(result, ItemError):
                     self.counts.failed += 1
                     self.log(Level.ERROR, msg("orders.cp_create_failed", name=customer.name, error=result.message),
@@ -136,10 +147,13 @@ class Applier:
                 if not ms_id:
                     continue
                 self.links.complete("counterparty", key, ms_id, ms_type="counterparty")
+                created[key] = customers.created_record(sent)
                 self.agents[key] = ms_id
                 self.counts.created += 1
                 self.log(Level.INFO, msg("orders.cp_created", name=customer.name), customer.name,
                          f"{MS_APP}#company/edit?id={ms_id}", "counterparty")
+            if created:
+                self.pushed.put_many(customers.PUSHED_FIELDS, created)
             self.progress(len(chunk))
 
     # -- orders: create ----------------------------------------------------------------------------------
@@ -321,3 +335,4 @@ class Applier:
             cursors.reverse_since = work.reverse_cursor
         if work.big_account is not None:
             cursors.big_account = work.big_account
+        customers.save_cursor(self)

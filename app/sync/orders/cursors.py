@@ -21,6 +21,7 @@ DELIVERY_SERVICE_CURSOR = "delivery_service_id"  # + ":<name>": the service is p
 DELIVERY_SYNC_CURSOR = "delivery_service_sync_id"  # + ":<name>": a renamed setting never reuses the old syncId
 FIRST_SYNC_CURSOR = "first_sync_from"  # "YYYY-MM-DD": orders created before it are not exported
 BIG_ACCOUNT_CURSOR = "counterparties_beyond_one_page"  # "1": skip reading a first page of counterparties
+CUSTOMERS_CURSOR = "customers_history_since_id"  # customers/history (app/sync/orders/customers.py)
 
 
 def delivery_cursor(cursor: str, service_name: str) -> str:
@@ -80,6 +81,16 @@ class OrdersCursors:
     @first_sync_from.setter
     def first_sync_from(self, day: date) -> None:
         self.store.set(CURSOR_FLOW, FIRST_SYNC_CURSOR, day.isoformat())
+
+    @property
+    def customers_since_id(self) -> int | None:
+        """The newest ``customers/history`` record seen (None: never looked, the first run sets it)."""
+        value = self._get(CUSTOMERS_CURSOR)
+        return int(value) if value and value.isdigit() else None
+
+    @customers_since_id.setter
+    def customers_since_id(self, value: int) -> None:
+        self.store.set(CURSOR_FLOW, CUSTOMERS_CURSOR, value)
 
     # -- MoySklad ------------------------------------------------------------------------------------------
     @property

@@ -16,6 +16,7 @@ from app.messages import Message, msg
 from app.sync.catalog.source import shared_snapshot
 from app.sync.engine import RunContext
 from app.sync.model import Action, Change, Counts, Flow, FlowPlan, Level
+from app.sync.orders import customers as customers_current
 from app.sync.orders import delivery, existing, history, ms_shipments, payments, returns, statuses_back
 from app.sync.orders.counterparties import (
     SMALL_ACCOUNT_ROWS,
@@ -132,6 +133,7 @@ class Planner:
         self._decide(orders, scan)
         returns.plan(self, orders)
         payments.plan(self, orders)
+        customers_current.plan(self)
         if self.settings.reverse_status_flow:
             ms_shipments.plan(self, orders)
             statuses_back.plan(self, orders, scan)
@@ -328,7 +330,8 @@ class Planner:
         plan.counts = Counts(
             created=new_orders + len(work.shipments) + len(work.counterparties_to_create) + len(work.returns)
             + (1 if work.delivery.create else 0) + len(work.payments),
-            updated=len(work.updates) + adopted_updates + len(work.statuses_back),
+            updated=len(work.updates) + adopted_updates + len(work.statuses_back)
+            + customers_current.planned(work.customers),
             unchanged=work.unchanged + sum(1 for c in work.creates if c.adopt_ms_id and not c.adopt_needs_update),
             skipped=work.skipped + len(work.waiting),
         )

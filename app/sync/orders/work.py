@@ -15,6 +15,7 @@ from app.sync.orders.counterparties import CounterpartyDecision, OrderCustomerIn
 from app.sync.orders.mapping import MappedOrder
 
 if TYPE_CHECKING:
+    from app.sync.orders.customers import CustomersWork
     from app.sync.orders.payments import PaymentWrite
 
 T = TypeVar("T")
@@ -127,6 +128,7 @@ class Work:
     paid_kopecks: dict[int, int] = field(default_factory=dict)  # rc order id -> RetailCRM's paid sum, to check
     counterparties_to_create: dict[str, OrderCustomerInfo] = field(default_factory=dict)
     counterparties_to_link: dict[str, str] = field(default_factory=dict)  # customer key -> ms id
+    customers: CustomersWork | None = None  # linked counterparties kept current (app.sync.orders.customers)
     waiting: set[int] = field(default_factory=set)
     history_cursor: int | None = None
     first_sync_from: date | None = None  # set by the first run with a limited window
