@@ -6,9 +6,6 @@ behind it): its changes reach ``orders/history`` with ``apiKey.current: false`` 
 person's edit does (recorded ``Orders/testHistory``; /work/shared/docs/retailcrm-api.md, "История"). A
 storekeeper in MoySklad edits a customer order the way the web UI saves it: a PUT of the changed fields, a
 position changed through ``…/positions/{id}`` (moysklad-api.md §5, nested collections).
-
-Deleting an order has no API in RetailCRM v5 (a person deletes it in the web UI), so :meth:`Person.delete_order`
-asks the emulator itself; it exists only for the in-process sandbox.
 """
 
 from __future__ import annotations
@@ -106,10 +103,6 @@ class Person:
 
     def set_payment_status(self, payment_id: int, status: str) -> None:
         self._rc_post(f"/api/v5/orders/payments/{payment_id}/edit", "payment", {"status": status}, by="id")
-
-    def delete_order(self, order_id: int) -> None:
-        """The order deleted in RetailCRM's web UI (v5 has no API for it): the emulator is asked directly."""
-        self.sandbox.retailcrm.state.user_delete_order(order_id)
 
     # -- MoySklad ----------------------------------------------------------------------------------------
     def _ms_call(self, method: str, path: str, body: Any = None) -> Any:
