@@ -11,6 +11,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from app.demo_story import DemoStory
 from app.sandbox.sandbox import Sandbox, SandboxOptions
 from app.secrets import SecretStore, use_in_memory_keyring
 from app.store.settings import SyncSettings
@@ -35,6 +36,7 @@ class DemoSession:
     sandbox: Sandbox
     data_dir: Path
     secrets: SecretStore
+    story: DemoStory | None = None  # the shop's day, played once after the first sync that exported orders
     _stopped: bool = field(default=False, repr=False)
 
     @property
@@ -77,4 +79,4 @@ def start_demo(options: SandboxOptions | None = None) -> DemoSession:
     use_in_memory_keyring()
     sandbox = Sandbox(options or SandboxOptions(products=300, orders=120, stores=3)).start()
     data_dir = Path(tempfile.mkdtemp(prefix="svyazka-demo-"))
-    return DemoSession(sandbox=sandbox, data_dir=data_dir, secrets=SecretStore())
+    return DemoSession(sandbox=sandbox, data_dir=data_dir, secrets=SecretStore(), story=DemoStory(sandbox))

@@ -6,6 +6,7 @@ from the store in the background after every run.
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import APP_NAME, __version__
+from app.messages import msg, render
 from app.resources import app_icon_path
 from app.store import Profile, Run
 from app.sync.model import ALL_FLOWS, Flow, RunReport
@@ -210,6 +212,32 @@ class MainWindow(QMainWindow):
         previous = self.snapshot.conflict_counts if self.snapshot else {}
         self.refresh(notify_from=previous, report=report if isinstance(report, RunReport) else None,
                      trigger=self._trigger)
+        if isinstance(report, RunReport) and not (report.dry_run or report.cancelled or report.held):
+            self._play_demo_day()
+
+    def _play_demo_day(self) -> None:
+        """In the demo, after the first sync that exported orders, the shop's people act (app/demo_story.py):
+        the next sync shows a payment, a return and an order changed on both sides."""
+        story = getattr(self.context.demo, "story", None)
+        if story is None or story.played:
+            return
+        run_in_background(story.play_day, self._show_demo_day, lambda _error: None, owner=self)
+
+    def _show_demo_day(self, lines: object) -> None:
+        if not isinstance(lines, list) or not lines:
+            return
+        language = current_language()
+        items = "".join(f"<li>{html.escape(render(line, language))}</li>" for line in lines)
+        box = QMessageBox(QMessageBox.Icon.Information, render(msg("demo.day_title"), language),
+                          f"<p>{html.escape(render(msg('demo.day_intro'), language))}</p><ul>{items}</ul>"
+                          f"<p>{html.escape(render(msg('demo.day_outro'), language))}</p>",
+                          QMessageBox.StandardButton.Ok, self)
+        box.setObjectName("demoDayBox")
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.setWindowModality(Qt.WindowModality.NonModal)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.demo_day_box = box
+        box.show()
 
     @Slot(str)
     def _on_run_failed(self, message: str) -> None:

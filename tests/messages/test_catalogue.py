@@ -28,7 +28,7 @@ SAMPLES = {
     "before": 250, "current": 100, "creates": 700, "limit": 600, "rows": 3, "zeroed": 90, "above": 100,
     "shipments": 80, "grace": 30, "run_id": 7, "pid": 4242, "exitcode": -9, "shown": 1000, "more": 5,
     "created": 1, "updated": 2, "unchanged": 3, "skipped": 4, "service": "moysklad", "flow": "catalog",
-    "flows": ["stock", "prices"], "n_ms": 2, "n_rc": 1, "pairs": 5, "duplicates": 1, "offers": 3,
+    "flows": ["stock", "prices"], "n_ms": 2, "n_rc": 1, "pairs": 5, "duplicates": 1, "offers": 3, "amount": "701.50",
 }
 
 

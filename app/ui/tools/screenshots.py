@@ -126,9 +126,14 @@ def render_all(out: Path, *, only_main: bool = False, suffix: str = "") -> None:
         # a quick stock update first, then full syncs: the history shows runs of different sizes
         window.controller.start(ALL_FLOWS[1:2], trigger="schedule")
         wait_until(lambda: not window.controller.running, timeout=120)
-        for _ in range(2):
+        for round_ in range(2):
             window.sync_now()
             wait_until(lambda: not window.controller.running, timeout=180)
+            if round_ == 0:  # the demo's day (app/demo_story.py) is told after the first sync that exported orders
+                wait_until(lambda: getattr(window, "demo_day_box", None) is not None, timeout=60)
+                if not only_main:
+                    save(window.demo_day_box, out, f"demo-day{suffix}")
+                window.demo_day_box.close()
         window.refresh()
         settle(1.0)
         window.scheduler.configure(15, 5)

@@ -1,0 +1,86 @@
+"""An order's whole life, scripted end to end over HTTP (issue 15's "Done when").
+
+People act between syncs as they would: the web shop and its managers through RetailCRM's API with the
+account's other key, a storekeeper in MoySklad through its API (``app.sandbox.person``). Each sync is the CLI's
+``svyazka sync``, set up with ``setup --auto``. After every step the next sync must leave MoySklad as a careful
+person would have made it by hand: no duplicate document, stock equal on both sides, the paid sum equal,
+every conflict explained.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from tests.e2e.shop import kopecks, open_shop
+from tests.sync.test_lived_in_e2e import goods, memory_keyring  # noqa: F401 (memory_keyring: a fixture)
+
+pytestmark = pytest.mark.timeout(300)
+
+
+def test_an_orders_whole_life(capsys, tmp_path, monkeypatch):
+    with open_shop(capsys, tmp_path, monkeypatch) as shop:
+        person, sb = shop.person, shop.sb
+        shop.sync()
+        shop.clean()
+        settings = shop.settings()
+        assert settings.shipment_status and settings.export_statuses
+        site = settings.retailcrm_site or sb.shop.site_code
+        links = shop.offer_links()
+        stocked = [rc for rc, (ms_id, kind) in links.items() if kind in ("product", "variant")
+                   and shop.on_hand(ms_id) >= 5]
+        first, second = stocked[:2]
+        export_status = settings.export_statuses[0]
+
+        # 1. The web shop takes an order: it goes to MoySklad once, with its goods reserved
+        order_id = person.create_order(
+            site, status=export_status, firstName="Вера", lastName="Покупаева", email="vera@example.ru",
+            phone="+79161234567", items=[{"offer": {"id": first}, "quantity": 2},
+                                          {"offer": {"id": second}, "quantity": 1}],
+        )
+        before = {first: shop.on_hand(links[first][0]), second: shop.on_hand(links[second][0])}
+        shop.sync()
+        ms_order = shop.ms_order(order_id)
+        assert sorted(r["quantity"] for r in goods(ms_order)) == [1, 2]
+        assert sorted(r.get("reserve", 0) for r in goods(ms_order)) == [1, 2]
+        shop.clean()
+
+        # 2. The customer pays by card: an incoming payment linked to the order, MoySklad's paid sum = RetailCRM's
+        total = Decimal(str(person.order(order_id)["totalSumm"]))
+        person.pay(order_id, "bank-card", total)
+        shop.sync()
+        (incoming,) = shop.money(order_id, "paymentin", "cashin")
+        assert incoming["sum"] == kopecks(total)
+        assert shop.ms_order(order_id)["payedSum"] == kopecks(total)
+        shop.clean()
+
+        # 3. The warehouse ships it: one shipment, the goods leave the warehouse
+        person.set_status(order_id, settings.shipment_status)
+        shop.sync()
+        assert len(shop.demands(order_id)) == 1
+        assert shop.on_hand(links[first][0]) == before[first] - 2
+        assert shop.on_hand(links[second][0]) == before[second] - 1
+        shop.clean()
+
+        # 4. The customer refuses it at the door and gets the money back: the goods come back, the money goes out
+        person.set_status(order_id, "cancel-other")
+        (payment,) = person.order(order_id)["payments"].values()  # an object keyed by id (recorded testGet)
+        person.set_payment_status(int(payment["id"]), "returned")
+        shop.sync()
+        assert len(shop.returns(order_id)) == 1
+        assert shop.on_hand(links[first][0]) == before[first]
+        assert shop.on_hand(links[second][0]) == before[second]
+        (outgoing,) = shop.money(order_id, "paymentout", "cashout")
+        assert outgoing["sum"] == kopecks(total)
+        assert shop.ms_order(order_id)["payedSum"] == 0
+        assert all(r.get("reserve", 0) == 0 for r in goods(shop.ms_order(order_id)))
+        shop.clean()
+
+        # nothing twice: another sync and a full one change nothing in MoySklad
+        counts = (len(shop.ms.customer_orders()), len(shop.ms.demands()), len(shop.ms.sales_returns()))
+        shop.sync()
+        shop.cli("sync", "--full", "--json")
+        assert (len(shop.ms.customer_orders()), len(shop.ms.demands()), len(shop.ms.sales_returns())) == counts
+        assert len(shop.money(order_id, "paymentin", "cashin", "paymentout", "cashout")) == 2
+        shop.clean()
