@@ -19,7 +19,16 @@ from app.messages import Message, msg
 from app.store import Link, LinkConflictError
 from app.sync.engine import RunContext
 from app.sync.model import Counts, Flow, Level
-from app.sync.orders import delivery, existing, ms_shipments, payments, returns, shipments, statuses_back
+from app.sync.orders import (
+    deleted,
+    delivery,
+    existing,
+    ms_shipments,
+    payments,
+    returns,
+    shipments,
+    statuses_back,
+)
 from app.sync.orders.counterparties import counterparty_body
 from app.sync.orders.cursors import OrdersCursors
 from app.sync.orders.mapping import (
@@ -70,7 +79,8 @@ class Applier:
         self.delivery_lost = False  # the delivery service could not be created in this run
         self.delivery_checked = False  # looked whether a cached delivery service still exists
         self.total = (len(work.creates) + len(work.updates) + len(work.shipments) + len(work.statuses_back)
-                      + len(work.counterparties_to_create) + len(work.returns) + len(work.ms_shipments))
+                      + len(work.counterparties_to_create) + len(work.returns) + len(work.ms_shipments)
+                      + len(work.deleted))
         self.done = 0
 
     def log(self, level: Level, message: Message | str, ref: str | None, url: str | None,
@@ -90,6 +100,7 @@ class Applier:
         shipments.apply_shipments(self)
         returns.apply(self)
         payments.apply_payments(self)
+        deleted.apply(self)
         statuses_back.apply(self)
         self._save_cursors()
         return self.counts
@@ -312,7 +323,7 @@ class Applier:
     # -- cursors -----------------------------------------------------------------------------------------
     def _save_cursors(self) -> None:
         work, cursors = self.work, self.cursors
-        cursors.waiting = work.waiting | self.failed_orders
+        cursors.waiting = (work.waiting | self.failed_orders) - work.deleted_ids  # a deleted order is never back
         if work.first_sync_from is not None:
             cursors.first_sync_from = work.first_sync_from
         if work.history_cursor is not None:
