@@ -148,6 +148,8 @@ def full_sync_minimum(size: ShopSize, plans: dict[str, dict[str, int]]) -> Minim
     if orders:
         m.retailcrm["orders: statuses"] = 1
         m.retailcrm["orders: payment statuses"] = 1  # which payments are paid (app/sync/orders/payments.py)
+        # which order lines are cancelled: read once a run there are orders (app/sync/orders/cancelled_lines.py)
+        m.retailcrm["orders: product statuses"] = 1 if size.exportable_orders else 0
         m.retailcrm["orders: history cursor"] = 1
         # where the customers' history ends (app/sync/orders/customers.py); later runs read one page of it
         m.retailcrm["orders: customers history cursor"] = 1

@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from app.sandbox.retailcrm.models import Offer, Product, Site, Status
+from app.sandbox.retailcrm.models import Offer, Product, ProductStatus, Site, Status
 from app.sandbox.seed import Shop
 
 if TYPE_CHECKING:
@@ -75,6 +75,8 @@ _MORE_STATUSES = (
 )
 _WORKED_ON = ("new", "client-confirmed", "offer-analog", "assembling", "assembling-complete")
 # recent orders moved into these after they were placed: before, at and after the shipment status
+# (code, name, cancelStatus, ordering, active): the shop's own line statuses beside the defaults (seeding.py)
+_MORE_PRODUCT_STATUSES = (("otmena", "Отмена", True, 360, True), ("4", "Старый статус позиции", False, 270, False))
 _MOVED_TO = ("prepayed", "waiting-packing", "courier-handed", "dict-statuses-1571123798")
 
 
@@ -139,6 +141,11 @@ def _statuses(retailcrm: RetailCrmEmulator, facts: LivedIn) -> None:
                                  and s.code not in {c for c, *_, active in _MORE_STATUSES if not active}]
         facts.inactive_statuses = [code for code, *_, active in _MORE_STATUSES if not active]
         facts.inactive_statuses += [s.code for s in db.statuses.values() if not s.active]
+        # order line statuses of the shop's own, as recorded (References/testProductStatuses): one that cancels
+        # the line (``otmena``) and one no longer used
+        for code, name, cancel, ordering, active in _MORE_PRODUCT_STATUSES:
+            db.product_statuses[code] = ProductStatus(code, name, cancel, ordering,
+                                                      retailcrm.state.shop.epoch - timedelta(days=200), active)
 
 
 def _retire_statuses(retailcrm: RetailCrmEmulator) -> None:

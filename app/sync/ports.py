@@ -35,6 +35,7 @@ if TYPE_CHECKING:
         Product,
         ProductBatchResult,
         ProductGroup,
+        ProductStatus,
         Site,
         Status,
         StatusGroup,
@@ -65,6 +66,7 @@ class RetailCrmPort(Protocol):
     def status_groups(self) -> list[StatusGroup]: ...
     def payment_statuses(self) -> list[PaymentStatus]: ...  # app/sync/orders/payments.py
     def payment_types(self) -> list[PaymentType]: ...
+    def product_statuses(self) -> list[ProductStatus]: ...  # app/sync/orders/cancelled_lines.py
     def stores(self) -> list[RcStore]: ...
 
     # orders and their history (orders.py)

@@ -59,3 +59,6 @@ class RunShared:
     # has payments (app/sync/orders/payments.py)
     retailcrm_paid_statuses: frozenset[str] | None = None
     retailcrm_payment_type_names: dict[str, str] | None = None
+    # RetailCRM's order line statuses that cancel a line, code -> name ({} when unreadable), read once a run when
+    # there are orders to decide (app/sync/orders/cancelled_lines.py)
+    retailcrm_cancel_line_statuses: dict[str, str] | None = None

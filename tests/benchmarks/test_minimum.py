@@ -18,6 +18,8 @@ def test_the_minimum_of_a_small_shop_counts_every_catalog_page() -> None:
     minimum = full_sync_minimum(size, {"catalog": {}, "stock": {}, "prices": {}, "orders": {}})
     assert minimum.moysklad["catalog: products"] == 1 and minimum.moysklad["catalog: bundles"] == 1
     assert minimum.retailcrm["catalog: products"] >= 1
+    with_orders = full_sync_minimum(size, {"orders": {"to_create": size.exportable_orders}})
+    assert with_orders.retailcrm["orders: product statuses"] == (1 if size.exportable_orders else 0)
     assert incremental_stock_minimum({"stock": {"offers_to_send": 100}}).moysklad["stock: changes report"] == 1
 
 

@@ -134,6 +134,15 @@ def test_payment_statuses_say_which_mean_paid(replay) -> None:
     assert statuses["not-paid"].name == "Не оплачен" and not statuses["dict-paymentstatuses-1571123793"].active
 
 
+def test_product_statuses_say_which_cancel_a_line(replay) -> None:
+    server, client = replay
+    server.add("References/testProductStatuses.json")
+    statuses = {s.code: s for s in client.product_statuses()}
+    assert {code for code, s in statuses.items() if s.cancel} == {
+        "otmena", "out-of-stock", "failure", "product-is-damaged", "assembly-not-delivery", "lost", "returned"}
+    assert statuses["new"].name == "Добавлен" and not statuses["4"].active
+
+
 # --- orders -------------------------------------------------------------------------------------------------
 
 

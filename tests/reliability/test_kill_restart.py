@@ -198,3 +198,34 @@ def test_a_killed_counterparty_update_is_recorded_without_a_second_write(tmp_pat
             assert puts(since) == 0
         after = next(c for c in sandbox.moysklad.state.counterparties() if c["id"] == counterparty["id"])
         assert after["email"] == "after.kill@example.ru"
+
+
+@pytest.mark.slow
+def test_a_deleted_order_cancelled_in_moysklad_survives_a_kill(tmp_path):
+    """An order deleted in RetailCRM: the sync dies as its MoySklad order's cancel (state, reserves 0) reaches
+    MoySklad; the restart sends the same update once more, and a run after that sends nothing for it
+    (app/sync/orders/deleted.py). The MoySklad order is never deleted."""
+    with Sandbox(SHOP) as sandbox:
+        switch = KillSwitch().install(sandbox)
+        setup_profile(sandbox, tmp_path)
+        first, _ = run_child(switch, sandbox, tmp_path, None)
+        assert first.report is not None and first.report["errors"] == 0, first.log[-10:]
+        ms, rc = sandbox.moysklad.state, sandbox.retailcrm.state
+        reserved = [o for o in ms.customer_orders() if any(r.get("reserve") for r in o["positions"]["rows"])]
+        target = reserved[0]
+        rc.user_delete_order(int(target["externalCode"]))
+        put = f"PUT entity/customerorder/{target['id']}"
+        _, kill = run_child(switch, sandbox, tmp_path, Trigger("at", Flow.ORDERS, at=put))
+        assert kill.killed and kill.landed is Flow.ORDERS, kill.where
+
+        final, _ = run_child(switch, sandbox, tmp_path, None)
+        assert final.report is not None and final.report["errors"] == 0, final.log[-20:]
+        (after,) = [o for o in ms.customer_orders() if o["id"] == target["id"]]
+        assert after["state"]["meta"]["href"] != target["state"]["meta"]["href"]
+        assert all(not r.get("reserve") for r in after["positions"]["rows"])
+        assert not no_duplicates(sandbox)
+
+        since = len(switch.entries())
+        again, _ = run_child(switch, sandbox, tmp_path, None)
+        assert again.report is not None and again.report["errors"] == 0
+        assert not [e for e in switch.entries()[since:] if e.method == "PUT" and e.path.endswith(target["id"])]

@@ -17,6 +17,7 @@ from app.clients.retailcrm_models import (
     PaymentStatus,
     PaymentType,
     PriceType,
+    ProductStatus,
     Site,
     Status,
     StatusGroup,
@@ -98,6 +99,11 @@ class RetailCrmAccount(RetailCrmCore):
 
     def payment_statuses(self) -> list[PaymentStatus]:
         return [PaymentStatus.from_api(r) for r in self._reference("payment-statuses", "paymentStatuses")]
+
+    def product_statuses(self) -> list[ProductStatus]:
+        """Order lines' statuses; those with ``cancel`` take the line out of the order (app/sync/orders/
+        cancelled_lines.py)."""
+        return [ProductStatus.from_api(r) for r in self._reference("product-statuses", "productStatuses")]
 
     def order_methods(self) -> list[OrderMethod]:
         return [OrderMethod.from_api(r) for r in self._reference("order-methods", "orderMethods")]

@@ -172,6 +172,26 @@ class PaymentStatus:
 
 
 @dataclass(frozen=True)
+class ProductStatus:
+    """``/reference/product-statuses``: an order line's status; ``cancelStatus`` marks the statuses that cancel
+    the line (fixture References/testProductStatuses: a shop's own ``otmena``; an object keyed by code)."""
+
+    code: str
+    name: str
+    cancel: bool = False
+    active: bool = True
+
+    @classmethod
+    def from_api(cls, raw: Raw) -> ProductStatus:
+        return cls(
+            code=str(raw.get("code", "")),
+            name=str(raw.get("name") or raw.get("code") or ""),
+            cancel=boolean(raw.get("cancelStatus"), False),
+            active=boolean(raw.get("active"), True),
+        )
+
+
+@dataclass(frozen=True)
 class OrderMethod:
     code: str
     name: str

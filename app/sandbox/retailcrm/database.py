@@ -24,6 +24,7 @@ from .models import (
     PriceType,
     Product,
     ProductGroup,
+    ProductStatus,
     Site,
     Status,
     Store,
@@ -100,6 +101,7 @@ class Database:
     payment_types: dict[str, str] = field(default_factory=dict)
     payment_statuses: dict[str, tuple[str, bool]] = field(default_factory=dict)  # code -> (name, complete)
     order_methods: dict[str, str] = field(default_factory=dict)
+    product_statuses: dict[str, ProductStatus] = field(default_factory=dict)  # order lines' statuses
     order_types: dict[str, str] = field(default_factory=dict)
     groups: dict[int, ProductGroup] = field(default_factory=dict)
     products: dict[int, Product] = field(default_factory=dict)

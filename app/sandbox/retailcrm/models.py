@@ -65,6 +65,18 @@ class Status:
 
 
 @dataclass(slots=True)
+class ProductStatus:
+    """An order line's status (``/reference/product-statuses``); ``cancel`` is ``cancelStatus``."""
+
+    code: str
+    name: str
+    cancel: bool
+    ordering: int
+    created_at: datetime
+    active: bool = True
+
+
+@dataclass(slots=True)
 class ProductGroup:
     id: int
     site: str

@@ -10,11 +10,12 @@ import copy
 from datetime import datetime
 from typing import Any
 
+from . import serialize as ser
 from . import validate as v
 from .customers_logic import customer_from_order, find_customer
 from .database import Actor, Database
 from .errors import ApiError, entity_error
-from .models import Offer, Order, OrderItem, Payment
+from .models import HistoryEntry, Offer, Order, OrderItem, Payment
 from .serialize import order_totals
 
 _TEXT_FIELDS = (
@@ -198,7 +199,10 @@ def _apply_item_fields(db: Database, item: OrderItem, offer: Offer | None, row: 
         item.purchase_price = v.money(row["purchasePrice"], f"{key}.purchasePrice", errors)
     if "status" in row:
         status = v.text(row["status"], f"{key}.status", errors, allow_empty=False)
-        if status:
+        if status and status not in db.product_statuses:
+            # a code of /reference/product-statuses only, as with the order's own status
+            errors.add(f"{key}.status", f'Product status "{status}" does not exist.')
+        elif status:
             item.status = status
     for camel, attr in (("comment", "comment"), ("productName", "product_name"), ("vatRate", "vat_rate")):
         if camel in row:
@@ -467,3 +471,20 @@ def find_payment(db: Database, key: str, by: str) -> tuple[Order, int] | None:
             if (by == "id" and str(payment.id) == key) or (by == "externalId" and payment.external_id == key):
                 return order, payment.id
     return None
+
+
+def delete_order(db: Database, order: Order, actor: Actor) -> None:
+    """Delete an order as a manager does in the web UI (API v5 has no order delete): it leaves lists and gets,
+    and ``orders/history`` gets one record ``deleted: true``. No order deletion was recorded; the record takes
+    the shape of the recorded customer deletion (Customers/testCustomersHistory: ``field: "id"``, ``oldValue``
+    the id, ``newValue: null``, the whole entity)."""
+    db.history.append(HistoryEntry(
+        id=db.next_id("history"), created_at=db.now(), source=actor.source, field="id", old_value=order.id,
+        new_value=None, entity_id=order.id, entity_ref=ser.order_ref(order), entity_external_id=order.external_id,
+        api_key_id=actor.api_key_id, user_id=actor.user_id, deleted=True, full=ser.order_json(db, order),
+    ))
+    del db.orders[order.id]
+    if order.external_id:
+        db.orders_by_ext.pop((order.site, order.external_id), None)
+    if order.customer_id is not None and order.id in db.customer_orders.get(order.customer_id, []):
+        db.customer_orders[order.customer_id].remove(order.id)

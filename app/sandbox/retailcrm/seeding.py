@@ -33,6 +33,7 @@ from .models import (
     PriceType,
     Product,
     ProductGroup,
+    ProductStatus,
     Site,
     Status,
     Store,
@@ -45,6 +46,16 @@ _MAIN_FLOW = ("new", "client-confirmed", "assembling", "assembling-complete", "s
               "complete")
 _PAYMENT_STATUSES = (("not-paid", "Не оплачен", False), ("invoice", "Выставлен счет", False),
                      ("paid", "Оплачен", True), ("returned", "Возврат", False))
+# A new account's order line statuses (code, name, cancelStatus), in their ordering 10, 20, …: the defaults of
+# the recorded account (References/testProductStatuses), five of which cancel the line.
+PRODUCT_STATUSES = (
+    ("new", "Добавлен", False), ("confirming", "Подтверждение наличия", False), ("in-reserve", "В резерве", False),
+    ("assembly-delivery", "Доставляется на точку сборки", False), ("ready-for-assembly", "Готов к комплектации", False),
+    ("completed", "Укомплектован", False), ("saled", "Продан", False), ("out-of-stock", "Нет в наличии", True),
+    ("failure", "Отказ клиента", True), ("product-is-damaged", "Товар поврежден", True),
+    ("assembly-not-delivery", "Не доставлен на точку сборки", True), ("lost", "Потерян", True),
+    ("returned", "Возврат", True),
+)
 _ORDER_TYPES = (("eshop-individual", "Физ. лицо"), ("eshop-legal", "Юр. лицо"))
 
 
@@ -81,6 +92,9 @@ def _references(db: Database, shop: Shop) -> None:
     db.payment_types = dict(shop.payment_types)
     db.payment_statuses = {code: (name, complete) for code, name, complete in _PAYMENT_STATUSES}
     db.order_methods = dict(shop.order_methods)
+    db.product_statuses = {code: ProductStatus(code, name, cancel, (i + 1) * 10,
+                                                 shop.epoch - timedelta(days=365))
+                           for i, (code, name, cancel) in enumerate(PRODUCT_STATUSES)}
     db.order_types = dict(_ORDER_TYPES)
 
 

@@ -25,7 +25,7 @@ from .database import Actor, Clock, Database
 from .errors import ApiError
 from .icml_import import load_icml
 from .models import ApiKeyRecord, Number, Offer, Product
-from .orders_logic import add_payment, create_order, delete_payment, edit_order, edit_payment
+from .orders_logic import add_payment, create_order, delete_order, delete_payment, edit_order, edit_payment
 from .seeding import MANAGERS, build_database
 from .units import kop_decimal, to_kopecks, to_number
 
@@ -230,6 +230,15 @@ class RetailCrmState:
                 raise KeyError(f"no payment {payment_id} in order {order_id}")
             delete_payment(self.db, order, payment_id, Actor("user", user_id=user_id))
             return ser.order_json(self.db, self.db.orders[order_id])
+
+    def user_delete_order(self, order_id: int, *, user_id: int = MANAGERS[0]) -> None:
+        """Delete an order as a manager does in the web UI (the API has no order delete): it is gone from
+        lists and gets, and ``orders/history`` gets a record with ``deleted: true``."""
+        with self.lock:
+            order = self.db.orders.get(order_id)
+            if order is None:
+                raise KeyError(f"no order with id {order_id}")
+            delete_order(self.db, order, Actor("user", user_id=user_id))
 
     def create_order(self, order: Mapping[str, Any] | None = None, *, site: str | None = None,
                      user_id: int = MANAGERS[0], source: str = "user", **fields: Any) -> dict[str, Any]:

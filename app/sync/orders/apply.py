@@ -21,6 +21,7 @@ from app.sync.engine import RunContext
 from app.sync.model import Counts, Flow, Level
 from app.sync.orders import (
     customers,
+    deleted,
     delivery,
     existing,
     ms_shipments,
@@ -79,7 +80,8 @@ class Applier:
         self.delivery_lost = False  # the delivery service could not be created in this run
         self.delivery_checked = False  # looked whether a cached delivery service still exists
         self.total = (len(work.creates) + len(work.updates) + len(work.shipments) + len(work.statuses_back)
-                      + len(work.counterparties_to_create) + len(work.returns) + len(work.ms_shipments))
+                      + len(work.counterparties_to_create) + len(work.returns) + len(work.ms_shipments)
+                      + len(work.deleted))
         self.done = 0
 
     def log(self, level: Level, message: Message | str, ref: str | None, url: str | None,
@@ -99,6 +101,7 @@ class Applier:
         shipments.apply_shipments(self)
         returns.apply(self)
         payments.apply_payments(self)
+        deleted.apply(self)
         statuses_back.apply(self)
         customers.apply(self)
         self._save_cursors()
@@ -326,7 +329,7 @@ class Applier:
     # -- cursors -----------------------------------------------------------------------------------------
     def _save_cursors(self) -> None:
         work, cursors = self.work, self.cursors
-        cursors.waiting = work.waiting | self.failed_orders
+        cursors.waiting = (work.waiting | self.failed_orders) - work.deleted_ids  # a deleted order is never back
         if work.first_sync_from is not None:
             cursors.first_sync_from = work.first_sync_from
         if work.history_cursor is not None:

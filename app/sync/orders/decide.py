@@ -22,6 +22,7 @@ from app.messages import Message, msg
 from app.store import Link, SyncSettings
 from app.sync.conflict_key import ConflictKey
 from app.sync.model import Level
+from app.sync.orders import cancelled_lines
 from app.sync.orders.counterparties import customer_of
 from app.sync.orders.fingerprints import fingerprint
 from app.sync.orders.mapping import (
@@ -68,6 +69,8 @@ class DecideInputs:
     created_from: date | None = None  # orders created before it are never exported
     with_delivery: bool = True  # the delivery cost goes as a service position
     reached: Collection[int] = ()  # passed the shipment status since the last run (history)
+    # line statuses that cancel a line, code -> name (app/sync/orders/cancelled_lines.py): such lines stay out
+    cancel_lines: Mapping[str, str] = field(default_factory=dict)
     # the statuses' process order; asked for only when a shipment is decided (it may cost a request)
     process: Callable[[], ProcessOrder] | None = None
 
@@ -179,7 +182,8 @@ def decide(orders: Mapping[int, Order], inputs: DecideInputs) -> Decided:
         active = group not in INACTIVE_GROUPS
         delivery_cost = order.delivery.cost if with_delivery else None
         positions, problems = map_positions(
-            order, offers, reserve=active, skip_offers=skip_offers, delivery_cost=delivery_cost
+            order, offers, reserve=active, skip_offers=skip_offers, delivery_cost=delivery_cost,
+            skip_statuses=inputs.cancel_lines,
         )
         if problems:
             _unlinked_lines(out, order, problems, linked)
@@ -190,6 +194,7 @@ def decide(orders: Mapping[int, Order], inputs: DecideInputs) -> Decided:
             assert link is not None and link.ms_id is not None
             if inputs.pushed.get(rc_key) != fp:
                 out.updates.append(OrderUpdate(order, link.ms_id, mapped, fp))
+                _cancelled_notes(out, order, inputs, positions)
             else:
                 out.unchanged += 1
             if state_waits:
@@ -197,7 +202,14 @@ def decide(orders: Mapping[int, Order], inputs: DecideInputs) -> Decided:
             ship(order, link.ms_id)
             continue
         out.creates.append(OrderCreate(order, mapped, customer_of(order), fingerprint=fp, pending=pending))
+        _cancelled_notes(out, order, inputs, positions)
     return out
+
+
+def _cancelled_notes(out: Decided, order: Order, inputs: DecideInputs, positions: Sequence[Any]) -> None:
+    """Say which cancelled lines stay out, when the order is written (not on every run it is unchanged)."""
+    for note in cancelled_lines.notes(order, inputs.cancel_lines, positions):
+        out.log(Level.INFO, note, order)
 
 
 def _before_start(created_from: date | None, order: Order) -> bool:

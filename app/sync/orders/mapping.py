@@ -15,7 +15,7 @@ Money is Decimal roubles here and kopecks only in request bodies (:mod:`app.mone
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -197,10 +197,13 @@ def map_positions(
     reserve: bool,
     skip_offers: frozenset[int] = frozenset(),
     delivery_cost: Decimal | None = None,
+    skip_statuses: Collection[str] = (),
 ) -> tuple[list[MappedPosition], list[LineProblem]]:
     """Order lines as positions; lines whose offer is not linked come back as problems.
 
-    ``skip_offers`` are offers a person chose to leave out ("ignore" on their conflict). The delivery cost
+    ``skip_offers`` are offers a person chose to leave out ("ignore" on their conflict); ``skip_statuses`` are
+    line statuses that cancel a line (app/sync/orders/cancelled_lines.py): such a line is left out, linked or
+    not, so it holds no reserve and waits for no link. The delivery cost
     becomes a service line when ``delivery_cost`` is given (the caller knows whether a service exists).
     """
     positions: list[MappedPosition] = []
@@ -208,6 +211,8 @@ def map_positions(
     for index, item in enumerate(order.items, start=1):
         offer_id = item.offer.id
         if offer_id is not None and offer_id in skip_offers:
+            continue
+        if item.status is not None and item.status in skip_statuses:
             continue
         target = offers.get(offer_id) if offer_id is not None else None
         if target is None:

@@ -17,7 +17,17 @@ from app.sync.catalog.source import shared_snapshot
 from app.sync.engine import RunContext
 from app.sync.model import Action, Change, Counts, Flow, FlowPlan, Level
 from app.sync.orders import customers as customers_current
-from app.sync.orders import delivery, existing, history, ms_shipments, payments, returns, statuses_back
+from app.sync.orders import (
+    cancelled_lines,
+    deleted,
+    delivery,
+    existing,
+    history,
+    ms_shipments,
+    payments,
+    returns,
+    statuses_back,
+)
 from app.sync.orders.counterparties import (
     SMALL_ACCOUNT_ROWS,
     CandidateIndex,
@@ -131,6 +141,7 @@ class Planner:
             return self._finish()
         orders, scan = reading
         self._decide(orders, scan)
+        deleted.plan(self, scan)
         returns.plan(self, orders)
         payments.plan(self, orders)
         customers_current.plan(self)
@@ -171,7 +182,8 @@ class Planner:
         )
         delivery.prepare(self, orders.values())
         inputs = replace(inputs, with_delivery=self.work.delivery.available,
-                         reached=scan.reached_shipment if scan else set(), process=self.process)
+                         reached=scan.reached_shipment if scan else set(), process=self.process,
+                         cancel_lines=cancelled_lines.cancel_statuses(self) if orders else {})
         decided = decide(orders, inputs)
         for entry in decided.logs:
             self.log(entry.level, entry.message, entry.order)
@@ -321,6 +333,11 @@ class Planner:
             plan.changes.append(Change(Flow.ORDERS, Action.CREATE, "moysklad", "salesreturn", label(item.order),
                                        msg("orders.change_return", order=label(item.order)),
                                        item))
+        for gone in work.deleted:
+            if gone.state_id is not None:
+                plan.changes.append(Change(Flow.ORDERS, Action.UPDATE, "moysklad", "customerorder", gone.label,
+                                           msg("order_lines.change_deleted", order=gone.label,
+                                               state=self.state_name(gone.state_id)), gone))
         for found in work.ms_shipments:
             plan.changes.append(Change(Flow.ORDERS, Action.LINK, "moysklad", "demand", found.number,
                                        msg("orders.change_ms_shipment", order=found.number),
@@ -331,7 +348,8 @@ class Planner:
             created=new_orders + len(work.shipments) + len(work.counterparties_to_create) + len(work.returns)
             + (1 if work.delivery.create else 0) + len(work.payments),
             updated=len(work.updates) + adopted_updates + len(work.statuses_back)
-            + customers_current.planned(work.customers),
+            + customers_current.planned(work.customers)
+            + sum(1 for d in work.deleted if d.state_id is not None),
             unchanged=work.unchanged + sum(1 for c in work.creates if c.adopt_ms_id and not c.adopt_needs_update),
             skipped=work.skipped + len(work.waiting),
         )

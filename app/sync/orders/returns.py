@@ -34,6 +34,7 @@ from app.clients.retailcrm_models import Order
 from app.messages import msg
 from app.store import SyncSettings
 from app.sync.model import Level
+from app.sync.orders import cancelled_lines
 from app.sync.orders.mapping import DELIVERY, map_positions
 from app.sync.orders.work import MS_APP, chunks, label
 from app.sync.process_order import CANCEL_GROUP, ProcessOrder
@@ -169,7 +170,9 @@ def plan(p: Planner, orders: Mapping[int, Order]) -> None:
         if full:
             kept: dict[str, float] = {}
         elif process.shipped(order.status, settings.shipment_status):
-            positions, problems = map_positions(order, offers, reserve=False, delivery_cost=None)
+            # a line cancelled after the shipment is not kept: it comes back (app/sync/orders/cancelled_lines.py)
+            positions, problems = map_positions(order, offers, reserve=False, delivery_cost=None,
+                                                skip_statuses=cancelled_lines.cancel_statuses(p))
             if problems:
                 continue  # its lines wait for their links (the order's own conflict says so)
             kept = {}

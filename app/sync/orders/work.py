@@ -124,6 +124,8 @@ class Work:
     return_records: dict[int, Any] = field(default_factory=dict)  # read this run, kept by apply (returns.Record)
     # shipments made in MoySklad itself (app.sync.orders.ms_shipments.MsShipment)
     ms_shipments: list[Any] = field(default_factory=list)
+    deleted: list[Any] = field(default_factory=list)  # orders deleted in RetailCRM (app.sync.orders.deleted)
+    deleted_ids: set[int] = field(default_factory=set)  # never waited for again
     payments: list[PaymentWrite] = field(default_factory=list)  # money documents (app.sync.orders.payments)
     paid_kopecks: dict[int, int] = field(default_factory=dict)  # rc order id -> RetailCRM's paid sum, to check
     counterparties_to_create: dict[str, OrderCustomerInfo] = field(default_factory=dict)

@@ -37,6 +37,9 @@ ALLOWED_MISSING = {
     "deliveryTypes{}.deliveryServices[]": "delivery services (integrations) are not modelled",
     "deliveryTypes{}.integrationCode": "delivery integrations are not modelled",
     "paymentTypes{}.integrationModule": "payment integrations are not modelled",
+    "productStatuses{}.orderStatusByProductStatus": "the order status a line status moves the order to (an "
+                                                    "automation, set on a few statuses only): not modelled",
+    "productStatuses{}.orderStatusForProductStatus": "the same automation's other half: not modelled",
     "**.delivery.service": "delivery services (integrations) are not modelled",
     "**.segments[]": "customer segments are not modelled (always empty)",
     "**.tags[]": "customer tags are not modelled (always empty)",
@@ -135,6 +138,7 @@ REFERENCES = [
     ("References/testDeliveryTypes.json", "/api/v5/reference/delivery-types", ["deliveryTypes"]),
     ("References/testPaymentTypes.json", "/api/v5/reference/payment-types", ["paymentTypes"]),
     ("References/testOrderMethods.json", "/api/v5/reference/order-methods", ["orderMethods"]),
+    ("References/testProductStatuses.json", "/api/v5/reference/product-statuses", ["productStatuses"]),
 ]
 
 

@@ -14,6 +14,7 @@ import pytest
         ("delivery-types", "deliveryTypes"),
         ("payment-types", "paymentTypes"),
         ("payment-statuses", "paymentStatuses"),
+        ("product-statuses", "productStatuses"),
         ("order-methods", "orderMethods"),
         ("order-types", "orderTypes"),
     ],

@@ -105,6 +105,15 @@ def register(router: Router) -> None:
             for i, (code, (name, complete)) in enumerate(db.payment_statuses.items())
         }}
 
+    @router.add("GET", "/api/v5/reference/product-statuses", "reference_read")
+    def product_statuses(call: Call) -> Reply:
+        # an object keyed by code; ``createdAt`` and ``cancelStatus`` as recorded (References/testProductStatuses)
+        return {"success": True, "productStatuses": {
+            s.code: {"code": s.code, "ordering": s.ordering, "active": s.active, "createdAt": fmt_dt(s.created_at),
+                     "cancelStatus": s.cancel, "name": s.name}
+            for s in call.db.product_statuses.values()
+        }}
+
     @router.add("GET", "/api/v5/reference/price-types", "reference_read")
     def price_types(call: Call) -> Reply:
         return {"success": True, "priceTypes": [
