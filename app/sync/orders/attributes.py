@@ -376,7 +376,7 @@ def prepare(p: Any) -> PlanFields:
     """The planner's side: the reader, the open required-field conflicts settled (closed once the field is
     mapped or optional: the metadata is read only when one is open or the mapping is not empty)."""
     from app.sync.model import Flow, Level
-    from app.vocab import ConflictKind, ResolutionAction
+    from app.vocab import ConflictKind
 
     reader: AttributeReader = p.attribute_reader
     mapping = p.settings.order_attributes
@@ -398,15 +398,24 @@ def prepare(p: Any) -> PlanFields:
         out.attributes = lambda order: map_attributes(order, mapping, attributes, reader.names, reader.dictionary)
     names = by_name(attributes.values())
     filled = mapped_names(mapping, attributes)
+    closed = []
     for conflict in open_conflicts:
-        field_name = str((conflict.rc_data or {}).get("field") or "")
+        data = conflict.rc_data or {}
+        field_name = str(data.get("field") or "")
         found = names.get(field_name.strip().casefold())
         if found is not None and found.required and field_name.strip().casefold() not in filled:
             _hold(out, conflict)
+            # seen in this run: it stays open below
+            p.conflict_repo.record_many([conflict_row(field_name, list(zip(
+                data.get("order_ids") or (), data.get("orders") or (), strict=False)))], p.ctx.run_id)
             continue
-        how = msg("order_fields.how_mapped" if found is not None and found.required else "order_fields.how_optional")
-        p.conflict_repo.resolve(conflict.id, {"action": ResolutionAction.GONE.value})
-        p.ctx.log(Level.INFO, Flow.ORDERS, msg("order_fields.required_closed", field=field_name, how=how))
+        closed.append(msg("order_fields.required_closed", field=field_name, how=msg(
+            "order_fields.how_mapped" if found is not None and found.required else "order_fields.how_optional")))
+    if closed and p.ctx.run_id is not None:
+        # the ones not seen in this run are the settled ones (the store closes a conflict only this way)
+        p.conflict_repo.close_missing(p.ctx.run_id, [ConflictKind.REQUIRED_ATTRIBUTE])
+        for line in closed:
+            p.ctx.log(Level.INFO, Flow.ORDERS, line)
     return out
 
 
