@@ -439,7 +439,8 @@ def conflict_row(name: str, orders: Sequence[tuple[int, str]]) -> dict[str, Any]
     title = msg("orders.conflict_waiting", title=msg("order_fields.required_title", field=name),
                 orders=", ".join(labels[:5]), more=more) if labels else msg("order_fields.required_title", field=name)
     return {"kind": ConflictKind.REQUIRED_ATTRIBUTE, "key": _conflict_key(name), "title": title,
-            "rc_data": {"field": name, "name": name, "orders": labels, "order_ids": [i for i, _ in orders]}, "ms_data": None}
+            "rc_data": {"field": name, "name": name, "orders": labels, "order_ids": [i for i, _ in orders]},
+            "ms_data": None}
 
 
 def record_waiting(repo: Any, run_id: int | None, name: str, orders: Sequence[tuple[int, str]]) -> None:
