@@ -168,6 +168,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="the MoySklad document a paid payment of this type becomes (repeatable; default: cash → cashin, "
         "other types → paymentin)",
     )
+    setup.add_argument(
+        "--order-attribute",
+        action="append",
+        default=[],
+        metavar='"NAME=field:deliveryType|const:VALUE|none"',
+        help="fill a MoySklad customer order additional field (NAME as MoySklad shows it) from a RetailCRM order "
+        "field (deliveryType, paymentType, orderMethod, site, manager, number, customFields.CODE), a constant, "
+        "or leave it empty (repeatable; --auto maps fields by their names)",
+    )
     setup.add_argument("--export-statuses", help="RetailCRM status codes whose orders go to MoySklad, comma-separated")
     setup.add_argument("--shipment-status", help="RetailCRM status code at which a shipment is created")
     setup.add_argument(
@@ -794,6 +803,7 @@ def _save_profile(
     else:
         settings = replace(base, state_names={s.id: s.name for s in ms.states})
 
+    settings = _order_attributes(settings, ms.order_attributes, args.order_attribute)
     problems = validate_status_map(
         settings.status_map, rc_statuses(rc), ms_states(ms), list(settings.export_statuses), settings.shipment_status
     )
@@ -848,6 +858,45 @@ def _save_profile(
     else:
         profile = profiles.update(existing.id, retailcrm_url=rc.url, moysklad_url=ms.url, moysklad_account=account)
     env.db.settings(profile.id).save_sync(settings)
+    return settings
+
+
+def _order_attributes(settings: Any, attributes: Sequence[Any], wanted: Sequence[str]) -> Any:
+    """``--order-attribute`` on top of the settings (by the attribute's name), then the mapping in words and
+    every required field left unfilled, with what to type (app/sync/orders/attributes.py)."""
+    from app.messages import msg
+    from app.sync.orders.attributes import (
+        CONST_TYPES,
+        NONE,
+        by_name,
+        parse_cli_mapping,
+        source_offered,
+        unmapped_required,
+    )
+
+    mapping = dict(settings.order_attributes)
+    known = by_name(attributes)
+    for text in wanted:
+        try:
+            name, source = parse_cli_mapping(text)
+        except ValueError as exc:
+            raise CliError(str(exc)) from exc
+        attribute = known.get(name.casefold())
+        if attribute is None:
+            listed = ", ".join(f"«{a.name}»" for a in attributes) or "нет ни одного"
+            raise CliError(str(msg("order_fields.cli_unknown", name=name, names=listed)))
+        if not source_offered(attribute, source):
+            const = msg("order_fields.cli_const_only") if attribute.type in CONST_TYPES else ""
+            raise CliError(str(msg("order_fields.cli_not_offered", name=attribute.name, type=attribute.type,
+                                   const=const)))
+        mapping[attribute.id] = source
+    settings = replace(settings, order_attributes=mapping)
+    shown = {a.id: a.name for a in attributes}
+    for attribute_id, source in sorted(mapping.items(), key=lambda item: shown.get(item[0], "")):
+        if source != NONE and attribute_id in shown:
+            print(msg("order_fields.cli_mapped", name=shown[attribute_id], source=source))
+    for attribute in unmapped_required(mapping, attributes):
+        print(f"Внимание: {msg('order_fields.cli_required_left', name=attribute.name)}")
     return settings
 
 

@@ -24,6 +24,8 @@ class ConflictKind(StrEnum):
     UNMAPPED_STORE = "unmapped_store"  # a warehouse with no pair
     AMBIGUOUS_COUNTERPARTY = "ambiguous_counterparty"  # a customer matching several counterparties (orders)
     BAD_DATA = "bad_data"  # data a service refused (orders)
+    # a required MoySklad additional field no mapping fills, keyed by its name (orders; app/sync/orders/attributes.py)
+    REQUIRED_ATTRIBUTE = "required_attribute"
 
 
 class ResolutionAction(StrEnum):

@@ -153,6 +153,11 @@ def full_sync_minimum(size: ShopSize, plans: dict[str, dict[str, int]]) -> Minim
         m.retailcrm["orders: history cursor"] = 1
         # where the customers' history ends (app/sync/orders/customers.py); later runs read one page of it
         m.retailcrm["orders: customers history cursor"] = 1
+        if size.exportable_orders:
+            # the delivery type's name for the description's «Доставка: …; оплата: …» line
+            # (app/sync/orders/attributes.py): every seeded order has a delivery type; the payment types' names
+            # come only with payments, which the seed has none of
+            m.retailcrm["orders: delivery type names"] = 1
         m.retailcrm["orders: list"] = pages(size.exportable_orders, RC_PAGE)
         new = orders.get("to_create", 0)
         if size.orders_with_delivery_cost:

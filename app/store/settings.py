@@ -78,6 +78,7 @@ SETTING_LABELS: dict[str, str] = {
     "reverse_status_flow": "обратная передача статусов",
     "delivery_service_name": "служба доставки",
     "payment_documents": "документы оплат по типам оплаты",
+    "order_attributes": "дополнительные поля заказа МойСклад",
     "first_sync_days": "период заказов для первой синхронизации",
     "safety_min_linked_percent": "проверка перед записью: наименьшая доля связанных товаров, %",
     "safety_max_unlinked_percent": "проверка перед записью: наибольшая доля удаляемых связей, %",
@@ -224,6 +225,37 @@ def _payment_documents(value: Any) -> dict[str, str]:
     return result
 
 
+# What an additional field of a MoySklad customer order is filled from (app/sync/orders/attributes.py):
+# "field:<one of these>", "field:customFields.<code>", "const:<text>" or "none" (left empty).
+ORDER_ATTRIBUTE_FIELDS = ("deliveryType", "paymentType", "orderMethod", "site", "manager", "number")
+CUSTOM_FIELD_PREFIX = "customFields."
+
+
+def order_attribute_source_ok(source: str) -> bool:
+    """Whether ``source`` is a source :mod:`app.sync.orders.attributes` can fill a field from."""
+    if source == "none":
+        return True
+    kind, _, rest = source.partition(":")
+    if kind == "const":
+        return bool(rest)
+    if kind == "field":
+        return rest in ORDER_ATTRIBUTE_FIELDS or (rest.startswith(CUSTOM_FIELD_PREFIX)
+                                                  and len(rest) > len(CUSTOM_FIELD_PREFIX))
+    return False
+
+
+def _order_attributes(value: Any) -> dict[str, str]:
+    result = _str_map("order_attributes", value)
+    for attribute, source in result.items():
+        if not order_attribute_source_ok(source):
+            raise _bad("order_attributes", f"для поля {_shown(attribute)} содержит {_shown(source)}, а допустимы "
+                                           "поле заказа RetailCRM («field:deliveryType», «field:paymentType», "
+                                           "«field:orderMethod», «field:site», «field:manager», «field:number», "
+                                           "«field:customFields.<код>»), значение («const:<текст>») и «none» "
+                                           "(не заполнять)")
+    return result
+
+
 def _str_tuple(name: str, value: Any) -> tuple[str, ...]:
     if isinstance(value, str) or not isinstance(value, list | tuple):
         raise _bad(name, f"должна быть списком, а сохранено {_shown(value)}")
@@ -286,6 +318,9 @@ class SyncSettings:
     # RetailCRM payment type code → the MoySklad document a paid payment becomes (app/sync/orders/payments.py):
     # "paymentin" (card, bank), "cashin" (cash) or "skip"; a type missing here gets the suggested one
     payment_documents: Mapping[str, str] = field(default_factory=dict)
+    # MoySklad customer order additional field id → what fills it (see ORDER_ATTRIBUTE_FIELDS); a field missing
+    # here is not sent (app/sync/orders/attributes.py)
+    order_attributes: Mapping[str, str] = field(default_factory=dict)
     # The first orders sync takes orders created in the last N days only (0 = every order): years of old
     # orders must not land in MoySklad, with their shipments, because a shop connected Svyazka today.
     first_sync_days: int = 30
@@ -333,6 +368,7 @@ class SyncSettings:
             raise _bad("reverse_status_flow", f"должна быть «да» или «нет», а сохранено {flow}")
         put("delivery_service_name", _opt_str("delivery_service_name", self.delivery_service_name))
         put("payment_documents", _payment_documents(self.payment_documents))
+        put("order_attributes", _order_attributes(self.order_attributes))
         put("first_sync_days", _days("first_sync_days", self.first_sync_days))
         for name in ("safety_min_linked_percent", "safety_max_unlinked_percent", "safety_max_zeroed_percent"):
             put(name, _percent(name, getattr(self, name)))

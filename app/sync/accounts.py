@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from app.clients.moysklad import MoySkladClient
-from app.clients.moysklad_models import AccountInfo, Organization, ProductFolder
+from app.clients.moysklad_models import AccountInfo, AttributeMeta, Organization, ProductFolder
 from app.clients.moysklad_models import PriceType as MsPriceType
 from app.clients.moysklad_models import State as MsStateModel
 from app.clients.moysklad_models import Store as MsStore
@@ -22,6 +22,7 @@ from app.clients.retailcrm_models import Store as RcStore
 from app.messages import Message, msg
 from app.store.settings import SAFETY_SETTINGS, PricePair, StorePair, SyncSettings
 from app.sync.catalog.folders import read_folders
+from app.sync.orders.attributes import suggest_attributes
 from app.sync.orders.payments import suggest_documents
 from app.sync.process_order import ProcessOrder, read_groups
 from app.sync.statusmap import (
@@ -74,6 +75,8 @@ class MoySkladAccount:
     states: tuple[MsStateModel, ...]
     # product folders, for the folder filter (settings.excluded_folders; the wizard's folder tree)
     folders: tuple[ProductFolder, ...] = ()
+    # customer orders' additional fields (settings.order_attributes; app/sync/orders/attributes.py)
+    order_attributes: tuple[AttributeMeta, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -115,6 +118,7 @@ def check_moysklad(client: MoySkladClient) -> MoySkladAccount:
         price_types=tuple(client.price_types()),
         states=tuple(client.order_states()),
         folders=tuple(read_folders(client)),
+        order_attributes=tuple(client.attributes("customerorder")),
     )
 
 
@@ -204,6 +208,7 @@ def suggest_settings(
         delivery_service_name=base.delivery_service_name,
         payment_documents={**base.payment_documents, **suggest_documents(
             ((t.code, t.name) for t in rc.payment_types if t.active), base.payment_documents)},
+        order_attributes=suggest_attributes(ms.order_attributes, base.order_attributes),
         first_sync_days=base.first_sync_days,
         **{name: getattr(base, name) for name in SAFETY_SETTINGS},
         extra=base.extra,

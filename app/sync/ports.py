@@ -18,16 +18,18 @@ if TYPE_CHECKING:
     from app.clients.errors import ItemError
     from app.clients.moysklad import MoySkladClient
     from app.clients.moysklad_filter import Filter
-    from app.clients.moysklad_models import CatalogRow, CustomerOrder, StockRow, TextPool
+    from app.clients.moysklad_models import AttributeMeta, CatalogRow, CustomerOrder, StockRow, TextPool
     from app.clients.moysklad_models import Store as MsStore
     from app.clients.retailcrm import RetailCrmClient
     from app.clients.retailcrm_models import (
         Customer,
         CustomerHistoryRecord,
+        DeliveryType,
         HistoryRecord,
         InventoryOffer,
         InventoryUpdate,
         Order,
+        OrderMethod,
         OrderStatusInfo,
         PaymentStatus,
         PaymentType,
@@ -67,6 +69,8 @@ class RetailCrmPort(Protocol):
     def payment_statuses(self) -> list[PaymentStatus]: ...  # app/sync/orders/payments.py
     def payment_types(self) -> list[PaymentType]: ...
     def product_statuses(self) -> list[ProductStatus]: ...  # app/sync/orders/cancelled_lines.py
+    def delivery_types(self) -> list[DeliveryType]: ...  # app/sync/orders/attributes.py
+    def order_methods(self) -> list[OrderMethod]: ...
     def stores(self) -> list[RcStore]: ...
 
     # orders and their history (orders.py)
@@ -111,6 +115,8 @@ class MoySkladPort(Protocol):
 
     # reads (reads.py)
     def stores(self) -> list[MsStore]: ...
+    def attributes(self, entity: str = "customerorder") -> list[AttributeMeta]: ...  # app/sync/orders/attributes.py
+    def custom_entity_elements(self, dictionary_id: str) -> list[dict[str, Any]]: ...
     def get(self, entity: str, entity_id: str, *, expand: str | None = None) -> dict[str, Any] | None: ...
     def iter_entities(
         self,

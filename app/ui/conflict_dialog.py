@@ -66,6 +66,10 @@ def allowed_actions(conflict: Conflict) -> list[str]:
     """Which decisions fit this conflict, in the order the buttons appear."""
     if conflict.status != "open":
         return ["reopen"]
+    if conflict.kind == ConflictKind.REQUIRED_ATTRIBUTE:
+        # settled in the settings or in MoySklad, and closed by the next sync itself: nothing to pick or ignore
+        # (ignoring would only send the orders to be refused again every run)
+        return []
     ms, rc = as_items(conflict.ms_data, conflict.kind), as_items(conflict.rc_data, conflict.kind)
     actions: list[str] = []
     if conflict.kind == ConflictKind.DUPLICATE_KEY:
@@ -172,6 +176,7 @@ class ItemCard(QGroupBox):
             "barcode", "characteristics", "sale_prices", "prices", "price", "buy_price", "stock", "archived",
             "active", "site", "product_id", "linked_rc_id", "linked_ms_id", "value", "image", "image_url",
             "inn", "email", "phone", "orders", "number", "reasons", "customer_id", "order_id", "offer_id", "status",
+            "field", "order_ids",  # required_attribute: the field is the card's title, the ids are for the sync
         }  # fmt: skip
         for key, value in item.items():
             if key not in known:
@@ -341,6 +346,13 @@ class ConflictDialog(QDialog):
             return self.tr(
                 "The only MoySklad item with this offer's key is archived in MoySklad. Restore it from the archive "
                 "in MoySklad, link it (the offer's stock then goes to 0), or ignore it."
+            )
+        if kind == ConflictKind.REQUIRED_ATTRIBUTE:
+            return self.tr(
+                "MoySklad requires this additional field on customer orders, and nothing fills it, so MoySklad "
+                "refuses the orders and they wait. Choose what fills it in the connection settings (Orders page, "
+                "MoySklad order fields) or with svyazka setup --order-attribute, or make the field optional in "
+                "MoySklad. The next sync then sends the waiting orders and closes this conflict by itself."
             )
         return self.tr("Svyazka did not guess here. Fix it in the service or in the settings, or ignore it.")
 

@@ -42,6 +42,7 @@ CONFLICT_KIND_LABELS = {
     ConflictKind.UNMAPPED_STORE: QT_TRANSLATE_NOOP("Labels", "Warehouse without a pair"),
     ConflictKind.AMBIGUOUS_COUNTERPARTY: QT_TRANSLATE_NOOP("Labels", "Customer found twice"),
     ConflictKind.BAD_DATA: QT_TRANSLATE_NOOP("Labels", "Data a service refused"),
+    ConflictKind.REQUIRED_ATTRIBUTE: QT_TRANSLATE_NOOP("Labels", "Required MoySklad field not filled"),
 }
 
 CONFLICT_STATUS_LABELS = {

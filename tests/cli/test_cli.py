@@ -297,3 +297,41 @@ def test_setup_exclude_folder_saves_the_folder_ids_and_names_a_wrong_one(capsys,
 
     code, _, err = setup_auto(capsys, sandbox, tmp_path, "--exclude-folder", "Нет такой группы")
     assert code == 2 and "--exclude-folder «Нет такой группы»" in err and first["name"] in err
+
+
+def test_setup_auto_maps_order_fields_by_name_and_names_the_required_rest(capsys, tmp_path, monkeypatch):
+    """--auto fills MoySklad order fields whose names say what they hold, names every required one it could not
+    map with what to type; --order-attribute maps by the field's name (a field, a value, or nothing)."""
+    from app.store import Database
+
+    with Sandbox(SandboxOptions(products=30, orders=10, rate_limit=False)) as sb:
+        ms = sb.moysklad.state
+        ids = {name: ms.add_attribute("customerorder", name, required=required)["id"] for name, required in (
+            ("Способ доставки", False), ("Способ оплаты", False), ("Канал продаж", True), ("Магазин", False),
+            ("Менеджер", False), ("Примечание склада", True))}
+        monkeypatch.setenv("SVYAZKA_RETAILCRM_API_KEY", sb.retailcrm.api_key)
+        monkeypatch.setenv("SVYAZKA_MOYSKLAD_TOKEN", sb.moysklad.token)
+        code, out, err = setup_auto(capsys, sb, tmp_path)
+        assert code == 0, err
+        with Database.open(tmp_path / "svyazka.sqlite3") as db:
+            mapping = dict(db.settings(db.profiles.list()[0].id).load_sync().order_attributes)
+        assert mapping == {ids["Способ доставки"]: "field:deliveryType", ids["Способ оплаты"]: "field:paymentType",
+                           ids["Канал продаж"]: "field:orderMethod", ids["Магазин"]: "field:site",
+                           ids["Менеджер"]: "field:manager"}
+        assert "Поле «Канал продаж» ← field:orderMethod." in out
+        assert "Обязательное поле МойСклад «Примечание склада» не заполняется" in out
+        assert '--order-attribute "Примечание склада=field:deliveryType"' in out
+        assert "«Канал продаж» не заполняется" not in out
+
+        code, out, err = setup_auto(capsys, sb, tmp_path, "--order-attribute", "примечание склада=const:Срочно",
+                                    "--order-attribute", "Способ оплаты=none")
+        assert code == 0, err
+        assert "не заполняется" not in out
+        with Database.open(tmp_path / "svyazka.sqlite3") as db:
+            mapping = dict(db.settings(db.profiles.list()[0].id).load_sync().order_attributes)
+        assert mapping[ids["Примечание склада"]] == "const:Срочно" and mapping[ids["Способ оплаты"]] == "none"
+
+        code, _, err = setup_auto(capsys, sb, tmp_path, "--order-attribute", "Нет такого=none")
+        assert code == 2 and "нет дополнительного поля «Нет такого»" in err and "«Канал продаж»" in err
+        code, _, err = setup_auto(capsys, sb, tmp_path, "--order-attribute", "Канал продаж=field:color")
+        assert code == 2 and "field:deliveryType" in err

@@ -112,6 +112,8 @@ _RC_FLOWS: tuple[tuple[str, Flow], ...] = (
     ("reference/status-groups", Flow.ORDERS),  # the process order of the statuses (shipments)
     ("reference/payment-statuses", Flow.ORDERS),  # which payments are paid (app.sync.orders.payments)
     ("reference/payment-types", Flow.ORDERS),
+    ("reference/delivery-types", Flow.ORDERS),  # names for the description and order fields (orders/attributes.py)
+    ("reference/order-methods", Flow.ORDERS),
     ("orders", Flow.ORDERS),
     ("customers", Flow.ORDERS),
 )
@@ -122,6 +124,7 @@ _MS_FLOWS: tuple[tuple[str, Flow], ...] = (
     ("report/stock", Flow.STOCK),
     ("entity/store", Flow.STOCK),
     ("entity/customerorder", Flow.ORDERS),
+    ("entity/customentity", Flow.ORDERS),  # dictionaries of order fields (app/sync/orders/attributes.py)
     ("entity/counterparty", Flow.ORDERS),
     ("entity/demand", Flow.ORDERS),
     ("entity/service", Flow.ORDERS),

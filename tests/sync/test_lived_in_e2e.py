@@ -119,9 +119,12 @@ def test_lived_in_setup_and_syncs_end_clean(capsys, tmp_path, monkeypatch):
         ms, rc = sb.moysklad.state, sb.retailcrm.state
         monkeypatch.setenv("SVYAZKA_RETAILCRM_API_KEY", sb.retailcrm.api_key)
         monkeypatch.setenv("SVYAZKA_MOYSKLAD_TOKEN", sb.moysklad.token)
-        code, _, err = run(capsys, "--data-dir", tmp_path, "setup", "--retailcrm-url", sb.retailcrm_url,
+        code, out, err = run(capsys, "--data-dir", tmp_path, "setup", "--retailcrm-url", sb.retailcrm_url,
                              "--moysklad-url", sb.moysklad_url, "--auto")
         assert code == 0, err
+        # --auto fills the required «Канал продаж» from the order method, by its name
+        assert f"Поле «{facts.required_attribute}» ← field:orderMethod" in out
+        assert "не заполняется" not in out  # no required field left unmapped
         with Database.open(tmp_path / "svyazka.sqlite3") as db:
             (profile,) = db.profiles.list()
             settings = db.settings(profile.id).load_sync()
@@ -129,26 +132,28 @@ def test_lived_in_setup_and_syncs_end_clean(capsys, tmp_path, monkeypatch):
         assert any(p.rc_store_code == facts.available_store for p in settings.store_pairs)
         shipment = settings.shipment_status
         assert shipment == "send-to-delivery"
+        (attribute,) = [a for a in ms.table("attribute").values() if a["name"] == facts.required_attribute]
+        assert settings.order_attributes[attribute["id"]] == "field:orderMethod"
 
-        # 1. The first sync: every order is refused for the required field; the log says which and what to do
-        code, report = sync(capsys, tmp_path)
-        assert code == 1 and report["flows"]["orders"]["failed"] > 0  # (its customers' counterparties were made)
-        assert ms.customer_orders() == [] and ms.demands() == []
-        text = log_text(capsys, tmp_path)
-        assert f"обязательное дополнительное поле «{facts.required_attribute}»" in text
-        assert "необязательным" in text
-        assert "catalogId «catalog»" in text  # products it cannot create: said once, clearly
-        assert not stock_differences(sb, tmp_path)
-        assert not no_duplicates(sb)
-
-        # 2. The person makes the field optional, as the log asked; the next sync exports and ships
-        ms.set_attribute_required("customerorder", facts.required_attribute, False)
+        # 1. The first sync exports and ships: the required field is filled with the order method's name
         code, report = sync(capsys, tmp_path)
         assert report["flows"]["orders"]["created"] > 0
         exported = {int(o["externalCode"]): o for o in ms.customer_orders()}
         assert exported and ms.demands()
+        methods = set(rc.db.order_methods.values())
+        for order in exported.values():
+            values = {a["name"]: a["value"] for a in order.get("attributes", [])}
+            assert values.get(facts.required_attribute) in methods, order["name"]  # the name, not the code
+        text = log_text(capsys, tmp_path)
+        assert "catalogId «catalog»" in text  # products it cannot create: said once, clearly
         assert not premature_shipments(sb, shipment), "a shipment before the shipment status"
         assert not stock_differences(sb, tmp_path), "stock not equal right after the run"
+        assert not no_duplicates(sb)
+
+        # 2. Making the field optional changes nothing: the next sync has nothing new to send
+        ms.set_attribute_required("customerorder", facts.required_attribute, False)
+        code, report = sync(capsys, tmp_path)
+        assert report["flows"]["orders"]["created"] == 0
         assert not no_duplicates(sb)
 
         # what the lived-in traits must have come to

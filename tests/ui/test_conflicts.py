@@ -144,3 +144,23 @@ def test_a_customer_found_twice_offers_the_candidates(qtbot, window: MainWindow)
         qtbot.mouseClick(dialog.action_buttons["pick"], Qt.MouseButton.LeftButton)
     stored = repo.get_by_key("ambiguous_counterparty", "ambiguous_counterparty:10")
     assert stored is not None and stored.resolution == {"action": "pick", "ms_id": candidates[1]["id"]}
+
+
+def test_a_required_moysklad_field_says_what_to_do_and_offers_no_pick(qtbot, window: MainWindow):
+    # recorded as the orders flow records it (app/sync/orders/attributes.py conflict_row)
+    from app.sync.orders.attributes import conflict_row
+
+    repo = window.context.db.conflicts(window.profile_id)
+    repo.record_many([conflict_row("Канал продаж", [(7, "1007C"), (8, "1008C")])])
+    (conflict,) = show(qtbot, window, "required_attribute")
+    assert allowed_actions(conflict) == []  # settled in the settings or in MoySklad, closed by the sync itself
+    dialog = window.conflicts_tab.open_dialog(0, modal=False)
+    qtbot.addWidget(dialog)
+    assert not dialog.action_buttons
+    assert not dialog.ms_cards
+    (card,) = dialog.rc_cards
+    assert card.title() == "Канал продаж"
+    assert dict(card.rows())["Waiting orders"] == "1007C, 1008C"
+    assert "order ids" not in dict(card.rows())
+    assert "make the field optional in MoySklad" in dialog._explanation()
+    assert "--order-attribute" in conflict.title

@@ -416,3 +416,31 @@ def test_the_wizard_saves_the_folders_left_out(qtbot, context: AppContext, sandb
     item.setCheckState(0, Qt.CheckState.Unchecked)
     press_next(qtbot, wizard, W.PAGE_PRICES)
     assert wizard.state.settings.excluded_folders == (folder_id,)
+
+
+def test_a_required_moysklad_field_must_be_filled_before_going_on(qtbot, new_context, sandbox: Sandbox):
+    """The orders page lists MoySklad's order fields; a required one nothing fills keeps the wizard from going on
+    (Next disabled, the page says which), and the choice reaches the settings."""
+    ms = sandbox.moysklad.state
+    delivery = ms.add_attribute("customerorder", "Способ доставки")["id"]
+    note = ms.add_attribute("customerorder", "Примечание склада", required=True)["id"]
+    ms.add_attribute("customerorder", "Скан договора", type_name="file")  # not offered: no row
+    wizard = make_wizard(qtbot, new_context)
+    connect_both(qtbot, wizard, sandbox)
+    press_next(qtbot, wizard, W.PAGE_PRICES)
+    press_next(qtbot, wizard, W.PAGE_ORDERS)
+    orders = wizard.orders_page
+    orders.set_exported("waiting-supply", False)
+    table = orders.fields_table
+    assert table.isVisible() and table.table.rowCount() == 2
+    assert table.mapping()[delivery] == "field:deliveryType"  # suggested by its name
+    assert table.missing_required() == ["Примечание склада"]
+    assert not orders.isComplete()
+    assert not wizard.button(QWizard.WizardButton.NextButton).isEnabled()
+    assert "Примечание склада" in orders.problems.text()
+
+    table.set_source("Примечание склада", "const:Собрать до обеда")
+    assert orders.isComplete() and wizard.button(QWizard.WizardButton.NextButton).isEnabled()
+    press_next(qtbot, wizard, W.PAGE_FINISH)
+    assert wizard.state.settings.order_attributes[note] == "const:Собрать до обеда"
+    assert wizard.state.settings.order_attributes[delivery] == "field:deliveryType"

@@ -14,6 +14,7 @@ from app.clients.moysklad.core import MoySkladCore
 from app.clients.moysklad_filter import Filter, split_values
 from app.clients.moysklad_models import (
     AccountInfo,
+    AttributeMeta,
     Counterparty,
     CustomerOrder,
     Demand,
@@ -91,6 +92,20 @@ class MoySkladReads(MoySkladCore):
     def order_states(self, entity: str = "customerorder") -> list[State]:
         data = as_map(self._get(f"entity/{entity}/metadata"))
         return [State.from_api(as_map(s)) for s in as_list(data.get("states"))]
+
+    def attributes(self, entity: str = "customerorder") -> list[AttributeMeta]:
+        """The entity's additional fields: ``GET /entity/<type>/metadata/attributes`` answers ``{meta, rows}``
+        (moysklad-api.md §5 "…/metadata/attributes"; rows shaped as the OAS ``attributeMetaInfo``)."""
+        data = as_map(self._get(f"entity/{entity}/metadata/attributes"))
+        if not isinstance(data.get("rows"), list):
+            raise ProtocolError(SERVICE, not_api_message(SERVICE, self.base_url),
+                                detail=f"{entity}/metadata/attributes: no rows array")
+        return [AttributeMeta.from_api(as_map(r)) for r in data["rows"]]
+
+    def custom_entity_elements(self, dictionary_id: str) -> list[dict[str, Any]]:
+        """The elements of a user dictionary (``GET /entity/customentity/<id>``: a list of the OAS
+        ``customEntityElement`` ``{meta, id, name, code, …}``)."""
+        return list(self.iter_rows(f"entity/customentity/{dictionary_id}"))
 
     # --- lists ------------------------------------------------------------------------------------------
     def iter_rows(

@@ -9,10 +9,19 @@ One module per entity family: :mod:`.references`, :mod:`.catalog`, :mod:`.docume
 
 from app.clients.moysklad_models.catalog import CatalogRow, Product, SalePrice, SharedPool, StockRow, TextPool, Variant
 from app.clients.moysklad_models.documents import Counterparty, CustomerOrder, Demand, Position
-from app.clients.moysklad_models.references import AccountInfo, Organization, PriceType, ProductFolder, State, Store
+from app.clients.moysklad_models.references import (
+    AccountInfo,
+    AttributeMeta,
+    Organization,
+    PriceType,
+    ProductFolder,
+    State,
+    Store,
+)
 
 __all__ = [
     "AccountInfo",
+    "AttributeMeta",
     "CatalogRow",
     "Counterparty",
     "CustomerOrder",

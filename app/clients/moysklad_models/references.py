@@ -130,3 +130,37 @@ class AccountInfo:
     account_id: str | None
     organizations: tuple[Organization, ...]
     stores: tuple[Store, ...]
+
+
+@dataclass(frozen=True)
+class AttributeMeta:
+    """An additional field (доп. поле) of an entity (``/entity/<type>/metadata/attributes``).
+
+    Shape from the OAS schema ``attributeMetaInfo`` and the fixture ``document_metadata_expanded.json``
+    (/work/shared/moysklad-openapi): ``{meta, id, name, type, required, show, description?, customEntityMeta?}``;
+    ``customEntityMeta`` (only for ``type: customentity``) points at ``…/entity/customentity/<dictionary>/metadata``.
+    """
+
+    id: str
+    name: str
+    type: str  # string | text | long | double | boolean | time | link | file | customentity | (entity types)
+    required: bool = False
+    dictionary_id: str | None = None  # the customentity dictionary's id, for type customentity
+    meta: Raw = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def from_api(cls, raw: Raw) -> AttributeMeta:
+        dictionary = None
+        href = text(as_map(raw.get("customEntityMeta")).get("href")) or ""
+        parts = href.rstrip("/").split("/")
+        if "customentity" in parts:
+            after = parts[parts.index("customentity") + 1:]
+            dictionary = after[0] if after else None
+        return cls(
+            id=str(raw.get("id") or meta_id(raw) or ""),
+            name=str(raw.get("name") or ""),
+            type=str(raw.get("type") or ""),
+            required=boolean(raw.get("required")),
+            dictionary_id=dictionary,
+            meta=_meta(raw),
+        )

@@ -15,10 +15,12 @@ from typing import Any
 
 from app.clients.errors import ItemError, NotFound, RemoteValidationError
 from app.clients.parsing import text
+from app.clients.retailcrm_models import Order
 from app.messages import Message, msg
 from app.store import Link, LinkConflictError
 from app.sync.engine import RunContext
 from app.sync.model import Counts, Flow, Level
+from app.sync.orders import attributes as order_fields
 from app.sync.orders import (
     customers,
     deleted,
@@ -37,7 +39,6 @@ from app.sync.orders.mapping import (
     MappedOrder,
     create_body,
     required_attributes,
-    required_attributes_advice,
     sum_mismatch,
     update_body,
 )
@@ -217,8 +218,7 @@ class Applier:
                         delivery.check_service(self, create.mapped)
                     attributes = required_attributes(result.errors)
                     if attributes:
-                        self.log(Level.ERROR, msg("orders.create_required_fields", order=label(order),
-                                                 advice=required_attributes_advice(attributes)), label(order), None)
+                        self.required_refused(order, attributes, created=True)
                         continue
                     self.log(Level.ERROR, msg("orders.create_failed", order=label(order), error=result.message),
                              label(order), None)
@@ -319,12 +319,21 @@ class Applier:
         self.failed_orders.add(update.order.id)
         self.counts.failed += 1
         if attributes:
-            self.log(Level.ERROR, msg("orders.update_required_fields", order=name,
-                                     advice=required_attributes_advice(attributes)),
-                     name, ms_order_url(update.ms_id))
+            self.required_refused(update.order, attributes, created=False)
             return
         self.log(Level.ERROR, msg("orders.update_failed", order=name, error=message.rstrip(".")), name,
                  ms_order_url(update.ms_id))
+
+    def required_refused(self, order: Order, names: Sequence[str], *, created: bool) -> None:
+        """A refusal for required additional fields: a conflict per field lists the order, which waits (the
+        plan sends it again only once the field is mapped or optional), instead of failing every run."""
+        fields = ", ".join(f"«{n}»" for n in names)
+        what = msg("order_fields.what_created" if created else "order_fields.what_updated")
+        self.log(Level.ERROR, msg("order_fields.refused", order=label(order), what=what, fields=fields),
+                 label(order), None)
+        repo = self.ctx.db.conflicts(self.ctx.profile_id)
+        for name in names:
+            order_fields.record_waiting(repo, self.ctx.run_id, name, [(order.id, label(order))])
 
     # -- cursors -----------------------------------------------------------------------------------------
     def _save_cursors(self) -> None:

@@ -23,6 +23,7 @@ from app.store import Link, SyncSettings
 from app.sync.conflict_key import ConflictKey
 from app.sync.model import Level
 from app.sync.orders import cancelled_lines
+from app.sync.orders.attributes import Outcome
 from app.sync.orders.counterparties import customer_of
 from app.sync.orders.fingerprints import fingerprint
 from app.sync.orders.mapping import (
@@ -73,6 +74,14 @@ class DecideInputs:
     cancel_lines: Mapping[str, str] = field(default_factory=dict)
     # the statuses' process order; asked for only when a shipment is decided (it may cost a request)
     process: Callable[[], ProcessOrder] | None = None
+    # additional fields (app/sync/orders/attributes.py): an order's values, and the delivery/payment line of
+    # its description; None: none filled / no line
+    attributes: Callable[[Order], Outcome] | None = None
+    delivery_payment: Callable[[Order], str] | None = None
+    # a required additional field no mapping fills (an open ``required_attribute`` conflict, still true):
+    # every new order waits for it (its name), and so do the orders it lists (id -> name)
+    hold_new: str | None = None
+    held: Mapping[int, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -83,6 +92,7 @@ class Decided:
     updates: list[OrderUpdate] = field(default_factory=list)
     shipments: list[Shipment] = field(default_factory=list)
     waiting: set[int] = field(default_factory=set)
+    held: dict[str, list[Order]] = field(default_factory=dict)  # required field name -> orders waiting for it
     unchanged: int = 0
     skipped: int = 0
     conflicts: PlanConflicts = field(default_factory=PlanConflicts)
@@ -188,8 +198,23 @@ def decide(orders: Mapping[int, Order], inputs: DecideInputs) -> Decided:
         if problems:
             _unlinked_lines(out, order, problems, linked)
             continue
-        mapped = map_order(order, positions, state_id=state_id, store_id=store_for(settings, order))
+        filled = inputs.attributes(order) if inputs.attributes is not None else Outcome()
+        if filled.problems:
+            _bad_data(out, order, filled.problems, inputs.bad_resolutions)
+            continue
+        line = inputs.delivery_payment(order) if inputs.delivery_payment is not None else ""
+        mapped = map_order(order, positions, state_id=state_id, store_id=store_for(settings, order),
+                           delivery_payment=line, attributes=filled.values, attribute_notes=filled.notes)
         fp = fingerprint(mapped, with_delivery=with_delivery)
+        hold = inputs.held.get(order.id) or (None if linked else inputs.hold_new)
+        if hold is not None:
+            # MoySklad refuses it until the field is filled or optional: no request, the conflict lists it
+            out.held.setdefault(hold, []).append(order)
+            out.waiting.add(order.id)
+            out.log(Level.INFO, msg("order_fields.required_wait", order=label(order), field=hold), order)
+            if linked:
+                ship(order, link.ms_id if link else None)
+            continue
         if linked:
             assert link is not None and link.ms_id is not None
             if inputs.pushed.get(rc_key) != fp:

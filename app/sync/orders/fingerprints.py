@@ -40,15 +40,16 @@ def fingerprint(mapped: MappedOrder, *, with_delivery: bool) -> str:
         for p in mapped.positions
         if with_delivery or p.assortment_id != DELIVERY
     ]
-    return _digest(
-        {
-            "state": mapped.state_id or "",
-            "store": mapped.store_id or "",
-            "description": mapped.description,
-            "address": mapped.shipment_address,
-            "positions": positions,
-        }
-    )
+    data: dict[str, Any] = {
+        "state": mapped.state_id or "",
+        "store": mapped.store_id or "",
+        "description": mapped.description,
+        "address": mapped.shipment_address,
+        "positions": positions,
+    }
+    if mapped.attributes:  # only then: an order without additional fields keeps the hash it had
+        data["attributes"] = sorted(a.key() for a in mapped.attributes)
+    return _digest(data)
 
 
 def fingerprint_of_entity(entity: Mapping[str, Any], delivery_service_id: str | None) -> str:

@@ -24,6 +24,7 @@ from app.clients.parsing import as_list, as_map, decimal, kopecks, text
 from app.clients.retailcrm_models import Address, Order, OrderItem
 from app.messages import Message, msg
 from app.money import KOPECK, rub, rub_to_kopecks
+from app.sync.orders.attributes import AttributeValue
 from app.sync.text import shorten
 
 # MoySklad's field limits: longer values are refused with a 412, so they are shortened (or reported) here.
@@ -83,6 +84,8 @@ class MappedOrder:
     shipment_address: str
     positions: tuple[MappedPosition, ...]
     notes: tuple[Message, ...] = field(default=())  # what was shortened or left out, for the log
+    # additional fields Svyazka fills (setting ``order_attributes``, app/sync/orders/attributes.py)
+    attributes: tuple[AttributeValue, ...] = field(default=())
 
 
 # --- money -------------------------------------------------------------------------------------------------
@@ -121,13 +124,16 @@ def price_and_discount(initial: Decimal, discount_total: Decimal, quantity: Deci
 # --- texts -------------------------------------------------------------------------------------------------
 
 
-def order_description(order: Order) -> str:
-    """Customer comment and manager comment, each labelled, as the MoySklad description."""
+def order_description(order: Order, delivery_payment: str = "") -> str:
+    """Customer comment and manager comment, each labelled, and the delivery and payment types
+    (:func:`app.sync.orders.attributes.delivery_payment_line`) as the MoySklad description."""
     parts = []
     if order.customer_comment and order.customer_comment.strip():
         parts.append(f"Комментарий клиента: {order.customer_comment.strip()}")
     if order.manager_comment and order.manager_comment.strip():
         parts.append(f"Комментарий менеджера: {order.manager_comment.strip()}")
+    if delivery_payment:
+        parts.append(delivery_payment)
     return "\n".join(parts)
 
 
@@ -243,9 +249,12 @@ def map_order(
     *,
     state_id: str | None,
     store_id: str | None,
+    delivery_payment: str = "",
+    attributes: Sequence[AttributeValue] = (),
+    attribute_notes: Sequence[Message] = (),
 ) -> MappedOrder:
-    notes: list[Message] = []
-    description = order_description(order)
+    notes: list[Message] = list(attribute_notes)
+    description = order_description(order, delivery_payment)
     if len(description) > DESCRIPTION_MAX:
         description = shorten(description, DESCRIPTION_MAX)
         notes.append(msg("orders.note_comment_shortened", max=DESCRIPTION_MAX))
@@ -262,6 +271,7 @@ def map_order(
         shipment_address=address,
         positions=tuple(positions),
         notes=tuple(notes),
+        attributes=tuple(attributes),
     )
 
 
@@ -309,6 +319,8 @@ def update_body(
         body["state"] = state_meta(mapped.state_id)
     if mapped.store_id:
         body["store"] = meta("store", mapped.store_id)
+    if mapped.attributes:  # merged by attribute id on a PUT (moysklad-api.md §5): the others stay as they are
+        body["attributes"] = [a.body() for a in mapped.attributes]
     return body
 
 
@@ -372,8 +384,8 @@ def sum_mismatch(body: Mapping[str, Any], saved: Mapping[str, Any]) -> tuple[Dec
 # Every field of a MoySklad customer order (the OAS schema ``customerOrder``, shared/moysklad-openapi), and the
 # fields of its positions. A "required field" refusal (3000) naming anything else names an additional field
 # (доп. поле) the account made required: real accounts answer ``"parameter": "Способ оплаты"`` with the
-# field's name (wpcraft-ru/wooms#135, #484). Svyazka fills no additional fields, so such an order cannot go
-# until a person makes the field optional (or gives it a value by default) in MoySklad.
+# field's name (wpcraft-ru/wooms#135, #484). Svyazka fills the fields the setting ``order_attributes`` maps;
+# a refusal for another is a conflict (kind ``required_attribute``, app/sync/orders/plan.py and apply.py).
 _ORDER_FIELDS = frozenset({
     "accountId", "agent", "agentAccount", "applicable", "attributes", "code", "contract", "created", "deleted",
     "deliveryPlannedMoment", "demands", "description", "externalCode", "files", "group", "id", "invoicedSum",

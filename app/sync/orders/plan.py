@@ -17,6 +17,7 @@ from app.sync.catalog.source import shared_snapshot
 from app.sync.engine import RunContext
 from app.sync.model import Action, Change, Counts, Flow, FlowPlan, Level
 from app.sync.orders import (
+    attributes,
     cancelled_lines,
     deleted,
     delivery,
@@ -83,6 +84,10 @@ class Planner:
         self._process: ProcessOrder | None = None
         self.created_from: date | None = None
         self.rc_url = str(getattr(self.rc, "account_url", "")).rstrip("/")
+        # additional fields: the metadata, names and dictionaries, each read once a run when needed; payment
+        # type names shared with the payments (app/sync/orders/payments.py)
+        self.attribute_reader = attributes.AttributeReader(self.ms, self.rc,
+                                                           payment_types=lambda: payments._type_names(self))
 
     # -- helpers -----------------------------------------------------------------------------------------
     def log(self, level: Level, message: Message | str, order: Order | None = None, *,
@@ -181,12 +186,20 @@ class Planner:
             created_from=self.created_from,
         )
         delivery.prepare(self, orders.values())
+        fields = attributes.prepare(self)
         inputs = replace(inputs, with_delivery=self.work.delivery.available,
                          reached=scan.reached_shipment if scan else set(), process=self.process,
-                         cancel_lines=cancelled_lines.cancel_statuses(self) if orders else {})
+                         cancel_lines=cancelled_lines.cancel_statuses(self) if orders else {},
+                         attributes=fields.attributes, delivery_payment=fields.delivery_payment,
+                         hold_new=fields.hold_new, held=fields.held)
         decided = decide(orders, inputs)
         for entry in decided.logs:
             self.log(entry.level, entry.message, entry.order)
+        if self.attribute_reader.failed:
+            self.log(Level.WARNING, msg("order_fields.names_unread"))
+        for name, held in decided.held.items():
+            attributes.record_waiting(self.conflict_repo, self.ctx.run_id, name,
+                                      [(o.id, label(o)) for o in held])
         self.conflicts.merge(decided.conflicts)
         work = self.work
         work.updates.extend(decided.updates)

@@ -33,6 +33,7 @@ from app.ui.i18n import current_language
 from app.ui.tones import tone
 from app.ui.widgets import MessageLabel
 from app.ui.wizard.base import WizardPage
+from app.ui.wizard.order_fields import OrderFieldsTable
 
 # how an unmapped row is tinted (app.ui.tones picks background and text together, for dark schemes too)
 UNMAPPED_TONE = "warning"
@@ -110,6 +111,10 @@ class OrdersPage(WizardPage):
         payments_label.setWordWrap(True)
         layout.addWidget(payments_label)
         layout.addWidget(self.payments_table)
+        # MoySklad's additional order fields (app/ui/wizard/order_fields.py); hidden when the account has none
+        self.fields_table = OrderFieldsTable()
+        self.fields_table.changed.connect(self._on_changed)
+        layout.addWidget(self.fields_table)
         layout.addWidget(self.problems)
         layout.addWidget(self.message)
 
@@ -197,6 +202,7 @@ class OrdersPage(WizardPage):
             self.returns_list.addItem(item)
         self._fill_payments([(t.code, t.name) for t in rc.payment_types
                              if t.active or t.code in settings.payment_documents], settings.payment_documents)
+        self.fields_table.fill(ms.order_attributes, settings.order_attributes)
         self._on_changed()
 
     def _fill_payments(self, types: list[tuple[str, str]], chosen: Mapping[str, str]) -> None:
@@ -288,7 +294,7 @@ class OrdersPage(WizardPage):
                 )
         problems = self.current_problems()
         lang = current_language()
-        errors = [p.text(lang) for p in problems if p.severity == "error"]
+        errors = [p.text(lang) for p in problems if p.severity == "error"] + self._required_lines()
         warnings = [p.text(lang) for p in problems if p.severity != "error"]
         if errors:
             self.problems.show_lines("error", self.tr("Fix these before going on:"), errors + warnings)
@@ -297,12 +303,24 @@ class OrdersPage(WizardPage):
         else:
             self.problems.clear_message()
         self.message.clear_message()
+        self.completeChanged.emit()
+
+    def _required_lines(self) -> list[str]:
+        return [self.tr("The MoySklad field «{name}» is required: choose what fills it, or orders will wait.")
+                .format(name=name) for name in self.fields_table.missing_required()]
+
+    def isComplete(self) -> bool:
+        # a required MoySklad field nothing fills: every order would be refused, so the wizard does not go on
+        return super().isComplete() and not self.fields_table.missing_required()
 
     def validatePage(self) -> bool:
         problems = self.current_problems()
         errors = [p for p in problems if p.severity == "error"]
         if errors:
             return self.fail(errors[0].text(current_language()))
+        required = self._required_lines()
+        if required:
+            return self.fail(required[0])
         status_map = self.status_map()
         state_names = {s.id: s.name for s in self._states}
         reverse = suggest_reverse_map(status_map, self._statuses, state_names)
@@ -315,5 +333,6 @@ class OrdersPage(WizardPage):
             shipment_status=self.shipment_combo.currentData(),
             return_statuses=self.return_statuses(),
             payment_documents=self.payment_documents(),
+            order_attributes=self.fields_table.mapping(),
         )
         return True

@@ -1,0 +1,176 @@
+"""Additional fields of customer orders over HTTP (app/sync/orders/attributes.py): the metadata read, each
+source filled into MoySklad's order, the delivery/payment line, and a required field nothing fills: a conflict,
+no retry while nothing changed, then sent once mapped (or made optional) and the conflict closed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from app.sync.orders.attributes import suggest_source
+from app.vocab import ConflictKind
+from tests.sync.orders.support import OrdEnv, linked_offer_ids, new_order, ord_environment
+
+
+@pytest.fixture
+def ord_env() -> Iterator[OrdEnv]:
+    with ord_environment() as env:
+        yield env
+
+
+def _values(order: dict[str, Any]) -> dict[str, Any]:
+    return {a["name"]: a["value"] for a in order.get("attributes", [])}
+
+
+def _creates(env: OrdEnv, since: int) -> list[Any]:
+    return [e for e in env.writes(since) if e.service == "moysklad" and e.path.endswith("entity/customerorder")]
+
+
+def test_the_metadata_is_read_typed(ord_env: OrdEnv) -> None:
+    env = ord_env
+    env.ms_state.add_attribute("customerorder", "Канал продаж", required=True)
+    env.ms_state.add_attribute("customerorder", "Вес", type_name="double")
+
+    found = {a.name: a for a in env.moysklad.attributes("customerorder")}
+
+    assert found["Канал продаж"].required and found["Канал продаж"].type == "string"
+    assert not found["Вес"].required and found["Вес"].type == "double"
+    assert suggest_source(found["Канал продаж"]) == "field:orderMethod"
+
+
+def test_each_source_goes_into_the_order_by_name(ord_env: OrdEnv) -> None:
+    env = ord_env
+    env.run()  # the seeded orders first: the new one below is what this test looks at
+    add = env.ms_state.add_attribute
+    ids = {
+        "Способ доставки": add("customerorder", "Способ доставки")["id"],
+        "Способ оплаты": add("customerorder", "Способ оплаты", type_name="text")["id"],
+        "Канал продаж": add("customerorder", "Канал продаж", required=True)["id"],
+        "Сайт": add("customerorder", "Сайт")["id"],
+        "Менеджер": add("customerorder", "Менеджер")["id"],
+        "Номер в CRM": add("customerorder", "Номер в CRM")["id"],
+        "Вес": add("customerorder", "Вес", type_name="double")["id"],
+        "Подарок": add("customerorder", "Подарок", type_name="boolean")["id"],
+        "Срок": add("customerorder", "Срок", type_name="time")["id"],
+        "Источник": add("customerorder", "Источник")["id"],
+        "Пусто": add("customerorder", "Пусто")["id"],
+    }
+    env.configure(order_attributes={
+        ids["Способ доставки"]: "field:deliveryType",
+        ids["Способ оплаты"]: "field:paymentType",
+        ids["Канал продаж"]: "field:orderMethod",
+        ids["Сайт"]: "field:site",
+        ids["Менеджер"]: "field:manager",
+        ids["Номер в CRM"]: "field:number",
+        ids["Вес"]: "field:customFields.weight",
+        ids["Подарок"]: "const:да",
+        ids["Срок"]: "field:customFields.due",
+        ids["Источник"]: "const:" + "Я" * 300,
+        ids["Пусто"]: "none",
+    })
+    created = new_order(env, None, linked_offer_ids(env)[:1], firstName="Ада", lastName="Лавлейс",
+                        orderMethod="phone", managerId=7, customFields={"weight": "1,5", "due": "2026-12-31"},
+                        payments=[{"type": "cash"}])
+
+    report = env.run()
+
+    assert report.ok, env.messages()
+    order = env.ms_order(created["id"])
+    values = _values(order)
+    assert values["Способ доставки"] == "Доставка курьером"  # names, not codes
+    assert values["Способ оплаты"] == "Наличные"
+    assert values["Канал продаж"] == "По телефону"
+    site_names = {s.code: s.name for s in env.retailcrm.sites()}
+    assert values["Сайт"] == site_names[created["site"]]
+    assert values["Менеджер"] == "7"  # no answer of /api/v5/users is recorded: the id RetailCRM shows
+    assert values["Номер в CRM"] == created["number"]
+    assert values["Вес"] == 1.5
+    assert values["Подарок"] is True
+    assert values["Срок"] == "2026-12-31 00:00:00"
+    assert len(values["Источник"]) == 255  # shortened to a string field's limit, and said so
+    assert "Пусто" not in values
+    assert any("сокращено до 255" in m for m in env.messages())
+    # the delivery and payment types also go as a line of the description, without any mapping
+    assert "Доставка: Доставка курьером; оплата: Наличные" in order["description"]
+
+    # a changed value updates the order (the fingerprint follows the attributes); nothing changed: no write
+    since = env.log_size()
+    env.run()
+    assert not [e for e in env.writes(since) if e.service == "moysklad"]
+    _edit(env, created, {"orderMethod": "messenger"})
+    env.run()
+    assert _values(env.ms_order(created["id"]))["Канал продаж"] == "Мессенджер"
+
+
+def _edit(env: OrdEnv, order: dict[str, Any], fields: dict[str, Any]) -> None:
+    import json
+
+    import httpx
+
+    sb = env.sandbox
+    with httpx.Client(base_url=sb.retailcrm_url, headers={"X-API-KEY": sb.retailcrm.other_api_key}) as http:
+        answer = http.post(f"/api/v5/orders/{order['id']}/edit",
+                           data={"by": "id", "site": order["site"], "order": json.dumps(fields)})
+        assert answer.json()["success"], answer.text
+
+
+def test_an_unparsable_number_is_bad_data_not_a_refusal(ord_env: OrdEnv) -> None:
+    env = ord_env
+    env.run()
+    weight = env.ms_state.add_attribute("customerorder", "Вес", type_name="long")["id"]
+    env.configure(order_attributes={weight: "field:customFields.weight"})
+    created = new_order(env, None, linked_offer_ids(env)[:1], firstName="Ия", customFields={"weight": "много"})
+
+    since = env.log_size()
+    env.run()
+
+    assert env.ms_state.find_customer_orders(external_code=str(created["id"])) == []
+    assert not _creates(env, since)  # nothing sent to be refused
+    conflict = env.db.conflicts(env.profile_id).get_by_key(ConflictKind.BAD_DATA, f"bad_data:order:{created['id']}")
+    assert conflict is not None and "целое число" in conflict.title
+
+
+def test_a_required_field_nothing_fills_is_a_conflict_not_a_retry(ord_env: OrdEnv) -> None:
+    env = ord_env
+    attribute = env.ms_state.add_attribute("customerorder", "Канал продаж", required=True)
+
+    env.run()  # every create refused: one conflict names the field and lists the orders
+
+    assert env.ms_orders() == []
+    (conflict,) = env.conflicts(ConflictKind.REQUIRED_ATTRIBUTE)
+    assert conflict.key == "required_attribute:Канал продаж"
+    assert conflict.rc_data["field"] == "Канал продаж" and len(conflict.rc_data["order_ids"]) > 20
+    assert "мастере настройки" in conflict.title and "--order-attribute" in conflict.title
+    waiting = set(conflict.rc_data["order_ids"])
+
+    # nothing changed: the orders wait without a create (and a new order waits with them)
+    created = new_order(env, None, linked_offer_ids(env)[:1], firstName="Ия", orderMethod="phone")
+    since = env.log_size()
+    env.run()
+    assert not _creates(env, since)
+    (conflict,) = env.conflicts(ConflictKind.REQUIRED_ATTRIBUTE)
+    assert created["id"] in conflict.rc_data["order_ids"]
+    assert waiting <= set(conflict.rc_data["order_ids"])
+
+    # mapped: the next run sends them with the field filled, and the conflict closes itself
+    env.configure(order_attributes={attribute["id"]: "const:Интернет-магазин"})
+    env.run()
+    assert not env.conflicts(ConflictKind.REQUIRED_ATTRIBUTE)
+    orders = {o["externalCode"]: o for o in env.ms_orders()}
+    assert str(created["id"]) in orders and len(orders) > 20
+    assert all(_values(o)["Канал продаж"] == "Интернет-магазин" for o in orders.values())
+
+
+def test_a_required_field_made_optional_lets_the_orders_go(ord_env: OrdEnv) -> None:
+    env = ord_env
+    env.ms_state.add_attribute("customerorder", "Канал продаж", required=True)
+    env.run()
+    assert env.conflicts(ConflictKind.REQUIRED_ATTRIBUTE)
+
+    env.ms_state.set_attribute_required("customerorder", "Канал продаж", False)
+    env.run()
+
+    assert not env.conflicts(ConflictKind.REQUIRED_ATTRIBUTE)
+    assert len(env.ms_orders()) > 20
