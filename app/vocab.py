@@ -24,6 +24,7 @@ class ConflictKind(StrEnum):
     UNMAPPED_STORE = "unmapped_store"  # a warehouse with no pair
     AMBIGUOUS_COUNTERPARTY = "ambiguous_counterparty"  # a customer matching several counterparties (orders)
     BAD_DATA = "bad_data"  # data a service refused (orders)
+    ORDER_CHANGED_BOTH_SIDES = "order_changed_both_sides"  # an order's content edited in both services (orders)
 
 
 class ResolutionAction(StrEnum):
@@ -33,6 +34,8 @@ class ResolutionAction(StrEnum):
     LINK = "link"  # link these two
     CREATE = "create"  # create on the other side
     IGNORE = "ignore"  # leave it be
+    USE_RETAILCRM = "use_retailcrm"  # order_changed_both_sides: RetailCRM's order is written over MoySklad's
+    USE_MOYSKLAD = "use_moysklad"  # order_changed_both_sides: MoySklad's content stays, only the state goes
     GONE = "gone"  # closed by the store itself: the conflict disappeared (never a person's choice)
 
 

@@ -89,7 +89,7 @@ DEFAULT_LANGUAGE = "ru"
 # the catalogue modules: each has ``MESSAGES: dict[code, (ru, en)]``, its codes prefixed by "<area>."
 AREAS = (
     "engine", "safety", "statusmap", "accounts", "runner", "store", "clients",
-    "orders", "catalog", "prices", "stock", "reconcile", "customers", "demo", "order_lines",
+    "orders", "catalog", "prices", "stock", "reconcile", "customers", "demo", "order_lines", "order_edits",
 )
 
 _NESTED = "$msg"  # a nested message as JSON: {"$msg": code, "params": {...}}
