@@ -38,4 +38,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Заказ {order} изменён с обеих сторон; конфликт пропущен, поэтому заказ в МойСклад не меняется.",
         "Order {order} was changed on both sides; the conflict is ignored, so the MoySklad order is not changed.",
     ),
+    # -- the CLI (app/cli.py, conflicts resolve) ------------------------------------------------------------------
+    "order_edits.cli_side_action_elsewhere": (
+        "решение «{action}» выбирает сторону для заказа, изменённого с обеих сторон; для этого конфликта "
+        "подойдут другие (см. 'svyazka conflicts resolve --help').",
+        "the decision «{action}» picks a side for an order changed on both sides; this conflict takes other "
+        "decisions (see 'svyazka conflicts resolve --help').",
+    ),
+    "order_edits.cli_choose_side": (
+        "для заказа, изменённого с обеих сторон, решение «{action}» не подходит: выберите use_retailcrm "
+        "(оставить как в RetailCRM) или use_moysklad (оставить как в МойСклад).",
+        "the decision «{action}» does not fit an order changed on both sides: choose use_retailcrm (keep as in "
+        "RetailCRM) or use_moysklad (keep as in MoySklad).",
+    ),
 }
