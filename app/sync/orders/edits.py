@@ -166,6 +166,10 @@ def judge(*, written: Written | None, ms_now: str, rc_now: str, old_matches: boo
         return Verdict.UPDATE
     if action == ResolutionAction.USE_MOYSKLAD:
         return Verdict.KEEP
+    if ms_now == rc_now:
+        # MoySklad has RetailCRM's content already: our write whose record a crash lost, or the same edit made
+        # on both sides; nothing to ask
+        return Verdict.UPDATE
     if written is None:
         if old_matches:
             return Verdict.UPDATE

@@ -10,12 +10,15 @@ from typing import Any
 
 import pytest
 
+from app.clients.retailcrm import RetailCrmClient
 from app.store import Database
 from app.sync.conflict_key import ConflictKey
 from app.sync.orders.edits import PUSHED_WRITTEN, Verdict, Written, judge
 from app.vocab import ConflictKind, ResolutionAction
 from tests.sync.orders.support import (
+    FAST_RC,
     OrdEnv,
+    fast_retry,
     goods_rows,
     linked_offer_ids,
     new_order,
@@ -105,6 +108,8 @@ def test_judge_is_pure() -> None:
     # written by an older version: only the old fingerprint tells
     assert judge(written=None, ms_now="M", rc_now="B", old_matches=True, action=None) is Verdict.UPDATE
     assert judge(written=None, ms_now="M", rc_now="B", old_matches=False, action=None) is Verdict.CONFLICT
+    # MoySklad has RetailCRM's content already (a write whose record a crash lost): nothing to ask
+    assert judge(written=base, ms_now="B", rc_now="B", old_matches=False, action=None) is Verdict.UPDATE
     assert Written.load(base.dump()) == base
     assert Written.load("not json") is None and Written.load(None) is None
 
@@ -315,3 +320,59 @@ def test_a_person_s_state_in_moysklad_is_not_an_edit_for_an_old_order(ord_env: O
 
     assert _quantities(env, order["id"]) == [2, 5]
     assert _conflict(env, order["id"]) is None
+
+
+def test_a_write_whose_record_a_crash_lost_is_no_conflict(ord_env: OrdEnv) -> None:
+    env = ord_env
+    order = _order(env)
+    pushed = env.db.pushed(env.profile_id)
+    key = str(order["id"])
+    before = {target: pushed.get_many(target).get(key) for target in ("order", "order_state", PUSHED_WRITTEN)}
+    _rc_edit_quantity(env, order["id"], 5)
+    assert env.run().errors == 0
+    assert _quantities(env, order["id"]) == [2, 5]
+    # the run wrote the order and died before remembering it: the store is as before the write
+    for target, value in before.items():
+        assert value is not None
+        pushed.put_many(target, {key: value})
+
+    assert env.run(full=True).errors == 0  # the history cursor was not saved either: the order is read again
+
+    assert env.conflicts(KIND) == []
+    assert _quantities(env, order["id"]) == [2, 5]
+    mark = env.log_size()
+    env.run()
+    assert env.writes(mark) == []
+
+
+@pytest.fixture
+def other_key(ord_env: OrdEnv) -> Iterator[RetailCrmClient]:
+    """The account's second key (a person or another integration), over HTTP."""
+    credentials = ord_env.sandbox.credentials()["retailcrm"]
+    with RetailCrmClient(credentials["url"], credentials["other_api_key"], limits=FAST_RC, retry=fast_retry()) as c:
+        yield c
+
+
+def test_an_edit_made_with_the_other_key_over_a_picker_s_substitution(ord_env: OrdEnv,
+                                                                      other_key: RetailCrmClient) -> None:
+    env = ord_env
+    order = _order(env)
+    ms = env.ms_order(order["id"])
+    # the picker replaces the first line's product in MoySklad with another one
+    offers = linked_offer_ids(env)
+    substitute = env.db.links(env.profile_id).get_by_rc("offer", offers[5])
+    rows = [{k: r[k] for k in ("assortment", "quantity", "price", "discount", "reserve") if k in r}
+            for r in ms["positions"]["rows"]]
+    rows[0]["assortment"] = env.moysklad.meta(substitute.ms_type or "product", substitute.ms_id)
+    env.ms_state.update_entity("customerorder", ms["id"], {"positions": rows})
+    items = [{"id": i["id"], "quantity": i["quantity"]} for i in env.rc_state.order(order["id"])["items"]]
+    items[1]["quantity"] = 6
+    other_key.edit_order(order["id"], {"items": items}, by="id")  # over HTTP, as the other party would
+
+    assert env.run().errors == 0
+
+    after = env.ms_order(order["id"])
+    assert ref_id(after["positions"]["rows"][0]["assortment"]) == substitute.ms_id  # the substitution stands
+    conflict = _conflict(env, order["id"])
+    assert conflict is not None
+    assert conflict.ms_data["lines"][0]["name"] != conflict.rc_data["lines"][0]["name"]
