@@ -16,7 +16,6 @@ from app.messages import Message, msg
 from app.sync.catalog.source import shared_snapshot
 from app.sync.engine import RunContext
 from app.sync.model import Action, Change, Counts, Flow, FlowPlan, Level
-from app.sync.orders import customers as customers_current
 from app.sync.orders import (
     cancelled_lines,
     deleted,
@@ -29,6 +28,7 @@ from app.sync.orders import (
     returns,
     statuses_back,
 )
+from app.sync.orders import customers as customers_current
 from app.sync.orders.counterparties import (
     SMALL_ACCOUNT_ROWS,
     CandidateIndex,
