@@ -4,8 +4,9 @@ What Svyazka last wrote to each customer order is remembered as its *content* (`
 ``order_written``): the fields a person may edit in MoySklad — positions (assortment, quantity, price,
 discount; not the reserve, which follows the status), the description and the shipment address; not the
 state or the store. It is taken from MoySklad's answer to the write when that answer carries the positions
-(``expand=positions`` on the POST/PUT; moysklad-api.md §4 "expand"), else from the body sent, read the same
-way, so Svyazka's own write never looks like a person's edit.
+(``expand=positions`` on the POST/PUT: "Expand also works on create/update responses", moysklad-api.md §4;
+no extra request), else from the body sent, read the same way (a batch answer without rows: whether a large
+batch honours expand is not documented), so Svyazka's own write never looks like a person's edit.
 
 Plan (:func:`plan`), for each linked order RetailCRM changed: its MoySklad order is read (one request per 100
 ids, ``expand=positions.assortment``) and :func:`judge` decides:
