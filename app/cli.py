@@ -1395,6 +1395,7 @@ def cmd_conflicts(args: argparse.Namespace, env: _Env) -> int:
     conflict = repo.get(args.id)
     if conflict is None:
         raise CliError(f"конфликта №{args.id} нет. Список: 'svyazka conflicts list'.")
+    _check_side_action(args.action, conflict.kind)
     if args.action == "reopen":
         repo.reopen(conflict.id)
     elif args.action == "ignore":
@@ -1406,6 +1407,20 @@ def cmd_conflicts(args: argparse.Namespace, env: _Env) -> int:
         repo.resolve(conflict.id, resolution)
     print(f"Конфликт №{conflict.id}: решение сохранено, применится при следующей синхронизации.")
     return EXIT_OK
+
+
+# which side wins: only for an order changed on both sides (app/sync/orders/edits.py), and only that for it
+_SIDE_ACTIONS = (ResolutionAction.USE_RETAILCRM, ResolutionAction.USE_MOYSKLAD)
+
+
+def _check_side_action(action: str, kind: str) -> None:
+    from app.messages import msg
+
+    both_sides = kind == ConflictKind.ORDER_CHANGED_BOTH_SIDES
+    if action in _SIDE_ACTIONS and not both_sides:
+        raise CliError(str(msg("order_edits.cli_side_action_elsewhere", action=action)))
+    if both_sides and action not in (*_SIDE_ACTIONS, ResolutionAction.IGNORE, "reopen"):
+        raise CliError(str(msg("order_edits.cli_choose_side", action=action)))
 
 
 # the kinds whose decision names ids, and who reads them: the catalog matcher (app/sync/catalog/matching.py) and the

@@ -26,6 +26,7 @@ class ConflictKind(StrEnum):
     BAD_DATA = "bad_data"  # data a service refused (orders)
     # a required MoySklad additional field no mapping fills, keyed by its name (orders; app/sync/orders/attributes.py)
     REQUIRED_ATTRIBUTE = "required_attribute"
+    ORDER_CHANGED_BOTH_SIDES = "order_changed_both_sides"  # an order's content edited in both services (orders)
 
 
 class ResolutionAction(StrEnum):
@@ -35,6 +36,8 @@ class ResolutionAction(StrEnum):
     LINK = "link"  # link these two
     CREATE = "create"  # create on the other side
     IGNORE = "ignore"  # leave it be
+    USE_RETAILCRM = "use_retailcrm"  # order_changed_both_sides: RetailCRM's order is written over MoySklad's
+    USE_MOYSKLAD = "use_moysklad"  # order_changed_both_sides: MoySklad's content stays, only the state goes
     GONE = "gone"  # closed by the store itself: the conflict disappeared (never a person's choice)
 
 

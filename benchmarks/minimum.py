@@ -171,6 +171,9 @@ def full_sync_minimum(size: ShopSize, plans: dict[str, dict[str, int]]) -> Minim
         m.moysklad["orders: create orders"] = batches(new, MS_BATCH)
         m.moysklad["orders: update orders"] = batches(orders.get("to_update", 0), MS_BATCH)
         m.moysklad["orders: create shipments"] = batches(orders.get("shipments", 0), MS_BATCH)
+        # where MoySklad's changes stand, so later runs see orders a person edited there (one row; every later
+        # run reads the orders changed since, one page: app/sync/orders/edits.py)
+        m.moysklad["orders: edits in MoySklad"] = 1
     return m
 
 

@@ -32,6 +32,7 @@ CONFLICT_TITLES: dict[ConflictKind, str] = {
     ConflictKind.AMBIGUOUS_COUNTERPARTY: "неоднозначные контрагенты",
     ConflictKind.BAD_DATA: "ошибки в данных",
     ConflictKind.REQUIRED_ATTRIBUTE: "незаполненные обязательные поля МойСклад",
+    ConflictKind.ORDER_CHANGED_BOTH_SIDES: "заказы, изменённые с обеих сторон",
 }
 # app/clients/errors.py SettingsError.reason words that mean "the key or token no longer works here"
 AUTH_REASONS = ("bad_credentials", "missing_scopes", "no_access")

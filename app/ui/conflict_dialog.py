@@ -2,6 +2,8 @@
 
 * a duplicate SKU: choose the MoySklad item and the RetailCRM offer that belong together (``pick``);
 * an item only on one side: create it on the other side, or link it with the offer that holds its key;
+* an order changed on both sides: its lines in MoySklad and in RetailCRM in two small tables, and which side
+  wins (``use_retailcrm`` / ``use_moysklad``);
 * anything: ignore it (and, once decided, reopen it).
 
 Decisions are written to the store in the background; the sync honours them on its next run.
@@ -22,11 +24,14 @@ from PySide6.QtWidgets import (
     QFrame,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
     QRadioButton,
     QScrollArea,
     QSizePolicy,
+    QTableWidget,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -36,7 +41,7 @@ from app.store.conflicts import side_items
 from app.ui.i18n import current_language
 from app.ui.labels import CONFLICT_KIND_LABELS, CONFLICT_STATUS_LABELS, RESOLUTION_LABELS, label, local_time
 from app.ui.worker import run_in_background
-from app.vocab import ConflictKind
+from app.vocab import ConflictKind, ResolutionAction
 
 ITEM_KINDS = (
     ConflictKind.DUPLICATE_KEY,
@@ -84,6 +89,8 @@ def allowed_actions(conflict: Conflict) -> list[str]:
             actions.append("link")
     elif conflict.kind == "archived_in_moysklad" and ms and rc:
         actions.append("link")  # linked, the offer's stock goes to 0 (app/sync/catalog/retired.py)
+    elif conflict.kind == ConflictKind.ORDER_CHANGED_BOTH_SIDES:
+        actions.extend((ResolutionAction.USE_RETAILCRM.value, ResolutionAction.USE_MOYSKLAD.value))
     actions.append("ignore")
     return actions
 
@@ -217,6 +224,29 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+def _mapping(data: Any) -> Mapping[str, Any]:
+    if isinstance(data, list) and data and isinstance(data[0], Mapping):
+        return data[0]
+    return data if isinstance(data, Mapping) else {}
+
+
+def _lines(data: Mapping[str, Any]) -> list[tuple[str, float, float]]:
+    """An order's lines from a conflict side (app/sync/orders/edits.py: name, quantity, price)."""
+    out = []
+    for line in data.get("lines") or []:
+        if isinstance(line, Mapping):
+            try:
+                quantity, price = float(line.get("quantity") or 0), float(line.get("price") or 0)
+            except (TypeError, ValueError):
+                continue
+            out.append((str(line.get("name") or ""), quantity, price))
+    return out
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"
+
+
 class ConflictDialog(QDialog):
     """``decided(conflict)`` after a decision (or a reopen) was saved."""
 
@@ -260,8 +290,15 @@ class ConflictDialog(QDialog):
         self._preselect()
 
         sides = QHBoxLayout()
-        sides.addWidget(self._side(self.tr("MoySklad"), self.ms_cards, self.tr("Nothing in MoySklad.")), 1)
-        sides.addWidget(self._side(self.tr("RetailCRM"), self.rc_cards, self.tr("Nothing in RetailCRM.")), 1)
+        self.line_tables: dict[str, QTableWidget] = {}
+        if conflict.kind == ConflictKind.ORDER_CHANGED_BOTH_SIDES:
+            ms_side, rc_side = _mapping(conflict.ms_data), _mapping(conflict.rc_data)
+            ms_lines, rc_lines = _lines(ms_side), _lines(rc_side)
+            sides.addWidget(self._order_side("moysklad", self.tr("In MoySklad"), ms_side, ms_lines, rc_lines), 1)
+            sides.addWidget(self._order_side("retailcrm", self.tr("In RetailCRM"), rc_side, rc_lines, ms_lines), 1)
+        else:
+            sides.addWidget(self._side(self.tr("MoySklad"), self.ms_cards, self.tr("Nothing in MoySklad.")), 1)
+            sides.addWidget(self._side(self.tr("RetailCRM"), self.rc_cards, self.tr("Nothing in RetailCRM.")), 1)
         sides_widget = QWidget()
         sides_widget.setLayout(sides)
         scroll = QScrollArea()
@@ -309,8 +346,51 @@ class ConflictDialog(QDialog):
         layout.addStretch(1)
         return box
 
+    def _order_side(self, side: str, title: str, data: Mapping[str, Any], lines: list[tuple[str, float, float]],
+                    other: list[tuple[str, float, float]]) -> QWidget:
+        """One side of an order changed on both sides: its lines (name, quantity, price) in a small table, the
+        lines the other side does not have in bold, and its description."""
+        box = QGroupBox(title)
+        layout = QVBoxLayout(box)
+        table = QTableWidget(len(lines), 3)
+        table.setObjectName(f"lines_{side}")
+        table.setHorizontalHeaderLabels([self.tr("Product"), self.tr("Quantity"), self.tr("Price")])
+        table.verticalHeader().setVisible(False)
+        table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        table.setSelectionMode(QTableWidget.SelectionMode.NoSelection)
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in (1, 2):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        for row, line in enumerate(lines):
+            cells = [line[0], _number(line[1]), f"{line[2]:.2f}"]
+            for column, value in enumerate(cells):
+                item = QTableWidgetItem(value)
+                if column:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                if line not in other:
+                    font = QFont(item.font())
+                    font.setBold(True)
+                    item.setFont(font)
+                table.setItem(row, column, item)
+        layout.addWidget(table, 1)
+        self.line_tables[side] = table
+        name = _text(data.get("name") or data.get("number") or "")
+        if name:
+            layout.addWidget(QLabel(self.tr("Order: {name}").format(name=name)))
+        description = QLabel(self.tr("Comment: {text}").format(text=_text(data.get("description") or "—")))
+        description.setWordWrap(True)
+        layout.addWidget(description)
+        return box
+
     def _explanation(self) -> str:
         kind = self.conflict.kind
+        if kind == ConflictKind.ORDER_CHANGED_BOTH_SIDES:
+            return self.tr(
+                "This order was changed in MoySklad (for example, a picker replaced a product) and in RetailCRM "
+                "since the last sync, so Svyazka changed nothing in it. Lines that differ are in bold. Choose "
+                "which version to keep; the next sync carries it out."
+            )
         if kind == ConflictKind.DUPLICATE_KEY:
             return self.tr(
                 "Several items share one key, so Svyazka cannot tell which belong together. Pick the MoySklad "
@@ -386,6 +466,10 @@ class ConflictDialog(QDialog):
             return self.tr("Link these two")
         if action == "ignore":
             return self.tr("Ignore")
+        if action == ResolutionAction.USE_RETAILCRM:
+            return self.tr("Keep as in RetailCRM")
+        if action == ResolutionAction.USE_MOYSKLAD:
+            return self.tr("Keep as in MoySklad")
         return self.tr("Reopen")
 
     def _action_tip(self, action: str) -> str:
@@ -395,6 +479,8 @@ class ConflictDialog(QDialog):
             "create": self.tr("Svyazka creates it on the other side during the next sync."),
             "ignore": self.tr("Svyazka stops asking about this one."),
             "reopen": self.tr("Forget the decision and ask again."),
+            "use_retailcrm": self.tr("The next sync writes RetailCRM's order (status and lines) to MoySklad."),
+            "use_moysklad": self.tr("MoySklad's lines stay; the next sync sends only the status."),
         }.get(action, "")
 
     def _preselect(self) -> None:

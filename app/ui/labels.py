@@ -43,6 +43,7 @@ CONFLICT_KIND_LABELS = {
     ConflictKind.AMBIGUOUS_COUNTERPARTY: QT_TRANSLATE_NOOP("Labels", "Customer found twice"),
     ConflictKind.BAD_DATA: QT_TRANSLATE_NOOP("Labels", "Data a service refused"),
     ConflictKind.REQUIRED_ATTRIBUTE: QT_TRANSLATE_NOOP("Labels", "Required MoySklad field not filled"),
+    ConflictKind.ORDER_CHANGED_BOTH_SIDES: QT_TRANSLATE_NOOP("Labels", "Order changed on both sides"),
 }
 
 CONFLICT_STATUS_LABELS = {
@@ -56,6 +57,8 @@ RESOLUTION_LABELS = {
     "link": QT_TRANSLATE_NOOP("Labels", "Link these two"),
     "create": QT_TRANSLATE_NOOP("Labels", "Create on the other side"),
     "ignore": QT_TRANSLATE_NOOP("Labels", "Ignore"),
+    "use_retailcrm": QT_TRANSLATE_NOOP("Labels", "Keep as in RetailCRM"),
+    "use_moysklad": QT_TRANSLATE_NOOP("Labels", "Keep as in MoySklad"),
     "gone": QT_TRANSLATE_NOOP("Labels", "Gone by itself"),
 }
 

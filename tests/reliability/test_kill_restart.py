@@ -27,6 +27,7 @@ import httpx
 import pytest
 
 from app.sandbox.sandbox import Sandbox
+from app.store import Database
 from app.sync.model import ALL_FLOWS, Flow
 from tests.reliability.killing import Kill, KillSwitch, Trigger, run_child, schedule
 from tests.reliability.support import SHOP, diff, final_state, no_duplicates, setup_profile
@@ -229,3 +230,43 @@ def test_a_deleted_order_cancelled_in_moysklad_survives_a_kill(tmp_path):
         again, _ = run_child(switch, sandbox, tmp_path, None)
         assert again.report is not None and again.report["errors"] == 0
         assert not [e for e in switch.entries()[since:] if e.method == "PUT" and e.path.endswith(target["id"])]
+
+
+@pytest.mark.slow
+def test_a_killed_order_update_is_not_taken_for_an_edit_in_moysklad(tmp_path):
+    """A line's quantity changed in RetailCRM; the sync dies as the order's update reaches MoySklad, before it
+    remembers what it wrote (app/sync/orders/edits.py). The restart finds MoySklad already holding RetailCRM's
+    lines: no conflict «changed on both sides», and the run after that writes nothing to the order."""
+    with Sandbox(SHOP) as sandbox:
+        switch = KillSwitch().install(sandbox)
+        setup_profile(sandbox, tmp_path)
+        first, _ = run_child(switch, sandbox, tmp_path, None)
+        assert first.report is not None and first.report["errors"] == 0, first.log[-10:]
+        ms, rc = sandbox.moysklad.state, sandbox.retailcrm.state
+        exported = {o["externalCode"]: o for o in ms.customer_orders()}
+        order = next(o for o in rc.orders() if str(o["id"]) in exported and o.get("items")
+                     and o["status"] in ("new", "client-confirmed", "assembling"))
+        target = exported[str(order["id"])]
+        items = [{"id": i["id"], "quantity": i["quantity"]} for i in order["items"]]
+        items[0]["quantity"] += 3
+        rc.user_edit_order(order["id"], items=items)
+        put = f"PUT entity/customerorder/{target['id']}"
+        _, kill = run_child(switch, sandbox, tmp_path, Trigger("at", Flow.ORDERS, at=put))
+        assert kill.killed and kill.landed is Flow.ORDERS, kill.where
+
+        final, _ = run_child(switch, sandbox, tmp_path, None)
+        assert final.report is not None and final.report["errors"] == 0, final.log[-20:]
+        db = Database.open(tmp_path / "svyazka.sqlite3")
+        try:
+            profile = db.profiles.list()[0]
+            assert db.conflicts(profile.id).list(kind="order_changed_both_sides", status=None) == []
+        finally:
+            db.close()
+        (after,) = [o for o in ms.customer_orders() if o["id"] == target["id"]]
+        goods = [r for r in after["positions"]["rows"] if r["assortment"]["meta"]["type"] != "service"]
+        assert goods[0]["quantity"] == items[0]["quantity"]
+
+        since = len(switch.entries())
+        again, _ = run_child(switch, sandbox, tmp_path, None)
+        assert again.report is not None and again.report["errors"] == 0
+        assert not [e for e in switch.entries()[since:] if target["id"] in e.path and e.method in ("PUT", "POST")]

@@ -25,6 +25,7 @@ from app.sync.orders import (
     customers,
     deleted,
     delivery,
+    edits,
     existing,
     ms_shipments,
     payments,
@@ -105,6 +106,7 @@ class Applier:
         deleted.apply(self)
         statuses_back.apply(self)
         customers.apply(self)
+        edits.apply(self)
         self._save_cursors()
         return self.counts
 
@@ -203,7 +205,7 @@ class Applier:
                 ready.append((create, link, body))
             if not ready:
                 continue
-            results = self.create_many("customerorder", [body for _, _, body in ready])
+            results = self.create_many("customerorder", [body for _, _, body in ready], expand=edits.WRITE_EXPAND)
             fingerprints: dict[str, str] = {}
             states: dict[str, str] = {}
             for (create, _link, sent), result in zip(ready, results, strict=True):
@@ -227,6 +229,7 @@ class Applier:
                 if not ms_id:
                     continue
                 self.links.complete("order", order.id, ms_id, ms_type="customerorder", rc_ext=order.number)
+                edits.remember(self, order.id, sent, result)
                 fingerprints[str(order.id)] = self.sent_fingerprint(create.mapped, create.fingerprint)
                 states[str(order.id)] = create.mapped.state_id or ""
                 self.created_ms[order.id] = ms_id
@@ -256,31 +259,31 @@ class Applier:
         if len(updates) == 1:
             # one order: a plain PUT (a batch of one would cost the same request)
             update = updates[0]
-            body = update_body(update.mapped, self.ms.meta, self.ms.state_meta, service_id)
+            body = edits.body_for(update, update_body(update.mapped, self.ms.meta, self.ms.state_meta, service_id))
             try:
-                self.ms.update("customerorder", update.ms_id, body)
+                answer = self.ms.update("customerorder", update.ms_id, body, expand=edits.WRITE_EXPAND)
             except (RemoteValidationError, NotFound) as exc:
                 errors = exc.errors if isinstance(exc, RemoteValidationError) else ()
                 self._update_failed(update, exc.message, missing=isinstance(exc, NotFound),
                                     attributes=required_attributes(errors))
             else:
-                self._updated(update)
+                self._updated(update, body, answer)
             self.progress(1)
             return
         for chunk in chunks(updates, self.batch):
             self.ctx.check_cancel()
             bodies = [
                 {"meta": self.ms.meta("customerorder", u.ms_id)["meta"],
-                 **update_body(u.mapped, self.ms.meta, self.ms.state_meta, service_id)}
+                 **edits.body_for(u, update_body(u.mapped, self.ms.meta, self.ms.state_meta, service_id))}
                 for u in chunk
             ]
-            results = self.create_many("customerorder", bodies)
-            for update, result in zip(chunk, results, strict=True):
+            results = self.create_many("customerorder", bodies, expand=edits.WRITE_EXPAND)
+            for update, body, result in zip(chunk, bodies, results, strict=True):
                 if isinstance(result, ItemError):
                     self._update_failed(update, result.message, missing=not_found(result),
                                         attributes=required_attributes(result.errors))
                 else:
-                    self._updated(update)
+                    self._updated(update, body, result)
             self.progress(len(chunk))
 
     def remember(self, order_id: int, mapped: MappedOrder, fp: str) -> None:
@@ -295,10 +298,13 @@ class Applier:
         ids = (p.assortment_id for p in mapped.positions if p.assortment_id != DELIVERY)
         stock_report.note_touched(self.ctx.shared, ids, shipped=shipped)
 
-    def _updated(self, update: OrderUpdate) -> None:
+    def _updated(self, update: OrderUpdate, body: dict[str, Any], answer: dict[str, Any] | None) -> None:
         self._touched(update.mapped, shipped=False)
         self.remember(update.order.id, update.mapped, update.fingerprint)
+        edits.updated(self, update, body, answer)
         self.counts.updated += 1
+        if update.edit is not None:
+            return  # MoySklad's content stayed: edits.updated said what went
         state = self.ctx.settings.state_names.get(update.mapped.state_id or "", "")
         what = msg("orders.updated_state", state=state) if state else ""
         self.log(Level.INFO, msg("orders.updated", order=label(update.order), state=what,

@@ -17,7 +17,9 @@ from app.clients.parsing import meta_id, text
 from app.messages import Message, msg
 from app.store import Link, LinkConflictError
 from app.sync.model import Level
+from app.sync.orders import edits
 from app.sync.orders.fingerprints import fingerprint_of_entity
+from app.sync.orders.mapping import update_body
 from app.sync.orders.module_orders import MODULE_FIELD, ModuleMark, demand_ids, find_orders, module_mark
 from app.sync.orders.work import PUSHED_STATE, PUSHED_TARGET, OrderCreate, OrderUpdate, label, ms_order_url
 
@@ -41,7 +43,8 @@ def adopt_existing(p: Planner, creates: list[OrderCreate], order_links: Mapping[
             by_code[code] = found
     # orders RetailCRM's own MoySklad module exported: their customer orders, in one batched read
     marks = {c.order.id: module_mark(c.order) for c in creates if str(c.order.id) not in by_code}
-    module_rows = find_orders(p.ms, (m.ms_id for m in marks.values() if m is not None and m.ms_id))
+    module_rows = find_orders(p.ms, (m.ms_id for m in marks.values() if m is not None and m.ms_id),
+                              expand=edits.EXPAND)  # with positions: what a later edit is compared with
     taken = {i.lower() for i in linked_ms if i}
     kept: list[OrderCreate] = []
     for create in creates:
@@ -56,6 +59,7 @@ def adopt_existing(p: Planner, creates: list[OrderCreate], order_links: Mapping[
             continue
         kept.append(create)
         create.adopt_ms_id = text(row.get("id"))
+        create.found = row
         existing_fp = fingerprint_of_entity(row, p.work.delivery.service_id)
         create.adopt_needs_update = existing_fp != create.fingerprint
         p.log(Level.INFO, msg("orders.already_in_moysklad", order=label(create.order),
@@ -85,6 +89,7 @@ def _take_over(p: Planner, create: OrderCreate, mark: ModuleMark | None, rows: M
         return
     taken.add(mark.ms_id)
     create.adopt_ms_id = text(row.get("id"))
+    create.found = row
     create.adopt_needs_update = False  # positions stay as the module left them until RetailCRM changes
     create.taken_over = True
     create.module_state = meta_id(row.get("state"))
@@ -115,6 +120,7 @@ def adopt(a: Applier, create: OrderCreate) -> None:
         a.total += 1
     else:
         a.remember(order.id, create.mapped, create.fingerprint)
+        edits.remember_found(a, order.id, create.found, _body(a, create))
         a.counts.unchanged += 1
 
 
@@ -127,6 +133,7 @@ def _taken_over(a: Applier, create: OrderCreate) -> None:
     name = label(order)
     assert create.adopt_ms_id is not None
     a.pushed.put_many(PUSHED_TARGET, {str(order.id): a.sent_fingerprint(create.mapped, create.fingerprint)})
+    edits.remember_found(a, order.id, create.found, _body(a, create))
     if create.module_state:
         a.pushed.put_many(PUSHED_STATE, {str(order.id): create.module_state})
     shipped: Message | str = ""
@@ -136,3 +143,9 @@ def _taken_over(a: Applier, create: OrderCreate) -> None:
             shipped = msg("orders.taken_over_shipped")
     a.counts.unchanged += 1
     a.log(Level.INFO, msg("orders.taken_over", order=name, shipped=shipped), name, ms_order_url(create.adopt_ms_id))
+
+
+def _body(a: Applier, create: OrderCreate) -> dict[str, Any]:
+    """What an update of ``create`` would send: RetailCRM's content as it is now."""
+    service_id = a.work.delivery.service_id if a.work.delivery.available else None
+    return update_body(create.mapped, a.ms.meta, a.ms.state_meta, service_id)

@@ -31,7 +31,8 @@ _MS_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{
 
 
 class _Finder(Protocol):
-    def find_by_values(self, entity: str, field: str, values: Iterable[object]) -> list[dict[str, Any]]: ...
+    def find_by_values(self, entity: str, field: str, values: Iterable[object], *,
+                       expand: str | None = None) -> list[dict[str, Any]]: ...
 
 
 @dataclass(frozen=True)
@@ -52,14 +53,14 @@ def module_mark(order: Order) -> ModuleMark | None:
     return ModuleMark(value, ms_id if _MS_ID.match(ms_id) else None)
 
 
-def find_orders(ms: _Finder, ms_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+def find_orders(ms: _Finder, ms_ids: Iterable[str], *, expand: str | None = None) -> dict[str, dict[str, Any]]:
     """The MoySklad customer orders among ``ms_ids`` that exist, by id (lower case): OR-filters on ``id``,
-    as few requests as keep the URLs short."""
+    as few requests as keep the URLs short (``expand``: e.g. their positions)."""
     wanted = sorted({i for i in ms_ids if _MS_ID.match(i)})
     if not wanted:
         return {}
     found: dict[str, dict[str, Any]] = {}
-    for row in ms.find_by_values("customerorder", "id", wanted):
+    for row in ms.find_by_values("customerorder", "id", wanted, expand=expand):
         ms_id = (text(row.get("id")) or "").lower()
         if ms_id:
             found[ms_id] = row

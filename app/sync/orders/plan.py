@@ -21,6 +21,7 @@ from app.sync.orders import (
     cancelled_lines,
     deleted,
     delivery,
+    edits,
     existing,
     history,
     ms_shipments,
@@ -61,7 +62,8 @@ from app.vocab import ConflictKind
 # Conflicts only this flow raises: every run looks at every order that could have one, so a conflict of
 # these kinds not seen in a run is gone (see ConflictRepository.close_missing).
 OWN_CONFLICT_KINDS = (
-    ConflictKind.UNLINKED_ORDER_LINE, ConflictKind.AMBIGUOUS_COUNTERPARTY, ConflictKind.UNMAPPED_STATUS
+    ConflictKind.UNLINKED_ORDER_LINE, ConflictKind.AMBIGUOUS_COUNTERPARTY, ConflictKind.UNMAPPED_STATUS,
+    ConflictKind.ORDER_CHANGED_BOTH_SIDES,  # its order waits, so it is looked at every run
 )
 
 
@@ -147,12 +149,14 @@ class Planner:
         orders, scan = reading
         self._decide(orders, scan)
         deleted.plan(self, scan)
+        edits.plan(self)  # before statuses back: it may keep MoySklad's state in an update that goes
         returns.plan(self, orders)
         payments.plan(self, orders)
         customers_current.plan(self)
         if self.settings.reverse_status_flow:
             ms_shipments.plan(self, orders)
             statuses_back.plan(self, orders, scan)
+        edits.plan_changed(self)
         return self._finish()
 
     def _offer_targets(self) -> dict[int, OfferTarget]:

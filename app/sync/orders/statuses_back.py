@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 def plan(p: Planner, orders: Mapping[int, Order], scan: HistoryScan | None) -> None:
     reverse_map = p.settings.reverse_status_map
     cursor = p.cursors.reverse_since
+    p.work.ms_changed = []  # the orders changed in MoySklad, shared with app/sync/orders/edits.py
     if cursor is None:
         newest = next(iter(p.ms.iter_rows("entity/customerorder", order="updated,desc", limit=1)), None)
         p.work.reverse_cursor = text(newest.get("updated")) if newest else "1970-01-01 03:00:00"
@@ -43,6 +44,7 @@ def plan(p: Planner, orders: Mapping[int, Order], scan: HistoryScan | None) -> N
     newest_seen = cursor
     candidates: list[tuple[CustomerOrder, Link, str]] = []
     for row in p.ms.iter_customer_orders(flt):
+        p.work.ms_changed.append(dict(row.raw))
         raw_updated = text(row.raw.get("updated"))
         # MoySklad's "YYYY-MM-DD HH:MM:SS.mmm" sorts as text
         if raw_updated and raw_updated > newest_seen:

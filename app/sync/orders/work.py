@@ -70,6 +70,7 @@ class OrderCreate:
     taken_over: bool = False
     module_state: str | None = None
     module_demand: str | None = None
+    found: dict[str, Any] | None = None  # the MoySklad order adopted, as read (with positions)
 
 
 @dataclass
@@ -78,6 +79,7 @@ class OrderUpdate:
     ms_id: str
     mapped: MappedOrder
     fingerprint: str
+    edit: Any = None  # app.sync.orders.edits.Keep: MoySklad's content stays, only the state goes
 
 
 @dataclass
@@ -127,6 +129,8 @@ class Work:
     deleted: list[Any] = field(default_factory=list)  # orders deleted in RetailCRM (app.sync.orders.deleted)
     deleted_ids: set[int] = field(default_factory=set)  # never waited for again
     payments: list[PaymentWrite] = field(default_factory=list)  # money documents (app.sync.orders.payments)
+    edits: Any = None  # app.sync.orders.edits.Pending: what the plan found about edits made in MoySklad
+    ms_changed: list[dict[str, Any]] | None = None  # customer orders changed in MoySklad (statuses back's read)
     paid_kopecks: dict[int, int] = field(default_factory=dict)  # rc order id -> RetailCRM's paid sum, to check
     counterparties_to_create: dict[str, OrderCustomerInfo] = field(default_factory=dict)
     counterparties_to_link: dict[str, str] = field(default_factory=dict)  # customer key -> ms id
