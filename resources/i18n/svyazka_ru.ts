@@ -286,6 +286,14 @@
         <translation>Конфликт: {kind}</translation>
     </message>
     <message>
+        <source>In MoySklad</source>
+        <translation>В МойСклад</translation>
+    </message>
+    <message>
+        <source>In RetailCRM</source>
+        <translation>В RetailCRM</translation>
+    </message>
+    <message>
         <source>MoySklad</source>
         <translation>МойСклад</translation>
     </message>
@@ -300,6 +308,30 @@
     <message>
         <source>Nothing in RetailCRM.</source>
         <translation>В RetailCRM ничего нет.</translation>
+    </message>
+    <message>
+        <source>Product</source>
+        <translation>Товар</translation>
+    </message>
+    <message>
+        <source>Quantity</source>
+        <translation>Кол-во</translation>
+    </message>
+    <message>
+        <source>Price</source>
+        <translation>Цена</translation>
+    </message>
+    <message>
+        <source>Order: {name}</source>
+        <translation>Заказ: {name}</translation>
+    </message>
+    <message>
+        <source>Comment: {text}</source>
+        <translation>Комментарий: {text}</translation>
+    </message>
+    <message>
+        <source>This order was changed in MoySklad (for example, a picker replaced a product) and in RetailCRM since the last sync, so Svyazka changed nothing in it. Lines that differ are in bold. Choose which version to keep; the next sync carries it out.</source>
+        <translation>Этот заказ с прошлой синхронизации изменили и в МойСклад (например, сборщик заменил товар), и в RetailCRM, поэтому Связка ничего в нём не меняла. Строки, которые отличаются, выделены жирным. Выберите, какой вариант оставить, — следующая синхронизация это выполнит.</translation>
     </message>
     <message>
         <source>Several items share one key, so Svyazka cannot tell which belong together. Pick the MoySklad item and the RetailCRM offer that are the same product; the others stay unlinked. Better still, give each product its own SKU in MoySklad.</source>
@@ -328,6 +360,10 @@
     <message>
         <source>The only MoySklad item with this offer&apos;s key is archived in MoySklad. Restore it from the archive in MoySklad, link it (the offer&apos;s stock then goes to 0), or ignore it.</source>
         <translation>Единственный товар МойСклад с ключом этого предложения — в архиве МойСклад. Верните его из архива в МойСклад, свяжите их (остаток предложения станет 0) или пропустите конфликт.</translation>
+    </message>
+    <message>
+        <source>MoySklad requires this additional field on customer orders, and nothing fills it, so MoySklad refuses the orders and they wait. Choose what fills it in the connection settings (Orders page, MoySklad order fields) or with svyazka setup --order-attribute, or make the field optional in MoySklad. The next sync then sends the waiting orders and closes this conflict by itself.</source>
+        <translation>МойСклад требует заполнить это дополнительное поле в заказах покупателей, а его ничто не заполняет, поэтому МойСклад не принимает заказы и они ждут. Выберите, чем его заполнять, в настройках подключения (страница «Заказы», поля заказа МойСклад) или командой svyazka setup --order-attribute, либо сделайте поле необязательным в МойСклад. Следующая синхронизация отправит ждущие заказы и сама закроет этот конфликт.</translation>
     </message>
     <message>
         <source>Svyazka did not guess here. Fix it in the service or in the settings, or ignore it.</source>
@@ -370,6 +406,14 @@
         <translation>Пропустить</translation>
     </message>
     <message>
+        <source>Keep as in RetailCRM</source>
+        <translation>Оставить как в RetailCRM</translation>
+    </message>
+    <message>
+        <source>Keep as in MoySklad</source>
+        <translation>Оставить как в МойСклад</translation>
+    </message>
+    <message>
         <source>Reopen</source>
         <translation>Вернуть на решение</translation>
     </message>
@@ -392,6 +436,14 @@
     <message>
         <source>Forget the decision and ask again.</source>
         <translation>Забыть решение и спросить снова.</translation>
+    </message>
+    <message>
+        <source>The next sync writes RetailCRM&apos;s order (status and lines) to MoySklad.</source>
+        <translation>Следующая синхронизация запишет в МойСклад заказ из RetailCRM (статус и строки).</translation>
+    </message>
+    <message>
+        <source>MoySklad&apos;s lines stay; the next sync sends only the status.</source>
+        <translation>Строки МойСклад останутся; следующая синхронизация передаст только статус.</translation>
     </message>
     <message>
         <source>Choose the counterparty to use, or let Svyazka create a new one.</source>
@@ -1010,6 +1062,14 @@
         <translation>Данные, отклонённые сервисом</translation>
     </message>
     <message>
+        <source>Required MoySklad field not filled</source>
+        <translation>Не заполнено обязательное поле МойСклад</translation>
+    </message>
+    <message>
+        <source>Order changed on both sides</source>
+        <translation>Заказ изменён с обеих сторон</translation>
+    </message>
+    <message>
         <source>Needs a decision</source>
         <translation>Ждёт решения</translation>
     </message>
@@ -1036,6 +1096,14 @@
     <message>
         <source>Ignore</source>
         <translation>Пропустить</translation>
+    </message>
+    <message>
+        <source>Keep as in RetailCRM</source>
+        <translation>Оставить как в RetailCRM</translation>
+    </message>
+    <message>
+        <source>Keep as in MoySklad</source>
+        <translation>Оставить как в МойСклад</translation>
     </message>
     <message>
         <source>Gone by itself</source>
@@ -1411,6 +1479,69 @@
     </message>
 </context>
 <context>
+    <name>OrderFieldsTable</name>
+    <message>
+        <source>MoySklad order fields (additional fields) are filled from:</source>
+        <translation>Поля заказа МойСклад (дополнительные поля) заполняются из:</translation>
+    </message>
+    <message>
+        <source>MoySklad field</source>
+        <translation>Поле МойСклад</translation>
+    </message>
+    <message>
+        <source>Required</source>
+        <translation>Обязательное</translation>
+    </message>
+    <message>
+        <source>Filled from</source>
+        <translation>Чем заполнять</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>Значение</translation>
+    </message>
+    <message>
+        <source>Delivery type</source>
+        <translation>Тип доставки</translation>
+    </message>
+    <message>
+        <source>Payment type</source>
+        <translation>Тип оплаты</translation>
+    </message>
+    <message>
+        <source>Order method</source>
+        <translation>Способ оформления</translation>
+    </message>
+    <message>
+        <source>Shop (site)</source>
+        <translation>Магазин (сайт)</translation>
+    </message>
+    <message>
+        <source>Manager (id)</source>
+        <translation>Менеджер (id)</translation>
+    </message>
+    <message>
+        <source>Order number</source>
+        <translation>Номер заказа</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>да</translation>
+    </message>
+    <message>
+        <source>do not fill</source>
+        <translation>не заполнять</translation>
+    </message>
+    <message>
+        <source>Value:</source>
+        <translation>Значение:</translation>
+    </message>
+    <message>
+        <source>the value every order gets</source>
+        <translation>значение, которое получит каждый заказ</translation>
+    </message>
+</context>
+<context>
     <name>OrdersPage</name>
     <message>
         <source>Orders</source>
@@ -1499,6 +1630,10 @@
     <message>
         <source>Worth a look:</source>
         <translation>Стоит проверить:</translation>
+    </message>
+    <message>
+        <source>The MoySklad field «{name}» is required: choose what fills it, or orders will wait.</source>
+        <translation>Поле МойСклад «{name}» обязательное: выберите, чем его заполнять, иначе заказы будут ждать.</translation>
     </message>
 </context>
 <context>
