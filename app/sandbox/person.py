@@ -104,6 +104,10 @@ class Person:
     def set_payment_status(self, payment_id: int, status: str) -> None:
         self._rc_post(f"/api/v5/orders/payments/{payment_id}/edit", "payment", {"status": status}, by="id")
 
+    def edit_customer(self, customer_id: int, **fields: Any) -> dict[str, Any]:
+        """Change a customer's card (API names: ``phones=[{"number": "+7…"}]``, ``email``, ``address``…)."""
+        return self._rc_post(f"/api/v5/customers/{customer_id}/edit", "customer", fields, by="id")
+
     # -- MoySklad ----------------------------------------------------------------------------------------
     def _ms_call(self, method: str, path: str, body: Any = None) -> Any:
         response = self._ms.request(method, MOYSKLAD_API_PATH + path, content=None if body is None else json.dumps(

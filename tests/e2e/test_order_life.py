@@ -13,6 +13,7 @@ from decimal import Decimal
 
 import pytest
 
+from app.clients.parsing import meta_id
 from tests.e2e.shop import kopecks, open_shop
 from tests.sync.test_lived_in_e2e import goods, memory_keyring  # noqa: F401 (memory_keyring: a fixture)
 
@@ -75,6 +76,16 @@ def test_an_orders_whole_life(capsys, tmp_path, monkeypatch):
         assert outgoing["sum"] == kopecks(total)
         assert shop.ms_order(order_id)["payedSum"] == 0
         assert all(r.get("reserve", 0) == 0 for r in goods(shop.ms_order(order_id)))
+        shop.clean()
+
+        # 5. The customer gives a new phone and e-mail: the counterparty Svyazka made follows them
+        customer_id = int(person.order(order_id)["customer"]["id"])
+        agent_id = meta_id(shop.ms_order(order_id)["agent"])
+        person.edit_customer(customer_id, phones=[{"number": "+79035550101"}], email="vera.new@example.ru")
+        shop.sync()
+        (agent,) = [c for c in shop.ms.counterparties() if c["id"] == agent_id]
+        assert agent["email"] == "vera.new@example.ru"
+        assert agent["phone"].replace(" ", "").endswith("9035550101")
         shop.clean()
 
         # nothing twice: another sync and a full one change nothing in MoySklad
