@@ -88,6 +88,44 @@ def test_an_orders_whole_life(capsys, tmp_path, monkeypatch):
         assert agent["phone"].replace(" ", "").endswith("9035550101")
         shop.clean()
 
+        # 6. Lines edited on both sides: the manager adds one more in RetailCRM, the storekeeper changed another
+        # line in MoySklad. Nothing is overwritten; the person decides (CLI); the next sync carries it out
+        both_id = person.create_order(
+            site, status=export_status, firstName="Олег", lastName="Двусторонний", email="oleg@example.ru",
+            items=[{"offer": {"id": first}, "quantity": 1}, {"offer": {"id": second}, "quantity": 1}],
+        )
+        shop.sync()
+        ms_both = shop.ms_order(both_id)
+        second_row = next(r for r in goods(ms_both) if meta_id(r["assortment"]) == links[second][0])
+        person.ms_set_position(ms_both["id"], second_row["id"], quantity=3)  # the storekeeper's change
+        person.set_line_quantity(both_id, first, 2)  # the manager's change
+        shop.sync()
+        (conflict,) = [c for c in shop.conflicts() if c["kind"] == "order_changed_both_sides"]
+        assert str(both_id) in conflict["key"]
+        assert shop.lines(both_id) == {links[first][0]: 1, links[second][0]: 3}, "MoySklad's order was overwritten"
+        code, _, err = shop.cli("conflicts", "resolve", conflict["id"], "--action", "use_retailcrm")
+        assert code == 0, err
+        shop.sync()
+        assert shop.lines(both_id) == {links[first][0]: 2, links[second][0]: 1}
+        assert not [c for c in shop.conflicts() if c["kind"] == "order_changed_both_sides"]
+        shop.clean()
+
+        # 7. One line runs out (a cancelled line status): it leaves the MoySklad order and holds no reserve
+        person.set_line_status(both_id, second, "out-of-stock")
+        shop.sync()
+        assert shop.lines(both_id) == {links[first][0]: 2}
+        assert shop.ms.stock(links[second][0]) and all(
+            v["reserve"] == 0 for v in shop.ms.stock(links[second][0]).values())
+        shop.clean()
+
+        # 8. The order is deleted in RetailCRM: MoySklad's order is cancelled, its reserves released, never deleted
+        person.delete_order(both_id)
+        shop.sync()
+        deleted = shop.ms_order(both_id)
+        assert all(not r.get("reserve") for r in goods(deleted))
+        assert meta_id(deleted["state"]) == shop.settings().status_map["cancel-other"]  # the mapped cancel state
+        shop.clean()
+
         # nothing twice: another sync and a full one change nothing in MoySklad
         counts = (len(shop.ms.customer_orders()), len(shop.ms.demands()), len(shop.ms.sales_returns()))
         shop.sync()
