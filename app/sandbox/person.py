@@ -94,6 +94,21 @@ class Person:
             items.append(row)
         return self.edit_order(order_id, items=items)
 
+    def set_line_status(self, order_id: int, offer_id: int, status: str) -> dict[str, Any]:
+        """One line's product status changed (``out-of-stock`` cancels it: /reference/product-statuses)."""
+        items = []
+        for item in self.order(order_id).get("items", []):
+            row: dict[str, Any] = {"id": item["id"]}
+            if item.get("offer", {}).get("id") == offer_id:
+                row["status"] = status
+            items.append(row)
+        return self.edit_order(order_id, items=items)
+
+    def delete_order(self, order_id: int) -> None:
+        """The order deleted in RetailCRM's web UI: v5 has no API for it, so the emulator is asked directly (only
+        the in-process sandbox can do this)."""
+        self.sandbox.retailcrm.state.user_delete_order(order_id)
+
     def pay(self, order_id: int, payment_type: str, amount: Decimal | float, status: str = "paid") -> int:
         """A payment of ``amount`` added to the order as paid; its RetailCRM id."""
         answer = self._rc_post("/api/v5/orders/payments/create", "payment", {
@@ -103,6 +118,10 @@ class Person:
 
     def set_payment_status(self, payment_id: int, status: str) -> None:
         self._rc_post(f"/api/v5/orders/payments/{payment_id}/edit", "payment", {"status": status}, by="id")
+
+    def edit_customer(self, customer_id: int, **fields: Any) -> dict[str, Any]:
+        """Change a customer's card (API names: ``phones=[{"number": "+7…"}]``, ``email``, ``address``…)."""
+        return self._rc_post(f"/api/v5/customers/{customer_id}/edit", "customer", fields, by="id")
 
     # -- MoySklad ----------------------------------------------------------------------------------------
     def _ms_call(self, method: str, path: str, body: Any = None) -> Any:

@@ -57,6 +57,12 @@ class Shop:
         (found,) = self.ms.find_customer_orders(external_code=str(rc_id))
         return found
 
+    def lines(self, rc_id: int) -> dict[str, float]:
+        """The goods of the order's customer order: MoySklad item id -> quantity."""
+        rows = self.ms_order(rc_id)["positions"]["rows"]
+        return {meta_id(r["assortment"]) or "": r["quantity"] for r in rows
+                if r["assortment"]["meta"]["type"] in ("product", "variant")}
+
     def demands(self, rc_id: int) -> list[dict[str, Any]]:
         ms_id = self.ms_order(rc_id)["id"]
         return [d for d in self.ms.demands() if meta_id(d.get("customerOrder")) == ms_id]

@@ -35,4 +35,6 @@ def test_the_shops_day_shows_a_payment_a_return_and_an_edit_on_both_sides(capsys
         shop.sync()
         assert shop.ms.sales_returns(), "the refused order's goods came back"
         assert len(shop.ms.money_documents("paymentin")) > before["paymentin"]
+        both = [c for c in shop.conflicts() if c["kind"] == "order_changed_both_sides"]
+        assert len(both) == 1, "the order changed on both sides waits for the person's decision"
         shop.clean()

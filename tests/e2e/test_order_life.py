@@ -13,6 +13,7 @@ from decimal import Decimal
 
 import pytest
 
+from app.clients.parsing import meta_id
 from tests.e2e.shop import kopecks, open_shop
 from tests.sync.test_lived_in_e2e import goods, memory_keyring  # noqa: F401 (memory_keyring: a fixture)
 
@@ -75,6 +76,54 @@ def test_an_orders_whole_life(capsys, tmp_path, monkeypatch):
         assert outgoing["sum"] == kopecks(total)
         assert shop.ms_order(order_id)["payedSum"] == 0
         assert all(r.get("reserve", 0) == 0 for r in goods(shop.ms_order(order_id)))
+        shop.clean()
+
+        # 5. The customer gives a new phone and e-mail: the counterparty Svyazka made follows them
+        customer_id = int(person.order(order_id)["customer"]["id"])
+        agent_id = meta_id(shop.ms_order(order_id)["agent"])
+        person.edit_customer(customer_id, phones=[{"number": "+79035550101"}], email="vera.new@example.ru")
+        shop.sync()
+        (agent,) = [c for c in shop.ms.counterparties() if c["id"] == agent_id]
+        assert agent["email"] == "vera.new@example.ru"
+        assert agent["phone"].replace(" ", "").endswith("9035550101")
+        shop.clean()
+
+        # 6. Lines edited on both sides: the manager adds one more in RetailCRM, the storekeeper changed another
+        # line in MoySklad. Nothing is overwritten; the person decides (CLI); the next sync carries it out
+        both_id = person.create_order(
+            site, status=export_status, firstName="Олег", lastName="Двусторонний", email="oleg@example.ru",
+            items=[{"offer": {"id": first}, "quantity": 1}, {"offer": {"id": second}, "quantity": 1}],
+        )
+        shop.sync()
+        ms_both = shop.ms_order(both_id)
+        second_row = next(r for r in goods(ms_both) if meta_id(r["assortment"]) == links[second][0])
+        person.ms_set_position(ms_both["id"], second_row["id"], quantity=3)  # the storekeeper's change
+        person.set_line_quantity(both_id, first, 2)  # the manager's change
+        shop.sync()
+        (conflict,) = [c for c in shop.conflicts() if c["kind"] == "order_changed_both_sides"]
+        assert str(both_id) in conflict["key"]
+        assert shop.lines(both_id) == {links[first][0]: 1, links[second][0]: 3}, "MoySklad's order was overwritten"
+        code, _, err = shop.cli("conflicts", "resolve", conflict["id"], "--action", "use_retailcrm")
+        assert code == 0, err
+        shop.sync()
+        assert shop.lines(both_id) == {links[first][0]: 2, links[second][0]: 1}
+        assert not [c for c in shop.conflicts() if c["kind"] == "order_changed_both_sides"]
+        shop.clean()
+
+        # 7. One line runs out (a cancelled line status): it leaves the MoySklad order and holds no reserve
+        person.set_line_status(both_id, second, "out-of-stock")
+        shop.sync()
+        assert shop.lines(both_id) == {links[first][0]: 2}
+        assert shop.ms.stock(links[second][0]) and all(
+            v["reserve"] == 0 for v in shop.ms.stock(links[second][0]).values())
+        shop.clean()
+
+        # 8. The order is deleted in RetailCRM: MoySklad's order is cancelled, its reserves released, never deleted
+        person.delete_order(both_id)
+        shop.sync()
+        deleted = shop.ms_order(both_id)
+        assert all(not r.get("reserve") for r in goods(deleted))
+        assert meta_id(deleted["state"]) == shop.settings().status_map["cancel-other"]  # the mapped cancel state
         shop.clean()
 
         # nothing twice: another sync and a full one change nothing in MoySklad

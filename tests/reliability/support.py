@@ -127,6 +127,7 @@ _MS_FLOWS: tuple[tuple[str, Flow], ...] = (
     ("entity/customentity", Flow.ORDERS),  # dictionaries of order fields (app/sync/orders/attributes.py)
     ("entity/counterparty", Flow.ORDERS),
     ("entity/demand", Flow.ORDERS),
+    ("entity/salesreturn", Flow.ORDERS),
     ("entity/service", Flow.ORDERS),
     ("entity/paymentin", Flow.ORDERS),
     ("entity/cashin", Flow.ORDERS),

@@ -26,6 +26,7 @@ from typing import Any
 import httpx
 import pytest
 
+from app.clients.parsing import meta_id
 from app.sandbox.sandbox import Sandbox
 from app.store import Database
 from app.sync.model import ALL_FLOWS, Flow
@@ -270,3 +271,44 @@ def test_a_killed_order_update_is_not_taken_for_an_edit_in_moysklad(tmp_path):
         again, _ = run_child(switch, sandbox, tmp_path, None)
         assert again.report is not None and again.report["errors"] == 0
         assert not [e for e in switch.entries()[since:] if target["id"] in e.path and e.method in ("PUT", "POST")]
+
+
+@pytest.mark.slow
+def test_a_refused_order_gets_one_return_and_one_refund_across_kills(tmp_path):
+    """A paid, shipped order refused at the door and its money refunded: the sync dies as the sales return
+    reaches MoySklad, the restart dies as the outgoing payment does; the run after that finishes. One return,
+    one refund, the goods back, MoySklad's paid sum 0 (app/sync/orders/returns.py, payments.py)."""
+    with Sandbox(SHOP) as sandbox:
+        switch = KillSwitch().install(sandbox)
+        setup_profile(sandbox, tmp_path)
+        first, _ = run_child(switch, sandbox, tmp_path, None)
+        assert first.report is not None and first.report["errors"] == 0, first.log[-10:]
+        ms, rc = sandbox.moysklad.state, sandbox.retailcrm.state
+        shipped = {meta_id(d.get("customerOrder")) for d in ms.demands()}
+        target = next(o for o in ms.customer_orders() if o["id"] in shipped)
+        order_id = int(target["externalCode"])
+        total = rc.order(order_id)["totalSumm"]
+        rc.user_edit_order(order_id, payments=[{"type": "bank-card", "amount": total, "status": "paid"}])
+        paid, _ = run_child(switch, sandbox, tmp_path, None)
+        assert paid.report is not None and paid.report["errors"] == 0, paid.log[-10:]
+        paid_ids = [p["id"] for p in rc.order(order_id)["payments"].values() if p["status"] == "paid"]
+        rc.user_edit_order(order_id, status="cancel-other",
+                           payments=[{"id": pid, "status": "returned"} for pid in paid_ids])
+
+        for at in ("POST entity/salesreturn", "POST entity/paymentout"):
+            _, kill = run_child(switch, sandbox, tmp_path, Trigger("at", Flow.ORDERS, at=at))
+            assert kill.killed and kill.landed is Flow.ORDERS, f"{at}: {kill.where} {kill.log_tail[-5:]}"
+            assert not no_duplicates(sandbox)
+        final, _ = run_child(switch, sandbox, tmp_path, None)
+        assert final.report is not None and final.report["errors"] == 0, final.log[-20:]
+        again, _ = run_child(switch, sandbox, tmp_path, None)
+        assert again.report is not None and again.report["errors"] == 0, again.log[-20:]
+
+        demand_ids = {d["id"] for d in ms.demands() if meta_id(d.get("customerOrder")) == target["id"]}
+        assert len([r for r in ms.sales_returns() if meta_id(r.get("demand")) in demand_ids]) == 1
+        refunds = [d for d in ms.money_documents("paymentout")
+                   if any(meta_id(op) == target["id"] for op in d.get("operations") or ())]
+        assert len(refunds) == len(paid_ids) >= 1
+        (after,) = [o for o in ms.customer_orders() if o["id"] == target["id"]]
+        assert after["payedSum"] == 0
+        assert not no_duplicates(sandbox)
