@@ -185,6 +185,10 @@ def build_parser() -> argparse.ArgumentParser:
         "empty: never; default: the statuses of the cancel group",
     )
     setup.add_argument(
+        "--statuses-back", choices=("on", "off"),
+        help="carry MoySklad order states back to RetailCRM statuses (the reverse status map; default: off)",
+    )
+    setup.add_argument(
         "--shipped-in-ms-status",
         help="with the statuses back: the RetailCRM status an order gets when the warehouse ships it in MoySklad",
     )
@@ -1000,6 +1004,8 @@ def _settings_from_args(args: argparse.Namespace, rc: Any, ms: Any) -> Any:
         if unknown:
             raise CliError(f"неизвестные статусы RetailCRM: {', '.join(unknown)}.")
         values["return_statuses"] = returns
+    if args.statuses_back is not None:
+        values["reverse_status_flow"] = args.statuses_back == "on"
     if args.shipped_in_ms_status:
         if args.shipped_in_ms_status not in rc_status_codes:
             raise CliError(f"статуса «{args.shipped_in_ms_status}» нет в RetailCRM.")
@@ -1083,6 +1089,7 @@ def _print_settings(settings: Any, out: TextIO) -> None:
     else:
         returns_text = ", ".join(settings.return_statuses) or "не создаётся"
     out.write(f"  возврат покупателя при статусах: {returns_text}\n")
+    out.write(f"  статусы из МойСклад в RetailCRM: {'передаются' if settings.reverse_status_flow else 'не передаются'}\n")
     if settings.shipped_in_ms_status:
         out.write(f"  заказ, отгруженный в МойСклад, получает статус: {settings.shipped_in_ms_status}\n")
     days = settings.first_sync_days

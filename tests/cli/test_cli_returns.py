@@ -53,3 +53,19 @@ def test_auto_setup_returns_at_the_cancel_group_and_options_choose(capsys, sandb
 
     code, _, err = _setup(capsys, sandbox, tmp_path, "--return-statuses", "nope")
     assert code == 2 and "неизвестные статусы RetailCRM: nope" in err
+
+
+def test_the_statuses_back_are_switched_on_and_off(capsys, sandbox, keys, tmp_path):
+    code, out, err = _setup(capsys, sandbox, tmp_path)
+    assert code == 0, err
+    assert _saved(tmp_path).reverse_status_flow is False
+    assert "статусы из МойСклад в RetailCRM: не передаются" in out
+
+    code, out, err = _setup(capsys, sandbox, tmp_path, "--statuses-back", "on")
+    assert code == 0, err
+    assert _saved(tmp_path).reverse_status_flow is True
+    assert "статусы из МойСклад в RetailCRM: передаются" in out
+    assert _saved(tmp_path).reverse_status_map, "the reverse map the wizard would suggest is saved with it"
+
+    code, _, err = _setup(capsys, sandbox, tmp_path, "--statuses-back", "off")
+    assert code == 0 and _saved(tmp_path).reverse_status_flow is False

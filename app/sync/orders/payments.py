@@ -38,6 +38,7 @@ from app.money import MoneyError, kopecks_to_rub, rub
 from app.store import Link
 from app.store.settings import PAYMENT_DOCUMENTS
 from app.sync.model import Action, Change, Flow, Level
+from app.sync.orders.deleted import PUSHED_DELETED
 from app.sync.orders.words import document_name
 from app.sync.orders.work import MS_APP, chunks, label, ms_order_url
 
@@ -218,9 +219,16 @@ def plan(p: Planner, orders: Mapping[int, Order]) -> None:
     links = p.links
     incoming = links.all(PAYMENT_LINK, by="rc")
     refunds = links.all(REFUND_LINK, by="rc")
-    unfinished = {int(k.split(":")[0]) for k, link in [*incoming.items(), *refunds.items()]
-                  if link.ms_id is None and k.split(":")[0].isdigit()}
-    missing = sorted(i for i in unfinished if i not in orders)
+    # writes reserved and never confirmed (a kill, a lost answer in a run whose cursor still moved on): their
+    # orders are looked at again, so the syncId finds the document or the write goes now (``all`` holds only
+    # complete links)
+    unfinished = {int(link.rc_id.split(":")[0]) for link in [*links.pending(PAYMENT_LINK), *links.pending(REFUND_LINK)]
+                  if link.rc_id.split(":")[0].isdigit()}
+    # an order deleted in RetailCRM (app/sync/orders/deleted.py: this run's history, or remembered) cannot be read
+    # any more: its unfinished payment write stays as it is, and it is not asked for again every run
+    gone = p.work.deleted_ids | {int(k) for k in p.ctx.db.pushed(p.ctx.profile_id).get_many(PUSHED_DELETED)
+                                 if k.isdigit()}
+    missing = sorted(i for i in unfinished if i not in orders and i not in gone)
     if missing:
         from app.sync.orders import history  # the planner's own fetch (filters by site, checks ids)
         orders = {**orders, **history.fetch(p, missing)}

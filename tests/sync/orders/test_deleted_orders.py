@@ -111,3 +111,22 @@ def test_an_unlinked_deleted_order_needs_nothing(ord_env: OrdEnv) -> None:
     env.run()
     assert env.writes(since) == []
     assert [e.level for e in env.events if e.code == "order_lines.deleted_unlinked"] == [Level.DEBUG]
+
+
+def test_a_deleted_order_with_an_unfinished_payment_is_not_asked_for_every_run(ord_env: OrdEnv) -> None:
+    """A payment write reserved and never confirmed (a kill) for an order deleted since: the order cannot be read
+    any more, so later runs do not ask RetailCRM for it again and again."""
+    env = ord_env
+    env.run()
+    offer = linked_offer_ids(env)[0]
+    order = new_order(env, None, [offer], firstName="Зоя", lastName="Платёжная")
+    env.run()
+    env.db.links(env.profile_id).reserve("payment", f"{order['id']}:9999:1", ms_type="paymentin")
+    env.rc_state.user_delete_order(order["id"])
+    env.run()
+
+    since = env.log_size()
+    env.run()
+    asked = [e for e in env.sandbox.log.entries()[since:]
+             if e.path.endswith("/api/v5/orders") and str(order["id"]) in str(e.query)]
+    assert asked == []

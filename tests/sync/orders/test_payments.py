@@ -246,3 +246,24 @@ def test_payment_links_lost_with_the_store_are_found_again_by_sync_id(ord_env: O
     assert len(_documents(env, "paymentin", ms_id)) == 1
     assert links.get_by_rc("payment", key).ms_id == _documents(env, "paymentin", ms_id)[0]["id"]
     assert any("уже был в МойСклад" in m for m in env.messages())
+
+
+def test_an_unconfirmed_payment_write_is_finished_by_a_later_run(ord_env: OrdEnv, other) -> None:
+    """A payment document whose answer was lost (its link reserved, never completed) and whose order nobody
+    touches again: the next run still looks at that order, finds the document by its syncId and links it,
+    without making a second one."""
+    env = ord_env
+    order = _exported_order(env, firstName="Нора", lastName="Недослышала")
+    ms_id = env.ms_order(order["id"])["id"]
+    _pay(other, order["id"], "bank-card", Decimal("95"))
+    assert env.run().errors == 0
+    links = env.db.links(env.profile_id)
+    (link,) = [v for k, v in links.all("payment", by="rc").items() if k.startswith(f"{order['id']}:")]
+    assert links.remove("payment", rc_id=link.rc_id) == 1
+    links.reserve("payment", link.rc_id, ms_type=link.ms_type, sync_id=link.sync_id)  # as a lost answer leaves it
+
+    report = env.run()  # incremental: nothing in the history touches the order
+
+    assert report.errors == 0, report.message
+    assert links.get_by_rc("payment", link.rc_id).ms_id == link.ms_id
+    assert len(_documents(env, "paymentin", ms_id)) == 1
