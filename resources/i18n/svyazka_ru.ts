@@ -1542,6 +1542,73 @@
     </message>
 </context>
 <context>
+    <name>OrderLifePage</name>
+    <message>
+        <source>After the order</source>
+        <translation>После оформления</translation>
+    </message>
+    <message>
+        <source>What follows an order in MoySklad: returns, payments, MoySklad&apos;s own order fields, and statuses changed in MoySklad.</source>
+        <translation>Что происходит с заказом в МойСклад дальше: возвраты, оплаты, дополнительные поля заказа и статусы, изменённые в МойСклад.</translation>
+    </message>
+    <message>
+        <source>Return the goods to the warehouse (a sales return) when a shipped order moves to:</source>
+        <translation>Возвращать товар на склад (возврат покупателя), когда отгруженный заказ переходит в статус:</translation>
+    </message>
+    <message>
+        <source>RetailCRM payment type</source>
+        <translation>Тип оплаты RetailCRM</translation>
+    </message>
+    <message>
+        <source>Document in MoySklad</source>
+        <translation>Документ в МойСклад</translation>
+    </message>
+    <message>
+        <source>Paid payments go to MoySklad as:</source>
+        <translation>Оплаченные платежи передаются в МойСклад как:</translation>
+    </message>
+    <message>
+        <source>Pass status changes made in MoySklad back to RetailCRM</source>
+        <translation>Передавать в RetailCRM статусы, изменённые в МойСклад</translation>
+    </message>
+    <message>
+        <source>A MoySklad status brings back the RetailCRM status mapped to it on the orders page.</source>
+        <translation>Статус МойСклад возвращает в RetailCRM статус, сопоставленный ему на странице «Заказы».</translation>
+    </message>
+    <message>
+        <source>An order the warehouse ships in MoySklad itself gets the RetailCRM status</source>
+        <translation>Заказу, который склад отгрузил в МойСклад сам, ставить в RetailCRM статус</translation>
+    </message>
+    <message>
+        <source>Statuses from MoySklad</source>
+        <translation>Статусы из МойСклад</translation>
+    </message>
+    <message>
+        <source>— do not change —</source>
+        <translation>— не менять —</translation>
+    </message>
+    <message>
+        <source>Incoming payment</source>
+        <translation>Входящий платёж</translation>
+    </message>
+    <message>
+        <source>Cash receipt</source>
+        <translation>Приходный ордер</translation>
+    </message>
+    <message>
+        <source>Do not send</source>
+        <translation>Не передавать</translation>
+    </message>
+    <message>
+        <source>Fix these before going on:</source>
+        <translation>Исправьте, прежде чем продолжить:</translation>
+    </message>
+    <message>
+        <source>The MoySklad field «{name}» is required: choose what fills it, or orders will wait.</source>
+        <translation>Поле МойСклад «{name}» обязательное: выберите, чем его заполнять, иначе заказы будут ждать.</translation>
+    </message>
+</context>
+<context>
     <name>OrdersPage</name>
     <message>
         <source>Orders</source>
@@ -1568,28 +1635,12 @@
         <translation>Соответствие статусов (цветом выделены строки без статуса МойСклад):</translation>
     </message>
     <message>
-        <source>RetailCRM payment type</source>
-        <translation>Тип оплаты RetailCRM</translation>
-    </message>
-    <message>
-        <source>Document in MoySklad</source>
-        <translation>Документ в МойСклад</translation>
-    </message>
-    <message>
         <source>RetailCRM shop</source>
         <translation>Магазин RetailCRM</translation>
     </message>
     <message>
         <source>Create the shipment in MoySklad at</source>
         <translation>Создавать отгрузку в МойСклад в статусе</translation>
-    </message>
-    <message>
-        <source>Return the goods to the warehouse (a sales return) when a shipped order moves to</source>
-        <translation>Возвращать товар на склад (возврат покупателя), когда отгруженный заказ переходит в статус</translation>
-    </message>
-    <message>
-        <source>Paid payments go to MoySklad as:</source>
-        <translation>Оплаченные платежи передаются в МойСклад как:</translation>
     </message>
     <message>
         <source>Status group: {group}</source>
@@ -1602,18 +1653,6 @@
     <message>
         <source>— do not create shipments —</source>
         <translation>— не создавать отгрузки —</translation>
-    </message>
-    <message>
-        <source>Incoming payment</source>
-        <translation>Входящий платёж</translation>
-    </message>
-    <message>
-        <source>Cash receipt</source>
-        <translation>Приходный ордер</translation>
-    </message>
-    <message>
-        <source>Do not send</source>
-        <translation>Не передавать</translation>
     </message>
     <message>
         <source>Orders in this status are exported but it has no MoySklad status: they would wait.</source>
@@ -1630,10 +1669,6 @@
     <message>
         <source>Worth a look:</source>
         <translation>Стоит проверить:</translation>
-    </message>
-    <message>
-        <source>The MoySklad field «{name}» is required: choose what fills it, or orders will wait.</source>
-        <translation>Поле МойСклад «{name}» обязательное: выберите, чем его заполнять, иначе заказы будут ждать.</translation>
     </message>
 </context>
 <context>

@@ -48,6 +48,7 @@ def test_first_run_shows_the_wizard_then_the_main_window(qtbot, db: Database, sa
         press_next(qtbot, wizard, SetupWizard.PAGE_PRICES)
         press_next(qtbot, wizard, SetupWizard.PAGE_ORDERS)
         wizard.orders_page.set_exported("waiting-supply", False)
+        press_next(qtbot, wizard, SetupWizard.PAGE_ORDER_LIFE)
         press_next(qtbot, wizard, SetupWizard.PAGE_FINISH)
         qtbot.waitUntil(wizard.finish_page.isComplete, timeout=60_000)
         with qtbot.waitSignal(svyazka.window_shown, timeout=20_000) as opened:

@@ -6,7 +6,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QWizard
 
 from app.sandbox.sandbox import Sandbox
@@ -128,14 +128,6 @@ def test_the_whole_wizard_against_the_services(qtbot, new_context, sandbox: Sand
     shipment = [orders.shipment_combo.itemData(i) for i in range(orders.shipment_combo.count())]
     assert shipment.index("new") < shipment.index("waiting-supply") < shipment.index("send-to-delivery")
     assert orders.shipment_combo.currentData() == "send-to-delivery"
-    # returns: the cancel group's statuses are checked by default; a choice of one's own is saved as it is
-    returns = {orders.returns_list.item(i).data(Qt.ItemDataRole.UserRole): orders.returns_list.item(i)
-               for i in range(orders.returns_list.count())}
-    assert returns["no-call"].checkState() == Qt.CheckState.Checked
-    assert returns["complete"].checkState() == Qt.CheckState.Unchecked
-    assert orders.return_statuses() is None
-    returns["no-call"].setCheckState(Qt.CheckState.Unchecked)
-    assert orders.return_statuses() is not None and "no-call" not in orders.return_statuses()
     # every status is suggested a MoySklad one; a status left without one stands out and Next says what to fix
     assert orders.unmapped_rows() == []
     orders.map_status("waiting-supply", None)
@@ -148,6 +140,21 @@ def test_the_whole_wizard_against_the_services(qtbot, new_context, sandbox: Sand
     assert wizard.currentId() == W.PAGE_ORDERS and "Ждём поставку" in orders.message.text()
     new_state = next(s.id for s in wizard.state.ms_account.states if s.name == "Новый")
     orders.map_status("waiting-supply", new_state)
+    press_next(qtbot, wizard, W.PAGE_ORDER_LIFE)
+
+    # after the order: returns, payments, order fields, statuses back
+    life = wizard.order_life_page
+    # returns: the cancel group's statuses are checked by default; a choice of one's own is saved as it is
+    returns = {life.returns_list.item(i).data(Qt.ItemDataRole.UserRole): life.returns_list.item(i)
+               for i in range(life.returns_list.count())}
+    assert returns["no-call"].checkState() == Qt.CheckState.Checked
+    assert returns["complete"].checkState() == Qt.CheckState.Unchecked
+    assert life.return_statuses() is None
+    returns["no-call"].setCheckState(Qt.CheckState.Unchecked)
+    assert life.return_statuses() is not None and "no-call" not in life.return_statuses()
+    # the statuses back are off and nothing is suggested for a shipment made in MoySklad
+    assert not life.reverse_check.isChecked() and not life.shipped_combo.isEnabled()
+    assert life.shipped_in_ms_status() is None
     press_next(qtbot, wizard, W.PAGE_FINISH)
 
     # the dry run starts by itself and tells the numbers
@@ -178,6 +185,7 @@ def test_the_whole_wizard_against_the_services(qtbot, new_context, sandbox: Sand
     assert saved == wizard.state.settings
     assert saved.stock_type == "freeStock" and saved.status_map["waiting-supply"] == new_state
     assert saved.return_statuses is not None and "no-call" not in saved.return_statuses
+    assert saved.reverse_status_flow is False and saved.shipped_in_ms_status is None
     assert db.settings(context.profile_id).get(SETUP_DONE_KEY) is True
     entries = memory_keyring.entries()
     assert entries[(SERVICE_RETAILCRM, sandbox.retailcrm_url)] == sandbox.retailcrm.api_key
@@ -207,6 +215,7 @@ def test_cancel_keeps_nothing(qtbot, new_context, sandbox: Sandbox, memory_keyri
     press_next(qtbot, wizard, W.PAGE_PRICES)
     press_next(qtbot, wizard, W.PAGE_ORDERS)
     wizard.orders_page.set_exported("waiting-supply", False)
+    press_next(qtbot, wizard, W.PAGE_ORDER_LIFE)
     press_next(qtbot, wizard, W.PAGE_FINISH)
     qtbot.waitUntil(wizard.finish_page.isComplete, timeout=60_000)
     assert new_context.db.profiles.list(), "the dry run records into a provisional profile"
@@ -229,6 +238,7 @@ def test_the_key_and_field_show_how_many_items_match(qtbot, new_context, sandbox
     press_next(qtbot, wizard, W.PAGE_PRICES)
     press_next(qtbot, wizard, W.PAGE_ORDERS)
     wizard.orders_page.set_exported("waiting-supply", False)
+    press_next(qtbot, wizard, W.PAGE_ORDER_LIFE)
     press_next(qtbot, wizard, W.PAGE_FINISH)
     finish = wizard.finish_page
     qtbot.waitUntil(finish.isComplete, timeout=60_000)
@@ -273,6 +283,7 @@ def test_reopened_settings_are_prefilled_and_saved_again(qtbot, context: AppCont
     press_next(qtbot, wizard, W.PAGE_PRICES)
     press_next(qtbot, wizard, W.PAGE_ORDERS)
     wizard.orders_page.set_exported("waiting-supply", False)
+    press_next(qtbot, wizard, W.PAGE_ORDER_LIFE)
     press_next(qtbot, wizard, W.PAGE_FINISH)
     qtbot.waitUntil(wizard.finish_page.isComplete, timeout=60_000)
     with qtbot.waitSignal(wizard.completed, timeout=20_000):
@@ -346,6 +357,7 @@ def test_the_dry_run_reports_what_the_safety_check_would_stop(qtbot, context: Ap
     for page in (W.PAGE_MOYSKLAD, W.PAGE_WAREHOUSES, W.PAGE_PRICES, W.PAGE_ORDERS):
         press_next(qtbot, wizard, page)
     wizard.orders_page.set_exported("waiting-supply", False)  # (no MoySklad status for it: asked otherwise)
+    press_next(qtbot, wizard, W.PAGE_ORDER_LIFE)
     press_next(qtbot, wizard, W.PAGE_FINISH)
     finish = wizard.finish_page
     qtbot.waitUntil(finish.isComplete, timeout=60_000)
@@ -368,16 +380,17 @@ def test_the_profile_keeps_the_moysklad_address_without_a_password_or_query():
     assert "PASSWORD" not in garbage and "QUERY" not in garbage
 
 
-def test_the_orders_page_shows_a_payment_document_per_payment_type(qtbot, new_context, sandbox: Sandbox):
+def test_the_order_life_page_shows_a_payment_document_per_payment_type(qtbot, new_context, sandbox: Sandbox):
     """Cash is suggested as a cash receipt, card and bank as incoming payments; the choice reaches the settings."""
     wizard = make_wizard(qtbot, new_context)
     connect_both(qtbot, wizard, sandbox)
     press_next(qtbot, wizard, W.PAGE_PRICES)
     press_next(qtbot, wizard, W.PAGE_ORDERS)
-    orders = wizard.orders_page
-    assert orders.payment_documents() == {"cash": "cashin", "bank-card": "paymentin", "bank-transfer": "paymentin"}
-    orders.set_payment_document("bank-transfer", "skip")
-    orders.set_exported("waiting-supply", False)
+    wizard.orders_page.set_exported("waiting-supply", False)
+    press_next(qtbot, wizard, W.PAGE_ORDER_LIFE)
+    life = wizard.order_life_page
+    assert life.payment_documents() == {"cash": "cashin", "bank-card": "paymentin", "bank-transfer": "paymentin"}
+    life.set_payment_document("bank-transfer", "skip")
     press_next(qtbot, wizard, W.PAGE_FINISH)
     assert wizard.state.settings.payment_documents["bank-transfer"] == "skip"
     assert wizard.state.settings.payment_documents["cash"] == "cashin"
@@ -419,8 +432,8 @@ def test_the_wizard_saves_the_folders_left_out(qtbot, context: AppContext, sandb
 
 
 def test_a_required_moysklad_field_must_be_filled_before_going_on(qtbot, new_context, sandbox: Sandbox):
-    """The orders page lists MoySklad's order fields; a required one nothing fills keeps the wizard from going on
-    (Next disabled, the page says which), and the choice reaches the settings."""
+    """The order-life page lists MoySklad's order fields; a required one nothing fills keeps the wizard from going
+    on (Next disabled, the page says which), and the choice reaches the settings."""
     ms = sandbox.moysklad.state
     delivery = ms.add_attribute("customerorder", "Способ доставки")["id"]
     note = ms.add_attribute("customerorder", "Примечание склада", required=True)["id"]
@@ -431,16 +444,83 @@ def test_a_required_moysklad_field_must_be_filled_before_going_on(qtbot, new_con
     press_next(qtbot, wizard, W.PAGE_ORDERS)
     orders = wizard.orders_page
     orders.set_exported("waiting-supply", False)
-    table = orders.fields_table
+    assert orders.isComplete(), "the orders page no longer holds MoySklad's fields"
+    press_next(qtbot, wizard, W.PAGE_ORDER_LIFE)
+    life = wizard.order_life_page
+    table = life.fields_table
     assert table.isVisible() and table.table.rowCount() == 2
     assert table.mapping()[delivery] == "field:deliveryType"  # suggested by its name
     assert table.missing_required() == ["Примечание склада"]
-    assert not orders.isComplete()
+    assert not life.isComplete()
     assert not wizard.button(QWizard.WizardButton.NextButton).isEnabled()
-    assert "Примечание склада" in orders.problems.text()
+    assert "Примечание склада" in life.problems.text()
+    wizard.next()  # Enter, or a script: the page says it again and stays
+    assert wizard.currentId() == W.PAGE_ORDER_LIFE and "Примечание склада" in life.message.text()
 
     table.set_source("Примечание склада", "const:Собрать до обеда")
-    assert orders.isComplete() and wizard.button(QWizard.WizardButton.NextButton).isEnabled()
+    assert life.isComplete() and wizard.button(QWizard.WizardButton.NextButton).isEnabled()
     press_next(qtbot, wizard, W.PAGE_FINISH)
     assert wizard.state.settings.order_attributes[note] == "const:Собрать до обеда"
     assert wizard.state.settings.order_attributes[delivery] == "field:deliveryType"
+
+
+def test_the_statuses_back_and_the_status_for_a_moysklad_shipment_reach_the_settings(
+    qtbot, new_context, sandbox: Sandbox
+):
+    """«Статусы из МойСклад»: off by default with «не менять»; the box enables the status list (RetailCRM's
+    statuses in the process order), and both choices reach the settings."""
+    from app.sync.accounts import rc_statuses
+
+    wizard = make_wizard(qtbot, new_context)
+    connect_both(qtbot, wizard, sandbox)
+    press_next(qtbot, wizard, W.PAGE_PRICES)
+    press_next(qtbot, wizard, W.PAGE_ORDERS)
+    wizard.orders_page.set_exported("waiting-supply", False)
+    press_next(qtbot, wizard, W.PAGE_ORDER_LIFE)
+    life = wizard.order_life_page
+    combo = life.shipped_combo
+    assert not life.reverse_check.isChecked() and not combo.isEnabled()
+    assert combo.currentIndex() == 0 and combo.currentData() is None
+    listed = [combo.itemData(i) for i in range(1, combo.count())]
+    assert listed == [s.code for s in rc_statuses(wizard.state.rc_account) if s.active]
+    assert listed.index("new") < listed.index("send-to-delivery") < listed.index("complete")
+
+    life.reverse_check.setChecked(True)
+    assert combo.isEnabled()
+    life.set_shipped_in_ms_status("send-to-delivery")
+    life.reverse_check.setChecked(False)
+    assert not combo.isEnabled() and combo.currentData() == "send-to-delivery"  # kept while off
+    # a click on the box (its left end: the box, not the empty width after the text)
+    qtbot.mouseClick(life.reverse_check, Qt.MouseButton.LeftButton, pos=QPoint(6, life.reverse_check.height() // 2))
+    assert life.reverse_check.isChecked() and combo.isEnabled()
+    press_next(qtbot, wizard, W.PAGE_FINISH)
+    settings = wizard.state.settings
+    assert settings.reverse_status_flow is True and settings.shipped_in_ms_status == "send-to-delivery"
+
+
+def test_a_reopened_profile_shows_its_order_life_choices_and_saves_them_unchanged(
+    qtbot, context: AppContext, sandbox: Sandbox
+):
+    repo = context.db.settings(context.profile_id)
+    repo.save_sync(replace(repo.load_sync(), reverse_status_flow=True, shipped_in_ms_status="complete",
+                           return_statuses=("no-call",), payment_documents={"cash": "skip"}))
+    before = repo.load_sync()
+    wizard = make_wizard(qtbot, context, load_wizard_state(context, context.profile_id))
+    for page in (W.PAGE_MOYSKLAD, W.PAGE_WAREHOUSES, W.PAGE_PRICES, W.PAGE_ORDERS):
+        press_next(qtbot, wizard, page)
+    wizard.orders_page.set_exported("waiting-supply", False)  # (no MoySklad status for it: asked otherwise)
+    press_next(qtbot, wizard, W.PAGE_ORDER_LIFE)
+    life = wizard.order_life_page
+    assert life.reverse_check.isChecked() and life.shipped_combo.isEnabled()
+    assert life.shipped_in_ms_status() == "complete"
+    assert life.return_statuses() == ("no-call",)
+    assert life.payment_documents()["cash"] == "skip"
+    press_next(qtbot, wizard, W.PAGE_FINISH)
+    qtbot.waitUntil(wizard.finish_page.isComplete, timeout=60_000)
+    with qtbot.waitSignal(wizard.completed, timeout=20_000):
+        wizard.accept()
+    saved = repo.load_sync()
+    # nothing else changed: what was saved before comes back, but for the one status no longer exported
+    exported = tuple(code for code in before.export_statuses if code != "waiting-supply")
+    assert saved == replace(before, export_statuses=exported, payment_documents=saved.payment_documents)
+    assert saved.payment_documents["cash"] == "skip"

@@ -108,11 +108,14 @@ def render_all(out: Path, *, only_main: bool = False, suffix: str = "") -> None:
         for code in orders.unmapped_rows():
             if code in wizard.state.settings.export_statuses or code in orders.export_statuses():
                 orders.map_status(code, states.get("Новый") or next(iter(states.values()), None))
+        go(W.PAGE_ORDER_LIFE)
+        if not only_main:
+            save(wizard, out, f"wizard-7-order-life{suffix}")
         go(W.PAGE_FINISH)
         finish = wizard.finish_page
         wait_until(finish.isComplete, timeout=120)
         if not only_main:
-            save(wizard, out, f"wizard-7-dry-run{suffix}")
+            save(wizard, out, f"wizard-8-dry-run{suffix}")
         completed: list[AppContext] = []
         wizard.completed.connect(completed.append)
         wizard.button(QWizard.WizardButton.FinishButton).click()

@@ -1,4 +1,4 @@
-"""Page 7: the match key and the RetailCRM field it meets, then a dry run: what the first sync would do, with
+"""Page 8: the match key and the RetailCRM field it meets, then a dry run: what the first sync would do, with
 the conflicts to review first. The dry run also tells how many items the chosen key and field pair («совпало
 12 из 300»), so a person can switch before anything is written.
 

@@ -1,4 +1,4 @@
-"""The orders page's table of MoySklad customer order additional fields: each field ← a RetailCRM order field,
+"""The order-life page's table of MoySklad customer order additional fields: each field ← a RetailCRM order field,
 a value, or nothing (setting ``order_attributes``; the rules in app/sync/orders/attributes.py).
 
 Qt only: the fields come with the MoySklad account the wizard read in the background

@@ -1,12 +1,11 @@
-"""Page 6: which RetailCRM statuses send an order to MoySklad, how statuses map, and when to ship.
+"""Page 6: which RetailCRM statuses send an order to MoySklad, how statuses map, and when to ship. What
+follows (returns, payments, MoySklad's order fields, statuses back) is on the next page, order_life_page.py.
 
 The mapping is prefilled by name similarity (``suggest_settings``); a row without a MoySklad status stands
 out, and louder when orders in that status are exported (they would wait).
 """
 
 from __future__ import annotations
-
-from collections.abc import Mapping
 
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import (
@@ -26,14 +25,11 @@ from PySide6.QtWidgets import (
 )
 
 from app.sync.accounts import ms_states, rc_statuses, suggest_reverse_map
-from app.sync.orders.payments import suggest_document
-from app.sync.process_order import CANCEL_GROUP
 from app.sync.statusmap import Problem, validate_status_map
 from app.ui.i18n import current_language
 from app.ui.tones import tone
 from app.ui.widgets import MessageLabel
 from app.ui.wizard.base import WizardPage
-from app.ui.wizard.order_fields import OrderFieldsTable
 
 # how an unmapped row is tinted (app.ui.tones picks background and text together, for dark schemes too)
 UNMAPPED_TONE = "warning"
@@ -75,31 +71,12 @@ class OrdersPage(WizardPage):
         right_layout.addWidget(map_label)
         right_layout.addWidget(self.map_table, 1)
 
-        # payments: the MoySklad document a paid payment of each RetailCRM payment type becomes
-        self.payments_table = QTableWidget(0, 2)
-        self.payments_table.setHorizontalHeaderLabels([self.tr("RetailCRM payment type"),
-                                                       self.tr("Document in MoySklad")])
-        self.payments_table.verticalHeader().setVisible(False)
-        self.payments_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.payments_table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        payments_header = self.payments_table.horizontalHeader()
-        payments_header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        payments_header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.payments_table.setMaximumHeight(self.fontMetrics().height() * 9)
-        self._payment_combos: dict[str, QComboBox] = {}
-
         self.shipment_combo = QComboBox()
-        # a shipped order moving to one of these gets a sales return (app/sync/orders/returns.py)
-        self.returns_list = QListWidget()
-        self.returns_list.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        self.returns_list.setMaximumHeight(self.fontMetrics().height() * 6)
         self.problems = MessageLabel()
         form = QFormLayout()
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         form.addRow(self.tr("RetailCRM shop"), self.site_combo)
         form.addRow(self.tr("Create the shipment in MoySklad at"), self.shipment_combo)
-        form.addRow(self.tr("Return the goods to the warehouse (a sales return) when a shipped order moves to"),
-                    self.returns_list)
 
         columns = QHBoxLayout()
         columns.addWidget(left, 2)
@@ -107,21 +84,12 @@ class OrdersPage(WizardPage):
         layout = QVBoxLayout(self)
         layout.addLayout(columns, 1)
         layout.addLayout(form)
-        payments_label = QLabel(self.tr("Paid payments go to MoySklad as:"))
-        payments_label.setWordWrap(True)
-        layout.addWidget(payments_label)
-        layout.addWidget(self.payments_table)
-        # MoySklad's additional order fields (app/ui/wizard/order_fields.py); hidden when the account has none
-        self.fields_table = OrderFieldsTable()
-        self.fields_table.changed.connect(self._on_changed)
-        layout.addWidget(self.fields_table)
         layout.addWidget(self.problems)
         layout.addWidget(self.message)
 
         self._filled_for: object = None
         self._combos: dict[str, QComboBox] = {}
         self._rows: dict[str, int] = {}
-        self._default_returns: set[str] = set()
         self.export_list.itemChanged.connect(self._on_changed)
         self.shipment_combo.currentIndexChanged.connect(self._on_changed)
 
@@ -188,46 +156,7 @@ class OrdersPage(WizardPage):
         self.shipment_combo.setCurrentIndex(max(self.shipment_combo.findData(settings.shipment_status), 0))
         self.shipment_combo.blockSignals(False)
 
-        self._default_returns = {s.code for s in self._statuses if s.group == CANCEL_GROUP}
-        chosen_returns = (self._default_returns if settings.return_statuses is None
-                          else set(settings.return_statuses))
-        self.returns_list.clear()
-        for status in self._statuses:
-            if not status.active and status.code not in chosen_returns:
-                continue
-            item = QListWidgetItem(status.name)
-            item.setData(Qt.ItemDataRole.UserRole, status.code)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked if status.code in chosen_returns else Qt.CheckState.Unchecked)
-            self.returns_list.addItem(item)
-        self._fill_payments([(t.code, t.name) for t in rc.payment_types
-                             if t.active or t.code in settings.payment_documents], settings.payment_documents)
-        self.fields_table.fill(ms.order_attributes, settings.order_attributes)
         self._on_changed()
-
-    def _fill_payments(self, types: list[tuple[str, str]], chosen: Mapping[str, str]) -> None:
-        documents = (("paymentin", self.tr("Incoming payment")), ("cashin", self.tr("Cash receipt")),
-                     ("skip", self.tr("Do not send")))
-        self.payments_table.setRowCount(len(types))
-        self._payment_combos = {}
-        for row, (code, name) in enumerate(types):
-            cell = QTableWidgetItem(name)
-            cell.setData(Qt.ItemDataRole.UserRole, code)
-            self.payments_table.setItem(row, 0, cell)
-            combo = QComboBox()
-            for value, text in documents:
-                combo.addItem(text, value)
-            current = chosen.get(code)
-            combo.setCurrentIndex(max(combo.findData(current or suggest_document(code, name)), 0))
-            self.payments_table.setCellWidget(row, 1, combo)
-            self._payment_combos[code] = combo
-
-    def payment_documents(self) -> dict[str, str]:
-        return {code: str(combo.currentData()) for code, combo in self._payment_combos.items()}
-
-    def set_payment_document(self, code: str, document: str) -> None:
-        combo = self._payment_combos[code]
-        combo.setCurrentIndex(max(combo.findData(document), 0))
 
     # -- reading the choices -----------------------------------------------------------------------------
 
@@ -238,15 +167,6 @@ class OrdersPage(WizardPage):
             if item.checkState() == Qt.CheckState.Checked:
                 result.append(str(item.data(Qt.ItemDataRole.UserRole)))
         return result
-
-    def return_statuses(self) -> tuple[str, ...] | None:
-        """The checked return statuses; None while they are the cancel group's (the default follows the group)."""
-        checked = []
-        for i in range(self.returns_list.count()):
-            item = self.returns_list.item(i)
-            if item.checkState() == Qt.CheckState.Checked:
-                checked.append(str(item.data(Qt.ItemDataRole.UserRole)))
-        return None if set(checked) == self._default_returns else tuple(checked)
 
     def set_exported(self, code: str, exported: bool) -> None:
         for i in range(self.export_list.count()):
@@ -294,7 +214,7 @@ class OrdersPage(WizardPage):
                 )
         problems = self.current_problems()
         lang = current_language()
-        errors = [p.text(lang) for p in problems if p.severity == "error"] + self._required_lines()
+        errors = [p.text(lang) for p in problems if p.severity == "error"]
         warnings = [p.text(lang) for p in problems if p.severity != "error"]
         if errors:
             self.problems.show_lines("error", self.tr("Fix these before going on:"), errors + warnings)
@@ -305,22 +225,11 @@ class OrdersPage(WizardPage):
         self.message.clear_message()
         self.completeChanged.emit()
 
-    def _required_lines(self) -> list[str]:
-        return [self.tr("The MoySklad field «{name}» is required: choose what fills it, or orders will wait.")
-                .format(name=name) for name in self.fields_table.missing_required()]
-
-    def isComplete(self) -> bool:
-        # a required MoySklad field nothing fills: every order would be refused, so the wizard does not go on
-        return super().isComplete() and not self.fields_table.missing_required()
-
     def validatePage(self) -> bool:
         problems = self.current_problems()
         errors = [p for p in problems if p.severity == "error"]
         if errors:
             return self.fail(errors[0].text(current_language()))
-        required = self._required_lines()
-        if required:
-            return self.fail(required[0])
         status_map = self.status_map()
         state_names = {s.id: s.name for s in self._states}
         reverse = suggest_reverse_map(status_map, self._statuses, state_names)
@@ -331,8 +240,5 @@ class OrdersPage(WizardPage):
             state_names=state_names,
             reverse_status_map=reverse,
             shipment_status=self.shipment_combo.currentData(),
-            return_statuses=self.return_statuses(),
-            payment_documents=self.payment_documents(),
-            order_attributes=self.fields_table.mapping(),
         )
         return True

@@ -1,4 +1,5 @@
-"""The setup wizard (``QWizard``): welcome/demo → RetailCRM → MoySklad → warehouses → prices → orders → dry run.
+"""The setup wizard (``QWizard``): welcome/demo → RetailCRM → MoySklad → warehouses → prices → orders → after the
+order (returns, payments, order fields, statuses back) → dry run.
 
 Keys go to the keyring only when the wizard finishes; Back keeps everything typed, and Cancel asks first.
 Reopened later (``state`` from :func:`load_wizard_state`) it starts at the RetailCRM page, prefilled.
@@ -28,6 +29,7 @@ from app.store import Database, SyncSettings
 from app.ui.context import SETUP_DONE_KEY, AppContext
 from app.ui.wizard.finish_page import FinishPage
 from app.ui.wizard.moysklad_page import MoySkladPage
+from app.ui.wizard.order_life_page import OrderLifePage
 from app.ui.wizard.orders_page import OrdersPage
 from app.ui.wizard.prices_page import PricesPage
 from app.ui.wizard.retailcrm_page import RetailCrmPage
@@ -52,7 +54,8 @@ class SetupWizard(QWizard):
     context_changed = Signal(object)
     saving_failed = Signal(str)
 
-    PAGE_WELCOME, PAGE_RETAILCRM, PAGE_MOYSKLAD, PAGE_WAREHOUSES, PAGE_PRICES, PAGE_ORDERS, PAGE_FINISH = range(7)
+    (PAGE_WELCOME, PAGE_RETAILCRM, PAGE_MOYSKLAD, PAGE_WAREHOUSES, PAGE_PRICES, PAGE_ORDERS, PAGE_ORDER_LIFE,
+     PAGE_FINISH) = range(8)
 
     def __init__(
         self,
@@ -91,6 +94,7 @@ class SetupWizard(QWizard):
         self.warehouses_page = WarehousesPage()
         self.prices_page = PricesPage()
         self.orders_page = OrdersPage()
+        self.order_life_page = OrderLifePage()
         self.finish_page = FinishPage()
         for page_id, page in (
             (self.PAGE_WELCOME, self.welcome_page),
@@ -99,6 +103,7 @@ class SetupWizard(QWizard):
             (self.PAGE_WAREHOUSES, self.warehouses_page),
             (self.PAGE_PRICES, self.prices_page),
             (self.PAGE_ORDERS, self.orders_page),
+            (self.PAGE_ORDER_LIFE, self.order_life_page),
             (self.PAGE_FINISH, self.finish_page),
         ):
             self.setPage(page_id, page)
