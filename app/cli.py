@@ -1089,7 +1089,8 @@ def _print_settings(settings: Any, out: TextIO) -> None:
     else:
         returns_text = ", ".join(settings.return_statuses) or "не создаётся"
     out.write(f"  возврат покупателя при статусах: {returns_text}\n")
-    out.write(f"  статусы из МойСклад в RetailCRM: {'передаются' if settings.reverse_status_flow else 'не передаются'}\n")
+    back = "передаются" if settings.reverse_status_flow else "не передаются"
+    out.write(f"  статусы из МойСклад в RetailCRM: {back}\n")
     if settings.shipped_in_ms_status:
         out.write(f"  заказ, отгруженный в МойСклад, получает статус: {settings.shipped_in_ms_status}\n")
     days = settings.first_sync_days
