@@ -16,8 +16,10 @@ from app.vocab import CatalogMode, ConflictKind, Master, MatchKey, ResolutionAct
 # The literals the code used before the enums (app/store/settings.py, app/store/conflicts.py at 42aedb9).
 PREVIOUS = {
     ConflictKind: ("duplicate_key", "only_in_moysklad", "only_in_retailcrm", "archived_in_moysklad",
-                   "unlinked_order_line", "unmapped_status", "unmapped_store", "ambiguous_counterparty", "bad_data"),
-    ResolutionAction: ("pick", "link", "create", "ignore", "gone"),
+                   "unlinked_order_line", "unmapped_status", "unmapped_store", "ambiguous_counterparty", "bad_data",
+                   # added since (issue 15): stored as they are written here from now on
+                   "required_attribute", "order_changed_both_sides"),
+    ResolutionAction: ("pick", "link", "create", "ignore", "use_retailcrm", "use_moysklad", "gone"),
     Master: ("moysklad", "retailcrm"),
     CatalogMode: ("crm", "icml"),
     StockType: ("stock", "freeStock"),
@@ -31,7 +33,7 @@ def test_values_are_the_stored_strings() -> None:
         for member in enum:
             assert member == member.value and f"{member}" == member.value
             assert json.dumps(member) == json.dumps(member.value)
-    assert RESOLUTION_ACTIONS == ("pick", "link", "create", "ignore")
+    assert RESOLUTION_ACTIONS == ("pick", "link", "create", "ignore", "use_retailcrm", "use_moysklad")
 
 
 def _raw(path: Path, sql: str, params: tuple[object, ...]) -> None:
