@@ -47,6 +47,15 @@ def _english(qapp) -> Iterator[None]:
     install_translators(qapp, "en")
     yield
     remove_translators(qapp)
+    # A window the tests closed may still hold a timer (the main window looks for runs made outside it): let
+    # nothing start after the last test, and let every background thread end before Python does, as the app
+    # itself does at quit (a QThread destroyed while running aborts the process).
+    for widget in qapp.topLevelWidgets():
+        widget.close()
+        widget.deleteLater()
+    qapp.processEvents()
+    assert wait_for_jobs(60_000), "a background thread did not finish"
+    qapp.processEvents()
 
 
 @pytest.fixture(autouse=True)
