@@ -76,11 +76,19 @@ def add(state: MoySkladState, name: str, elements: list[str]) -> Record:
     dictionary_id = state.new_id()
     record = {"_ref": dictionary_ref(dictionary_id), "id": dictionary_id, "name": name}
     state.insert_seeded(DICTIONARIES, record)
-    for number, element in enumerate(elements, start=1):
-        element_id = state.new_id()
-        state.insert_seeded(ELEMENTS, {"_ref": element_ref(dictionary_id, element_id), "id": element_id,
-                                       "_dictionary": dictionary_id, "name": element, "code": str(number),
-                                       "externalCode": state.new_external_code(), "updated": state.clock.now()})
+    for element in elements:
+        add_element(state, dictionary_id, element)
+    return record
+
+
+def add_element(state: MoySkladState, dictionary_id: str, name: str) -> Record:
+    if dictionary_id not in state.table(DICTIONARIES):
+        raise KeyError(f"no dictionary {dictionary_id!r}")
+    element_id = state.new_id()
+    record = {"_ref": element_ref(dictionary_id, element_id), "id": element_id, "_dictionary": dictionary_id,
+              "name": name, "code": str(len(elements_of(state, dictionary_id)) + 1),
+              "externalCode": state.new_external_code(), "updated": state.clock.now()}
+    state.insert_seeded(ELEMENTS, record)
     return record
 
 

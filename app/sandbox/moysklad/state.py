@@ -532,6 +532,11 @@ class MoySkladState:
                 "elements": [dictionaries.render_element(ctx, e) for e in dictionaries.elements_of(self, record["id"])]}
 
     @locked
+    def add_dictionary_element(self, dictionary_id: str, name: str) -> dict[str, Any]:
+        """One more element in a dictionary (what a person does when a value is missing from it)."""
+        return dictionaries.render_element(self.context(), dictionaries.add_element(self, dictionary_id, name))
+
+    @locked
     def set_attribute_required(self, entity_type: str, name: str, required: bool) -> None:
         """Make an additional field required or optional (what the refusal's message asks a person to do)."""
         for record in attributes_of(self, entity_type):

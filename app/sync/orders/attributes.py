@@ -216,6 +216,11 @@ def attribute_value(attribute: AttributeMeta, raw: str, dictionary: Dictionary |
         value = moment
     elif kind == "customentity":
         element = (dictionary or {}).get(raw.strip().casefold())
+        if element is None and attribute.required:
+            # sent empty, MoySklad would refuse it (412) on every run: the order waits as bad data instead and
+            # is looked at again each run, so it goes once the element is added
+            out.problems.append(msg("order_sources.reason_no_element", field=name, value=shorten(raw, 80)))
+            return
         if element is None:
             out.notes.append(msg("order_fields.note_no_element", field=name, value=shorten(raw, 80)))
             return

@@ -174,3 +174,66 @@ def test_a_required_field_made_optional_lets_the_orders_go(ord_env: OrdEnv) -> N
 
     assert not env.conflicts(ConflictKind.REQUIRED_ATTRIBUTE)
     assert len(env.ms_orders()) > 20
+
+
+def _dictionary_reads(env: OrdEnv, since: int, dictionary_id: str) -> int:
+    return sum(1 for e in env.sandbox.log.entries()[since:]
+               if e.service == "moysklad" and e.method == "GET" and f"entity/customentity/{dictionary_id}" in e.path)
+
+
+def test_a_dictionary_field_takes_the_element_named_like_the_delivery_type(ord_env: OrdEnv) -> None:
+    env = ord_env
+    env.run()
+    dictionary = env.ms_state.add_dictionary("Способы доставки", ["Доставка курьером", "Почта России"])
+    attribute = env.ms_state.add_attribute("customerorder", "Доставка", type_name="customentity",
+                                           dictionary=dictionary["id"])
+    env.configure(order_attributes={attribute["id"]: "field:deliveryType"})
+    offers = linked_offer_ids(env)[:1]
+    first = new_order(env, None, offers, firstName="Ада")
+    second = new_order(env, None, offers, firstName="Ия", delivery={"code": "russian-post"})
+    missing = new_order(env, None, offers, firstName="Ян", delivery={"code": "self-delivery"})
+
+    since = env.log_size()
+    report = env.run()
+
+    assert report.ok, env.messages()
+    elements = {e["name"]: e for e in dictionary["elements"]}
+    courier = _values(env.ms_order(first["id"]))["Доставка"]
+    assert courier["meta"]["href"] == elements["Доставка курьером"]["meta"]["href"]
+    assert courier["name"] == "Доставка курьером"
+    assert _values(env.ms_order(second["id"]))["Доставка"]["name"] == "Почта России"
+    # no element «Самовывоз»: the order goes without the field (it is optional), and the log says what to do
+    assert "Доставка" not in _values(env.ms_order(missing["id"]))
+    assert any("нет элемента «Самовывоз»" in m and "добавьте его в справочник" in m for m in env.messages())
+    assert _dictionary_reads(env, since, dictionary["id"]) == 1  # once a run, however many orders
+
+    since = env.log_size()
+    env.run()  # nothing changed: nothing sent (the seeded orders that wait are looked at again: one read at most)
+    assert not [e for e in env.writes(since) if e.service == "moysklad"]
+    assert _dictionary_reads(env, since, dictionary["id"]) <= 1
+
+
+def test_a_required_dictionary_field_without_the_element_waits_without_a_refusal_loop(ord_env: OrdEnv) -> None:
+    env = ord_env
+    env.run()
+    dictionary = env.ms_state.add_dictionary("Способы доставки", ["Доставка курьером"])
+    attribute = env.ms_state.add_attribute("customerorder", "Доставка", type_name="customentity",
+                                           dictionary=dictionary["id"], required=True)
+    env.configure(order_attributes={attribute["id"]: "field:deliveryType"})
+    created = new_order(env, None, linked_offer_ids(env)[:1], firstName="Ян", delivery={"code": "self-delivery"})
+
+    for _ in range(2):  # neither run sends what MoySklad would refuse
+        since = env.log_size()
+        env.run()
+        assert not _creates(env, since)
+        assert not [e for e in env.sandbox.log.entries()[since:] if e.service == "moysklad" and e.status == 412]
+        assert env.ms_state.find_customer_orders(external_code=str(created["id"])) == []
+    assert any("нет элемента «Самовывоз»" in m for m in env.messages())
+    key = f"bad_data:order:{created['id']}"
+    conflict = env.db.conflicts(env.profile_id).get_by_key(ConflictKind.BAD_DATA, key)
+    assert conflict is not None and conflict.status == "open" and "«Доставка»" in conflict.title
+
+    # the element added to the dictionary: the next run finds it and sends the order
+    env.ms_state.add_dictionary_element(dictionary["id"], "Самовывоз")
+    env.run()
+    assert _values(env.ms_order(created["id"]))["Доставка"]["name"] == "Самовывоз"
