@@ -84,7 +84,7 @@ def test_each_source_goes_into_the_order_by_name(ord_env: OrdEnv) -> None:
     assert values["Канал продаж"] == "По телефону"
     site_names = {s.code: s.name for s in env.retailcrm.sites()}
     assert values["Сайт"] == site_names[created["site"]]
-    assert values["Менеджер"] == "7"  # no answer of /api/v5/users is recorded: the id RetailCRM shows
+    assert values["Менеджер"] == "Смирнова Ольга"  # «Фамилия Имя» from /api/v5/users
     assert values["Номер в CRM"] == created["number"]
     assert values["Вес"] == 1.5
     assert values["Подарок"] is True
@@ -237,3 +237,56 @@ def test_a_required_dictionary_field_without_the_element_waits_without_a_refusal
     env.ms_state.add_dictionary_element(dictionary["id"], "Самовывоз")
     env.run()
     assert _values(env.ms_order(created["id"]))["Доставка"]["name"] == "Самовывоз"
+
+
+def _users_reads(env: OrdEnv, since: int) -> int:
+    return sum(1 for e in env.sandbox.log.entries()[since:] if e.service == "retailcrm" and "/api/v5/users" in e.path)
+
+
+def test_the_manager_goes_by_name_read_once_a_run(ord_env: OrdEnv) -> None:
+    env = ord_env
+    env.run()
+    manager = env.ms_state.add_attribute("customerorder", "Менеджер")["id"]
+    note = env.ms_state.add_attribute("customerorder", "Номер в CRM")["id"]
+    offers = linked_offer_ids(env)[:1]
+    newcomer = env.rc_state.add_user("Борис", "Новиков")
+
+    # the mapping does not use the manager: the users are not read at all
+    env.configure(order_attributes={note: "field:number"})
+    new_order(env, None, offers, firstName="Ия", managerId=9)
+    since = env.log_size()
+    env.run()
+    assert _users_reads(env, since) == 0
+
+    env.configure(order_attributes={manager: "field:manager"})
+    orders = [new_order(env, None, offers, firstName=name, managerId=manager_id)
+              for name, manager_id in (("Ада", 7), ("Ян", 9), ("Ева", 12), ("Лев", newcomer), ("Ия", 7))]
+    since = env.log_size()
+    report = env.run()
+
+    assert report.ok, env.messages()
+    names = [_values(env.ms_order(o["id"])).get("Менеджер") for o in orders]
+    # 12 has a first name only (as the recorded user of the official client)
+    assert names == ["Смирнова Ольга", "Кузнецов Дмитрий", "Алина", "Новиков Борис", "Смирнова Ольга"]
+    assert _users_reads(env, since) == 1  # one walk of the list names every manager of the run
+
+
+def test_a_key_without_user_read_sends_the_id_and_says_which_right(ord_env: OrdEnv) -> None:
+    from app.sandbox.retailcrm import ALL_SCOPES
+
+    env = ord_env
+    env.run()
+    manager = env.ms_state.add_attribute("customerorder", "Менеджер")["id"]
+    env.configure(order_attributes={manager: "field:manager"})
+    env.rc_state.add_api_key(env.sandbox.retailcrm.api_key, scopes=[s for s in ALL_SCOPES if s != "user_read"])
+    first = new_order(env, None, linked_offer_ids(env)[:1], firstName="Ада", managerId=7)
+    second = new_order(env, None, linked_offer_ids(env)[:1], firstName="Ян", managerId=9)
+
+    report = env.run()
+
+    assert report.ok, env.messages()
+    assert _values(env.ms_order(first["id"]))["Менеджер"] == "7"
+    assert _values(env.ms_order(second["id"]))["Менеджер"] == "9"
+    warnings = [e for e in env.events if e.code == "order_sources.managers_refused"]
+    assert len(warnings) == 1 and warnings[0].level == "warning" and "user_read" in warnings[0].message
+    assert [e.level for e in env.events if e.code == "order_sources.managers_as_ids"] == ["debug"]
