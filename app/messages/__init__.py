@@ -90,7 +90,7 @@ DEFAULT_LANGUAGE = "ru"
 AREAS = (
     "engine", "safety", "statusmap", "accounts", "runner", "store", "clients",
     "orders", "catalog", "prices", "stock", "reconcile", "customers", "demo", "order_lines", "order_fields",
-    "order_edits",
+    "order_edits", "order_sources",
 )
 
 _NESTED = "$msg"  # a nested message as JSON: {"$msg": code, "params": {...}}

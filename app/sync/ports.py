@@ -42,6 +42,7 @@ if TYPE_CHECKING:
         Status,
         StatusGroup,
         UploadResult,
+        User,
     )
     from app.clients.retailcrm_models import Store as RcStore
 
@@ -72,6 +73,7 @@ class RetailCrmPort(Protocol):
     def delivery_types(self) -> list[DeliveryType]: ...  # app/sync/orders/attributes.py
     def order_methods(self) -> list[OrderMethod]: ...
     def stores(self) -> list[RcStore]: ...
+    def users(self) -> list[User]: ...  # managers' names (app/sync/orders/attributes.py)
 
     # orders and their history (orders.py)
     def iter_orders(self, filter: Mapping[str, Any] | None = None) -> Iterator[Order]: ...

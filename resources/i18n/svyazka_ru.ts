@@ -1517,8 +1517,8 @@
         <translation>Магазин (сайт)</translation>
     </message>
     <message>
-        <source>Manager (id)</source>
-        <translation>Менеджер (id)</translation>
+        <source>Manager</source>
+        <translation>Менеджер</translation>
     </message>
     <message>
         <source>Order number</source>

@@ -82,6 +82,31 @@ def test_references_are_typed(client: RetailCrmClient, shop: Shop):
     assert {m.code for m in client.order_methods()} == {code for code, _ in shop.order_methods}
 
 
+def test_users_are_typed_read_in_pages_and_a_missing_right_is_named(client: RetailCrmClient, rc: EmulatorServer):
+    from app.clients.retailcrm_models import User
+    from app.sandbox.retailcrm import ALL_SCOPES
+
+    state = emu(rc).state
+    for n in range(25):  # more than one page of 20
+        state.add_user(f"Имя{n}", f"Фамилия{n}")
+    with RetailCrmClient(rc.base_url, emu(rc).api_key, limits=FAST, retry=fast_retry(), page_limit=20) as small:
+        rc.log.clear()
+        users = {u.id: u for u in small.users()}
+        assert requests_to(rc, "/api/v5/users") == math.ceil(len(users) / 20) == 2
+    assert users[7].name == "Смирнова Ольга" and users[12].name == "Алина"
+    # the user recorded by the official PHP client (UsersTest testGet): a first name only
+    recorded = User.from_api({"id": 28, "active": True, "email": "programmer@retailcrm.ru", "firstName": "programmer",
+                              "isManager": True, "groups": [{"id": 25, "name": "Менеджеры", "code": "manager"}]})
+    assert (recorded.id, recorded.name) == (28, "programmer")
+
+    key = "no-users-key-5b1d"
+    state.add_api_key(key, scopes=[s for s in ALL_SCOPES if s != "user_read"])
+    with RetailCrmClient(rc.base_url, key, limits=FAST, retry=fast_retry()) as limited, \
+            pytest.raises(SettingsError) as denied:
+        limited.users()
+    assert denied.value.reason == "no_access" and "user_read" in denied.value.message
+
+
 def test_a_wrong_key_is_a_settings_error(rc: EmulatorServer):
     with (
         RetailCrmClient(rc.base_url, "definitely-not-a-key-123", retry=fast_retry()) as bad,

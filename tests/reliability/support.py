@@ -114,6 +114,7 @@ _RC_FLOWS: tuple[tuple[str, Flow], ...] = (
     ("reference/payment-types", Flow.ORDERS),
     ("reference/delivery-types", Flow.ORDERS),  # names for the description and order fields (orders/attributes.py)
     ("reference/order-methods", Flow.ORDERS),
+    ("users", Flow.ORDERS),  # managers' names for order fields (orders/attributes.py)
     ("orders", Flow.ORDERS),
     ("customers", Flow.ORDERS),
 )

@@ -22,6 +22,7 @@ from app.clients.retailcrm_models import (
     Status,
     StatusGroup,
     Store,
+    User,
 )
 
 
@@ -107,3 +108,10 @@ class RetailCrmAccount(RetailCrmCore):
 
     def order_methods(self) -> list[OrderMethod]:
         return [OrderMethod.from_api(r) for r in self._reference("order-methods", "orderMethods")]
+
+    # --- users ------------------------------------------------------------------------------------------
+    def users(self) -> list[User]:
+        """Every user of the account (``GET /api/v5/users``, paged; scope ``user_read``). The list takes no
+        ``ids`` filter (the PHP client's ``ApiUserFilter``: email, status, online, active, isManager, …), so
+        the managers of many orders are one walk of it, not a request each."""
+        return [User.from_api(r) for r in self._pages("users", "users", (), self.page_limit)]

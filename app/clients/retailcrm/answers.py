@@ -25,13 +25,15 @@ _SCOPE_AREAS = {
     "customer": "клиенты",
     "reference": "справочники",
     "store": "склад и каталог",
+    "user": "пользователи",
 }
 
 
 def _scope_for(method: str, path: str) -> str | None:
     """The permission RetailCRM checks for a route (for naming it when access is denied)."""
     section = path.split("/", 1)[0]
-    group = {"orders": "order", "customers": "customer", "reference": "reference", "store": "store"}.get(section)
+    group = {"orders": "order", "customers": "customer", "reference": "reference", "store": "store",
+             "users": "user"}.get(section)
     if group is None:
         return None
     if group == "reference":

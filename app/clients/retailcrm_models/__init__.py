@@ -43,6 +43,7 @@ from app.clients.retailcrm_models.references import (
     Status,
     StatusGroup,
     Store,
+    User,
 )
 
 __all__ = [
@@ -78,4 +79,5 @@ __all__ = [
     "StoreLevel",
     "StoreStock",
     "UploadResult",
+    "User",
 ]

@@ -207,6 +207,37 @@ class OrderMethod:
 
 
 @dataclass(frozen=True)
+class User:
+    """A RetailCRM user (an order's ``managerId`` is one): ``/api/v5/users`` rows and ``/users/{id}``'s
+    ``user``. Shape from the official PHP client's recorded answers (UsersTest testList / testGet) and its model
+    ``Entity/Users/User.php``: ``{id, firstName, lastName?, patronymic?, email, active, isManager, …}``; the
+    recorded user has ``firstName`` only."""
+
+    id: int
+    first_name: str = ""
+    last_name: str = ""
+    patronymic: str = ""
+    email: str = ""
+    active: bool = True
+
+    @property
+    def name(self) -> str:
+        """«Фамилия Имя» as a manager is named in a document; the e-mail when neither is set, else ""."""
+        return " ".join(p for p in (self.last_name, self.first_name) if p) or self.email
+
+    @classmethod
+    def from_api(cls, raw: Raw) -> User:
+        return cls(
+            id=integer(raw.get("id")) or 0,
+            first_name=(text(raw.get("firstName")) or "").strip(),
+            last_name=(text(raw.get("lastName")) or "").strip(),
+            patronymic=(text(raw.get("patronymic")) or "").strip(),
+            email=(text(raw.get("email")) or "").strip(),
+            active=boolean(raw.get("active"), True),
+        )
+
+
+@dataclass(frozen=True)
 class CredentialsInfo:
     """What ``/api/credentials`` says about the key, and which of the needed scopes it lacks."""
 

@@ -14,14 +14,15 @@ the metadata's shape: ``{meta, id, name, type, required, show}``):
   ``"Ошибка сохранения объекта: поле 'Способ оплаты' не может быть пустым или отсутствовать", "code": 3000,
   "parameter": "Способ оплаты"``). The real service lists every missing attribute; this one names the first.
 
-Only customer orders carry attributes here: nothing else in the sandbox needs them yet.
+Only customer orders carry attributes here: nothing else in the sandbox needs them yet. A ``customentity``
+attribute points at a user dictionary and takes one of its elements (:mod:`app.sandbox.moysklad.dictionaries`).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from app.sandbox.moysklad import errors
+from app.sandbox.moysklad import dictionaries, errors
 from app.sandbox.moysklad.refs import Ref, is_uuid, meta, parse_href
 
 if TYPE_CHECKING:
@@ -42,8 +43,11 @@ def attributes_of(state: MoySkladState, entity_type: str) -> list[Record]:
 
 
 def render_attribute(ctx: RenderContext, record: Record) -> dict[str, Any]:
-    return {"meta": meta(record["_ref"], ctx.base), "id": record["id"], "name": record["name"],
-            "type": record["type"], "required": record["required"], "show": True}
+    out: dict[str, Any] = {"meta": meta(record["_ref"], ctx.base)}
+    if record.get("_dictionary"):  # OAS attributeMetaInfo.customEntityMeta (document_metadata_expanded.json)
+        out["customEntityMeta"] = dictionaries.metadata_meta(ctx.base, record["_dictionary"])
+    out.update(id=record["id"], name=record["name"], type=record["type"], required=record["required"], show=True)
+    return out
 
 
 def apply_values(state: MoySkladState, entity_type: str, record: Record, value: Any) -> None:
@@ -73,6 +77,8 @@ def apply_values(state: MoySkladState, entity_type: str, record: Record, value: 
         raw = item.get("value")
         if raw is None or raw == "":
             values.pop(attribute_id, None)
+        elif attribute["type"] == "customentity":
+            values[attribute_id] = dictionaries.element_value(state, attribute, raw)
         else:
             values[attribute_id] = raw
     record["_attributes"] = values
@@ -93,5 +99,5 @@ def render_values(ctx: RenderContext, record: Record) -> list[dict[str, Any]]:
         attribute = table.get(attribute_id)
         if attribute is not None:
             rows.append({"meta": meta(attribute["_ref"], ctx.base), "id": attribute_id, "name": attribute["name"],
-                         "type": attribute["type"], "value": value})
+                         "type": attribute["type"], "value": dictionaries.render_value(ctx, value)})
     return rows

@@ -11,7 +11,7 @@ import json
 from typing import Any
 
 from app.sandbox.core import Request, Response
-from app.sandbox.moysklad import errors
+from app.sandbox.moysklad import dictionaries, errors
 from app.sandbox.moysklad.attributes import attributes_of, render_attribute
 from app.sandbox.moysklad.entities import ENTITY_TYPES, DocumentKind, EntityKind, RenderContext
 from app.sandbox.moysklad.entities.base import dumps
@@ -87,7 +87,9 @@ class Router:
         if rest == ["companysettings", "metadata"]:
             self._allow(method, "GET")
             return ok({"meta": {"href": f"{ctx.base}/context/companysettings/metadata",
-                                "mediaType": "application/json"}, "customEntities": []})
+                                "mediaType": "application/json"},
+                       "customEntities": [dictionaries.render_metadata(ctx, d)
+                                          for d in state.table(dictionaries.DICTIONARIES).values()]})
         if rest[:2] == ["companysettings", "pricetype"]:
             return self._price_types(request, ctx, rest[2:], method)
         raise errors.unknown_path(path)
@@ -185,6 +187,8 @@ class Router:
                 raise errors.unknown_path(path)
             self._allow(method, "GET")
             return ok(self.emulator.assortment.list(request, ctx, query))
+        if type_name == "customentity":  # user dictionaries: no entity kind of their own
+            return ok(dictionaries.handle(self.state, ctx, rest[1:], method, query, path))
         kind = self._kind(type_name)
         if len(rest) == 1:
             self._allow(method, "GET", "POST")

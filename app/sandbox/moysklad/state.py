@@ -23,7 +23,7 @@ from collections.abc import Callable, Hashable
 from datetime import datetime
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
-from app.sandbox.moysklad import errors
+from app.sandbox.moysklad import dictionaries, errors
 from app.sandbox.moysklad.attributes import ATTRIBUTE_TYPES, attribute_ref, attributes_of, render_attribute
 from app.sandbox.moysklad.auth import Credentials
 from app.sandbox.moysklad.entities import EntityKind, RenderContext, build_kinds
@@ -40,7 +40,8 @@ T = TypeVar("T")
 _ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 TABLES = ("product", "service", "bundle", "variant", "productfolder", "uom", "currency", "pricetype",
           "characteristic", "store", "organization", "counterparty", "employee", "group", "customerorder", "demand",
-          "salesreturn", "state", "attribute", "paymentin", "cashin", "paymentout", "cashout")
+          "salesreturn", "state", "attribute", "paymentin", "cashin", "paymentout", "cashout",
+          "customentity", "customentityelement")
 DEFAULT_BASE = "http://127.0.0.1/api/remap/1.2"
 MAX_BATCH = 1000
 SELECTION_CACHE_SIZE = 8  # a sync reads a few lists at once; each entry is one list of record references
@@ -503,16 +504,37 @@ class MoySkladState:
 
     @locked
     def add_attribute(self, entity_type: str, name: str, *, type_name: str = "string",
-                      required: bool = False) -> dict[str, Any]:
+                      required: bool = False, dictionary: str | None = None) -> dict[str, Any]:
         """An additional field of ``entity_type`` (only ``customerorder`` takes values here), as an account
-        administrator adds one in the web app; see :mod:`app.sandbox.moysklad.attributes`."""
+        administrator adds one in the web app; see :mod:`app.sandbox.moysklad.attributes`. A ``customentity``
+        one names its ``dictionary`` (an id from :meth:`add_dictionary`)."""
         if type_name not in ATTRIBUTE_TYPES:
             raise ValueError(f"unknown attribute type {type_name!r}")
+        if (type_name == "customentity") != (dictionary is not None):
+            raise ValueError("a customentity attribute, and only one, names its dictionary")
+        if dictionary is not None and dictionary not in self._tables[dictionaries.DICTIONARIES]:
+            raise KeyError(f"no dictionary {dictionary!r}")
         attribute_id = self.new_id()
         record = {"_ref": attribute_ref(entity_type, attribute_id), "id": attribute_id, "name": name,
                   "type": type_name, "required": required, "_entity": entity_type}
+        if dictionary is not None:
+            record["_dictionary"] = dictionary
         self.insert_seeded("attribute", record)
         return render_attribute(self.context(), record)
+
+    @locked
+    def add_dictionary(self, name: str, elements: list[str]) -> dict[str, Any]:
+        """A user dictionary (справочник) with elements by name, as an administrator makes one in the web app;
+        ``{"id", "name", "elements": [rendered element, …]}`` (see :mod:`app.sandbox.moysklad.dictionaries`)."""
+        record = dictionaries.add(self, name, elements)
+        ctx = self.context()
+        return {"id": record["id"], "name": name,
+                "elements": [dictionaries.render_element(ctx, e) for e in dictionaries.elements_of(self, record["id"])]}
+
+    @locked
+    def add_dictionary_element(self, dictionary_id: str, name: str) -> dict[str, Any]:
+        """One more element in a dictionary (what a person does when a value is missing from it)."""
+        return dictionaries.render_element(self.context(), dictionaries.add_element(self, dictionary_id, name))
 
     @locked
     def set_attribute_required(self, entity_type: str, name: str, required: bool) -> None:

@@ -28,6 +28,7 @@ from .models import (
     Site,
     Status,
     Store,
+    User,
 )
 from .units import fmt_date, jsonable, kop_json, num_json
 
@@ -103,6 +104,7 @@ class Database:
     order_methods: dict[str, str] = field(default_factory=dict)
     product_statuses: dict[str, ProductStatus] = field(default_factory=dict)  # order lines' statuses
     order_types: dict[str, str] = field(default_factory=dict)
+    users: dict[int, User] = field(default_factory=dict)  # managers (seeding.MANAGERS) and others
     groups: dict[int, ProductGroup] = field(default_factory=dict)
     products: dict[int, Product] = field(default_factory=dict)
     offers: dict[int, Offer] = field(default_factory=dict)

@@ -132,6 +132,21 @@ class Product:
 
 
 @dataclass(slots=True)
+class User:
+    """A RetailCRM user (a manager is one); shape of ``/api/v5/users`` rows: routes/users.py."""
+
+    id: int
+    first_name: str
+    created_at: datetime
+    last_name: str | None = None
+    patronymic: str | None = None
+    email: str | None = None
+    active: bool = True
+    is_admin: bool = False
+    is_manager: bool = True
+
+
+@dataclass(slots=True)
 class Customer:
     id: int
     site: str

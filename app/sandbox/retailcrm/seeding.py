@@ -37,10 +37,14 @@ from .models import (
     Site,
     Status,
     Store,
+    User,
 )
 
 SITE_API_KEY_ID = 1  # the web shop's own integration key: its changes are source "api", never "current"
 MANAGERS = (7, 9, 12)
+# the managers as users (/api/v5/users): (first name, last name, patronymic); one without a last name, as the
+# recorded user of the official PHP client's UsersTest (firstName only)
+_MANAGER_NAMES = {7: ("Ольга", "Смирнова", "Игоревна"), 9: ("Дмитрий", "Кузнецов", None), 12: ("Алина", None, None)}
 
 _MAIN_FLOW = ("new", "client-confirmed", "assembling", "assembling-complete", "send-to-delivery", "delivering",
               "complete")
@@ -96,6 +100,11 @@ def _references(db: Database, shop: Shop) -> None:
                                                  shop.epoch - timedelta(days=365))
                            for i, (code, name, cancel) in enumerate(PRODUCT_STATUSES)}
     db.order_types = dict(_ORDER_TYPES)
+    for user_id in MANAGERS:
+        first, last, patronymic = _MANAGER_NAMES[user_id]
+        db.users[user_id] = User(id=user_id, first_name=first, last_name=last, patronymic=patronymic,
+                                 email=f"manager{user_id}@{shop.site_code}.example.ru",
+                                 created_at=shop.epoch - timedelta(days=400))
 
 
 def _catalog(db: Database, shop: Shop) -> dict[str, int]:

@@ -24,7 +24,7 @@ from .config import ALL_SCOPES, RetailCrmConfig
 from .database import Actor, Clock, Database
 from .errors import ApiError
 from .icml_import import load_icml
-from .models import ApiKeyRecord, Number, Offer, Product
+from .models import ApiKeyRecord, Number, Offer, Product, User
 from .orders_logic import add_payment, create_order, delete_order, delete_payment, edit_order, edit_payment
 from .seeding import MANAGERS, build_database
 from .units import kop_decimal, to_kopecks, to_number
@@ -71,6 +71,23 @@ class RetailCrmState:
     def api_key(self, key: str) -> ApiKeyRecord | None:
         with self.lock:
             return self.db.api_keys.get(key)
+
+    # --- users (managers) ------------------------------------------------------------------------------
+    def add_user(self, first_name: str, last_name: str | None = None, *, patronymic: str | None = None,
+                 is_manager: bool = True, active: bool = True) -> int:
+        """A user as an administrator adds one (``/api/v5/users``, routes/users.py); returns its id."""
+        with self.lock:
+            user_id = max([*self.db.users, *MANAGERS]) + 1
+            self.db.users[user_id] = User(id=user_id, first_name=first_name, last_name=last_name,
+                                          patronymic=patronymic, created_at=self.db.now(), is_manager=is_manager,
+                                          active=active)
+            return user_id
+
+    def users(self) -> list[dict[str, Any]]:
+        from .routes.users import user_json
+
+        with self.lock:
+            return [user_json(u) for _, u in sorted(self.db.users.items())]
 
     # --- reading -----------------------------------------------------------------------------------
     def orders(self) -> list[dict[str, Any]]:

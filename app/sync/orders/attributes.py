@@ -9,9 +9,10 @@ customentity dictionaries, each once a run and only when asked for.
 Sources (setting ``order_attributes``, attribute id → source, app/store/settings.py): ``field:deliveryType``
 (its name from ``/reference/delivery-types``), ``field:paymentType`` (the types of the order's payments, names
 from ``/reference/payment-types``), ``field:orderMethod`` (``/reference/order-methods``), ``field:site``
-(``/reference/sites``), ``field:manager`` (``managerId``: no answer of ``/api/v5/users`` is recorded in
-shared/retailcrm-fixtures, so the manager goes as the id RetailCRM shows on the order card), ``field:number``,
-``field:customFields.<code>``, ``const:<text>``, ``none``.
+(``/reference/sites``), ``field:manager`` (``managerId`` → «Фамилия Имя» from ``/api/v5/users``, the user
+shape the official PHP client recorded (UsersTest); read once a run, only when an order with a manager is
+mapped; the id when the key lacks ``user_read``), ``field:number``, ``field:customFields.<code>``,
+``const:<text>``, ``none``.
 
 Values per attribute type (OAS ``attributeString`` … ``attributeCustomEntity``, /work/shared/moysklad-openapi;
 the fixture ``cash_in.json`` for ``time``: ``"2016-06-07 12:52:33"``): string ≤255 and text ≤4096 characters
@@ -30,7 +31,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from app.clients.errors import SvyazkaApiError
+from app.clients.errors import SettingsError, SvyazkaApiError
 from app.clients.moysklad_models import AttributeMeta
 from app.clients.retailcrm_models import Order
 from app.messages import Message, msg
@@ -71,6 +72,7 @@ class Names:
     payment_types: Callable[[], Mapping[str, str]]
     order_methods: Callable[[], Mapping[str, str]] = dict
     sites: Callable[[], Mapping[str, str]] = dict
+    managers: Callable[[], Mapping[str, str]] = dict  # user id (as text) -> «Фамилия Имя»
 
 
 def payment_type_codes(order: Order) -> list[str]:
@@ -117,7 +119,8 @@ def source_text(order: Order, source: str, names: Names) -> str | None:
         code = order.site
         return names.sites().get(code, code) if code else None
     if rest == "manager":
-        return _plain(order.raw.get("managerId"))
+        manager = _plain(order.raw.get("managerId"))
+        return names.managers().get(manager, manager) if manager else None
     if rest == "number":
         return order.number
     if rest.startswith(CUSTOM_FIELD_PREFIX):
@@ -216,6 +219,11 @@ def attribute_value(attribute: AttributeMeta, raw: str, dictionary: Dictionary |
         value = moment
     elif kind == "customentity":
         element = (dictionary or {}).get(raw.strip().casefold())
+        if element is None and attribute.required:
+            # sent empty, MoySklad would refuse it (412) on every run: the order waits as bad data instead and
+            # is looked at again each run, so it goes once the element is added
+            out.problems.append(msg("order_sources.reason_no_element", field=name, value=shorten(raw, 80)))
+            return
         if element is None:
             out.notes.append(msg("order_fields.note_no_element", field=name, value=shorten(raw, 80)))
             return
@@ -307,11 +315,15 @@ class AttributeReader:
         self._dictionaries: dict[str, Dictionary] = {}
         self._refs: dict[str, Mapping[str, str]] = {}
         self.failed: list[str] = []  # what could not be read (names fall back to codes)
+        self._managers: dict[str, str] | None = None
+        self.managers_refused: bool = False  # the key lacks user_read: managers go as their ids
+        self.managers_unread: str | Message | None = None  # the users list failed otherwise (its error)
         self.names = Names(
             delivery_types=lambda: self._ref("delivery_types"),
             payment_types=payment_types or (lambda: self._ref("payment_types")),
             order_methods=lambda: self._ref("order_methods"),
             sites=lambda: self._ref("sites"),
+            managers=self.managers,
         )
 
     def _ref(self, what: str) -> Mapping[str, str]:
@@ -322,6 +334,21 @@ class AttributeReader:
                 self._refs[what] = {}  # the codes stand in; the journal says so once
                 self.failed.append(what)
         return self._refs[what]
+
+    def managers(self) -> Mapping[str, str]:
+        """Managers' names by id: ``/api/v5/users`` walked once a run, on the first order that needs one (it
+        takes no ``ids`` filter, so one walk names the managers of every order of the run). Refused for rights
+        or unreadable: empty, and the ids stand in (:func:`managers_log` says so)."""
+        if self._managers is None:
+            try:
+                self._managers = {str(u.id): u.name for u in self.rc.users() if u.id and u.name}
+            except SettingsError as exc:
+                if exc.reason != "no_access":
+                    raise
+                self._managers, self.managers_refused = {}, True
+            except SvyazkaApiError as exc:
+                self._managers, self.managers_unread = {}, exc.sentence
+        return self._managers
 
     def attributes(self) -> dict[str, AttributeMeta]:
         if self._attributes is None:
@@ -337,6 +364,18 @@ class AttributeReader:
                     elements.setdefault(name, row["meta"])
             self._dictionaries[dictionary_id] = elements
         return self._dictionaries[dictionary_id]
+
+
+def managers_log(reader: AttributeReader) -> list[tuple[str, Message]]:
+    """(level, line) for the journal when managers went as ids this run: a warning naming what to do (the
+    right ``user_read``, or the read that failed) and a debug line for the technical log."""
+    if not (reader.managers_refused or reader.managers_unread is not None):
+        return []
+    if reader.managers_refused:
+        warning = msg("order_sources.managers_refused", scope="user_read")
+    else:
+        warning = msg("order_sources.managers_unread", error=reader.managers_unread or "")
+    return [("warning", warning), ("debug", msg("order_sources.managers_as_ids"))]
 
 
 def by_name(attributes: Iterable[AttributeMeta]) -> dict[str, AttributeMeta]:

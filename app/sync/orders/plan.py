@@ -201,6 +201,8 @@ class Planner:
             self.log(entry.level, entry.message, entry.order)
         if self.attribute_reader.failed:
             self.log(Level.WARNING, msg("order_fields.names_unread"))
+        for level, sentence in attributes.managers_log(self.attribute_reader):
+            self.log(Level(level), sentence)
         for name, held in decided.held.items():
             attributes.record_waiting(self.conflict_repo, self.ctx.run_id, name,
                                       [(o.id, label(o)) for o in held])

@@ -63,7 +63,7 @@ class OrderFieldsTable(QWidget):
             ("field:paymentType", self.tr("Payment type")),
             ("field:orderMethod", self.tr("Order method")),
             ("field:site", self.tr("Shop (site)")),
-            ("field:manager", self.tr("Manager (id)")),
+            ("field:manager", self.tr("Manager")),
             ("field:number", self.tr("Order number")),
         ]
 

@@ -84,7 +84,7 @@ def test_each_source_goes_into_the_order_by_name(ord_env: OrdEnv) -> None:
     assert values["Канал продаж"] == "По телефону"
     site_names = {s.code: s.name for s in env.retailcrm.sites()}
     assert values["Сайт"] == site_names[created["site"]]
-    assert values["Менеджер"] == "7"  # no answer of /api/v5/users is recorded: the id RetailCRM shows
+    assert values["Менеджер"] == "Смирнова Ольга"  # «Фамилия Имя» from /api/v5/users
     assert values["Номер в CRM"] == created["number"]
     assert values["Вес"] == 1.5
     assert values["Подарок"] is True
@@ -174,3 +174,119 @@ def test_a_required_field_made_optional_lets_the_orders_go(ord_env: OrdEnv) -> N
 
     assert not env.conflicts(ConflictKind.REQUIRED_ATTRIBUTE)
     assert len(env.ms_orders()) > 20
+
+
+def _dictionary_reads(env: OrdEnv, since: int, dictionary_id: str) -> int:
+    return sum(1 for e in env.sandbox.log.entries()[since:]
+               if e.service == "moysklad" and e.method == "GET" and f"entity/customentity/{dictionary_id}" in e.path)
+
+
+def test_a_dictionary_field_takes_the_element_named_like_the_delivery_type(ord_env: OrdEnv) -> None:
+    env = ord_env
+    env.run()
+    dictionary = env.ms_state.add_dictionary("Способы доставки", ["Доставка курьером", "Почта России"])
+    attribute = env.ms_state.add_attribute("customerorder", "Доставка", type_name="customentity",
+                                           dictionary=dictionary["id"])
+    env.configure(order_attributes={attribute["id"]: "field:deliveryType"})
+    offers = linked_offer_ids(env)[:1]
+    first = new_order(env, None, offers, firstName="Ада")
+    second = new_order(env, None, offers, firstName="Ия", delivery={"code": "russian-post"})
+    missing = new_order(env, None, offers, firstName="Ян", delivery={"code": "self-delivery"})
+
+    since = env.log_size()
+    report = env.run()
+
+    assert report.ok, env.messages()
+    elements = {e["name"]: e for e in dictionary["elements"]}
+    courier = _values(env.ms_order(first["id"]))["Доставка"]
+    assert courier["meta"]["href"] == elements["Доставка курьером"]["meta"]["href"]
+    assert courier["name"] == "Доставка курьером"
+    assert _values(env.ms_order(second["id"]))["Доставка"]["name"] == "Почта России"
+    # no element «Самовывоз»: the order goes without the field (it is optional), and the log says what to do
+    assert "Доставка" not in _values(env.ms_order(missing["id"]))
+    assert any("нет элемента «Самовывоз»" in m and "добавьте его в справочник" in m for m in env.messages())
+    assert _dictionary_reads(env, since, dictionary["id"]) == 1  # once a run, however many orders
+
+    since = env.log_size()
+    env.run()  # nothing changed: nothing sent (the seeded orders that wait are looked at again: one read at most)
+    assert not [e for e in env.writes(since) if e.service == "moysklad"]
+    assert _dictionary_reads(env, since, dictionary["id"]) <= 1
+
+
+def test_a_required_dictionary_field_without_the_element_waits_without_a_refusal_loop(ord_env: OrdEnv) -> None:
+    env = ord_env
+    env.run()
+    dictionary = env.ms_state.add_dictionary("Способы доставки", ["Доставка курьером"])
+    attribute = env.ms_state.add_attribute("customerorder", "Доставка", type_name="customentity",
+                                           dictionary=dictionary["id"], required=True)
+    env.configure(order_attributes={attribute["id"]: "field:deliveryType"})
+    created = new_order(env, None, linked_offer_ids(env)[:1], firstName="Ян", delivery={"code": "self-delivery"})
+
+    for _ in range(2):  # neither run sends what MoySklad would refuse
+        since = env.log_size()
+        env.run()
+        assert not _creates(env, since)
+        assert not [e for e in env.sandbox.log.entries()[since:] if e.service == "moysklad" and e.status == 412]
+        assert env.ms_state.find_customer_orders(external_code=str(created["id"])) == []
+    assert any("нет элемента «Самовывоз»" in m for m in env.messages())
+    key = f"bad_data:order:{created['id']}"
+    conflict = env.db.conflicts(env.profile_id).get_by_key(ConflictKind.BAD_DATA, key)
+    assert conflict is not None and conflict.status == "open" and "«Доставка»" in conflict.title
+
+    # the element added to the dictionary: the next run finds it and sends the order
+    env.ms_state.add_dictionary_element(dictionary["id"], "Самовывоз")
+    env.run()
+    assert _values(env.ms_order(created["id"]))["Доставка"]["name"] == "Самовывоз"
+
+
+def _users_reads(env: OrdEnv, since: int) -> int:
+    return sum(1 for e in env.sandbox.log.entries()[since:] if e.service == "retailcrm" and "/api/v5/users" in e.path)
+
+
+def test_the_manager_goes_by_name_read_once_a_run(ord_env: OrdEnv) -> None:
+    env = ord_env
+    env.run()
+    manager = env.ms_state.add_attribute("customerorder", "Менеджер")["id"]
+    note = env.ms_state.add_attribute("customerorder", "Номер в CRM")["id"]
+    offers = linked_offer_ids(env)[:1]
+    newcomer = env.rc_state.add_user("Борис", "Новиков")
+
+    # the mapping does not use the manager: the users are not read at all
+    env.configure(order_attributes={note: "field:number"})
+    new_order(env, None, offers, firstName="Ия", managerId=9)
+    since = env.log_size()
+    env.run()
+    assert _users_reads(env, since) == 0
+
+    env.configure(order_attributes={manager: "field:manager"})
+    orders = [new_order(env, None, offers, firstName=name, managerId=manager_id)
+              for name, manager_id in (("Ада", 7), ("Ян", 9), ("Ева", 12), ("Лев", newcomer), ("Ия", 7))]
+    since = env.log_size()
+    report = env.run()
+
+    assert report.ok, env.messages()
+    names = [_values(env.ms_order(o["id"])).get("Менеджер") for o in orders]
+    # 12 has a first name only (as the recorded user of the official client)
+    assert names == ["Смирнова Ольга", "Кузнецов Дмитрий", "Алина", "Новиков Борис", "Смирнова Ольга"]
+    assert _users_reads(env, since) == 1  # one walk of the list names every manager of the run
+
+
+def test_a_key_without_user_read_sends_the_id_and_says_which_right(ord_env: OrdEnv) -> None:
+    from app.sandbox.retailcrm import ALL_SCOPES
+
+    env = ord_env
+    env.run()
+    manager = env.ms_state.add_attribute("customerorder", "Менеджер")["id"]
+    env.configure(order_attributes={manager: "field:manager"})
+    env.rc_state.add_api_key(env.sandbox.retailcrm.api_key, scopes=[s for s in ALL_SCOPES if s != "user_read"])
+    first = new_order(env, None, linked_offer_ids(env)[:1], firstName="Ада", managerId=7)
+    second = new_order(env, None, linked_offer_ids(env)[:1], firstName="Ян", managerId=9)
+
+    report = env.run()
+
+    assert report.ok, env.messages()
+    assert _values(env.ms_order(first["id"]))["Менеджер"] == "7"
+    assert _values(env.ms_order(second["id"]))["Менеджер"] == "9"
+    warnings = [e for e in env.events if e.code == "order_sources.managers_refused"]
+    assert len(warnings) == 1 and warnings[0].level == "warning" and "user_read" in warnings[0].message
+    assert [e.level for e in env.events if e.code == "order_sources.managers_as_ids"] == ["debug"]
