@@ -263,6 +263,23 @@ class ConflictRepository:
         with self._db.session() as session:
             return int(session.execute(statement).rowcount)  # type: ignore[attr-defined]
 
+    def close_keys(self, kind: ConflictKind, keys: Iterable[str]) -> int:
+        """Open conflicts of ``kind`` with these keys are gone (a run saw their cause fixed): close them."""
+        wanted = list(keys)
+        if not wanted:
+            return 0
+        closed = 0
+        with self._db.session() as session:
+            for start in range(0, len(wanted), 500):  # SQLite's variable limit
+                statement = (
+                    update(ConflictRow)
+                    .where(ConflictRow.profile_id == self.profile_id, ConflictRow.status == "open",
+                           ConflictRow.kind == kind, ConflictRow.key.in_(wanted[start:start + 500]))
+                    .values(status="resolved", resolution=GONE, resolved_at=utcnow())
+                )
+                closed += int(session.execute(statement).rowcount)  # type: ignore[attr-defined]
+        return closed
+
     def _set_state(
         self, conflict_id: int, status: str, resolution: dict[str, Any] | None, resolved_at: datetime | None
     ) -> Conflict:

@@ -14,6 +14,7 @@ from app.clients.parsing import text
 from app.clients.retailcrm_models import Order, Status
 from app.messages import Message, msg
 from app.sync.catalog.source import shared_snapshot
+from app.sync.conflict_key import ConflictKey
 from app.sync.engine import RunContext
 from app.sync.model import Action, Change, Counts, Flow, FlowPlan, Level
 from app.sync.orders import (
@@ -199,6 +200,7 @@ class Planner:
         decided = decide(orders, inputs)
         for entry in decided.logs:
             self.log(entry.level, entry.message, entry.order)
+        self._close_fixed_bad_data(orders, decided.conflicts)
         if self.attribute_reader.failed:
             self.log(Level.WARNING, msg("order_fields.names_unread"))
         for level, sentence in attributes.managers_log(self.attribute_reader):
@@ -236,6 +238,16 @@ class Planner:
                 work.shipments.append(shipment)
             if line is not None:
                 self.log(Level.INFO, line, create.order)
+
+    def _close_fixed_bad_data(self, orders: Mapping[int, Order], found: PlanConflicts) -> None:
+        """An order this run looked at whose data is usable now: its bad-data conflict is gone (a person fixed the
+        order in RetailCRM, or the missing dictionary element was added). Only the orders looked at: an
+        incremental run says nothing of the others."""
+        if self.ctx.run_id is None or not orders:
+            return
+        still = {key for kind, key in found.items if kind == ConflictKind.BAD_DATA}
+        fixed = [str(ConflictKey.of(ConflictKind.BAD_DATA, "order", order_id)) for order_id in orders]
+        self.conflict_repo.close_keys(ConflictKind.BAD_DATA, [k for k in fixed if k not in still])
 
     # -- creates: counterparties, numbers ------------------------------------------------------------------
     def _choose_counterparties(self, creates: list[OrderCreate]) -> list[OrderCreate]:

@@ -242,3 +242,28 @@ def test_the_first_run_reads_the_newest_history_id_in_two_requests(ord_env: OrdE
     assert len(history) == 2 and "page=" in history[1].query
     env.run()
     assert env.db.cursors(env.profile_id).get(CURSOR_FLOW, HISTORY_CURSOR) == str(env.rc_state.last_history_id())
+
+
+def test_a_bad_data_conflict_closes_once_the_order_is_fixed(ord_env: OrdEnv) -> None:
+    """The person corrects the order in RetailCRM (here: a negative quantity): the next run sends it and the
+    conflict is gone by itself; the conflict of an order still wrong stays open."""
+    env = ord_env
+    offers = linked_offer_ids(env)
+    fixed = new_order(env, None, offers[:1], firstName="Исправленный")
+    stays = new_order(env, None, offers[:1], firstName="Неисправленный")
+    with env.rc_state.lock:
+        env.rc_state.db.orders[fixed["id"]].items[0].quantity = -3
+        env.rc_state.db.orders[stays["id"]].items[0].quantity = -2
+    env.run()
+    conflicts = env.db.conflicts(env.profile_id)
+    key = f"bad_data:order:{fixed['id']}"
+    assert conflicts.get_by_key("bad_data", key).status == "open"
+
+    item_id = env.rc_state.order(fixed["id"])["items"][0]["id"]
+    env.rc_state.user_edit_order(fixed["id"], items=[{"id": item_id, "quantity": 2}])
+    report = env.run()
+
+    assert report.errors == 0
+    assert env.ms_state.find_customer_orders(external_code=str(fixed["id"]))
+    assert conflicts.get_by_key("bad_data", key).status == "resolved"
+    assert conflicts.get_by_key("bad_data", f"bad_data:order:{stays['id']}").status == "open"
