@@ -41,6 +41,10 @@ DRAIN_INTERVAL_MS = 100
 # Jobs whose thread is still running. Python must keep them referenced until their thread ends (else the
 # QThread is destroyed while running), and tests and shutdown wait on this set.
 _active: set[Job] = set()
+# Every started job's thread, until it has ended: waited for at exit even when its Job is gone (a controller's job
+# is deleted with its window, which may close while a run still goes) — a QThread destroyed while running aborts
+# the whole process.
+_threads: set[QThread] = set()
 _active_lock = threading.Lock()
 
 
@@ -161,6 +165,7 @@ class Job(QObject):
     def start(self) -> Job:
         with _active_lock:
             _active.add(self)
+            _threads.add(self._thread)
         self._timer.start()
         self._thread.start()
         return self
@@ -203,6 +208,7 @@ class Job(QObject):
         self.worker.deleteLater()
         with _active_lock:
             _active.discard(self)
+            _threads.discard(self._thread)
         if self.parent() is not None:
             self.deleteLater()  # a controller's jobs would otherwise pile up as its children
 
@@ -219,9 +225,11 @@ def active_jobs() -> list[Job]:
 def wait_for_jobs(timeout_ms: int = 30_000) -> bool:
     """Wait until every background thread has ended (at exit, and in test teardown)."""
     ok = True
-    for job in active_jobs():
-        if shiboken6.isValid(job):
-            ok = job.wait(timeout_ms) and ok
+    with _active_lock:
+        threads = list(_threads)
+    for thread in threads:
+        if shiboken6.isValid(thread):
+            ok = thread.wait(timeout_ms) and ok
     return ok
 
 

@@ -165,6 +165,14 @@ def render_all(out: Path, *, only_main: bool = False, suffix: str = "") -> None:
         dialog.show()
         save(dialog, out, f"conflict-dialog{suffix}")
         dialog.close()
+        # the demo's day left an order changed on both sides (app/demo_story.py): its two sides, side by side
+        loaded.clear()
+        tab.show_kind(ConflictKind.ORDER_CHANGED_BOTH_SIDES)
+        wait_until(lambda: bool(loaded) and tab.model.rowCount() > 0)
+        dialog = tab.open_dialog(0, modal=False)
+        dialog.show()
+        save(dialog, out, f"conflict-both-sides{suffix}")
+        dialog.close()
         render_safety_dialog(out, window, suffix)
 
         checked: list[bool] = []

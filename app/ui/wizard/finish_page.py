@@ -137,6 +137,7 @@ class FinishPage(WizardPage):
         layout.addWidget(self.message)
 
         self.controller: SyncController | None = None
+        self._closed = False  # the wizard was closed: a dry run waiting for its profile must not start
         self.key_combo.currentIndexChanged.connect(self._key_changed)
         self.field_combo.currentIndexChanged.connect(self._field_changed)
         self.property_edit.editingFinished.connect(self._field_changed)
@@ -241,6 +242,8 @@ class FinishPage(WizardPage):
         self.setup_wizard().prepare_profile(self._run_with_profile, self._failed)
 
     def _run_with_profile(self, _profile_id: int) -> None:
+        if self._closed:
+            return  # the person cancelled while the profile was being prepared
         wizard = self.setup_wizard()
         settings = self.state.settings
         controller = SyncController(wizard.dry_run_target(settings), parent=self)
@@ -249,6 +252,13 @@ class FinishPage(WizardPage):
         controller.failed.connect(self._failed)
         self.controller = controller
         controller.start(ALL_FLOWS, dry_run=True, trigger="wizard")
+
+    def stop_dry_run(self) -> None:
+        """The wizard closes: a dry run still going is stopped (it writes nothing; nobody will read its numbers,
+        and a thread left running would keep the app from quitting)."""
+        self._closed = True
+        if self.controller is not None and self.controller.running:
+            self.controller.stop()
 
     @Slot(object)
     def _on_progress(self, progress: Progress) -> None:

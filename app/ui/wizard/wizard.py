@@ -229,6 +229,7 @@ class SetupWizard(QWizard):
             return
         if not self.confirm_cancel():
             return
+        self.finish_page.stop_dry_run()
         self._discard_provisional()
         self._closing = True
         super().done(result)
