@@ -3,8 +3,8 @@
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "order_edits.title": (
-        "Заказ {order} изменён и в RetailCRM, и в МойСклад ({name}): выберите, чей состав оставить",
-        "Order {order} was changed both in RetailCRM and in MoySklad ({name}): choose whose lines to keep",
+        "Заказ {order} изменён и в RetailCRM, и в МойСклад{name}: выберите, чей состав оставить",
+        "Order {order} was changed both in RetailCRM and in MoySklad{name}: choose whose lines to keep",
     ),
     "order_edits.conflict": (
         "Заказ {order} изменён и в RetailCRM, и в МойСклад ({name}): состав в МойСклад не тронут. "

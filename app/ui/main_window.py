@@ -7,6 +7,7 @@ from the store in the background after every run.
 from __future__ import annotations
 
 import html
+import logging
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -221,7 +222,11 @@ class MainWindow(QMainWindow):
         story = getattr(self.context.demo, "story", None)
         if story is None or story.played:
             return
-        run_in_background(story.play_day, self._show_demo_day, lambda _error: None, owner=self)
+        run_in_background(story.play_day, self._show_demo_day, self._demo_day_failed, owner=self)
+
+    def _demo_day_failed(self, message: str) -> None:
+        # the demo goes on without its day; the technical log says why (nothing the person must do)
+        logging.getLogger(__name__).warning("the demo's day did not play: %s", message)
 
     def _show_demo_day(self, lines: object) -> None:
         if not isinstance(lines, list) or not lines:

@@ -336,7 +336,9 @@ def _conflict(p: Planner, update: OrderUpdate, row: Mapping[str, Any], key: str,
             p.conflict_repo.reopen(found.id)
     ms_name = text(row.get("name")) or ""
     p.conflicts.add(
-        ConflictKey.parse(key), msg("order_edits.title", order=label(order), name=ms_name),
+        # MoySklad's name of the order only when it is not the number the person knows it by
+        ConflictKey.parse(key), msg("order_edits.title", order=label(order),
+                                    name=f" ({ms_name})" if ms_name and ms_name != label(order) else ""),
         rc_data={"order_id": order.id, "number": order.number, "lines": lines_of_mapped(update.mapped),
                  "description": update.mapped.description},
         ms_data={"id": update.ms_id, "name": ms_name, "lines": lines_of_entity(row),

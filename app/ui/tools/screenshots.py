@@ -133,7 +133,7 @@ def render_all(out: Path, *, only_main: bool = False, suffix: str = "") -> None:
             window.sync_now()
             wait_until(lambda: not window.controller.running, timeout=180)
             if round_ == 0:  # the demo's day (app/demo_story.py) is told after the first sync that exported orders
-                wait_until(lambda: getattr(window, "demo_day_box", None) is not None, timeout=60)
+                wait_until(lambda: getattr(window, "demo_day_box", None) is not None, timeout=180)
                 if not only_main:
                     save(window.demo_day_box, out, f"demo-day{suffix}")
                 window.demo_day_box.close()
