@@ -97,26 +97,8 @@ class RetailCrmOrders(RetailCrmCore):
         Walks by ``filter[sinceId]`` (never by page) until an empty answer, or until the service says the
         answer held its last page, so records appended meanwhile are picked up on the next call.
         """
-        last = since_id
-        page_limit = limit or self.page_limit
-        while True:
-            data = self._get_ok(
-                "orders/history",
-                [("filter[sinceId]", str(last)), ("limit", str(page_limit))],
-            )
-            records = [HistoryRecord.from_api(as_map(r)) for r in as_list(data.get("history"))]
-            yield from records
-            if not records:
-                return
-            newest = max(r.id for r in records)
-            if newest <= last:
-                raise ProtocolError(
-                    SERVICE, protocol_message(SERVICE), detail="orders/history did not move past sinceId"
-                )
-            last = newest
-            total_pages = integer(as_map(data.get("pagination")).get("totalPageCount"))
-            if total_pages is not None and total_pages <= 1:
-                return
+        for row in self._walk_history("orders/history", since_id, limit):
+            yield HistoryRecord.from_api(row)
 
     def newest_order_history_id(self) -> int:
         """The id of the newest ``orders/history`` record (0 when there is none), in at most two requests.
@@ -125,15 +107,39 @@ class RetailCrmOrders(RetailCrmCore):
         there are, and the newest record is on the last one. Records added between the two requests only
         push the answer forward, never past a record the caller has not seen.
         """
+        return self._newest_history_id("orders/history")
+
+    def _walk_history(self, endpoint: str, since_id: int, limit: int | None) -> Iterator[Mapping[str, Any]]:
+        """The raw records of a history endpoint after ``since_id``, oldest first (orders' and customers' share
+        the envelope, /work/shared/docs/retailcrm-api.md §6)."""
+        last = since_id
+        page_limit = limit or self.page_limit
+        while True:
+            data = self._get_ok(endpoint, [("filter[sinceId]", str(last)), ("limit", str(page_limit))])
+            rows = [as_map(r) for r in as_list(data.get("history"))]
+            yield from rows
+            if not rows:
+                return
+            newest = max(integer(r.get("id")) or 0 for r in rows)
+            if newest <= last:
+                raise ProtocolError(SERVICE, protocol_message(SERVICE), detail=f"{endpoint} did not move past sinceId")
+            last = newest
+            total_pages = integer(as_map(data.get("pagination")).get("totalPageCount"))
+            if total_pages is not None and total_pages <= 1:
+                return
+
+    def _newest_history_id(self, endpoint: str) -> int:
+        """The id of the newest record of a history endpoint (0: none), in at most two requests: history is
+        listed oldest first, so the first page at the smallest size tells how many pages there are."""
         params = [("limit", str(SMALLEST_PAGE))]
-        first = self._get_ok("orders/history", params)
-        ids = [r.id for r in (HistoryRecord.from_api(as_map(x)) for x in as_list(first.get("history")))]
+        first = self._get_ok(endpoint, params)
+        ids = [integer(as_map(x).get("id")) or 0 for x in as_list(first.get("history"))]
         if not ids:
             return 0
         total_pages = integer(as_map(first.get("pagination")).get("totalPageCount")) or 1
         if total_pages > 1:
-            last = self._get_ok("orders/history", [*params, ("page", str(total_pages))])
-            ids += [r.id for r in (HistoryRecord.from_api(as_map(x)) for x in as_list(last.get("history")))]
+            last = self._get_ok(endpoint, [*params, ("page", str(total_pages))])
+            ids += [integer(as_map(x).get("id")) or 0 for x in as_list(last.get("history"))]
         return max(ids)
 
     # --- customers --------------------------------------------------------------------------------------
@@ -157,40 +163,13 @@ class RetailCrmOrders(RetailCrmCore):
         """Every customer change after ``since_id``, oldest first: ``customers/history`` walked by
         ``filter[sinceId]`` exactly as :meth:`iter_order_history` walks the orders' (same envelope,
         /work/shared/docs/retailcrm-api.md §6)."""
-        last = since_id
-        page_limit = limit or self.page_limit
-        while True:
-            data = self._get_ok(
-                "customers/history",
-                [("filter[sinceId]", str(last)), ("limit", str(page_limit))],
-            )
-            records = [CustomerHistoryRecord.from_api(as_map(r)) for r in as_list(data.get("history"))]
-            yield from records
-            if not records:
-                return
-            newest = max(r.id for r in records)
-            if newest <= last:
-                raise ProtocolError(
-                    SERVICE, protocol_message(SERVICE), detail="customers/history did not move past sinceId"
-                )
-            last = newest
-            total_pages = integer(as_map(data.get("pagination")).get("totalPageCount"))
-            if total_pages is not None and total_pages <= 1:
-                return
+        for row in self._walk_history("customers/history", since_id, limit):
+            yield CustomerHistoryRecord.from_api(row)
 
     def newest_customer_history_id(self) -> int:
         """The id of the newest ``customers/history`` record (0: none), in at most two requests, as
         :meth:`newest_order_history_id` finds the orders'."""
-        params = [("limit", str(SMALLEST_PAGE))]
-        first = self._get_ok("customers/history", params)
-        ids = [integer(as_map(x).get("id")) or 0 for x in as_list(first.get("history"))]
-        if not ids:
-            return 0
-        total_pages = integer(as_map(first.get("pagination")).get("totalPageCount")) or 1
-        if total_pages > 1:
-            last = self._get_ok("customers/history", [*params, ("page", str(total_pages))])
-            ids += [integer(as_map(x).get("id")) or 0 for x in as_list(last.get("history"))]
-        return max(ids)
+        return self._newest_history_id("customers/history")
 
     def create_customer(self, customer: Mapping[str, Any], *, site: str | None = None) -> int:
         """Create a customer; returns its id. Like :meth:`create_order`, never re-sent blindly."""
